@@ -80,7 +80,12 @@ async def nats_connect(
     client = Client()
 
     async def error_cb(error: Exception) -> None:
-        logger.warning("NATS error: %s", error)
+        if isinstance(error, OSError) and not client.is_connected:
+            logger.warning(
+                "NATS at %s not reachable (%s); retrying", ", ".join(settings.NATS_SERVERS), error
+            )
+        else:
+            logger.warning("NATS error: %s", error)
 
     async def disconnected_cb() -> None:
         if client.is_closed:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import gc
 import logging
 import signal
 import time
@@ -27,7 +28,6 @@ from django.conf import settings
 from django.db import connection
 from nats.aio.client import Client
 from nats.aio.msg import Msg
-from nats.errors import NoServersError
 from nats.js.api import (
     AckPolicy,
     ConsumerConfig,
@@ -46,6 +46,9 @@ logger = logging.getLogger(__name__)
 REPLY_HEADER = "Gogent-Reply-To"
 ACK_PREFIX = "$JS.ACK."
 STATS_INTERVAL = 10.0
+# The collector's default (700) runs young collections every few dozen messages; each
+# rescans the batch in hand, and the older ones all of Django: ~15% of the time at full speed.
+GC_YOUNG_THRESHOLD = 10_000
 
 
 def stream_config() -> StreamConfig:
@@ -97,6 +100,16 @@ async def ensure_stream_and_consumer(client: Client) -> None:
 def close_db_connection() -> None:
     # Looked up in the calling thread: Django connections are per thread.
     connection.close()
+
+
+def tune_garbage_collector() -> None:
+    """Leave what startup loaded out of collections; collect young objects less often.
+
+    Batches make no reference cycles worth collecting promptly: their objects are freed
+    by reference counting when the batch is acked.
+    """
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD)
 
 
 def stream_sequence(ack_subject: str) -> int:
@@ -152,6 +165,7 @@ class LogConsumer:
             self._batch_ready.set()
 
     async def run(self) -> None:
+        tune_garbage_collector()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stop)
@@ -180,21 +194,18 @@ class LogConsumer:
             self._log_stats()
 
     async def _connect(self) -> Client | None:
-        delay = 0.5
-        while not self._stopping.is_set():
-            try:
-                return await nats_connect(
-                    name="gogent-consume-logs", on_reconnect=self._on_reconnect
-                )
-            except (NoServersError, OSError, TimeoutError) as error:
-                logger.warning(
-                    "NATS at %s not reachable (%s); retrying in %.0fs",
-                    ", ".join(settings.NATS_SERVERS),
-                    error or type(error).__name__,
-                    delay,
-                )
-                await self._sleep(delay)
-                delay = min(delay * 2, 10)
+        """Connect, retrying until NATS answers (nats-py retries) or we are told to stop."""
+        connecting = asyncio.ensure_future(
+            nats_connect(name="gogent-consume-logs", on_reconnect=self._on_reconnect)
+        )
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        await asyncio.wait({connecting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if connecting.done():
+            return connecting.result()
+        connecting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await connecting
         return None
 
     async def _on_reconnect(self) -> None:

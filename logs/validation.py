@@ -47,6 +47,7 @@ SYSLOG_SEVERITIES: tuple[Severity, ...] = (
     Severity.DEBUG,
 )
 KNOWN_FIELDS = frozenset({"timestamp", "hostname", "severity", "service", "message", "context"})
+CONTAINERS = (dict, list)
 MAX_TEXT_FIELD = 255
 # Epoch numbers above this are milliseconds (1e11 s is the year 5138).
 EPOCH_MILLIS_THRESHOLD = 1e11
@@ -86,10 +87,19 @@ def parse_log_message(payload: bytes, *, received_at: datetime) -> ParsedLog:
         raise LogRejected(Reason.NOT_OBJECT, f"expected a JSON object, got {_json_type(data)}")
 
     context = _parse_context(data.get("context"))
-    extra = {key: value for key, value in data.items() if key not in KNOWN_FIELDS}
-    if extra:
+    if not data.keys() <= KNOWN_FIELDS:
         # Unknown top-level fields are kept, not dropped: nothing a producer sends is lost.
+        extra = {key: value for key, value in data.items() if key not in KNOWN_FIELDS}
         context = {**context, "_extra": extra}
+        # They are stored in context, so its depth limit covers them too: a value too deep
+        # to serialize would otherwise fail its whole batch again on every redelivery.
+        limit = settings.LOG_MAX_CONTEXT_DEPTH
+        if _nesting_depth(context, limit) > limit:
+            raise LogRejected(
+                Reason.TOO_DEEP,
+                f"unknown top-level fields (kept in context._extra) nest context more than "
+                f"{limit} levels deep",
+            )
     return ParsedLog(
         timestamp=_parse_timestamp(data.get("timestamp"), received_at),
         hostname=_parse_text(data.get("hostname"), "hostname", Reason.INVALID_HOSTNAME),
@@ -137,7 +147,7 @@ def _parse_message(value: Any) -> str:
         raise LogRejected(
             Reason.INVALID_MESSAGE, f"field 'message' must be a string, got {_json_type(value)}"
         )
-    if not value.strip():
+    if not value or value.isspace():
         raise LogRejected(Reason.MISSING_MESSAGE, "field 'message' is empty")
     limit = settings.LOG_MAX_MESSAGE_BYTES
     # A character is at most 4 bytes: short messages skip the encode.
@@ -236,13 +246,17 @@ def _parse_context(value: Any) -> dict[str, Any]:
 
 def _nesting_depth(value: dict[str, Any] | list[Any], limit: int) -> int:
     """Depth of nested objects/arrays, counting the outer one; stops past limit."""
-    deepest = 1
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if deepest > limit:
-            return deepest
-        children = node.values() if isinstance(node, dict) else node
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return deepest
+    depth = 1
+    level: list[Any] = [value]
+    # Level by level: one comprehension per level, not a stack push per container.
+    while depth <= limit:
+        level = [
+            child
+            for node in level
+            for child in (node.values() if isinstance(node, dict) else node)
+            if isinstance(child, CONTAINERS)
+        ]
+        if not level:
+            break
+        depth += 1
+    return depth
