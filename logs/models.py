@@ -27,6 +27,10 @@ class LogEntry(models.Model):
     subject = models.CharField(max_length=255)
     # JetStream's sequence in the stream: the dedup key for redeliveries.
     stream_seq = models.PositiveBigIntegerField(unique=True)
+    # Null only for logs stored before grouping existed, until migration 0004 fills it.
+    pattern = models.ForeignKey(
+        "LogPattern", on_delete=models.PROTECT, related_name="entries", null=True
+    )
 
     class Meta:
         verbose_name_plural = "log entries"
@@ -37,6 +41,8 @@ class LogEntry(models.Model):
             models.Index(fields=["severity", "timestamp"], name="logentry_severity_ts"),
             models.Index(fields=["service", "timestamp"], name="logentry_service_ts"),
             models.Index(fields=["hostname", "timestamp"], name="logentry_hostname_ts"),
+            # A pattern's recent occurrences and its activity over time.
+            models.Index(fields=["pattern", "timestamp"], name="logentry_pattern_ts"),
         ]
 
     def __str__(self) -> str:
@@ -87,3 +93,82 @@ class RejectedMessage(models.Model):
     def raw_preview(self, limit: int = 2000) -> str:
         """The payload as text for display; undecodable bytes shown as U+FFFD."""
         return bytes(self.raw[:limit]).decode("utf-8", errors="replace")
+
+
+class LogPattern(models.Model):
+    """A group of logs with one template: the unit of analysis, tickets and attention."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        ACTIVE = "active", "Active"
+        MUTED = "muted", "Muted"
+        RESOLVED = "resolved", "Resolved"
+
+    # Stable identity: the key of the pattern's first template, kept when it generalizes.
+    key = models.CharField(max_length=32, unique=True)
+    template = models.TextField()
+    sample_message = models.TextField()
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+    count = models.PositiveBigIntegerField(default=0)
+    max_severity = models.PositiveSmallIntegerField(choices=Severity.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    regressed_at = models.DateTimeField(null=True, blank=True)
+    # Set on a pattern absorbed into another; its counts and attachments moved there.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="absorbed"
+    )
+    # GroupingState.revision of the last change: consumers reload what changed since theirs.
+    revision = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            # Consumers catching up with patterns other consumers created or generalized.
+            models.Index(fields=["revision"], name="pattern_revision"),
+            # The patterns page: newest activity first, by status.
+            models.Index(fields=["status", "last_seen"], name="pattern_status_last_seen"),
+            models.Index(fields=["last_seen"], name="pattern_last_seen"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.template[:80]}"
+
+    @property
+    def is_regression(self) -> bool:
+        return self.regressed_at is not None and self.status == self.Status.ACTIVE
+
+
+class LogPatternStat(models.Model):
+    """Occurrences of a pattern per severity, host and service; counted by upsert."""
+
+    class Dimension(models.TextChoices):
+        SEVERITY = "severity", "Severity"
+        HOST = "host", "Host"
+        SERVICE = "service", "Service"
+
+    pattern = models.ForeignKey(LogPattern, on_delete=models.CASCADE, related_name="stats")
+    dimension = models.CharField(max_length=16, choices=Dimension.choices)
+    value = models.CharField(max_length=255)
+    count = models.PositiveBigIntegerField(default=0)
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pattern", "dimension", "value"], name="pattern_stat_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pattern_id} {self.dimension}={self.value}: {self.count}"
+
+
+class GroupingState(models.Model):
+    """One row. Its revision orders pattern changes; locking it serializes them."""
+
+    revision = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"grouping revision {self.revision}"

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from logs.models import LogEntry, RejectedMessage
+from logs.patterns import PatternChanges, catalog, grouping_lock, patterns_count
 from logs.validation import LogRejected, ParsedLog, parse_log_message
 
 
@@ -34,6 +35,7 @@ class IngestResult:
     duplicates: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
     rejected_seqs: set[int] = field(default_factory=set)
+    patterns: PatternChanges = field(default_factory=PatternChanges)
     # (reply subject, receipt) for messages that asked for one.
     receipts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
@@ -63,11 +65,20 @@ def logs_ingest_batch(messages: Sequence[IncomingMessage]) -> IngestResult:
     adapt_datetime = cache(connection.ops.adapt_datetimefield_value)
     with transaction.atomic(), connection.cursor() as cursor:
         if entries:
+            state = grouping_lock()
+            # Under the lock, so a redelivered log is neither grouped nor counted twice.
+            new_entries = _not_yet_stored(entries)
+            logs = [log for _, log in new_entries]
+            pattern_ids = catalog.group(logs, state, result.patterns)
             cursor.executemany(
                 _insert_sql(LogEntry, ENTRY_COLUMNS, "stream_seq"),
-                [_entry_row(m, p, adapt_datetime) for m, p in entries],
+                [
+                    _entry_row(m, p, pattern_id, adapt_datetime)
+                    for (m, p), pattern_id in zip(new_entries, pattern_ids, strict=True)
+                ],
             )
-            result.stored = max(cursor.rowcount, 0)
+            result.stored = len(new_entries)
+            patterns_count(pattern_ids, logs, result.patterns)
         if rejections:
             cursor.executemany(
                 _insert_sql(RejectedMessage, REJECTED_COLUMNS, "stream_seq"),
@@ -78,6 +89,18 @@ def logs_ingest_batch(messages: Sequence[IncomingMessage]) -> IngestResult:
     result.rejected_seqs = {message.stream_seq for message, _ in rejections}
     result.receipts = _receipts(entries, rejections)
     return result
+
+
+def _not_yet_stored(
+    entries: list[tuple[IncomingMessage, ParsedLog]],
+) -> list[tuple[IncomingMessage, ParsedLog]]:
+    seqs = [message.stream_seq for message, _ in entries]
+    stored = set(
+        LogEntry.objects.filter(stream_seq__range=(min(seqs), max(seqs))).values_list(
+            "stream_seq", flat=True
+        )
+    )
+    return [entry for entry in entries if entry[0].stream_seq not in stored]
 
 
 @cache
@@ -99,13 +122,16 @@ def _insert_sql(model: type, columns: tuple[str, ...], conflict_column: str) -> 
 # JSONField column (PostgreSQL casts it to jsonb).
 ENTRY_COLUMNS = (
     "timestamp", "hostname", "severity", "service", "message", "context",
-    "received_at", "subject", "stream_seq",
+    "received_at", "subject", "stream_seq", "pattern_id",
 )  # fmt: skip
 REJECTED_COLUMNS = ("received_at", "subject", "stream_seq", "reason", "detail", "raw", "size")
 
 
 def _entry_row(
-    message: IncomingMessage, log: ParsedLog, adapt_datetime: Callable[[datetime], Any]
+    message: IncomingMessage,
+    log: ParsedLog,
+    pattern_id: int,
+    adapt_datetime: Callable[[datetime], Any],
 ) -> tuple[Any, ...]:
     return (
         adapt_datetime(log.timestamp),
@@ -117,6 +143,7 @@ def _entry_row(
         adapt_datetime(message.received_at),
         message.subject,
         message.stream_seq,
+        pattern_id,
     )
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 import signal
 import sqlite3
-from collections.abc import Iterable
 from datetime import UTC, datetime
-from itertools import islice
 from pathlib import Path
 
 import nats
@@ -19,59 +17,19 @@ from nats.js.api import AckPolicy
 
 from logs.consumer import ensure_stream_and_consumer
 from logs.models import LogEntry, RejectedMessage
-from logs.publisher import PublishStats, publish_payloads
-from logs.sources import generated_logs
 from logs.validation import parse_log_message
-from tests.conftest import NatsServer, consumer_info, free_port, run_async, wait_for
+from tests.conftest import NatsServer, free_port, run_async, wait_for
+from tests.logs.harness import (
+    FAST_REDELIVERY,
+    final_stats,
+    generated,
+    publish,
+    stop_gracefully,
+    wait_until_drained,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 Reason = RejectedMessage.Reason
-# Short ack wait so messages delivered to a killed consumer come back within the test.
-FAST_REDELIVERY = {"NATS_ACK_WAIT": "3"}
-
-
-def publish(server: NatsServer, payloads: Iterable[bytes]) -> PublishStats:
-    async def go() -> PublishStats:
-        client = await nats.connect(server.url)
-        try:
-            await ensure_stream_and_consumer(client)
-            return await publish_payloads(client, payloads, subject=settings.NATS_SUBJECT)
-        finally:
-            await client.close()
-
-    stats = run_async(go())
-    assert stats.failed == 0, stats
-    return stats
-
-
-def generated(count: int, seed: int = 1) -> list[bytes]:
-    return list(islice(generated_logs(seed=seed), count))
-
-
-def wait_until_drained(server: NatsServer, expected_rows: int, timeout: float = 120) -> None:
-    wait_for(
-        lambda: LogEntry.objects.count() + RejectedMessage.objects.count() >= expected_rows,
-        timeout=timeout,
-        what=f"{expected_rows} messages stored",
-    )
-    wait_for(
-        lambda: (info := consumer_info(server.url)).num_pending == 0 and info.num_ack_pending == 0,
-        timeout=timeout,
-        what="every message acked",
-    )
-
-
-def final_stats(output: str) -> dict[str, int]:
-    stored, duplicates, rejected = re.findall(
-        r"stored (\d+), duplicates (\d+), rejected (\d+)", output
-    )[-1]
-    return {"stored": int(stored), "duplicates": int(duplicates), "rejected": int(rejected)}
-
-
-def stop_gracefully(consumer) -> str:
-    consumer.send(signal.SIGTERM)
-    assert consumer.wait(timeout=30) == 0, consumer.output[-3000:]
-    return consumer.output
 
 
 def test_ten_thousand_published_are_stored_field_for_field(nats_server, start_consumer):

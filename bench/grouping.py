@@ -1,0 +1,364 @@
+"""Grouping benchmark: how well and how fast `logs.grouping.TemplateMiner` groups log messages.
+
+    .venv/bin/python bench/grouping.py [--loghub DIR] [--datasets HDFS,Linux] [--generated 20000]
+
+Data: the Loghub-2k samples (Jieming Zhu, Shilin He, Pinjia He, Jinyang Liu, Michael R. Lyu,
+"Loghub: A Large Collection of System Log Datasets for AI-driven Log Analytics", ISSRE 2023;
+https://github.com/logpai/loghub). Each `<Name>/<Name>_2k.log_structured.csv` gives the
+message (`Content`) and its true event (`EventId`).
+
+Grouping accuracy (GA): a message counts as correct when the cluster it ends up in (after
+any merges) holds exactly the messages of its true event; GA = correct / total.
+
+Speed is `add()` alone, one fresh miner per dataset, on one core. The held-out check runs
+the same measure on generated plant-floor and IT logs (logs.sources.generated_logs), whose
+shapes the Loghub samples do not have. Figures are printed, never asserted.
+"""
+
+# The hand-written families below read best one to a line.
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import re
+import sys
+import time
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from itertools import islice
+from pathlib import Path
+
+import orjson
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from logs.grouping import TemplateMiner  # noqa: E402
+from logs.sources import generated_logs  # noqa: E402
+
+DEFAULT_LOGHUB = ROOT.parent / "shared" / "data" / "loghub"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--loghub", type=Path, default=DEFAULT_LOGHUB)
+    parser.add_argument("--datasets", default="", help="comma-separated names; default all")
+    parser.add_argument("--generated", type=int, default=20_000, help="0 to skip")
+    parser.add_argument("--invented", type=int, default=4000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--errors", action="store_true", help="print the misgrouped events")
+    args = parser.parse_args()
+
+    wanted = {name for name in args.datasets.split(",") if name}
+    folders = sorted(
+        path
+        for path in args.loghub.iterdir()
+        if path.is_dir() and (not wanted or path.name in wanted)
+    )
+    print(f"{'dataset':<12} {'lines':>7} {'clusters':>9} {'true':>6} {'GA':>7} {'lines/s':>10}")
+    accuracies: list[float] = []
+    total_lines = 0
+    total_seconds = 0.0
+    for folder in folders:
+        messages, events = loghub_sample(folder)
+        result = grouping_run(messages, events)
+        accuracies.append(result.accuracy)
+        total_lines += len(messages)
+        total_seconds += result.seconds
+        print(result.row(folder.name))
+        if args.errors:
+            result.print_errors(messages, events)
+    if accuracies:
+        print(f"{'mean GA':<12} {'':>7} {'':>9} {'':>6} {sum(accuracies) / len(accuracies):>7.3f}")
+        print(
+            f"{'overall':<12} {total_lines:>7} {'':>9} {'':>6} {'':>7} "
+            f"{total_lines / total_seconds:>10,.0f}  "
+            f"({total_seconds / total_lines * 1e6:.1f} µs a message)"
+        )
+    messages, events = invented_sample(args.invented, args.seed)
+    result = grouping_run(messages, events)
+    print(
+        f"\nheld-out check: {args.invented} hand-written messages unlike Loghub's, seed {args.seed}"
+    )
+    print(result.row("invented"))
+    if args.errors:
+        result.print_errors(messages, events)
+    if args.generated:
+        messages, events = generated_sample(args.generated, args.seed)
+        result = grouping_run(messages, events)
+        print(f"\nheld-out check: {args.generated} generated logs, seed {args.seed}")
+        print(result.row("generated"))
+        if args.errors:
+            result.print_errors(messages, events)
+    return 0
+
+
+def loghub_sample(folder: Path) -> tuple[list[str], list[str]]:
+    file = next(folder.glob(f"{folder.name}_2k.log_structured.csv"))
+    with file.open(newline="", encoding="utf-8") as rows:
+        pairs = [(row["Content"], row["EventId"]) for row in csv.DictReader(rows)]
+    return [message for message, _ in pairs], [event for _, event in pairs]
+
+
+def generated_sample(count: int, seed: int) -> tuple[list[str], list[str]]:
+    payloads: Iterator[dict] = (orjson.loads(raw) for raw in generated_logs(seed=seed))
+    pairs = [
+        (payload["message"], payload["context"]["generated"]["template"])
+        for payload in islice(payloads, count)
+    ]
+    return [message for message, _ in pairs], [event for _, event in pairs]
+
+
+# --- hand-written families: shapes from systems the Loghub samples above do not cover ----
+
+# Each family is one event: (name, weight, layout). Fields in braces are filled at random;
+# a family's messages must group together and apart from every other family's.
+INVENTED_FAMILIES: tuple[tuple[str, int, str], ...] = (
+    # Windows servicing and update agents
+    ("win_stack", 20, r"Servicing stack {version} loaded from {winpath}"),
+    ("win_session", 30, "Update session {int}_{int} opened by client {client}"),
+    ("win_pkg", 40, "Package {package} is not applicable, state: {int}, target: {int}"),
+    ("win_regkey", 8, r"Failed to open registry key {regkey} [HRESULT = {hex8} - {hresult}]"),
+    ("win_attr", 10, "Warning: unknown manifest attribute ignored."),
+    # Android framework
+    ("and_acquire", 40, 'acquire wakelock={int}, flags={hexs}, tag="{tag}", name={app}, uid={int}'),
+    ("and_release", 35, "release wakelock={int}, flags={hexs}, held_ms={int}"),
+    ("and_visibility", 20, "setUiVisibility vis={hexs} mask={hexs} old={hexs} new={hexs} diff={hexs}"),
+    ("and_anim_begin", 15, "startTransition begin"),
+    ("and_anim_end", 15, "startTransition end"),
+    ("and_touch", 25, "dispatchTouch action:{touch} x={float} y={float}"),
+    ("and_token", 6, "Hiding WindowToken{{{hexs} {app}/.{activity}}} -- not visible"),
+    # macOS kernel and daemons
+    ("mac_wifi_seq", 25, "WLAN: {float}: wl0: tcpkeep_update: seq {int}, ack {int}, window {int}"),
+    ("mac_sandbox", 15, "Sandbox: {process}({int}) deny(1) mach-lookup com.apple.{service}"),
+    ("mac_bssid", 6, "en0: BSSID changed to {mac}"),
+    ("mac_wake", 12, "Wake reason: {wake}"),
+    ("mac_nhi", 8, "ThunderboltBridge::prepareWake - power up done - took {int} us"),
+    ("mac_fence", 5, "CoreGraphics: fence {hex8} timed out after {dur}"),
+    # OpenStack compute and API
+    ("os_get", 40, '{ip} "GET /v2/{hex32}/servers/detail HTTP/1.1" status: 200 len: {int} time: {float}'),
+    ("os_post", 15, '{ip} "POST /v2/{hex32}/os-server-events HTTP/1.1" status: 200 len: {int} time: {float}'),
+    ("os_claim", 10, "[instance: {uuid}] Claim successful on node {host}"),
+    ("os_disk", 10, "[instance: {uuid}] Total disk: {int} GB, used: {float} GB"),
+    ("os_sync", 8, "While synchronizing instance power states, found {int} instances in the database"),
+    # HPC cluster management
+    ("hpc_component", 15, "Component \\042{component}\\042 is in the unavailable state (HWID={int})"),
+    ("hpc_ambient", 20, "ambient={int}"),
+    ("hpc_fan", 12, "node {node} fan {int} speed {int} rpm below threshold {int} rpm"),
+    ("hpc_link", 6, "Link error on broadcast tree Interconnect-{int}T{int}:{int}:{int}:{int}"),
+    # desktop proxy client: process names and targets are the variables
+    ("proxy_open", 60, "{exe} - {target} open through proxy {proxy} HTTPS"),
+    ("proxy_close", 60, "{exe} - {target} close, {int} bytes sent, {int} bytes received, lifetime {lifetime}"),
+    ("proxy_close_kb", 15, "{exe} - {target} close, {int} bytes ({float} KB) sent, {int} bytes ({float} KB) received, lifetime {lifetime}"),
+    ("proxy_error", 10, "{exe} - {target} error : Could not connect through proxy {proxy} - Proxy server cannot establish a connection with the target, status code {int}"),
+    # health app on a phone
+    ("health_step", 40, "onStepCountChanged {int}"),
+    ("health_stride", 30, "onStride:{int} {int} {int} {int}"),
+    ("health_summary", 20, "SUMMARY : {int} {int} {int} {int}"),
+    ("health_kcal", 20, "computeKcalFromCache totalKcal={int}"),
+    ("health_daily", 15, "storeDailySteps={int}##{int}##{int}##{int}"),
+    ("health_flush", 10, "flush accelerometer buffer"),
+    ("health_broadcast", 12, "handleSystemBroadcast action:{intent}"),
+    # supercomputer syslog
+    ("tb_session", 30, "pam session started for account {user} (uid={int})"),
+    ("tb_ext3", 8, "EXT3-fs error (device {device}): ext3_lookup: bad inode #{int} at offset {int}"),
+    ("tb_sweep", 10, "[ib_fabric_sweep.c:{int}]: sweep found {int} new ports, {int} ports gone"),
+    ("tb_publickey", 20, "Accepted publickey for {user} from {ip} port {int} ssh2"),
+    # generic services
+    ("svc_login", 20, "user {user} logged in from {ip}"),
+    ("svc_logout", 20, "user {user} logged out from {ip}"),
+    ("svc_refused", 10, "Connection refused"),
+    ("svc_reset", 10, "Connection reset by peer"),
+    ("svc_starting", 10, "Starting {daemon} service"),
+    ("svc_stopping", 10, "Stopping {daemon} service"),
+    ("svc_request", 30, "{method} {url} returned {int} in {dur} for {email}"),
+    ("svc_token", 10, "Refreshed token for client '{client_id}' valid until {when}"),
+)  # fmt: skip
+INVENTED_VALUES: dict[str, tuple[str, ...]] = {
+    "client": ("UpdateAgent", "DeviceManager", "TrustedInstaller", "DefenderScan", "WinStore"),
+    "hresult": ("E_ACCESSDENIED", "E_FAIL", "ERROR_FILE_NOT_FOUND"),
+    "tag": ("View Lock", "*job*/sync", "AudioMix", "WifiSuspend", "NlpWakeLock", "alarm:TIME_TICK"),
+    "app": ("com.android.systemui", "com.example.mail", "android", "com.google.gms", "org.maps"),
+    "activity": ("Main", "Settings", "Compose", "Launcher"),
+    "touch": ("DOWN", "UP", "MOVE", "CANCEL"),
+    "process": ("mdworker", "Safari", "cloudd", "photolibraryd", "softwareupdated", "QuickLook"),
+    "service": ("tccd", "windowserver", "nsurlsessiond", "lsd.mapdb", "pasteboard.1"),
+    "wake": ("RTC (Alarm)", "EC.LidOpen (User)", "XHC1", "ARPT (Network)", "EC.PowerButton (User)"),
+    "component": ("alt0", "alt1", "psu2", "fan3", "mb0"),
+    "exe": (
+        "chrome.exe",
+        "firefox.exe *64",
+        "Dropbox.exe",
+        "Teams.exe",
+        "svchost.exe *64",
+        "outlook.exe",
+        "Spotify.exe",
+        "git-remote-https.exe",
+        "slack.exe",
+        "zoom.exe",
+    ),
+    "intent": (
+        "android.intent.action.SCREEN_ON",
+        "android.intent.action.SCREEN_OFF",
+        "android.intent.action.TIME_TICK",
+        "android.intent.action.USER_PRESENT",
+        "android.intent.action.BATTERY_LOW",
+    ),
+    "user": ("root", "admin", "oracle", "deploy", "alice", "bob", "postgres", "jenkins"),
+    "daemon": ("cups", "bluetooth", "avahi", "ntp", "postfix", "docker"),
+    "method": ("GET", "POST", "PUT", "DELETE"),
+    "device": ("sda1", "sdb2", "md0", "dm-3"),
+    "lifetime": ("<1 sec", "00:01", "00:14", "02:35", "<1 sec"),
+}
+
+
+def invented_sample(count: int, seed: int) -> tuple[list[str], list[str]]:
+    """Messages from INVENTED_FAMILIES with their family as the true event."""
+    rng = random.Random(seed)
+    makers: dict[str, Callable[[], str]] = {
+        name: (lambda values=values: rng.choice(values)) for name, values in INVENTED_VALUES.items()
+    }
+    makers.update(
+        int=lambda: str(
+            rng.choice((rng.randint(0, 9), rng.randint(10, 999), rng.randint(1000, 10**7)))
+        ),
+        float=lambda: f"{rng.uniform(0, 5000):.{rng.randint(1, 6)}f}",
+        hex8=lambda: f"0x{rng.getrandbits(32):08X}",
+        hexs=lambda: f"0x{rng.getrandbits(rng.choice((4, 8, 16, 32))):x}",
+        hex32=lambda: f"{rng.getrandbits(128):032x}",
+        uuid=lambda: str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        mac=lambda: ":".join(f"{rng.getrandbits(8):02x}" for _ in range(6)),
+        ip=lambda: (
+            f"{rng.randint(1, 223)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+        ),
+        host=lambda: (
+            rng.choice(("cp-", "compute-", "node")) + f"{rng.randint(1, 60):02d}.cloud.local"
+        ),
+        node=lambda: f"{rng.choice('abcdef')}{rng.randint(1, 9)}-{rng.randint(1, 64)}",
+        version=lambda: (
+            f"{rng.randint(6, 10)}.{rng.randint(0, 3)}.{rng.randint(1000, 22000)}.{rng.randint(1, 9999)}"
+        ),
+        winpath=lambda: (
+            rf"C:\Windows\WinSxS\amd64_servicing-stack_{rng.getrandbits(32):08x}\stack.dll"
+        ),
+        package=lambda: (
+            f"Package_for_KB{rng.randint(100000, 5999999)}~{rng.getrandbits(64):016x}~amd64~~{rng.randint(6, 10)}.{rng.randint(0, 3)}.{rng.randint(1, 9999)}.{rng.randint(1, 99)}"
+        ),
+        regkey=lambda: (
+            rf"HKLM\SOFTWARE\Vendor{rng.randint(1, 9)}\Setup\{rng.choice(('Components', 'Features', 'State'))}"
+        ),
+        dur=lambda: rng.choice(
+            (
+                f"{rng.randint(1, 999)}ms",
+                f"{rng.randint(1, 59)}s",
+                f"{rng.randint(1, 9)}m{rng.randint(0, 59):02d}s",
+                f"{rng.uniform(0, 9):.2f}s",
+            )
+        ),
+        target=lambda: rng.choice(
+            (
+                f"{rng.choice(('api', 'www', 'cdn', 'mail'))}.{rng.choice(('example.com', 'contoso.net', 'fabrikam.io', 'shop.example.org'))}:{rng.choice((80, 443, 8080))}",
+                f"{rng.randint(1, 223)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}:{rng.choice((80, 443, 5222))}",
+            )
+        ),
+        proxy=lambda: rng.choice(
+            ("proxy.corp.example.com:3128", "gateway.example.net:8080", "10.8.0.1:1080")
+        ),
+        url=lambda: (
+            rng.choice(("https://api.example.com/v1/items/", "/v2/orders/", "/healthz?verbose="))
+            + str(rng.randint(1, 99999))
+        ),
+        email=lambda: (
+            f"{rng.choice(('ops', 'jane.doe', 'build+ci'))}@{rng.choice(('example.com', 'corp.example.org'))}"
+        ),
+        client_id=lambda: f"svc-{rng.getrandbits(24):06x}",
+        when=lambda: (
+            f"{rng.randint(2023, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00Z"
+        ),
+    )
+    weights = [weight for _, weight, _ in INVENTED_FAMILIES]
+    messages, events = [], []
+    for _ in range(count):
+        name, _, layout = rng.choices(INVENTED_FAMILIES, weights=weights)[0]
+        messages.append(_FIELD.sub(lambda field: makers[field.group(1)](), layout))
+        events.append(name)
+    return messages, events
+
+
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+class GroupingResult:
+    def __init__(self, predicted: list[str], events: Sequence[str], seconds: float) -> None:
+        self.predicted = predicted
+        self.events = events
+        self.seconds = seconds
+        self.accuracy = grouping_accuracy(predicted, events)
+
+    def row(self, name: str) -> str:
+        return (
+            f"{name:<12} {len(self.events):>7} {len(set(self.predicted)):>9} "
+            f"{len(set(self.events)):>6} {self.accuracy:>7.3f} "
+            f"{len(self.events) / self.seconds:>10,.0f}"
+        )
+
+    def print_errors(self, messages: Sequence[str], events: Sequence[str]) -> None:
+        """For each wrongly grouped true event: how its messages were spread."""
+        by_event: dict[str, Counter[str]] = defaultdict(Counter)
+        by_cluster: dict[str, Counter[str]] = defaultdict(Counter)
+        example: dict[tuple[str, str], str] = {}
+        for message, event, cluster in zip(messages, events, self.predicted, strict=True):
+            by_event[event][cluster] += 1
+            by_cluster[cluster][event] += 1
+            example.setdefault((event, cluster), message)
+        for event, clusters in sorted(by_event.items()):
+            if len(clusters) == 1 and len(by_cluster[next(iter(clusters))]) == 1:
+                continue
+            print(f"  {event}: {sum(clusters.values())} messages in {len(clusters)} clusters")
+            for cluster, count in clusters.most_common(6):
+                others = sorted(set(by_cluster[cluster]) - {event})
+                print(f"    {count:>5} {example[(event, cluster)][:110]!r} with {others[:6]}")
+
+
+def grouping_run(messages: Sequence[str], events: Sequence[str]) -> GroupingResult:
+    miner = TemplateMiner()
+    add = miner.add
+    started = time.perf_counter()
+    matches = [add(message) for message in messages]
+    seconds = time.perf_counter() - started
+    survivor_of: dict[str, str] = {}
+    for match in matches:
+        for key in match.merged:
+            survivor_of[key] = match.cluster.key
+    return GroupingResult(
+        [_final(match.cluster.key, survivor_of) for match in matches], events, seconds
+    )
+
+
+def _final(key: str, survivor_of: dict[str, str]) -> str:
+    while key in survivor_of:
+        key = survivor_of[key]
+    return key
+
+
+def grouping_accuracy(predicted: Sequence[str], events: Sequence[str]) -> float:
+    """Share of messages whose predicted group is exactly their true group."""
+    event_sizes = Counter(events)
+    members: dict[str, Counter[str]] = defaultdict(Counter)
+    for cluster, event in zip(predicted, events, strict=True):
+        members[cluster][event] += 1
+    correct = 0
+    for counts in members.values():
+        if len(counts) == 1:
+            event, count = next(iter(counts.items()))
+            if count == event_sizes[event]:
+                correct += count
+    return correct / len(events) if events else 1.0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,270 @@
+"""Pattern assignment at ingest: the LogPattern table and an in-memory TemplateMiner in step.
+
+The table is the source of truth. Each process keeps a TemplateMiner restored
+from it; GroupingState.revision orders every change to patterns, so before
+grouping a batch a process loads what others changed since the revision it
+knows. The GroupingState row is locked for the batch's transaction (SQLite's
+IMMEDIATE transactions lock the whole database anyway), so two consumers never
+both create a pattern for one template, and counters are single UPDATEs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection
+from django.utils import timezone
+
+from logs.grouping import Cluster, GroupMatch, TemplateMiner
+from logs.models import GroupingState, LogPattern, LogPatternStat, Severity
+from logs.validation import ParsedLog
+
+Dimension = LogPatternStat.Dimension
+
+
+@dataclass(slots=True)
+class PatternChanges:
+    """What a batch did to patterns, for work that follows the commit (analysis)."""
+
+    created: set[int] = field(default_factory=set)
+    generalized: set[int] = field(default_factory=set)
+    regressed: set[int] = field(default_factory=set)
+    merged: dict[int, int] = field(default_factory=dict)  # absorbed id -> survivor id
+
+
+def grouping_lock() -> GroupingState:
+    """Lock the grouping state for this transaction: one batch groups at a time."""
+    state, _ = GroupingState.objects.select_for_update().get_or_create(pk=1)
+    return state
+
+
+class PatternCatalog:
+    """One process's view of LogPattern: a miner restored from the table, plus key -> id."""
+
+    def __init__(self) -> None:
+        self.miner = TemplateMiner()
+        self.pattern_ids: dict[str, int] = {}
+        self.revision = -1
+
+    def sync(self, revision: int) -> None:
+        """Take in every pattern created or changed since the revision this process knows."""
+        if revision < self.revision:
+            # The table went back in time (restored backup, test database): start afresh.
+            self.__init__()
+        if revision == self.revision:
+            return
+        changed = (
+            LogPattern.objects.filter(revision__gt=self.revision)
+            .order_by("revision", "id")
+            .values_list("id", "key", "template", "merged_into_id")
+        )
+        for pattern_id, key, template, merged_into_id in changed:
+            if merged_into_id is None:
+                self.miner.restore(template, key)
+                self.pattern_ids[key] = pattern_id
+            else:
+                self.miner.discard(key)
+                self._redirect(key, merged_into_id)
+        self.revision = revision
+
+    def _redirect(self, key: str, survivor_id: int) -> None:
+        """Send a key, and every key that led to its pattern, to the surviving pattern."""
+        absorbed_id = self.pattern_ids.get(key)
+        self.pattern_ids[key] = survivor_id
+        if absorbed_id is not None and absorbed_id != survivor_id:
+            for other, pattern_id in self.pattern_ids.items():
+                if pattern_id == absorbed_id:
+                    self.pattern_ids[other] = survivor_id
+
+    def group(
+        self, logs: Sequence[ParsedLog], state: GroupingState, changes: PatternChanges
+    ) -> list[int]:
+        """The pattern id of each log, creating and generalizing patterns as needed.
+
+        Call inside the batch's transaction, with state from grouping_lock().
+        """
+        self.sync(state.revision)
+        matches = [self.miner.add(log.message) for log in logs]
+
+        new: dict[str, ParsedLog] = {}
+        generalized: dict[str, Cluster] = {}
+        merges: list[tuple[str, str]] = []
+        for log, match in zip(logs, matches, strict=True):
+            key = match.cluster.key
+            if key not in self.pattern_ids:
+                new.setdefault(key, log)
+            elif match.template_changed:
+                generalized[key] = match.cluster
+            merges.extend((key, absorbed) for absorbed in match.merged)
+
+        if new or generalized or merges:
+            state.revision += 1
+            self._create(new, matches, state.revision, changes)
+            for key, cluster in generalized.items():
+                LogPattern.objects.filter(pk=self.pattern_ids[key]).update(
+                    template=cluster.template, revision=state.revision
+                )
+                changes.generalized.add(self.pattern_ids[key])
+            for survivor_key, absorbed_key in merges:
+                survivor, absorbed = self.pattern_ids[survivor_key], self.pattern_ids[absorbed_key]
+                # A cluster re-made after a restart can carry a key that already leads to
+                # the survivor (its pattern was merged before): nothing to fold then.
+                if absorbed != survivor:
+                    pattern_merge(
+                        absorbed_id=absorbed, survivor_id=survivor, revision=state.revision
+                    )
+                    changes.merged[absorbed] = survivor
+                self._redirect(absorbed_key, survivor)
+            state.save(update_fields=["revision"])
+            self.revision = state.revision
+        return [self.pattern_ids[match.cluster.key] for match in matches]
+
+    def _create(
+        self,
+        new: dict[str, ParsedLog],
+        matches: list[GroupMatch],
+        revision: int,
+        changes: PatternChanges,
+    ) -> None:
+        templates = {m.cluster.key: m.cluster.template for m in matches if m.cluster.key in new}
+        LogPattern.objects.bulk_create(
+            [
+                LogPattern(
+                    key=key,
+                    template=templates[key],
+                    sample_message=log.message,
+                    first_seen=log.timestamp,
+                    last_seen=log.timestamp,
+                    count=0,  # counted with the batch, as for every other pattern
+                    max_severity=log.severity,
+                    revision=revision,
+                )
+                for key, log in new.items()
+            ],
+            # A key can exist already: its cluster was evicted from this miner, then re-made.
+            ignore_conflicts=True,
+        )
+        for pattern_id, key, template, merged_into_id in LogPattern.objects.filter(
+            key__in=new
+        ).values_list("id", "key", "template", "merged_into_id"):
+            if merged_into_id is not None:
+                self._redirect(key, merged_into_id)
+                continue
+            self.pattern_ids[key] = pattern_id
+            if template != templates[key]:
+                self.miner.restore(template, key)  # the stored pattern is the truth
+            else:
+                changes.created.add(pattern_id)
+
+
+def pattern_merge(*, absorbed_id: int, survivor_id: int, revision: int) -> None:
+    """Fold one pattern into another: counts, logs and everything attached move over.
+
+    Attachments are found through the model's relations (analyses, tickets, ...),
+    so apps that point at LogPattern follow a merge without this app knowing them.
+    """
+    if absorbed_id == survivor_id:
+        raise ValueError(f"pattern {absorbed_id} cannot be merged into itself")
+    absorbed = LogPattern.objects.select_for_update().get(pk=absorbed_id)
+    survivor = LogPattern.objects.select_for_update().get(pk=survivor_id)
+    for relation in LogPattern._meta.related_objects:
+        if relation.related_model in (LogPattern, LogPatternStat) or not relation.field.concrete:
+            continue
+        relation.related_model._base_manager.filter(**{relation.field.name: absorbed}).update(
+            **{relation.field.name: survivor}
+        )
+    for stat in LogPatternStat.objects.filter(pattern=absorbed):
+        _upsert_stats({(survivor_id, stat.dimension, stat.value): (stat.count, stat.last_seen)})
+    LogPatternStat.objects.filter(pattern=absorbed).delete()
+    survivor.count += absorbed.count
+    survivor.first_seen = min(survivor.first_seen, absorbed.first_seen)
+    survivor.last_seen = max(survivor.last_seen, absorbed.last_seen)
+    survivor.max_severity = max(survivor.max_severity, absorbed.max_severity)
+    survivor.revision = revision
+    survivor.save(update_fields=["count", "first_seen", "last_seen", "max_severity", "revision"])
+    LogPattern.objects.filter(merged_into=absorbed).update(merged_into=survivor, revision=revision)
+    absorbed.merged_into = survivor
+    absorbed.count = 0
+    absorbed.revision = revision
+    absorbed.save(update_fields=["merged_into", "count", "revision"])
+
+
+def patterns_count(
+    pattern_ids: Sequence[int], logs: Sequence[ParsedLog], changes: PatternChanges
+) -> None:
+    """Add a batch's logs to their patterns' counters; resolved patterns that recur regress."""
+    totals: dict[int, list] = {}
+    stats: dict[tuple[int, str, str], list] = {}
+    for pattern_id, log in zip(pattern_ids, logs, strict=True):
+        total = totals.get(pattern_id)
+        if total is None:
+            totals[pattern_id] = [1, log.timestamp, log.timestamp, log.severity]
+        else:
+            total[0] += 1
+            total[1] = min(total[1], log.timestamp)
+            total[2] = max(total[2], log.timestamp)
+            total[3] = max(total[3], log.severity)
+        for dimension, value in (
+            (Dimension.SEVERITY, Severity(log.severity).label),
+            (Dimension.HOST, log.hostname),
+            (Dimension.SERVICE, log.service),
+        ):
+            if value:
+                stat = stats.setdefault((pattern_id, dimension, value), [0, log.timestamp])
+                stat[0] += 1
+                stat[1] = max(stat[1], log.timestamp)
+
+    changes.regressed.update(
+        LogPattern.objects.filter(pk__in=totals, status=LogPattern.Status.RESOLVED).values_list(
+            "pk", flat=True
+        )
+    )
+    adapt = connection.ops.adapt_datetimefield_value
+    table = connection.ops.quote_name(LogPattern._meta.db_table)
+    resolved, active = LogPattern.Status.RESOLVED.value, LogPattern.Status.ACTIVE.value
+    now = adapt(timezone.now())
+    # SET expressions see the row as it was, so status and regressed_at test the old status.
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET count = count + %s, "  # noqa: S608 (identifiers only)
+            "first_seen = CASE WHEN first_seen > %s THEN %s ELSE first_seen END, "
+            "last_seen = CASE WHEN last_seen < %s THEN %s ELSE last_seen END, "
+            "max_severity = CASE WHEN max_severity < %s THEN %s ELSE max_severity END, "
+            f"regressed_at = CASE WHEN status = '{resolved}' THEN %s ELSE regressed_at END, "
+            f"status_changed_at = CASE WHEN status = '{resolved}' THEN %s "
+            "ELSE status_changed_at END, "
+            f"status = CASE WHEN status = '{resolved}' THEN '{active}' ELSE status END "
+            "WHERE id = %s",
+            [
+                (count, adapt(first), adapt(first), adapt(last), adapt(last), severity, severity,
+                 now, now, pattern_id)
+                for pattern_id, (count, first, last, severity) in totals.items()
+            ],
+        )  # fmt: skip
+    _upsert_stats({key: (count, last_seen) for key, (count, last_seen) in stats.items()})
+
+
+def _upsert_stats(stats: dict[tuple[int, str, str], tuple[int, datetime]]) -> None:
+    if not stats:
+        return
+    table = connection.ops.quote_name(LogPatternStat._meta.db_table)
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (pattern_id, dimension, value, count, last_seen) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s) "
+            "ON CONFLICT (pattern_id, dimension, value) DO UPDATE SET "
+            f"count = {table}.count + excluded.count, "
+            f"last_seen = CASE WHEN excluded.last_seen > {table}.last_seen "
+            f"THEN excluded.last_seen ELSE {table}.last_seen END",
+            [
+                (pattern_id, dimension, value, count, adapt(last_seen))
+                for (pattern_id, dimension, value), (count, last_seen) in stats.items()
+            ],
+        )
+
+
+# One catalog per process: the ingest path runs in a single thread.
+catalog = PatternCatalog()
