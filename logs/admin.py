@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from logs.models import LogEntry, RejectedMessage
+from logs.models import LogEntry, LogPattern, LogPatternStat, RejectedMessage
+from logs.services import pattern_set_status
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -11,14 +12,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def save_model(self, request, obj: LogPattern, form, change: bool) -> None:
+        pattern_set_status(pattern=obj, status=obj.status)
+
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
 
 @admin.register(LogEntry)
 class LogEntryAdmin(ReadOnlyAdmin):
-    list_display = ["timestamp", "severity", "hostname", "service", "short_message"]
+    list_display = ["timestamp", "severity", "hostname", "service", "short_message", "pattern"]
     list_filter = ["severity"]
+    list_select_related = ["pattern"]
+    raw_id_fields = ["pattern"]
     search_fields = ["message", "hostname", "service"]
     date_hierarchy = "timestamp"
     ordering = ["-timestamp"]
@@ -39,3 +45,39 @@ class RejectedMessageAdmin(ReadOnlyAdmin):
     @admin.display(description="raw payload (first 2,000 bytes, as text)")
     def raw_preview(self, rejected: RejectedMessage) -> str:
         return rejected.raw_preview()
+
+
+class LogPatternStatInline(admin.TabularInline):
+    model = LogPatternStat
+    fields = ["dimension", "value", "count", "last_seen"]
+    readonly_fields = fields
+    ordering = ["dimension", "-count"]
+    extra = 0
+    can_delete = False
+    max_num = 0
+
+
+@admin.register(LogPattern)
+class LogPatternAdmin(admin.ModelAdmin):
+    """Patterns are made by ingest; admins may change only their status."""
+
+    list_display = ["template", "count", "max_severity", "status", "first_seen", "last_seen"]
+    list_filter = ["status", "max_severity"]
+    search_fields = ["template", "key"]
+    ordering = ["-last_seen"]
+    show_full_result_count = False
+    fields = [
+        "key", "template", "sample_message", "status", "count", "max_severity",
+        "first_seen", "last_seen", "regressed_at", "status_changed_at", "merged_into",
+    ]  # fmt: skip
+    readonly_fields = [f for f in fields if f != "status"]
+    inlines = [LogPatternStatInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(merged_into__isnull=True)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def save_model(self, request, obj: LogPattern, form, change: bool) -> None:
+        pattern_set_status(pattern=obj, status=obj.status)

@@ -12,8 +12,9 @@ from typing import Any
 import orjson
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
-from logs.models import LogEntry, RejectedMessage
+from logs.models import LogEntry, LogPattern, RejectedMessage
 from logs.patterns import PatternChanges, catalog, grouping_lock, patterns_count
 from logs.validation import LogRejected, ParsedLog, parse_log_message
 
@@ -193,3 +194,13 @@ def _receipts(
         if m.reply_to
     ]
     return receipts
+
+
+def pattern_set_status(*, pattern: LogPattern, status: str) -> LogPattern:
+    """Mute, resolve or reopen a pattern. A resolved pattern that recurs regresses at ingest."""
+    if status not in LogPattern.Status.values:
+        raise ValueError(f"unknown pattern status {status!r}")
+    pattern.status = status
+    pattern.status_changed_at = timezone.now()
+    pattern.save(update_fields=["status", "status_changed_at"])
+    return pattern

@@ -29,8 +29,13 @@ BASE_DIR = Path(settings.BASE_DIR)
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hasher(settings) -> None:
+def _test_settings(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The manifest comes from collectstatic, which `make run` does and tests do not.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 def free_port() -> int:
