@@ -21,7 +21,11 @@ from logs.grouping import Cluster, GroupMatch, TemplateMiner
 from logs.models import GroupingState, LogPattern, LogPatternStat, Severity
 from logs.validation import ParsedLog
 
-Dimension = LogPatternStat.Dimension
+# Plain strings, not enum members: they key dicts in the ingest hot path.
+SEVERITY = str(LogPatternStat.Dimension.SEVERITY.value)
+HOST = str(LogPatternStat.Dimension.HOST.value)
+SERVICE = str(LogPatternStat.Dimension.SERVICE.value)
+SEVERITY_LABELS = {int(severity.value): str(severity.label) for severity in Severity}
 
 
 @dataclass(slots=True)
@@ -198,23 +202,31 @@ def patterns_count(
     totals: dict[int, list] = {}
     stats: dict[tuple[int, str, str], list] = {}
     for pattern_id, log in zip(pattern_ids, logs, strict=True):
+        timestamp = log.timestamp
         total = totals.get(pattern_id)
         if total is None:
-            totals[pattern_id] = [1, log.timestamp, log.timestamp, log.severity]
+            totals[pattern_id] = [1, timestamp, timestamp, log.severity]
         else:
             total[0] += 1
-            total[1] = min(total[1], log.timestamp)
-            total[2] = max(total[2], log.timestamp)
-            total[3] = max(total[3], log.severity)
-        for dimension, value in (
-            (Dimension.SEVERITY, Severity(log.severity).label),
-            (Dimension.HOST, log.hostname),
-            (Dimension.SERVICE, log.service),
+            if timestamp < total[1]:
+                total[1] = timestamp
+            if timestamp > total[2]:
+                total[2] = timestamp
+            if log.severity > total[3]:
+                total[3] = log.severity
+        for key in (
+            (pattern_id, SEVERITY, SEVERITY_LABELS[log.severity]),
+            (pattern_id, HOST, log.hostname),
+            (pattern_id, SERVICE, log.service),
         ):
-            if value:
-                stat = stats.setdefault((pattern_id, dimension, value), [0, log.timestamp])
+            stat = stats.get(key)
+            if stat is None:
+                if key[2]:  # no row for an empty host or service
+                    stats[key] = [1, timestamp]
+            else:
                 stat[0] += 1
-                stat[1] = max(stat[1], log.timestamp)
+                if timestamp > stat[1]:
+                    stat[1] = timestamp
 
     changes.regressed.update(
         LogPattern.objects.filter(pk__in=totals, status=LogPattern.Status.RESOLVED).values_list(

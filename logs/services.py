@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from logs.models import LogEntry, LogPattern, RejectedMessage
 from logs.patterns import PatternChanges, catalog, grouping_lock, patterns_count
-from logs.validation import LogRejected, ParsedLog, parse_log_message
+from logs.validation import Limits, LogRejected, ParsedLog, parse_log_message
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +53,14 @@ def logs_ingest_batch(messages: Sequence[IncomingMessage]) -> IngestResult:
     """
     entries: list[tuple[IncomingMessage, ParsedLog]] = []
     rejections: list[tuple[IncomingMessage, LogRejected]] = []
+    limits = Limits.from_settings()
     for message in messages:
         try:
             entries.append(
-                (message, parse_log_message(message.data, received_at=message.received_at))
+                (
+                    message,
+                    parse_log_message(message.data, received_at=message.received_at, limits=limits),
+                )
             )
         except LogRejected as rejection:
             rejections.append((message, rejection))

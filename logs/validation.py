@@ -72,11 +72,31 @@ class ParsedLog:
     context: dict[str, Any]
 
 
-def parse_log_message(payload: bytes, *, received_at: datetime) -> ParsedLog:
-    if len(payload) > settings.LOG_MAX_PAYLOAD_BYTES:
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The size limits from settings, read once per batch rather than once per field."""
+
+    payload_bytes: int
+    message_bytes: int
+    context_depth: int
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        return cls(
+            payload_bytes=settings.LOG_MAX_PAYLOAD_BYTES,
+            message_bytes=settings.LOG_MAX_MESSAGE_BYTES,
+            context_depth=settings.LOG_MAX_CONTEXT_DEPTH,
+        )
+
+
+def parse_log_message(
+    payload: bytes, *, received_at: datetime, limits: Limits | None = None
+) -> ParsedLog:
+    limits = limits or Limits.from_settings()
+    if len(payload) > limits.payload_bytes:
         raise LogRejected(
             Reason.TOO_LARGE,
-            f"payload is {len(payload)} bytes; the limit is {settings.LOG_MAX_PAYLOAD_BYTES}",
+            f"payload is {len(payload)} bytes; the limit is {limits.payload_bytes}",
         )
     if b"\\u0000" in payload:
         # Valid JSON, but PostgreSQL cannot store NUL in text or jsonb: a row that
@@ -86,14 +106,14 @@ def parse_log_message(payload: bytes, *, received_at: datetime) -> ParsedLog:
     if not isinstance(data, dict):
         raise LogRejected(Reason.NOT_OBJECT, f"expected a JSON object, got {_json_type(data)}")
 
-    context = _parse_context(data.get("context"))
+    context = _parse_context(data.get("context"), limits.context_depth)
     if not data.keys() <= KNOWN_FIELDS:
         # Unknown top-level fields are kept, not dropped: nothing a producer sends is lost.
         extra = {key: value for key, value in data.items() if key not in KNOWN_FIELDS}
         context = {**context, "_extra": extra}
         # They are stored in context, so its depth limit covers them too: a value too deep
         # to serialize would otherwise fail its whole batch again on every redelivery.
-        limit = settings.LOG_MAX_CONTEXT_DEPTH
+        limit = limits.context_depth
         if _nesting_depth(context, limit) > limit:
             raise LogRejected(
                 Reason.TOO_DEEP,
@@ -105,7 +125,7 @@ def parse_log_message(payload: bytes, *, received_at: datetime) -> ParsedLog:
         hostname=_parse_text(data.get("hostname"), "hostname", Reason.INVALID_HOSTNAME),
         severity=_parse_severity(data.get("severity")),
         service=_parse_text(data.get("service"), "service", Reason.INVALID_SERVICE),
-        message=_parse_message(data.get("message")),
+        message=_parse_message(data.get("message"), limits.message_bytes),
         context=context,
     )
 
@@ -140,7 +160,7 @@ def _json_type(value: Any) -> str:
     return "an object"
 
 
-def _parse_message(value: Any) -> str:
+def _parse_message(value: Any, limit: int) -> str:
     if value is None:
         raise LogRejected(Reason.MISSING_MESSAGE, "field 'message' is required")
     if not isinstance(value, str):
@@ -149,7 +169,6 @@ def _parse_message(value: Any) -> str:
         )
     if not value or value.isspace():
         raise LogRejected(Reason.MISSING_MESSAGE, "field 'message' is empty")
-    limit = settings.LOG_MAX_MESSAGE_BYTES
     # A character is at most 4 bytes: short messages skip the encode.
     if len(value) * 4 > limit and (size := len(value.encode("utf-8"))) > limit:
         raise LogRejected(
@@ -228,14 +247,13 @@ def _from_epoch(value: float) -> datetime:
     return datetime.fromtimestamp(seconds, tz=UTC)
 
 
-def _parse_context(value: Any) -> dict[str, Any]:
+def _parse_context(value: Any, limit: int) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
         raise LogRejected(
             Reason.INVALID_CONTEXT, f"field 'context' must be an object, got {_json_type(value)}"
         )
-    limit = settings.LOG_MAX_CONTEXT_DEPTH
     depth = _nesting_depth(value, limit)
     if depth > limit:
         raise LogRejected(
