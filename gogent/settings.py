@@ -195,7 +195,10 @@ NATS_MAX_ACK_PENDING = env_int("NATS_MAX_ACK_PENDING", 20_000)
 NATS_ACK_WAIT = env_int("NATS_ACK_WAIT", 60)
 
 # --- Ingest -------------------------------------------------------------------
-INGEST_BATCH_SIZE = env_int("INGEST_BATCH_SIZE", 1000)
+# Per-batch costs (the commit's fsync, pattern counters) fall per message as batches grow:
+# 2000 drains ~25% faster than 1000 (bench/ingest.py). Below full load, batches are
+# whatever arrives within the linger, so latency does not grow with it.
+INGEST_BATCH_SIZE = env_int("INGEST_BATCH_SIZE", 2000)
 INGEST_FETCH_TIMEOUT = env_int("INGEST_FETCH_TIMEOUT_MS", 1000) / 1000
 LOG_MAX_PAYLOAD_BYTES = env_int("LOG_MAX_PAYLOAD_BYTES", 1024 * 1024)
 LOG_MAX_MESSAGE_BYTES = env_int("LOG_MAX_MESSAGE_BYTES", 64 * 1024)

@@ -189,3 +189,11 @@ def test_random_bytes_never_raise_anything_but_a_rejection():
         payload = generator.randbytes(generator.randint(0, 200))
         with contextlib.suppress(LogRejected):
             parse(payload)
+
+
+def test_unknown_fields_count_toward_the_context_depth_limit(settings):
+    settings.LOG_MAX_CONTEXT_DEPTH = 4
+    assert parse({"message": "m", "extra": {"a": 1}}).context == {"_extra": {"extra": {"a": 1}}}
+    too_deep = rejection({"message": "m", "extra": {"a": {"b": {"c": {}}}}})
+    assert too_deep.reason == Reason.TOO_DEEP
+    assert "_extra" in too_deep.detail

@@ -1,0 +1,766 @@
+"""Ingest benchmark: how fast `manage.py consume_logs` drains a backlog, how that compares
+with a minimal raw pipeline (no Django), its latency at a steady rate, and its memory.
+
+    .venv/bin/python bench/ingest.py [--messages 100000] [--rounds 3]
+                                     [--rate 1000] [--latency-seconds 25]
+
+Everything is private and temporary: a nats-server with JetStream on a free 127.0.0.1 port
+and a temp store dir, a freshly migrated SQLite database in a temp data dir, and the
+consumers as subprocesses. The producer is the product's own (generated_logs() fed to
+publish_payloads(), what `manage.py publish_logs` runs). Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import os
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import nats
+import orjson
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+TARGET_DRAIN_RATE = 20_000
+TARGET_RAW_RATIO = 0.66
+TARGET_P99 = 0.250
+TARGET_RSS_MIB = 150
+
+STOP_TIMEOUT = 15.0
+READY_TIMEOUT = 60.0
+POLL_INTERVAL = 0.02
+MIN_POLL = 0.005
+MAX_POLL = 0.25
+RAW_STREAM = "BENCH_RAW"
+RAW_SUBJECT = "bench.raw"
+RAW_LINGER = 0.02
+
+
+def main() -> int:
+    args = parse_args()
+    if args.raw_worker:
+        asyncio.run(raw_pipeline(**orjson.loads(args.raw_worker)))
+        return 0
+    # SIGTERM unwinds like Ctrl-C, so the with blocks below stop children and remove temp dirs.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    with (
+        tempfile.TemporaryDirectory(prefix="gogent-bench-") as tmp,
+        Children(Path(tmp)) as children,
+    ):
+        try:
+            bench = Bench(args, Path(tmp), children)
+            bench.setup()
+            asyncio.run(bench.run())
+        except BaseException:
+            children.print_logs()
+            raise
+    return 0
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, default=100_000, help="backlog size to drain")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="drains of each pipeline, alternating; the median is reported",
+    )
+    parser.add_argument("--rate", type=int, default=1000, help="steady rate for latency, msgs/s")
+    parser.add_argument(
+        "--latency-seconds", type=int, default=25, help="how long the steady rate is kept"
+    )
+    # Internal: this file runs as the raw pipeline's process, configured by a JSON object.
+    parser.add_argument("--raw-worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if min(args.messages, args.rounds, args.rate, args.latency_seconds) < 1:
+        parser.error("every number must be at least 1")
+    return args
+
+
+# --- Processes ----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Child:
+    name: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log_tail(self, lines: int = 25) -> str:
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+class Children:
+    """Every process the bench starts; on exit all are stopped (TERM, then KILL), newest first."""
+
+    def __init__(self, log_dir: Path) -> None:
+        self.log_dir = log_dir
+        self.started: list[Child] = []
+
+    def __enter__(self) -> Children:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for child in reversed(self.started):
+            self.stop(child)
+
+    def start(self, name: str, argv: list[str], *, env: dict[str, str]) -> Child:
+        log_path = self.log_dir / f"{name}.log"
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                argv, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log
+            )
+        child = Child(name, process, log_path)
+        self.started.append(child)
+        return child
+
+    def stop(self, child: Child) -> int:
+        """SIGTERM and wait; SIGKILL after STOP_TIMEOUT. Returns the exit code."""
+        if child.process.poll() is None:
+            child.process.terminate()
+            try:
+                child.process.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                print(f"  ! {child.name} ignored SIGTERM for {STOP_TIMEOUT:.0f}s: killed")
+                child.process.kill()
+                child.process.wait(STOP_TIMEOUT)
+        return child.process.returncode
+
+    def check_alive(self, child: Child) -> None:
+        if child.process.poll() is not None:
+            raise RuntimeError(
+                f"{child.name} exited with {child.process.returncode}:\n{child.log_tail()}"
+            )
+
+    def print_logs(self) -> None:
+        for child in self.started:
+            print(f"\n--- last lines of {child.log_path.name} ---", file=sys.stderr)
+            print(child.log_tail(8), file=sys.stderr)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def peak_rss_mib(pid: int) -> float:
+    """VmHWM of a running process; refuses anything but a python (not a wrapper)."""
+    exe = Path(f"/proc/{pid}/exe").resolve()
+    if "python" not in exe.name:
+        raise RuntimeError(f"pid {pid} is {exe}, not a python process")
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM in /proc/{pid}/status")
+
+
+# --- Figures ------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Drain:
+    messages: int
+    seconds: float  # process start to the last ack
+    startup: float  # process start to the first delivery
+    peak_rss_mib: float
+    exit_code: int
+
+    @property
+    def rate(self) -> float:
+        return self.messages / self.seconds
+
+    @property
+    def rate_after_startup(self) -> float:
+        return self.messages / (self.seconds - self.startup)
+
+    def describe(self) -> str:
+        return (
+            f"{self.rate:>7,.0f} msgs/s ({self.rate_after_startup:,.0f} after its first "
+            f"delivery at {self.startup:.2f}s), peak RSS {self.peak_rss_mib:.0f} MiB, "
+            f"SIGTERM exit {self.exit_code}"
+        )
+
+
+def median(drains: list[Drain]) -> Drain:
+    return sorted(drains, key=lambda drain: drain.rate)[len(drains) // 2]
+
+
+def ratios(product: list[Drain], raw: list[Drain]) -> list[float]:
+    return [ours.rate / theirs.rate for ours, theirs in zip(product, raw, strict=True)]
+
+
+@dataclasses.dataclass
+class Latency:
+    published: int
+    publish_rate: float
+    latencies: list[float]
+    peak_rss_mib: float
+    exit_code: int
+
+    def percentile(self, fraction: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(int(fraction * len(ordered)), len(ordered) - 1)]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms"
+
+
+# --- The bench ----------------------------------------------------------------------------
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, tmp: Path, children: Children) -> None:
+        self.args = args
+        self.tmp = tmp
+        self.children = children
+        self.data_dir = tmp / "data"
+        self.db_path = self.data_dir / "gogent.db"
+        self.port = free_port()
+        self.nats_url = f"nats://127.0.0.1:{self.port}"
+        # Explicit values, so neither the caller's environment nor a .env file points the
+        # bench at a real database, NATS server or broker.
+        self.env = {
+            **os.environ,
+            "GOGENT_DATA_DIR": str(self.data_dir),
+            "DATABASE_URL": f"sqlite:///{self.db_path}",
+            "NATS_URL": self.nats_url,
+            "CELERY_BROKER_URL": "filesystem://",
+            "DJANGO_SETTINGS_MODULE": "gogent.settings",
+        }
+
+    def setup(self) -> None:
+        """Start nats-server, migrate a fresh database, and load Django in this process."""
+        os.environ.update(self.env)
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
+        logging.getLogger("logs").setLevel(logging.WARNING)
+        from gogent.nats import nats_server_binary, nats_server_config
+
+        store_dir = self.tmp / "nats"
+        store_dir.mkdir()
+        config = store_dir / "nats-server.conf"
+        config.write_text(
+            nats_server_config(
+                host="127.0.0.1",
+                port=self.port,
+                monitor_port=0,
+                store_dir=store_dir,
+                server_name="gogent-bench",
+            )
+        )
+        server = self.children.start(
+            "nats-server", [str(nats_server_binary()), "--config", str(config)], env=self.env
+        )
+        deadline = time.monotonic() + READY_TIMEOUT
+        while True:
+            self.children.check_alive(server)
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), 1),
+            ):
+                break
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"nats-server took no connection in {READY_TIMEOUT:.0f}s")
+            time.sleep(0.05)
+
+        migrate = subprocess.run(
+            [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            timeout=300,
+            check=False,
+        )
+        if migrate.returncode != 0:
+            raise RuntimeError(
+                f"migrate failed:\n{migrate.stdout.decode()}{migrate.stderr.decode()}"
+            )
+
+    def copy_database(self, path: Path) -> None:
+        """A copy of the freshly migrated database, for one drain."""
+        with (
+            contextlib.closing(sqlite3.connect(self.db_path)) as source,
+            contextlib.closing(sqlite3.connect(path)) as copy,
+        ):
+            source.backup(copy)
+
+    def copy_log_table(self, path: Path) -> None:
+        """The raw pipeline's table: logs_logentry's own schema (columns, indexes)."""
+        with contextlib.closing(sqlite3.connect(self.db_path)) as source:
+            schema = [
+                sql
+                for (sql,) in source.execute(
+                    "SELECT sql FROM sqlite_master WHERE tbl_name = 'logs_logentry' "
+                    "AND type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type DESC"
+                )
+            ]
+        with contextlib.closing(sqlite3.connect(path)) as db, db:
+            for sql in schema:
+                db.execute(sql)
+
+    async def run(self) -> None:
+        from django.conf import settings
+
+        from logs.consumer import consumer_config, ensure_stream_and_consumer, stream_config
+
+        print(
+            f"Gogent ingest bench: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+            f"SQLite {sqlite3.sqlite_version}, nats-server on {self.nats_url}\n"
+            f"  INGEST_BATCH_SIZE={settings.INGEST_BATCH_SIZE}, "
+            f"SQLITE_SYNCHRONOUS={settings.SQLITE_SYNCHRONOUS}, "
+            f"NATS_MAX_ACK_PENDING={settings.NATS_MAX_ACK_PENDING}",
+            flush=True,
+        )
+        client = await nats.connect(
+            self.nats_url, name="gogent-bench", allow_reconnect=False, connect_timeout=5
+        )
+        try:
+            await ensure_stream_and_consumer(client)
+            js = client.jetstream()
+            await js.add_stream(
+                dataclasses.replace(stream_config(), name=RAW_STREAM, subjects=[RAW_SUBJECT])
+            )
+            await js.add_consumer(
+                RAW_STREAM, dataclasses.replace(consumer_config(), durable_name=RAW_STREAM)
+            )
+            product, raw = await self.measure_drains(client)
+            latency = await self.measure_latency(client)
+        finally:
+            await client.close()
+        print_summary(product, raw, latency)
+
+    # --- 1 and 2: backlog drains, product and raw ------------------------------------------
+
+    async def measure_drains(self, client: Client) -> tuple[list[Drain], list[Drain]]:
+        from django.conf import settings
+
+        n, rounds = self.args.messages, self.args.rounds
+        print(
+            f"\n1. Drain: {n:,} messages published first (a backlog), then the consumer process\n"
+            "   started; timed from its start until JetStream has every message acked\n"
+            "   (ack floor at the last sequence, nothing pending).\n"
+            "2. Raw pipeline: the same drain with no Django: a hand-written pull (inbox +\n"
+            "   MSG.NEXT), orjson, sqlite3 executemany into a copy of logs_logentry (same\n"
+            "   columns and indexes, WAL, the same synchronous, same batch size), commit, then\n"
+            '   b"+ACK" per message.\n'
+            "   Rounds alternate the two, so drift hits both alike; every drain writes into a\n"
+            "   fresh database, and the streams are purged after each.",
+            flush=True,
+        )
+        product: list[Drain] = []
+        raw: list[Drain] = []
+        stored = {"consume_logs": 0, "raw": 0}
+        for round_number in range(1, rounds + 1):
+            db_path = self.tmp / f"drain-{round_number}.db"
+            self.copy_database(db_path)
+            product.append(
+                await self.drain(
+                    client,
+                    f"consume_logs-{round_number}",
+                    [PYTHON, "manage.py", "consume_logs"],
+                    env={**self.env, "DATABASE_URL": f"sqlite:///{db_path}"},
+                    subject=settings.NATS_SUBJECT,
+                    stream=settings.NATS_STREAM,
+                    durable=settings.NATS_CONSUMER,
+                    seed=round_number,
+                )
+            )
+            stored["consume_logs"] += rows_in(db_path, "logs_logentry", "logs_rejectedmessage")
+            remove_database(db_path)
+
+            raw_path = self.tmp / f"raw-{round_number}.db"
+            self.copy_log_table(raw_path)
+            config = {
+                "nats_url": self.nats_url,
+                "db_path": str(raw_path),
+                "stream": RAW_STREAM,
+                "durable": RAW_STREAM,
+                "batch_size": settings.INGEST_BATCH_SIZE,
+                "synchronous": settings.SQLITE_SYNCHRONOUS,
+            }
+            raw.append(
+                await self.drain(
+                    client,
+                    f"raw-pipeline-{round_number}",
+                    [
+                        PYTHON,
+                        str(Path(__file__).resolve()),
+                        "--raw-worker",
+                        orjson.dumps(config).decode(),
+                    ],
+                    env=self.env,
+                    subject=RAW_SUBJECT,
+                    stream=RAW_STREAM,
+                    durable=RAW_STREAM,
+                    seed=round_number,
+                )
+            )
+            stored["raw"] += rows_in(raw_path, "logs_logentry")
+            remove_database(raw_path)
+            print(
+                f"   round {round_number}  consume_logs {product[-1].describe()}\n"
+                f"            raw pipeline {raw[-1].describe()}\n"
+                f"            product / raw {product[-1].rate / raw[-1].rate:.0%}",
+                flush=True,
+            )
+        print(
+            f"   rows stored (log entries + quarantined): consume_logs {stored['consume_logs']:,},"
+            f" raw {stored['raw']:,}, of {n * rounds:,} published to each",
+            flush=True,
+        )
+        return product, raw
+
+    async def drain(
+        self,
+        client: Client,
+        name: str,
+        argv: list[str],
+        *,
+        env: dict[str, str],
+        subject: str,
+        stream: str,
+        durable: str,
+        seed: int,
+    ) -> Drain:
+        """Publish a backlog, then time a consumer process from its start to the last ack."""
+        from logs.publisher import publish_payloads
+        from logs.sources import generated_logs
+
+        js = client.jetstream()
+        n = self.args.messages
+        stats = await publish_payloads(client, generated_logs(seed=seed), subject=subject, count=n)
+        if stats.failed or stats.published != n:
+            raise RuntimeError(
+                f"backlog: {stats.published:,} of {n:,} published; {stats.first_error}"
+            )
+        last_seq = (await js.stream_info(stream)).state.last_seq
+        delivered_before = (await js.consumer_info(stream, durable)).delivered.stream_seq
+        started = time.monotonic()
+        child = self.children.start(name, argv, env=env)
+        first_delivery = await self.wait_drained(
+            js,
+            child,
+            stream,
+            durable,
+            last_seq,
+            timeout=max(120, n / 1000),
+            delivered_before=delivered_before,
+        )
+        seconds = time.monotonic() - started
+        rss = peak_rss_mib(child.process.pid)
+        exit_code = self.children.stop(child)
+        await js.purge_stream(stream)
+        return Drain(n, seconds, (first_delivery or started) - started, rss, exit_code)
+
+    # --- 3. Latency ----------------------------------------------------------------------------
+
+    async def measure_latency(self, client: Client) -> Latency:
+        from django.conf import settings
+
+        from logs.publisher import publish_payloads
+        from logs.sources import generated_logs
+
+        rate, seconds = self.args.rate, self.args.latency_seconds
+        print(
+            f"\n3. Latency: {rate:,} msgs/s for {seconds}s into a running consume_logs.\n"
+            "   Each payload carries its send time (context.bench_sent_at = time.time() as the\n"
+            "   publisher takes it, which is up to one 1/rate slot before it sends it). An AFTER\n"
+            "   INSERT trigger, added to the bench database only, records each row's insert\n"
+            "   time (SQLite julianday('now'), 1 ms resolution) in a side table.\n"
+            "   Latency = insert time - send time; the row's batch commits a few ms after the\n"
+            "   insert, and its messages are acked right after the commit.",
+            flush=True,
+        )
+        self.install_insert_time_trigger()
+        js = client.jetstream()
+        stream, durable = settings.NATS_STREAM, settings.NATS_CONSUMER
+        first_seq = (await js.stream_info(stream)).state.last_seq + 1
+        consumer = self.children.start(
+            "consume_logs-latency", [PYTHON, "manage.py", "consume_logs"], env=self.env
+        )
+        await self.wait_pulling(js, consumer, stream, durable)
+        stats = await publish_payloads(
+            client,
+            stamped(generated_logs(seed=0)),
+            subject=settings.NATS_SUBJECT,
+            rate=rate,
+            count=rate * seconds,
+        )
+        last_seq = (await js.stream_info(stream)).state.last_seq
+        await self.wait_drained(js, consumer, stream, durable, last_seq, timeout=60)
+        rss = peak_rss_mib(consumer.process.pid)
+        exit_code = self.children.stop(consumer)
+        with contextlib.closing(sqlite3.connect(self.db_path)) as db:
+            latencies = [
+                latency
+                for (latency,) in db.execute(
+                    "SELECT t.inserted_at - json_extract(e.context, '$.bench_sent_at') "
+                    "FROM bench_insert_time t JOIN logs_logentry e USING (stream_seq) "
+                    "WHERE t.stream_seq >= ? "
+                    "AND json_extract(e.context, '$.bench_sent_at') IS NOT NULL",
+                    (first_seq,),
+                )
+            ]
+        if not latencies:
+            raise RuntimeError("no latency samples: the trigger recorded no insert")
+        latency = Latency(stats.published, stats.rate, latencies, rss, exit_code)
+        print(
+            f"   published {stats.published:,} at {stats.rate:,.0f} msgs/s "
+            f"({stats.failed} failed); {len(latencies):,} samples\n"
+            f"   p50 {ms(latency.percentile(0.50))}, p99 {ms(latency.percentile(0.99))}, "
+            f"max {ms(max(latencies))}\n"
+            f"   consumer peak RSS {rss:.0f} MiB, SIGTERM exit {exit_code}",
+            flush=True,
+        )
+        return latency
+
+    def install_insert_time_trigger(self) -> None:
+        with contextlib.closing(sqlite3.connect(self.db_path)) as db, db:
+            db.executescript(
+                """
+                CREATE TABLE bench_insert_time (
+                    stream_seq INTEGER PRIMARY KEY, inserted_at REAL NOT NULL
+                );
+                CREATE TRIGGER bench_insert_time AFTER INSERT ON logs_logentry BEGIN
+                    INSERT OR REPLACE INTO bench_insert_time
+                    VALUES (NEW.stream_seq, (julianday('now') - 2440587.5) * 86400.0);
+                END;
+                """
+            )
+
+    # --- Waiting -------------------------------------------------------------------------------
+
+    async def wait_drained(
+        self,
+        js: JetStreamContext,
+        child: Child,
+        stream: str,
+        durable: str,
+        last_seq: int,
+        *,
+        timeout: float,
+        delivered_before: int = 0,
+    ) -> float | None:
+        """Wait until everything up to last_seq is acked; return when delivery first moved."""
+        deadline = time.monotonic() + timeout
+        first_delivery = None
+        acked_at_first_delivery = 0
+        while True:
+            self.children.check_alive(child)
+            info = await js.consumer_info(stream, durable)
+            now = time.monotonic()
+            acked = info.ack_floor.stream_seq
+            if first_delivery is None and info.delivered.stream_seq > delivered_before:
+                first_delivery, acked_at_first_delivery = now, acked
+            if acked >= last_seq and info.num_ack_pending == 0 and info.num_pending == 0:
+                return first_delivery
+            if now > deadline:
+                raise TimeoutError(
+                    f"{child.name}: not drained in {timeout:.0f}s (acked up to "
+                    f"{acked:,} of {last_seq:,})"
+                )
+            # A poll costs this process and the server CPU that the consumer could use
+            # (all may share one core): poll rarely mid-drain and often near its end.
+            delay = POLL_INTERVAL
+            if first_delivery is not None and acked > acked_at_first_delivery:
+                rate = (acked - acked_at_first_delivery) / (now - first_delivery)
+                delay = min(max((last_seq - acked) / rate / 2, MIN_POLL), MAX_POLL)
+            await asyncio.sleep(delay)
+
+    async def wait_pulling(
+        self, js: JetStreamContext, child: Child, stream: str, durable: str
+    ) -> None:
+        deadline = time.monotonic() + READY_TIMEOUT
+        while (await js.consumer_info(stream, durable)).num_waiting == 0:
+            self.children.check_alive(child)
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{child.name} sent no pull request in {READY_TIMEOUT:.0f}s")
+            await asyncio.sleep(POLL_INTERVAL)
+
+
+def rows_in(path: Path, *tables: str) -> int:
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return sum(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in tables)
+
+
+def remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def stamped(payloads: Iterable[bytes]) -> Iterator[bytes]:
+    """Each payload with context.bench_sent_at = time.time() when the publisher takes it."""
+    for payload in payloads:
+        log = orjson.loads(payload)
+        log["context"] = {**(log.get("context") or {}), "bench_sent_at": time.time()}
+        yield orjson.dumps(log)
+
+
+def print_summary(product: list[Drain], raw: list[Drain], latency: Latency) -> None:
+    drain, raw_drain = median(product), median(raw)
+    # Per round, so each product drain is compared with the raw one next to it in time.
+    ratio = statistics.median(ratios(product, raw))
+    rss = max(run.peak_rss_mib for run in [*product, latency])
+    p99 = latency.percentile(0.99)
+    rows = [
+        (
+            f"drain rate (median of {len(product)})",
+            f"{drain.rate:,.0f} msgs/s",
+            f">= {TARGET_DRAIN_RATE:,}",
+            drain.rate >= TARGET_DRAIN_RATE,
+        ),
+        (
+            "product / raw pipeline (median)",
+            f"{ratio:.0%}",
+            f">= {TARGET_RAW_RATIO:.0%}",
+            ratio >= TARGET_RAW_RATIO,
+        ),
+        (
+            f"p99 latency at {latency.publish_rate:,.0f} msgs/s",
+            ms(p99),
+            f"< {ms(TARGET_P99)}",
+            p99 < TARGET_P99,
+        ),
+        (
+            "consumer peak RSS (max)",
+            f"{rss:.0f} MiB",
+            f"< {TARGET_RSS_MIB} MiB",
+            rss < TARGET_RSS_MIB,
+        ),
+    ]
+    print(f"\n{'Summary':<38} {'measured':<22} target")
+    for name, measured, target, met in rows:
+        print(f"  {name:<36} {measured:<22} {target:<12} {'ok' if met else 'MISSED'}")
+    print(
+        f"  rounds: drain {', '.join(f'{run.rate:,.0f}' for run in product)} msgs/s; raw "
+        f"{', '.join(f'{run.rate:,.0f}' for run in raw)} msgs/s; product / raw "
+        f"{', '.join(f'{r:.0%}' for r in ratios(product, raw))}\n"
+        f"  after startup (medians): drain {drain.rate_after_startup:,.0f} msgs/s, raw "
+        f"{raw_drain.rate_after_startup:,.0f} msgs/s; latency p50 "
+        f"{ms(latency.percentile(0.5))}, max {ms(max(latency.latencies))}",
+        flush=True,
+    )
+
+
+# --- The raw pipeline (runs in its own process) --------------------------------------------
+
+# The product's severity scale by name; the raw pipeline does no other validation.
+SEVERITIES = {
+    "debug": 10, "info": 20, "notice": 25, "warn": 30, "warning": 30, "err": 40, "error": 40,
+    "crit": 50, "critical": 50, "fatal": 50, "alert": 60, "emerg": 70, "emergency": 70,
+}  # fmt: skip
+RAW_INSERT = (
+    "INSERT INTO logs_logentry (timestamp, hostname, severity, service, message, context, "
+    "received_at, subject, stream_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (stream_seq) DO NOTHING"
+)
+
+
+async def raw_pipeline(
+    *, nats_url: str, db_path: str, stream: str, durable: str, batch_size: int, synchronous: str
+) -> None:
+    """The plainest fast pull-parse-insert-commit-ack loop: what the product is measured against.
+
+    Like the product, it keeps two batches requested, so the server streams the next batch
+    while a thread writes this one, and it lingers briefly for a full batch.
+    """
+    db = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute(f"PRAGMA synchronous={synchronous}")
+
+    def write(rows: list[tuple[Any, ...]]) -> None:
+        db.execute("BEGIN IMMEDIATE")
+        db.executemany(RAW_INSERT, rows)
+        db.execute("COMMIT")
+
+    loop = asyncio.get_running_loop()
+    stopping = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopping.set)
+    received: list[Msg] = []
+    full = asyncio.Event()
+    requested = 0
+
+    async def on_message(msg: Msg) -> None:
+        nonlocal requested
+        if msg.reply:
+            received.append(msg)
+            requested -= 1
+            if len(received) >= batch_size:
+                full.set()
+        elif msg.headers and msg.headers.get("Status") in {"404", "408", "409"}:
+            # The pull request ended; the server says how much of it went unfilled.
+            requested -= int(msg.headers.get("Nats-Pending-Messages", requested) or 0)
+
+    client = await nats.connect(nats_url, name="gogent-bench-raw")
+    inbox = client.new_inbox()
+    await client.subscribe(inbox, cb=on_message)
+    pull_subject = f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{durable}"
+    writer = ThreadPoolExecutor(max_workers=1)
+    while not stopping.is_set():
+        if requested < batch_size:
+            wanted = 2 * batch_size - requested
+            request = orjson.dumps({"batch": wanted, "expires": 1_000_000_000})
+            await client.publish(pull_subject, request, reply=inbox)
+            requested += wanted
+        if len(received) < batch_size:
+            full.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(full.wait(), RAW_LINGER)
+        batch = received[:batch_size]
+        del received[:batch_size]
+        if not batch:
+            continue
+        received_at = time.strftime("%Y-%m-%d %H:%M:%S")
+        rows = []
+        for msg in batch:
+            log = orjson.loads(msg.data)
+            severity = log.get("severity", "info")
+            rows.append(
+                (
+                    log.get("timestamp") or received_at,
+                    log.get("hostname", ""),
+                    SEVERITIES.get(str(severity).lower(), 20),
+                    log.get("service", ""),
+                    log.get("message", ""),
+                    orjson.dumps(log.get("context") or {}).decode(),
+                    received_at,
+                    msg.subject,
+                    int(msg.reply.split(".", 7)[5]),  # the stream sequence
+                )
+            )
+        await loop.run_in_executor(writer, write, rows)
+        for msg in batch:
+            await client.publish(msg.reply, b"+ACK")
+    await client.drain()
+    writer.shutdown()
+    db.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
