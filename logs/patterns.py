@@ -55,7 +55,9 @@ class PatternCatalog:
     def sync(self, revision: int) -> None:
         """Take in every pattern created or changed since the revision this process knows."""
         if revision < self.revision:
-            # The table went back in time (restored backup, test database): start afresh.
+            # The table went back in time: a batch that changed patterns was rolled back
+            # (so this miner knows ids that were never committed), a backup was restored,
+            # or a test database was reset. Start afresh from what is stored.
             self.__init__()
         if revision == self.revision:
             return
@@ -112,9 +114,11 @@ class PatternCatalog:
                 )
                 changes.generalized.add(self.pattern_ids[key])
             for survivor_key, absorbed_key in merges:
-                survivor, absorbed = self.pattern_ids[survivor_key], self.pattern_ids[absorbed_key]
+                survivor = self.pattern_ids[survivor_key]
+                absorbed = self.pattern_ids.get(absorbed_key, survivor)
                 # A cluster re-made after a restart can carry a key that already leads to
-                # the survivor (its pattern was merged before): nothing to fold then.
+                # the survivor (its pattern was merged before), or one never stored:
+                # nothing to fold then.
                 if absorbed != survivor:
                     pattern_merge(
                         absorbed_id=absorbed, survivor_id=survivor, revision=state.revision

@@ -132,6 +132,6 @@ def test_make_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path):
     text = output()
     assert text.count("password:") == 1
     for process in ("nats", "consumer", "worker", "beat", "web"):
-        assert f"{process}" in text
+        assert f"{process}.1 stopped (rc=0)" in text, f"{process} did not stop cleanly"
     assert "Traceback" not in text, text[-6000:]
     assert git_status() == tree_before, "make run must write only under GOGENT_DATA_DIR"

@@ -220,3 +220,25 @@ def test_a_merge_moves_everything_that_points_at_the_pattern():
     assert earlier.merged_into_id == valve.pk
     with pytest.raises(ValueError, match="into itself"):
         patterns.pattern_merge(absorbed_id=valve.pk, survivor_id=valve.pk, revision=100)
+
+
+def test_a_batch_rolled_back_after_grouping_leaves_no_stale_patterns(monkeypatch):
+    import logs.services
+
+    stream = Stream()
+    logs_ingest_batch(stream.batch(timeout_log("10.0.0.1", 1)))
+    failing = stream.batch({"message": "Spindle motor M7 overheated"}, timeout_log("10.0.0.2", 2))
+
+    def disk_full(*args, **kwargs):
+        raise OSError("disk full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(logs.services, "patterns_count", disk_full)
+        with pytest.raises(OSError):
+            logs_ingest_batch(failing)
+    assert LogPattern.objects.count() == 1  # the new pattern was rolled back with the batch
+
+    logs_ingest_batch(failing)  # redelivered
+
+    assert LogPattern.objects.count() == 2
+    assert sum(LogPattern.objects.values_list("count", flat=True)) == 3 == LogEntry.objects.count()

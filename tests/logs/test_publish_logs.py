@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import re
+import signal
 import threading
 import time
 from io import StringIO
@@ -13,9 +15,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from logs.consumer import ensure_stream_and_consumer
-from tests.conftest import free_port, run_async
+from tests.conftest import ManagePy, free_port, run_async, wait_for
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 async def stream_messages(url: str) -> list[bytes]:
@@ -109,3 +111,18 @@ def test_unknown_dataset_and_missing_file_are_clear_errors(tmp_path):
         call_command("publish_logs", "--loghub", "Nope")
     with pytest.raises(CommandError, match="no such file"):
         call_command("publish_logs", str(tmp_path / "missing.jsonl"))
+
+
+def test_sigterm_stops_publishing_and_reports_what_was_sent(nats_server, gogent_env, tmp_path):
+    run_async(create_stream(nats_server.url))
+    publisher = ManagePy(
+        ["publish_logs", "--generate", "10", "--count", "1000000", "--rate", "200"],
+        gogent_env,
+        tmp_path / "publish.log",
+    ).start()
+    wait_for(lambda: len(run_async(stream_messages(nats_server.url))) >= 20, what="publishing")
+    publisher.send(signal.SIGTERM)
+    assert publisher.wait(timeout=30) == 0, publisher.output
+    published = int(re.search(r"published (\d+) in", publisher.output).group(1))
+    assert published == len(run_async(stream_messages(nats_server.url)))
+    assert "failed 0" in publisher.output

@@ -2,10 +2,11 @@ import argparse
 import asyncio
 import logging
 import math
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
-from itertools import chain, cycle, islice
+from itertools import chain, cycle, islice, takewhile
 from pathlib import Path
 
 from django.conf import settings
@@ -200,7 +201,15 @@ class Command(BaseCommand):
         try:
             # Checked up front: without a stream every PubAck would time out, one by one.
             await self._wait_for_stream(client, subject, time.monotonic() + wait)
-            return await publish_payloads(client, payloads, subject=subject, rate=rate, count=count)
+            # SIGTERM/SIGINT end the source: what was sent is still waited for and counted.
+            stopping = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, stopping.set)
+            until_stopped = takewhile(lambda _: not stopping.is_set(), payloads)
+            return await publish_payloads(
+                client, until_stopped, subject=subject, rate=rate, count=count
+            )
         finally:
             try:
                 await client.close()
