@@ -22,10 +22,10 @@ setup: install
 	$(BIN)/python manage.py ensure_admin
 
 run: setup
-	$(BIN)/honcho --procfile Procfile start
+	$(BIN)/python -m gogent.supervisor --procfile Procfile start
 
 demo: setup
-	$(BIN)/honcho --procfile Procfile.demo start
+	$(BIN)/python -m gogent.supervisor --procfile Procfile.demo start
 
 test: install
 	$(BIN)/ruff check .

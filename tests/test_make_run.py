@@ -6,6 +6,7 @@ import os
 import signal
 import sqlite3
 import subprocess
+import sys
 import urllib.request
 from pathlib import Path
 
@@ -33,6 +34,18 @@ def http_status(url: str) -> int:
             return response.status
     except OSError:
         return 0
+
+
+def worker_answers(env: dict[str, str]) -> bool:
+    ping = subprocess.run(
+        [sys.executable, "-m", "celery", "--app", "gogent", "inspect", "ping", "--timeout", "1"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    return "pong" in ping.stdout
 
 
 def git_status() -> str:
@@ -90,7 +103,9 @@ def test_make_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path):
     try:
         wait_for(lambda: seen("password:"), timeout=120, what="the admin password")
         wait_for(lambda: seen("consuming AGENT_STREAM"), timeout=60, what="the consumer")
-        wait_for(lambda: seen(" ready."), timeout=60, what="the Celery worker")
+        # A pong proves the worker consumes from the broker (and is past start-up, where
+        # Celery's warm shutdown can hang on a signal and outlast honcho's 5 s kill wait).
+        wait_for(lambda: worker_answers(env), timeout=90, what="the Celery worker's pong")
         wait_for(lambda: seen("beat: Starting"), timeout=60, what="Celery beat")
         login_page = f"http://127.0.0.1:{web_port}/admin/login/"
         wait_for(lambda: http_status(login_page) == 200, timeout=60, what="the web server")
@@ -132,6 +147,7 @@ def test_make_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path):
     text = output()
     assert text.count("password:") == 1
     for process in ("nats", "consumer", "worker", "beat", "web"):
-        assert f"{process}.1 stopped (rc=0)" in text, f"{process} did not stop cleanly"
+        own_lines = [line for line in text.splitlines() if f"{process}.1" in line]
+        assert f"{process}.1 stopped (rc=0)" in text, "\n".join(own_lines[-30:])
     assert "Traceback" not in text, text[-6000:]
     assert git_status() == tree_before, "make run must write only under GOGENT_DATA_DIR"
