@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import orjson
 import pytest
 
+from logs.consumer import stream_sequence
 from logs.models import RejectedMessage, Severity
 from logs.validation import LogRejected, parse_log_message
 
@@ -197,3 +198,17 @@ def test_unknown_fields_count_toward_the_context_depth_limit(settings):
     too_deep = rejection({"message": "m", "extra": {"a": {"b": {"c": {}}}}})
     assert too_deep.reason == Reason.TOO_DEEP
     assert "_extra" in too_deep.detail
+
+
+@pytest.mark.parametrize(
+    ("ack_subject", "sequence"),
+    [
+        ("$JS.ACK.AGENT_STREAM.AGENT_CONSUMER.1.4242.17.1795320850083549135.3", 4242),
+        (
+            "$JS.ACK.plant-a.ACCHASH.AGENT_STREAM.AGENT_CONSUMER.2.9001.12.1795320850083549135.0.tok",
+            9001,
+        ),
+    ],
+)
+def test_stream_sequence_is_read_from_both_ack_subject_layouts(ack_subject, sequence):
+    assert stream_sequence(ack_subject) == sequence
