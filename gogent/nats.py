@@ -71,7 +71,6 @@ def embedded_nats_server_argv() -> list[str]:
 async def nats_connect(
     *,
     name: str,
-    on_disconnect: Callable[[], Awaitable[None]] | None = None,
     on_reconnect: Callable[[], Awaitable[None]] | None = None,
     **options: Any,
 ) -> Client:
@@ -91,8 +90,6 @@ async def nats_connect(
         if client.is_closed:
             return
         logger.warning("disconnected from NATS")
-        if on_disconnect:
-            await on_disconnect()
 
     async def reconnected_cb() -> None:
         logger.info("reconnected to NATS at %s", client.connected_url.netloc)

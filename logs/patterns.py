@@ -10,9 +10,9 @@ both create a pattern for one template, and counters are single UPDATEs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -183,9 +183,16 @@ def pattern_merge(*, absorbed_id: int, survivor_id: int, revision: int) -> None:
         relation.related_model._base_manager.filter(**{relation.field.name: absorbed}).update(
             **{relation.field.name: survivor}
         )
-    for stat in LogPatternStat.objects.filter(pattern=absorbed):
-        _upsert_stats({(survivor_id, stat.dimension, stat.value): (stat.count, stat.last_seen)})
-    LogPatternStat.objects.filter(pattern=absorbed).delete()
+    absorbed_stats = LogPatternStat.objects.filter(pattern=absorbed)
+    _upsert_stats(
+        {
+            (survivor_id, dimension, value): (count, last_seen)
+            for dimension, value, count, last_seen in absorbed_stats.values_list(
+                "dimension", "value", "count", "last_seen"
+            )
+        }
+    )
+    absorbed_stats.delete()
     survivor.count += absorbed.count
     survivor.first_seen = min(survivor.first_seen, absorbed.first_seen)
     survivor.last_seen = max(survivor.last_seen, absorbed.last_seen)
@@ -259,10 +266,11 @@ def patterns_count(
                 for pattern_id, (count, first, last, severity) in totals.items()
             ],
         )  # fmt: skip
-    _upsert_stats({key: (count, last_seen) for key, (count, last_seen) in stats.items()})
+    _upsert_stats(stats)
 
 
-def _upsert_stats(stats: dict[tuple[int, str, str], tuple[int, datetime]]) -> None:
+def _upsert_stats(stats: Mapping[tuple[int, str, str], Sequence[Any]]) -> None:
+    """Add (count, last_seen) to each (pattern, dimension, value) row, creating it if new."""
     if not stats:
         return
     table = connection.ops.quote_name(LogPatternStat._meta.db_table)

@@ -46,10 +46,11 @@ class IngestResult:
 
 
 def logs_ingest_batch(messages: Sequence[IncomingMessage]) -> IngestResult:
-    """Validate and store a batch in one transaction; the caller acks after it returns.
+    """Validate, group and store a batch in one transaction; the caller acks after it returns.
 
-    Redelivered messages (same stream sequence) are skipped by the unique index,
-    so calling this twice with the same batch stores each log once.
+    Redelivered messages (a stream sequence already stored) are left out before
+    grouping, so calling this twice with the same batch stores and counts each log
+    once; the unique index on stream_seq backs that up.
     """
     entries: list[tuple[IncomingMessage, ParsedLog]] = []
     rejections: list[tuple[IncomingMessage, LogRejected]] = []
@@ -75,7 +76,7 @@ def logs_ingest_batch(messages: Sequence[IncomingMessage]) -> IngestResult:
             logs = [log for _, log in new_entries]
             pattern_ids = catalog.group(logs, state, result.patterns)
             cursor.executemany(
-                _insert_sql(LogEntry, ENTRY_COLUMNS, "stream_seq"),
+                _insert_sql(LogEntry, ENTRY_COLUMNS),
                 [
                     _entry_row(m, p, pattern_id, adapt_datetime)
                     for (m, p), pattern_id in zip(new_entries, pattern_ids, strict=True)
@@ -85,7 +86,7 @@ def logs_ingest_batch(messages: Sequence[IncomingMessage]) -> IngestResult:
             patterns_count(pattern_ids, logs, result.patterns)
         if rejections:
             cursor.executemany(
-                _insert_sql(RejectedMessage, REJECTED_COLUMNS, "stream_seq"),
+                _insert_sql(RejectedMessage, REJECTED_COLUMNS),
                 [_rejected_row(m, r, adapt_datetime) for m, r in rejections],
             )
     result.duplicates = len(entries) - result.stored
@@ -121,14 +122,15 @@ def _not_yet_stored(
 
 
 @cache
-def _insert_sql(model: type, columns: tuple[str, ...], conflict_column: str) -> str:
+def _insert_sql(model: type, columns: tuple[str, ...]) -> str:
+    """INSERT for ingest rows, skipping a stream sequence that is stored already."""
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     names = ", ".join(quote(c) for c in columns)
     placeholders = ", ".join(["%s"] * len(columns))
     # Identifiers come from model metadata, values are parameters: nothing user-supplied.
     sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
-    return f"{sql} ON CONFLICT ({quote(conflict_column)}) DO NOTHING"
+    return f"{sql} ON CONFLICT ({quote('stream_seq')}) DO NOTHING"
 
 
 # Raw executemany instead of bulk_create: the model layer costs ~45 µs a row,

@@ -71,11 +71,14 @@ def group_existing_logs(apps, schema_editor):
         ("host", "hostname"),
         ("service", "service"),
     ):
-        rows = (
-            LogEntry.objects.exclude(**{field: ""})
-            .values("pattern", field)
-            .annotate(count=Count("id"), last=Max("timestamp"))
+        entries = (
+            LogEntry.objects.all()
+            if dimension == "severity"
+            else (
+                LogEntry.objects.exclude(**{field: ""})  # no row for an empty host or service
+            )
         )
+        rows = entries.values("pattern", field).annotate(count=Count("id"), last=Max("timestamp"))
         LogPatternStat.objects.bulk_create(
             LogPatternStat(
                 pattern_id=row["pattern"],
