@@ -7,10 +7,14 @@ JetStream on a store dir under data/. With NATS_URL set, nothing is started.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shutil
 import sys
+import threading
 from collections.abc import Awaitable, Callable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeoutError
 from pathlib import Path
 from typing import Any
 
@@ -108,3 +112,49 @@ async def nats_connect(
         **options,
     )
     return client
+
+
+class NatsPublisher:
+    """Publish from synchronous code (Celery tasks) over one connection per process.
+
+    The connection lives on an event loop in a daemon thread, made on first use and
+    kept across tasks; publish() blocks until the server has the message or the
+    timeout passes, and raises then, so the caller can record and retry.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._client: Future[Client] | None = None
+
+    def publish(self, subject: str, payload: bytes, *, timeout: float = 5.0) -> None:
+        client_future = self._connection()
+        try:
+            client = client_future.result(timeout=timeout)
+        except FutureTimeoutError:
+            raise ConnectionError(
+                f"NATS at {', '.join(settings.NATS_SERVERS)} not reachable within {timeout:g}s"
+            ) from None
+
+        async def send() -> None:
+            await client.publish(subject, payload)
+            await client.flush(timeout=timeout)
+
+        asyncio.run_coroutine_threadsafe(send(), self._loop).result(timeout=timeout + 1)
+
+    def _connection(self) -> Future[Client]:
+        with self._lock:
+            if self._client is None or (
+                self._client.done()
+                and (self._client.exception() is not None or self._client.result().is_closed)
+            ):
+                if self._loop is None:
+                    self._loop = asyncio.new_event_loop()
+                    threading.Thread(
+                        target=self._loop.run_forever, name=f"{self.name}-nats", daemon=True
+                    ).start()
+                self._client = asyncio.run_coroutine_threadsafe(
+                    nats_connect(name=self.name), self._loop
+                )
+            return self._client

@@ -205,6 +205,32 @@ LOG_MAX_MESSAGE_BYTES = env_int("LOG_MAX_MESSAGE_BYTES", 64 * 1024)
 LOG_MAX_CONTEXT_DEPTH = env_int("LOG_MAX_CONTEXT_DEPTH", 32)
 REJECTED_RAW_MAX_BYTES = env_int("REJECTED_RAW_MAX_BYTES", 64 * 1024)
 
+# --- Analysis -----------------------------------------------------------------
+# New patterns at or above this severity are analyzed; regressions and operator
+# requests always are. Names as in logs.models.Severity.
+ANALYSIS_MIN_SEVERITY = env_str("ANALYSIS_MIN_SEVERITY", "WARNING").upper()
+# Results of completed analyses go here (empty: not published). AGENT_STREAM
+# captures it too, so the consumer skips it instead of storing it as a log.
+ANALYSIS_RESULTS_SUBJECT = env_str("ANALYSIS_RESULTS_SUBJECT", f"{NATS_SUBJECT}.analysis")
+# How long a log sent with Gogent-Reply-To waits for its pattern's analysis.
+ANALYSIS_REPLY_TIMEOUT = env_int("ANALYSIS_REPLY_TIMEOUT", 30)
+# Failed calls to one provider before moving on (fallback, offline analyzer, or failed).
+ANALYSIS_MAX_RETRIES = env_int("ANALYSIS_MAX_RETRIES", 4)
+ANALYSIS_BACKOFF_BASE = env_int("ANALYSIS_BACKOFF_BASE_MS", 2000) / 1000
+ANALYSIS_BACKOFF_MAX = env_int("ANALYSIS_BACKOFF_MAX_MS", 120_000) / 1000
+# A refused connection pauses that provider for every worker this long.
+ANALYSIS_UNREACHABLE_PAUSE = env_int("ANALYSIS_UNREACHABLE_PAUSE", 30)
+# When no provider is reachable, the built-in offline analyzer answers (labelled).
+ANALYSIS_OFFLINE_FALLBACK = env_bool("ANALYSIS_OFFLINE_FALLBACK", True)
+# Added to the 60 s rate window so a provider's clock never sees one request too many.
+ANALYSIS_RATE_MARGIN = env_int("ANALYSIS_RATE_MARGIN_MS", 500) / 1000
+# The sweeper re-sends analyses whose task is this late (lost by a dead worker).
+ANALYSIS_STALE_AFTER = env_int("ANALYSIS_STALE_AFTER", 60)
+AZURE_AUTHORITY_URL = env_str("AZURE_AUTHORITY_URL", "https://login.microsoftonline.com")
+
+# Called inside each ingest transaction with what the batch changed (see logs.services).
+LOGS_INGEST_HOOKS = ["analysis.services.analyses_after_ingest"]
+
 # --- Celery -------------------------------------------------------------------
 # The default broker is kombu's filesystem transport: no server process to run.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
@@ -220,3 +246,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+CELERY_TASK_ROUTES = {"analysis.tasks.*": {"queue": "analysis"}}
+CELERY_BEAT_SCHEDULE = {
+    "analysis-sweep": {"task": "analysis.tasks.sweep_analyses", "schedule": 15.0},
+}

@@ -125,12 +125,14 @@ def stream_sequence(ack_subject: str) -> int:
 class ConsumerStats:
     stored: int = 0
     duplicates: int = 0
+    ignored: int = 0
     rejected: Counter[str] = dataclasses.field(default_factory=Counter)
     failed_batches: int = 0
 
     def add(self, result: IngestResult) -> None:
         self.stored += result.stored
         self.duplicates += result.duplicates
+        self.ignored += result.ignored
         self.rejected.update(result.rejected)
 
 
@@ -344,9 +346,10 @@ class LogConsumer:
     def _log_stats(self) -> None:
         rejected = ", ".join(f"{reason} {count}" for reason, count in self.stats.rejected.items())
         logger.info(
-            "stored %d, duplicates %d, rejected %d%s",
+            "stored %d, duplicates %d, rejected %d%s, skipped %d (Gogent's own results)",
             self.stats.stored,
             self.stats.duplicates,
             sum(self.stats.rejected.values()),
             f" ({rejected})" if rejected else "",
+            self.stats.ignored,
         )

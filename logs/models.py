@@ -119,6 +119,9 @@ class LogPattern(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="absorbed"
     )
+    # The current analysis as plain text, written by the analysis app when one
+    # completes; agent_logs.analysis shows it for every log of the pattern.
+    explanation = models.TextField(blank=True, default="")
     # GroupingState.revision of the last change: consumers reload what changed since theirs.
     revision = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -197,8 +197,18 @@ def pattern_merge(*, absorbed_id: int, survivor_id: int, revision: int) -> None:
     survivor.first_seen = min(survivor.first_seen, absorbed.first_seen)
     survivor.last_seen = max(survivor.last_seen, absorbed.last_seen)
     survivor.max_severity = max(survivor.max_severity, absorbed.max_severity)
+    survivor.explanation = survivor.explanation or absorbed.explanation
     survivor.revision = revision
-    survivor.save(update_fields=["count", "first_seen", "last_seen", "max_severity", "revision"])
+    survivor.save(
+        update_fields=[
+            "count",
+            "first_seen",
+            "last_seen",
+            "max_severity",
+            "explanation",
+            "revision",
+        ]
+    )
     LogPattern.objects.filter(merged_into=absorbed).update(merged_into=survivor, revision=revision)
     absorbed.merged_into = survivor
     absorbed.count = 0

@@ -13,10 +13,13 @@ import orjson
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from logs.models import LogEntry, LogPattern, RejectedMessage
 from logs.patterns import PatternChanges, catalog, grouping_lock, patterns_count
 from logs.validation import Limits, LogRejected, ParsedLog, parse_log_message
+
+IngestHook = Callable[..., None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,8 @@ class IncomingMessage:
 class IngestResult:
     stored: int = 0
     duplicates: int = 0
+    # Messages on a subject Gogent publishes itself (analysis results): acked, not stored.
+    ignored: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
     rejected_seqs: set[int] = field(default_factory=set)
     patterns: PatternChanges = field(default_factory=PatternChanges)
@@ -55,7 +60,12 @@ def logs_ingest_batch(messages: Sequence[IncomingMessage]) -> IngestResult:
     entries: list[tuple[IncomingMessage, ParsedLog]] = []
     rejections: list[tuple[IncomingMessage, LogRejected]] = []
     limits = Limits.from_settings()
+    ignored_subjects = _ignored_subjects()
+    ignored = 0
     for message in messages:
+        if message.subject in ignored_subjects:
+            ignored += 1
+            continue
         try:
             entries.append(
                 (
@@ -84,16 +94,44 @@ def logs_ingest_batch(messages: Sequence[IncomingMessage]) -> IngestResult:
             )
             result.stored = len(new_entries)
             patterns_count(pattern_ids, logs, result.patterns)
+            replies = [
+                (m.reply_to, m.stream_seq, pattern_id)
+                for (m, _), pattern_id in zip(new_entries, pattern_ids, strict=True)
+                if m.reply_to
+            ]
+            if replies or result.patterns.created or result.patterns.regressed:
+                for hook in _ingest_hooks():
+                    hook(changes=result.patterns, replies=replies)
         if rejections:
             cursor.executemany(
                 _insert_sql(RejectedMessage, REJECTED_COLUMNS),
                 [_rejected_row(m, r, adapt_datetime) for m, r in rejections],
             )
     result.duplicates = len(entries) - result.stored
+    result.ignored = ignored
     result.rejected.update(rejection.reason for _, rejection in rejections)
     result.rejected_seqs = {message.stream_seq for message, _ in rejections}
     result.receipts = _receipts(entries, rejections)
     return result
+
+
+def _ignored_subjects() -> frozenset[str]:
+    return frozenset(filter(None, [settings.ANALYSIS_RESULTS_SUBJECT]))
+
+
+@cache
+def _ingest_hooks_for(paths: tuple[str, ...]) -> tuple[IngestHook, ...]:
+    return tuple(import_string(path) for path in paths)
+
+
+def _ingest_hooks() -> tuple[IngestHook, ...]:
+    """settings.LOGS_INGEST_HOOKS: how apps that build on logs (analysis) hear of a batch.
+
+    Each is called inside the batch's transaction as hook(changes=PatternChanges,
+    replies=[(reply subject, stream sequence, pattern id), ...]), so what it writes
+    commits or rolls back with the logs; work outside the database goes on_commit.
+    """
+    return _ingest_hooks_for(tuple(settings.LOGS_INGEST_HOOKS))
 
 
 def _datetime_adapter() -> Callable[[datetime], Any]:

@@ -28,6 +28,16 @@ from gogent.nats import nats_server_binary
 BASE_DIR = Path(settings.BASE_DIR)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _in_memory_celery_broker() -> None:
+    """Tasks sent from the test process stay in memory unless a test starts a worker
+    (celery_broker), so no test writes into the data dir's real broker folder."""
+    from gogent.celery import app
+
+    app.conf.broker_url = "memory://"
+    app.conf.broker_transport_options = {}
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -146,10 +156,14 @@ class ManagePy:
         self.log_path = log_path
         self.process: subprocess.Popen[bytes] | None = None
 
+    @property
+    def argv(self) -> list[str]:
+        return [sys.executable, str(BASE_DIR / "manage.py"), *self.args]
+
     def start(self) -> ManagePy:
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, str(BASE_DIR / "manage.py"), *self.args],
+                self.argv,
                 cwd=BASE_DIR,
                 env=self.env,
                 stdout=log,
@@ -212,3 +226,79 @@ def start_consumer(gogent_env: dict[str, str], tmp_path: Path) -> Iterator[Calla
     yield start
     for process in started:
         process.stop()
+
+
+class CeleryWorker(ManagePy):
+    """A real Celery worker process, configured like the Procfile's."""
+
+    @property
+    def argv(self) -> list[str]:
+        return [sys.executable, "-m", "celery", "--app", "gogent", "worker", *self.args]
+
+    def wait_ready(self, timeout: float = 60) -> CeleryWorker:
+        def ready() -> bool:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise AssertionError(f"celery worker exited:\n{self.output[-3000:]}")
+            return " ready." in self.output
+
+        wait_for(ready, timeout=timeout, interval=0.1, what="the celery worker to be ready")
+        return self
+
+
+def _reset_connections(app: Any) -> None:
+    """Drop pooled broker connections so the next send uses the changed configuration."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def celery_broker(gogent_env: dict[str, str]) -> Iterator[Path]:
+    """Point this process's Celery app at the child processes' filesystem broker."""
+    from gogent.celery import app
+
+    folder = Path(gogent_env["GOGENT_DATA_DIR"]) / "celery-broker"
+    (folder / "control").mkdir(parents=True, exist_ok=True)
+    saved = app.conf.broker_url, app.conf.broker_transport_options
+    app.conf.broker_url = "filesystem://"
+    app.conf.broker_transport_options = {
+        "data_folder_in": str(folder),
+        "data_folder_out": str(folder),
+        "control_folder": str(folder / "control"),
+    }
+    _reset_connections(app)
+    yield folder
+    app.conf.broker_url, app.conf.broker_transport_options = saved
+    _reset_connections(app)
+
+
+@pytest.fixture
+def start_worker(
+    gogent_env: dict[str, str], celery_broker: Path, tmp_path: Path
+) -> Iterator[Callable[..., CeleryWorker]]:
+    started: list[CeleryWorker] = []
+
+    def start(*, concurrency: int = 4, **env_overrides: str) -> CeleryWorker:
+        name = f"w{len(started)}"
+        worker = CeleryWorker(
+            [
+                "--queues", "celery,analysis,tickets", "--pool", "threads",
+                "--concurrency", str(concurrency), "--without-gossip", "--without-mingle",
+                "--hostname", f"{name}@%h", "--loglevel", "INFO",
+            ],
+            {**gogent_env, **env_overrides},
+            tmp_path / f"celery-{name}.log",
+        ).start()  # fmt: skip
+        started.append(worker)
+        return worker.wait_ready()
+
+    yield start
+    for worker in started:
+        if worker.process and worker.process.poll() is None:
+            worker.send(signal.SIGTERM)
+            try:
+                worker.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.stop()

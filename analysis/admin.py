@@ -1,0 +1,337 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.timesince import timesince
+
+from analysis.models import Analysis, Provider, ProviderCall
+from analysis.provider_config import EDITABLE_FIELDS, provider_problems, provider_save
+from analysis.selectors import active_analysis
+from analysis.services import analysis_cancel, analysis_request, analysis_retry, provider_test
+
+
+class ProviderForm(forms.ModelForm):
+    """The API key is write-only: the stored key is never a value of this form."""
+
+    api_key = forms.CharField(
+        label="API key",
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+    clear_api_key = forms.BooleanField(label="Clear stored key", required=False)
+    # https when no scheme is typed, as Django 6 will do: a key must not go out in clear text.
+    base_url = forms.URLField(
+        label="Base URL",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=Provider._meta.get_field("base_url").help_text,
+    )
+
+    class Meta:
+        model = Provider
+        fields = EDITABLE_FIELDS
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Blank, not the stored key: nothing can render it, and has_changed means "typed".
+        self.initial["api_key"] = ""
+        if self.instance.api_key:
+            help_text = "A key is stored; leave blank to keep it, or type a new one to replace it."
+        else:
+            help_text = "No key stored. For Entra ID, the app's client secret."
+        self.fields["api_key"].help_text = help_text + " Write-only: never shown."
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        typed = cleaned.get("api_key", "")
+        if cleaned.get("clear_api_key"):
+            if typed:
+                self.add_error("clear_api_key", "Type a new key or clear the stored one, not both.")
+            cleaned["api_key"] = ""
+        elif not typed:
+            cleaned["api_key"] = self.instance.api_key
+        return cleaned
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        for name, message in provider_problems(self.instance).items():
+            self.add_error(name if name in self.fields else None, message)
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # provider_save takes the default flag from the previous default in the same
+        # transaction, so the one-default constraint is not the form's to check.
+        return super()._get_validation_exclusions() | {"is_default"}
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    form = ProviderForm
+    list_display = [
+        "name", "kind", "model", "enabled", "is_default", "fallback_order", "limits", "health",
+        "key_stored",
+    ]  # fmt: skip
+    list_filter = ["kind", "enabled"]
+    search_fields = ["name", "model"]
+    readonly_fields = [
+        "last_success_at", "last_error_at", "last_error", "paused_until", "pause_reason",
+        "next_slot_at", "created_at", "updated_at",
+    ]  # fmt: skip
+    fieldsets = [
+        ("Endpoint", {"fields": ["name", "kind", "base_url", "model", "api_version",
+                                 "account_id"]}),
+        ("Credentials", {"fields": ["api_key", "clear_api_key", "api_key_env", "tenant_id",
+                                    "client_id"]}),
+        ("Limits", {"fields": ["timeout_seconds", "requests_per_minute", "tokens_per_minute",
+                               "max_concurrent", "max_tokens", "cost_per_million_input",
+                               "cost_per_million_output"]}),
+        ("Chain", {"fields": ["enabled", "is_default", "fallback_order"]}),
+        ("Health", {"fields": readonly_fields}),
+    ]  # fmt: skip
+    actions = ["test_connection"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Provider | None = None) -> list:
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        # A view-only page shows every field's stored value as text; the key must not be one.
+        return [
+            (name, {**options, "fields": [
+                "key_stored" if field == "api_key" else field
+                for field in options["fields"] if field != "clear_api_key"
+            ]})
+            for name, options in fieldsets
+        ]  # fmt: skip
+
+    @admin.display(description="limits (rpm / tpm / concurrent)")
+    def limits(self, provider: Provider) -> str:
+        values = (provider.requests_per_minute, provider.tokens_per_minute, provider.max_concurrent)
+        return " / ".join(str(value) if value else "-" for value in values)
+
+    @admin.display(description="health")
+    def health(self, provider: Provider) -> str:
+        now = timezone.now()
+        parts = []
+        if provider.last_success_at:
+            parts.append(f"ok {timesince(provider.last_success_at, now)} ago")
+        if provider.last_error_at:
+            parts.append(f"error {timesince(provider.last_error_at, now)} ago")
+        if provider.paused_until and provider.paused_until > now:
+            parts.append(f"paused until {timezone.localtime(provider.paused_until):%H:%M:%S}")
+        return format_html(
+            '<span title="{}">{}</span>', provider.last_error, " · ".join(parts) or "-"
+        )
+
+    @admin.display(description="key stored", boolean=True)
+    def key_stored(self, provider: Provider) -> bool:
+        return bool(provider.api_key)
+
+    def save_model(self, request: HttpRequest, obj: Provider, form, change: bool) -> None:
+        # Only the form's columns: a worker may have written limiter state meanwhile.
+        provider_save(provider=obj, fields=EDITABLE_FIELDS if change else None)
+
+    @admin.action(description="Test connection")
+    def test_connection(self, request: HttpRequest, queryset: QuerySet[Provider]) -> None:
+        # Plain strings: Django escapes messages, and the detail may be remote text.
+        for provider in queryset:
+            check = provider_test(provider=provider)
+            if check.ok:
+                messages.success(
+                    request, f"✓ {provider.name}: {check.latency_ms} ms — {check.detail}"
+                )
+            else:
+                messages.error(request, f"✗ {provider.name}: {check.detail}")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the workers write; admins read them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Analysis)
+class AnalysisAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id", "pattern_link", "status", "trigger", "source", "attempts", "latency",
+        "tokens", "created_at", "finished_at", "short_error",
+    ]  # fmt: skip
+    list_filter = ["status", "trigger", "is_offline", "provider_name"]
+    list_select_related = ["pattern"]
+    search_fields = ["pattern__template"]
+    ordering = ["-created_at"]
+    show_full_result_count = False
+    readonly_fields = [
+        "pattern_link", "status", "trigger", "requested_by", "source", "attempts", "error",
+        "summary", "probable_cause", "impact", "recommended_actions", "severity",
+        "ticket_recommendation", "confidence", "raw_reply_text", "thinking_text",
+        "prompt_version", "tokens_in", "tokens_out", "latency", "cost_estimate",
+        "created_at", "started_at", "finished_at", "next_attempt_at", "published_at",
+    ]  # fmt: skip
+    fieldsets = [
+        ("Request", {"fields": ["pattern_link", "status", "trigger", "requested_by", "attempts",
+                                "error"]}),
+        ("Result", {"fields": ["summary", "probable_cause", "impact", "recommended_actions",
+                               "severity", "ticket_recommendation", "confidence"]}),
+        ("Source", {"fields": ["source", "prompt_version", "tokens_in", "tokens_out", "latency",
+                               "cost_estimate"]}),
+        ("Reply", {"fields": ["raw_reply_text", "thinking_text"]}),
+        ("Times", {"fields": ["created_at", "started_at", "finished_at", "next_attempt_at",
+                              "published_at"]}),
+    ]  # fmt: skip
+    actions = ["retry", "cancel", "analyze_again"]
+
+    def has_operate_permission(self, request: HttpRequest) -> bool:
+        # No field is edited here; acting on analyses takes the model's change permission.
+        codename = get_permission_codename("change", self.opts)
+        return request.user.has_perm(f"{self.opts.app_label}.{codename}")
+
+    @admin.display(description="pattern", ordering="pattern__template")
+    def pattern_link(self, analysis: Analysis) -> str:
+        url = reverse("admin:logs_logpattern_change", args=[analysis.pattern_id])
+        return format_html('<a href="{}">{}</a>', url, analysis.pattern.template[:80])
+
+    @admin.display(description="source")
+    def source(self, analysis: Analysis) -> str | None:
+        return analysis.source_label or None
+
+    @admin.display(description="latency", ordering="latency_ms")
+    def latency(self, analysis: Analysis) -> str | None:
+        return f"{analysis.latency_ms} ms" if analysis.latency_ms is not None else None
+
+    @admin.display(description="tokens (in + out)")
+    def tokens(self, analysis: Analysis) -> str | None:
+        if analysis.tokens_in is None and analysis.tokens_out is None:
+            return None
+        return f"{analysis.tokens_in or 0} + {analysis.tokens_out or 0}"
+
+    @admin.display(description="error")
+    def short_error(self, analysis: Analysis) -> str:
+        return analysis.error[:120]
+
+    def _result(self, analysis: Analysis, key: str) -> Any:
+        result = analysis.result
+        return result.get(key) if isinstance(result, dict) else None
+
+    @admin.display(description="summary")
+    def summary(self, analysis: Analysis) -> str | None:
+        return self._result(analysis, "summary")
+
+    @admin.display(description="probable cause")
+    def probable_cause(self, analysis: Analysis) -> str | None:
+        return self._result(analysis, "probable_cause")
+
+    @admin.display(description="impact")
+    def impact(self, analysis: Analysis) -> str | None:
+        return self._result(analysis, "impact")
+
+    @admin.display(description="recommended actions")
+    def recommended_actions(self, analysis: Analysis) -> str | None:
+        actions = self._result(analysis, "recommended_actions")
+        if not isinstance(actions, list) or not actions:
+            return None
+        items = format_html_join("", "<li>{}</li>", ((action,) for action in actions))
+        return format_html("<ol>{}</ol>", items)
+
+    @admin.display(description="severity")
+    def severity(self, analysis: Analysis) -> str | None:
+        return self._result(analysis, "severity")
+
+    @admin.display(description="ticket")
+    def ticket_recommendation(self, analysis: Analysis) -> str | None:
+        recommended = self._result(analysis, "ticket_recommended")
+        if recommended is None:
+            return None
+        if not recommended:
+            return "not recommended"
+        priority = self._result(analysis, "ticket_priority")
+        return f"recommended, priority {priority}" if priority else "recommended"
+
+    @admin.display(description="confidence")
+    def confidence(self, analysis: Analysis) -> str | None:
+        confidence = self._result(analysis, "confidence")
+        return f"{confidence:.0%}" if isinstance(confidence, int | float) else None
+
+    @admin.display(description="raw reply")
+    def raw_reply_text(self, analysis: Analysis) -> str | None:
+        return _pre(analysis.raw_reply)
+
+    @admin.display(description="thinking")
+    def thinking_text(self, analysis: Analysis) -> str | None:
+        return _pre(analysis.thinking)
+
+    @admin.action(description="Retry", permissions=["operate"])
+    def retry(self, request: HttpRequest, queryset: QuerySet[Analysis]) -> None:
+        done = 0
+        for analysis in queryset:
+            try:
+                analysis_retry(analysis=analysis, user=request.user)
+            except ValueError as error:
+                messages.error(request, str(error))
+            else:
+                done += 1
+        if done:
+            messages.success(request, f"Queued {_analyses(done)} again.")
+
+    @admin.action(description="Cancel", permissions=["operate"])
+    def cancel(self, request: HttpRequest, queryset: QuerySet[Analysis]) -> None:
+        done = 0
+        for analysis in queryset:
+            try:
+                analysis_cancel(analysis=analysis)
+            except ValueError as error:
+                messages.error(request, str(error))
+            else:
+                done += 1
+        if done:
+            messages.success(request, f"Cancelled {_analyses(done)}.")
+
+    @admin.action(description="Analyze the pattern again", permissions=["operate"])
+    def analyze_again(self, request: HttpRequest, queryset: QuerySet[Analysis]) -> None:
+        queued = 0
+        patterns = {analysis.pattern_id: analysis.pattern for analysis in queryset}
+        for pattern in patterns.values():
+            busy = active_analysis(pattern.pk)
+            if busy is not None:
+                messages.warning(
+                    request, f"Pattern {pattern.pk} has analysis {busy.pk} {busy.status} already."
+                )
+                continue
+            analysis_request(pattern=pattern, trigger=Analysis.Trigger.OPERATOR, user=request.user)
+            queued += 1
+        if queued:
+            messages.success(request, f"Queued {_analyses(queued, 'new ')}.")
+
+
+def _analyses(count: int, adjective: str = "") -> str:
+    return f"{count} {adjective}{'analysis' if count == 1 else 'analyses'}"
+
+
+def _pre(text: str) -> str | None:
+    if not text:
+        return None
+    return format_html('<pre style="white-space: pre-wrap; max-height: 40em">{}</pre>', text)
+
+
+@admin.register(ProviderCall)
+class ProviderCallAdmin(ReadOnlyAdmin):
+    list_display = ["provider", "started_at", "finished_at", "tokens", "outcome", "analysis"]
+    list_filter = ["provider", "outcome"]
+    list_select_related = ["provider"]
+    raw_id_fields = ["analysis"]
+    ordering = ["-started_at"]
+    show_full_result_count = False

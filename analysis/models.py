@@ -1,0 +1,268 @@
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from analysis.providers import DEFAULT_BASE_URLS
+from analysis.providers.messages import ProviderConfig
+from logs.models import LogPattern
+
+
+class Provider(models.Model):
+    """An LLM endpoint and its limits. Secrets are write-only: stored, never shown."""
+
+    class Kind(models.TextChoices):
+        OLLAMA = "ollama", "Ollama"
+        OPENAI = "openai", "OpenAI"
+        AZURE_OPENAI = "azure_openai", "Azure OpenAI (API key)"
+        AZURE_AD = "azure_ad", "Azure OpenAI (Entra ID)"
+        CLOUDFLARE = "cloudflare", "Cloudflare Workers AI"
+        GEMINI = "gemini", "Google Gemini"
+        ANTHROPIC = "anthropic", "Anthropic"
+        DEEPSEEK = "deepseek", "DeepSeek"
+
+    name = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OLLAMA)
+    base_url = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text="Blank: the kind's public endpoint. Azure: the deployment URL "
+        "(https://<resource>.openai.azure.com/openai/deployments/<deployment>).",
+    )
+    model = models.CharField(max_length=200, default="deepseek-r1:1.5b")
+    api_key = models.TextField(
+        blank=True,
+        help_text="API key, or the client secret for Entra ID. Write-only: never shown again.",
+    )
+    api_key_env = models.CharField(
+        "API key environment variable",
+        max_length=100,
+        blank=True,
+        help_text="Read the key from this environment variable of the worker instead.",
+    )
+    api_version = models.CharField(max_length=40, blank=True, help_text="Azure api-version.")
+    tenant_id = models.CharField("Entra tenant id", max_length=100, blank=True)
+    client_id = models.CharField("Entra client id", max_length=100, blank=True)
+    account_id = models.CharField("Cloudflare account id", max_length=100, blank=True)
+    timeout_seconds = models.FloatField(
+        default=30.0, validators=[MinValueValidator(1.0), MaxValueValidator(600.0)]
+    )
+    requests_per_minute = models.PositiveIntegerField(
+        null=True, blank=True, default=60, help_text="Blank: no limit."
+    )
+    tokens_per_minute = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Prompt and reply tokens together. Blank: no limit."
+    )
+    max_concurrent = models.PositiveSmallIntegerField(
+        "concurrent calls", null=True, blank=True, default=2, help_text="Blank: no limit."
+    )
+    max_tokens = models.PositiveIntegerField("reply token budget", default=1024)
+    cost_per_million_input = models.DecimalField(
+        max_digits=10, decimal_places=4, default=Decimal(0), help_text="For the cost estimate."
+    )
+    cost_per_million_output = models.DecimalField(
+        max_digits=10, decimal_places=4, default=Decimal(0)
+    )
+    enabled = models.BooleanField(default=True)
+    is_default = models.BooleanField("default", default=False)
+    fallback_order = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Position in the fallback chain after the default provider. "
+        "Blank: not used as a fallback.",
+    )
+    # Shared limiter state (analysis.ratelimit): the next free request slot, and a
+    # pause every worker honours after a 429/503 Retry-After or a refused connection.
+    next_slot_at = models.DateTimeField(null=True, blank=True, editable=False)
+    paused_until = models.DateTimeField(null=True, blank=True, editable=False)
+    pause_reason = models.CharField(max_length=300, blank=True, editable=False)
+    last_success_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    last_error_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="provider_one_default",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()}, {self.model})"
+
+    @property
+    def has_secret(self) -> bool:
+        return bool(self.api_key or self.api_key_env)
+
+    def resolved_base_url(self) -> str:
+        return (self.base_url or DEFAULT_BASE_URLS.get(self.kind, "")).rstrip("/")
+
+    def config(self) -> ProviderConfig:
+        """What the wire protocols need, with the secret read at call time."""
+        secret = self.api_key
+        if self.api_key_env:
+            secret = os.environ.get(self.api_key_env, "")
+        return ProviderConfig(
+            kind=self.kind,
+            base_url=self.resolved_base_url(),
+            model=self.model,
+            secret=secret,
+            timeout=self.timeout_seconds,
+            api_version=self.api_version,
+            tenant_id=self.tenant_id,
+            client_id=self.client_id,
+            authority_url=settings.AZURE_AUTHORITY_URL,
+            account_id=self.account_id,
+            name=self.name,
+        )
+
+    def cost_estimate(self, tokens_in: int | None, tokens_out: int | None) -> Decimal:
+        million = Decimal(1_000_000)
+        return (
+            Decimal(tokens_in or 0) * self.cost_per_million_input
+            + Decimal(tokens_out or 0) * self.cost_per_million_output
+        ) / million
+
+
+class ProviderCall(models.Model):
+    """One request slot taken from a provider's limits: the shared sliding-window ledger.
+
+    A slot is taken before the HTTP request and released after it; a worker that dies
+    mid-call leaves a slot whose lease runs out, so concurrency heals by itself.
+    """
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="calls")
+    analysis = models.ForeignKey(
+        "Analysis", null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
+    )
+    started_at = models.DateTimeField()
+    lease_until = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Estimated when the slot is taken, corrected to what the provider reported.
+    tokens = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        indexes = [
+            # The limiter: a provider's calls in the last minute, and those still in flight.
+            models.Index(fields=["provider", "started_at"], name="providercall_window"),
+            models.Index(fields=["provider", "finished_at"], name="providercall_in_flight"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id} at {self.started_at:%H:%M:%S} {self.outcome or 'in flight'}"
+
+
+class Analysis(models.Model):
+    """One request to explain a pattern, and its outcome. The row is the idempotency key."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Trigger(models.TextChoices):
+        NEW_PATTERN = "new_pattern", "New pattern"
+        REGRESSION = "regression", "Regression"
+        OPERATOR = "operator", "Operator request"
+        REPLY = "reply", "Producer asked for a reply"
+
+    pattern = models.ForeignKey(LogPattern, on_delete=models.CASCADE, related_name="analyses")
+    trigger = models.CharField(max_length=16, choices=Trigger.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    # The provider being tried (or that answered); null with is_offline for the built-in one.
+    provider = models.ForeignKey(
+        Provider, null=True, blank=True, on_delete=models.SET_NULL, related_name="analyses"
+    )
+    provider_name = models.CharField(max_length=100, blank=True)
+    model = models.CharField(max_length=200, blank=True)
+    is_offline = models.BooleanField("offline analyzer", default=False)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="LLM calls made.")
+    # Failures in a row on the current provider: drives backoff and the move to a fallback.
+    provider_failures = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    result = models.JSONField(null=True, blank=True)
+    text = models.TextField(blank=True, help_text="The result as plain text.")
+    raw_reply = models.TextField(blank=True)
+    thinking = models.TextField(blank=True)
+    prompt_version = models.CharField(max_length=16, blank=True)
+    tokens_in = models.PositiveIntegerField(null=True, blank=True)
+    tokens_out = models.PositiveIntegerField(null=True, blank=True)
+    latency_ms = models.PositiveIntegerField(null=True, blank=True)
+    cost_estimate = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The next call repairs raw_reply (not valid JSON) instead of asking afresh.
+    repair_pending = models.BooleanField(default=False)
+    # A turn reserved with the provider's limiter (analysis.ratelimit): its slot time.
+    turn_at = models.DateTimeField(null=True, blank=True)
+    # When the task is due again (capacity, backoff); the sweeper re-sends overdue ones.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # A running analysis belongs to the worker holding the lease until it expires.
+    lease_token = models.CharField(max_length=32, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "analyses"
+        indexes = [
+            # A pattern's current analysis (latest done) and its active one.
+            models.Index(
+                fields=["pattern", "status", "finished_at"], name="analysis_pattern_status"
+            ),
+            # The queue page and the sweeper: by status, what is due.
+            models.Index(fields=["status", "next_attempt_at"], name="analysis_status_due"),
+            # Completed analyses still to publish on NATS.
+            models.Index(fields=["published_at", "status"], name="analysis_unpublished"),
+        ]
+
+    def __str__(self) -> str:
+        return f"analysis {self.pk} of pattern {self.pattern_id}: {self.status}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def source_label(self) -> str:
+        if self.is_offline:
+            return "offline analyzer"
+        return f"{self.provider_name} · {self.model}" if self.provider_name else ""
+
+    def lease_expired(self, now: datetime) -> bool:
+        return self.lease_until is None or self.lease_until <= now
+
+
+class ReplyWaiter(models.Model):
+    """A log that arrived with a Gogent-Reply-To header and waits for its pattern's analysis."""
+
+    pattern = models.ForeignKey(LogPattern, on_delete=models.CASCADE, related_name="reply_waiters")
+    reply_to = models.CharField(max_length=255)
+    stream_seq = models.PositiveBigIntegerField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # Replying when a pattern's analysis completes; dropping the expired.
+            models.Index(fields=["pattern", "expires_at"], name="replywaiter_pattern"),
+            models.Index(fields=["expires_at"], name="replywaiter_expires"),
+        ]
+
+    def __str__(self) -> str:
+        return f"reply to {self.reply_to} (seq {self.stream_seq})"

@@ -1,0 +1,75 @@
+"""Reads for the analysis app."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from analysis.models import Analysis, Provider
+from analysis.prompt import Occurrence, PatternContext
+from logs.models import LogEntry, LogPattern, LogPatternStat, Severity
+
+RECENT_OCCURRENCES = 5
+TOP_VALUES = 10
+
+
+def provider_chain() -> list[Provider]:
+    """Providers to try, in order: the default, then the fallbacks by position."""
+    enabled = Provider.objects.filter(enabled=True)
+    chain = list(enabled.filter(is_default=True))
+    chain += list(
+        enabled.filter(is_default=False, fallback_order__isnull=False).order_by(
+            "fallback_order", "name"
+        )
+    )
+    return chain
+
+
+def pattern_context(pattern: LogPattern) -> PatternContext:
+    """What the prompt says about a pattern: counts, spread, and its latest occurrences."""
+    stats: dict[str, list[tuple[str, int]]] = {d: [] for d in LogPatternStat.Dimension.values}
+    for stat in LogPatternStat.objects.filter(pattern=pattern).order_by("-count", "value"):
+        if len(stats[stat.dimension]) < TOP_VALUES:
+            stats[stat.dimension].append((stat.value, stat.count))
+    recent = [
+        Occurrence(
+            timestamp=entry.timestamp,
+            hostname=entry.hostname,
+            service=entry.service,
+            severity=entry.get_severity_display(),
+            message=entry.message,
+            context=entry.context if isinstance(entry.context, dict) else {},
+        )
+        for entry in LogEntry.objects.filter(pattern=pattern).order_by("-timestamp")[
+            :RECENT_OCCURRENCES
+        ]
+    ]
+    return PatternContext(
+        pattern_id=pattern.pk,
+        template=pattern.template,
+        sample_message=pattern.sample_message,
+        count=pattern.count,
+        first_seen=pattern.first_seen,
+        last_seen=pattern.last_seen,
+        max_severity=Severity(pattern.max_severity).label,
+        severities=stats[LogPatternStat.Dimension.SEVERITY],
+        hosts=stats[LogPatternStat.Dimension.HOST],
+        services=stats[LogPatternStat.Dimension.SERVICE],
+        recent=recent,
+    )
+
+
+def pattern_current_analysis(pattern: LogPattern) -> Analysis | None:
+    """The analysis shown for a pattern: its latest completed one."""
+    return (
+        Analysis.objects.filter(pattern=pattern, status=Analysis.Status.DONE)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def active_analysis(pattern_id: int) -> Analysis | None:
+    return (
+        Analysis.objects.filter(pattern_id=pattern_id)
+        .filter(Q(status=Analysis.Status.QUEUED) | Q(status=Analysis.Status.RUNNING))
+        .first()
+    )

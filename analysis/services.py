@@ -1,0 +1,665 @@
+"""Writes for the analysis app: requesting analyses, running them, publishing results.
+
+An Analysis row is one request. Whoever runs it first claims it with a lease; a
+duplicated or retried task finds it claimed or finished and does nothing, and
+only the lease holder can complete it, so a request completes at most once and
+the LLM is not called again once it has.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import secrets
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import orjson
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from analysis import tasks
+from analysis.models import Analysis, Provider, ProviderCall, ReplyWaiter
+from analysis.offline import OFFLINE_ANALYZER_NAME, offline_analyze
+from analysis.prompt import PROMPT_VERSION, PatternContext, build_request
+from analysis.providers import complete
+from analysis.providers.messages import LLMError, LLMRequest
+from analysis.ratelimit import CapacityWait, provider_pause, slot_acquire, slot_release
+from analysis.schema import (
+    AnalysisResult,
+    ParsedReply,
+    ReplyInvalid,
+    analysis_text,
+    parse_reply,
+    repair_request,
+)
+from analysis.selectors import active_analysis, pattern_context, provider_chain
+from gogent.nats import NatsPublisher
+from logs.models import LogPattern, Severity
+from logs.patterns import PatternChanges
+
+logger = logging.getLogger(__name__)
+
+ACTIVE = (Analysis.Status.QUEUED, Analysis.Status.RUNNING)
+# A task may be delivered a little early; it still runs.
+EARLY_TOLERANCE = timedelta(seconds=1)
+OFFLINE_MODEL = "rules"
+# Prefix of Provider.pause_reason for a pause after a refused connection.
+UNREACHABLE = "unreachable: "
+publisher = NatsPublisher("gogent-analysis")
+
+
+# --- Requesting -------------------------------------------------------------------
+
+
+def analysis_request(*, pattern: LogPattern, trigger: str, user: object | None = None) -> Analysis:
+    """Queue an analysis of a pattern, unless one is queued or running already."""
+    with transaction.atomic():
+        # Serializes requests for one pattern (SQLite's IMMEDIATE transactions already do).
+        LogPattern.objects.select_for_update().filter(pk=pattern.pk).first()
+        existing = active_analysis(pattern.pk)
+        if existing is not None:
+            return existing
+        analysis = Analysis.objects.create(
+            pattern=pattern, trigger=trigger, requested_by=user, next_attempt_at=timezone.now()
+        )
+        _enqueue_on_commit([analysis.pk])
+    return analysis
+
+
+def analyses_after_ingest(*, changes: PatternChanges, replies: list[tuple[str, int, int]]) -> None:
+    """Ingest hook, inside the batch's transaction: queue analyses and reply waiters.
+
+    New patterns at or above ANALYSIS_MIN_SEVERITY and regressions are analyzed;
+    `replies` are (reply subject, stream sequence, pattern id) of logs that asked
+    for their analysis, which is sent as soon as there is one.
+    """
+    wanted: dict[int, str] = {}
+    if changes.created:
+        threshold = Severity[settings.ANALYSIS_MIN_SEVERITY]
+        for pattern_id in LogPattern.objects.filter(
+            pk__in=changes.created, max_severity__gte=threshold, merged_into=None
+        ).values_list("pk", flat=True):
+            wanted[pattern_id] = Analysis.Trigger.NEW_PATTERN
+    for pattern_id in changes.regressed:
+        wanted[pattern_id] = Analysis.Trigger.REGRESSION
+    answer_now: set[int] = set()
+    if replies:
+        expires_at = timezone.now() + timedelta(seconds=settings.ANALYSIS_REPLY_TIMEOUT)
+        ReplyWaiter.objects.bulk_create(
+            ReplyWaiter(
+                pattern_id=pattern_id, reply_to=reply_to, stream_seq=seq, expires_at=expires_at
+            )
+            for reply_to, seq, pattern_id in replies
+        )
+        asked = {pattern_id for _, _, pattern_id in replies}
+        analyzed = dict(
+            Analysis.objects.filter(
+                pattern_id__in=asked, status__in=[*ACTIVE, Analysis.Status.DONE]
+            ).values_list("pattern_id", "status")
+        )
+        for pattern_id in asked:
+            if pattern_id not in analyzed:
+                wanted.setdefault(pattern_id, Analysis.Trigger.REPLY)
+        answer_now = {
+            pattern_id
+            for pattern_id in asked - wanted.keys()
+            if not Analysis.objects.filter(pattern_id=pattern_id, status__in=ACTIVE).exists()
+        }
+    if wanted:
+        _request_many(wanted)
+    for pattern_id in answer_now:
+        transaction.on_commit(
+            lambda pattern_id=pattern_id: tasks.send_replies.delay(pattern_id), robust=True
+        )
+
+
+def _request_many(wanted: dict[int, str]) -> None:
+    busy = set(
+        Analysis.objects.filter(pattern_id__in=wanted, status__in=ACTIVE).values_list(
+            "pattern_id", flat=True
+        )
+    )
+    now = timezone.now()
+    created = Analysis.objects.bulk_create(
+        Analysis(pattern_id=pattern_id, trigger=trigger, next_attempt_at=now)
+        for pattern_id, trigger in wanted.items()
+        if pattern_id not in busy
+    )
+    _enqueue_on_commit([analysis.pk for analysis in created])
+
+
+def _enqueue_on_commit(analysis_ids: Iterable[int]) -> None:
+    # robust: a broker hiccup must not undo or fail the caller's committed work; the
+    # sweeper re-sends analyses whose task never arrived.
+    for analysis_id in analysis_ids:
+        transaction.on_commit(
+            lambda analysis_id=analysis_id: tasks.analyze_pattern.delay(analysis_id), robust=True
+        )
+
+
+def analysis_retry(*, analysis: Analysis, user: object | None = None) -> Analysis:
+    """Run a failed or cancelled analysis again, from the first provider of the chain."""
+    with transaction.atomic():
+        updated = Analysis.objects.filter(
+            pk=analysis.pk, status__in=[Analysis.Status.FAILED, Analysis.Status.CANCELLED]
+        ).update(
+            status=Analysis.Status.QUEUED,
+            provider=None,
+            provider_failures=0,
+            repair_pending=False,
+            next_attempt_at=timezone.now(),
+            finished_at=None,
+        )
+        if not updated:
+            raise ValueError(
+                f"analysis {analysis.pk} is {analysis.status}, not failed or cancelled"
+            )
+        _enqueue_on_commit([analysis.pk])
+    analysis.refresh_from_db()
+    return analysis
+
+
+def analysis_cancel(*, analysis: Analysis) -> Analysis:
+    """Stop a queued or running analysis; a call in flight finishes but its answer is dropped."""
+    updated = Analysis.objects.filter(pk=analysis.pk, status__in=ACTIVE).update(
+        status=Analysis.Status.CANCELLED,
+        finished_at=timezone.now(),
+        lease_token="",
+        lease_until=None,
+    )
+    if not updated:
+        raise ValueError(f"analysis {analysis.pk} is {analysis.status}, not queued or running")
+    analysis.refresh_from_db()
+    return analysis
+
+
+# --- Running ----------------------------------------------------------------------
+
+
+def analysis_run(*, analysis_id: int) -> float | None:
+    """Take the next step of an analysis.
+
+    Returns the seconds until it should run again (no capacity, backoff, repair),
+    or None when there is nothing more for this task to do: finished, cancelled,
+    claimed by another worker, or not due yet (its own task is scheduled).
+    """
+    token = _claim(analysis_id)
+    if token is None:
+        return None
+    analysis = Analysis.objects.select_related("pattern", "provider").get(pk=analysis_id)
+    try:
+        return _step(analysis, token)
+    except Exception as error:
+        wait = _backoff(analysis.provider_failures + 1)
+        _release(
+            analysis, token, at=timezone.now() + timedelta(seconds=wait),
+            error=f"internal error, retrying: {type(error).__name__}: {error}"[:2000],
+        )  # fmt: skip
+        raise
+
+
+def _claim(analysis_id: int) -> str | None:
+    now = timezone.now()
+    token = secrets.token_hex(16)
+    claimable = Q(status=Analysis.Status.QUEUED) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + EARLY_TOLERANCE)
+    )
+    stale = Q(status=Analysis.Status.RUNNING) & (
+        Q(lease_until__isnull=True) | Q(lease_until__lte=now)
+    )
+    updated = Analysis.objects.filter(Q(pk=analysis_id) & (claimable | stale)).update(
+        status=Analysis.Status.RUNNING,
+        lease_token=token,
+        # Long enough for the slowest call; renewed with each step.
+        lease_until=now + timedelta(seconds=_lease_seconds()),
+        started_at=Coalesce("started_at", Value(now)),
+    )
+    return token if updated else None
+
+
+def _lease_seconds() -> float:
+    slowest = Provider.objects.filter(enabled=True).order_by("-timeout_seconds").first()
+    timeout = slowest.timeout_seconds if slowest else 30.0
+    # One call, one Entra token fetch, and room for parsing and the database.
+    return timeout * 2 + 30
+
+
+def _step(analysis: Analysis, token: str) -> float | None:
+    chain = provider_chain()
+    provider = _current_provider(analysis, chain)
+    context = pattern_context(analysis.pattern)
+    if provider is None:
+        note = "" if not chain else analysis.error
+        return _answer_offline(analysis, token, context, note=note or "no LLM provider configured")
+    if settings.ANALYSIS_OFFLINE_FALLBACK and _unreachable_from(provider, chain):
+        return _answer_offline(
+            analysis, token, context, note=f"no provider reachable: {provider.pause_reason}"
+        )
+    if analysis.provider_id != provider.pk:
+        analysis.provider = provider
+        Analysis.objects.filter(pk=analysis.pk).update(provider=provider)
+    request = build_request(context, max_tokens=provider.max_tokens)
+    if analysis.repair_pending:
+        request = repair_request(request, analysis.raw_reply, analysis.error)
+    estimate = (len(request.system) + len(request.user)) // 4 + request.max_tokens
+    slot = slot_acquire(
+        provider_id=provider.pk,
+        analysis_id=analysis.pk,
+        tokens=estimate,
+        ticket=analysis.turn_at,
+    )
+    if isinstance(slot, CapacityWait):
+        Analysis.objects.filter(pk=analysis.pk).update(turn_at=slot.at)
+        return _release(analysis, token, at=slot.at, waiting=slot.reason)
+    Analysis.objects.filter(pk=analysis.pk).update(
+        attempts=F("attempts") + 1, provider_name=provider.name, model=provider.model, turn_at=None
+    )
+    try:
+        reply = complete(provider.config(), request)
+    except LLMError as error:
+        slot_release(call=slot, tokens=None, outcome=error.kind)
+        return _on_llm_error(analysis, token, provider, chain, error)
+    tokens = (reply.tokens_in or 0) + (reply.tokens_out or 0)
+    slot_release(call=slot, tokens=tokens or None, outcome="ok")
+    Provider.objects.filter(pk=provider.pk).update(last_success_at=timezone.now())
+    try:
+        parsed = parse_reply(reply.text)
+    except ReplyInvalid as problem:
+        return _on_invalid_reply(analysis, token, reply.text, str(problem))
+    return _complete(
+        analysis,
+        token,
+        parsed,
+        raw_reply=reply.text,
+        tokens_in=reply.tokens_in,
+        tokens_out=reply.tokens_out,
+        latency_ms=reply.latency_ms,
+        cost=provider.cost_estimate(reply.tokens_in, reply.tokens_out),
+        model=reply.model or provider.model,
+    )
+
+
+def _current_provider(analysis: Analysis, chain: list[Provider]) -> Provider | None:
+    """Where the analysis stands in the chain, passing over paused providers when a later
+    one is not: a provider that refused or rate-limited everyone is not waited for."""
+    if analysis.is_offline or not chain:
+        return None
+    start = next((i for i, p in enumerate(chain) if p.pk == analysis.provider_id), 0)
+    now = timezone.now()
+    for provider in chain[start:]:
+        if provider.paused_until is None or provider.paused_until <= now:
+            return provider
+    return chain[start]
+
+
+def _unreachable_from(provider: Provider, chain: list[Provider]) -> bool:
+    """This provider and every one after it refused connections moments ago."""
+    now = timezone.now()
+    return all(
+        p.paused_until is not None
+        and p.paused_until > now
+        and p.pause_reason.startswith(UNREACHABLE)
+        for p in chain[chain.index(provider) :]
+    )
+
+
+def _on_llm_error(
+    analysis: Analysis, token: str, provider: Provider, chain: list[Provider], error: LLMError
+) -> float | None:
+    message = f"{provider.name}: {error.message}"[:2000]
+    Provider.objects.filter(pk=provider.pk).update(last_error=message, last_error_at=timezone.now())
+    if error.retry_after and error.kind in ("rate_limited", "unavailable"):
+        provider_pause(provider_id=provider.pk, seconds=error.retry_after, reason=message)
+    if error.kind == "connection":
+        provider_pause(
+            provider_id=provider.pk,
+            seconds=settings.ANALYSIS_UNREACHABLE_PAUSE,
+            reason=f"{UNREACHABLE}{message}",
+        )
+    failures = analysis.provider_failures + 1
+    position = chain.index(provider)
+    fallback = chain[position + 1] if position + 1 < len(chain) else None
+    # A refused connection means nothing is listening: waiting rarely helps when
+    # another provider (or the offline analyzer) can answer now.
+    moving_on = error.kind == "connection" and (
+        fallback is not None or settings.ANALYSIS_OFFLINE_FALLBACK
+    )
+    hopeless_here = not error.retryable or moving_on
+    if not hopeless_here and failures < settings.ANALYSIS_MAX_RETRIES:
+        wait = error.retry_after or _backoff(failures)
+        return _release(
+            analysis,
+            token,
+            at=timezone.now() + timedelta(seconds=wait),
+            error=f"{message} (attempt {failures} of {settings.ANALYSIS_MAX_RETRIES}, "
+            f"retrying in {wait:.0f}s)",
+            provider_failures=failures,
+        )
+    if fallback is not None:
+        Analysis.objects.filter(pk=analysis.pk).update(provider=fallback, provider_failures=0)
+        return _release(
+            analysis, token, at=timezone.now(), error=f"{message}; trying {fallback.name}"
+        )
+    if error.retryable and settings.ANALYSIS_OFFLINE_FALLBACK:
+        return _answer_offline(
+            analysis,
+            token,
+            pattern_context(analysis.pattern),
+            note=f"no provider reachable: {message}",
+        )
+    return _fail(analysis, token, error=message)
+
+
+def _on_invalid_reply(analysis: Analysis, token: str, text: str, problem: str) -> float | None:
+    if analysis.repair_pending:
+        return _fail(
+            analysis, token, error=f"reply still not valid after a repair attempt: {problem}",
+            raw_reply=text,
+        )  # fmt: skip
+    Analysis.objects.filter(pk=analysis.pk).update(raw_reply=text, repair_pending=True)
+    return _release(analysis, token, at=timezone.now(), error=problem)
+
+
+def _backoff(failures: int) -> float:
+    """Exponential with full jitter over the upper half, capped."""
+    ceiling = min(
+        settings.ANALYSIS_BACKOFF_BASE * 2 ** (failures - 1), settings.ANALYSIS_BACKOFF_MAX
+    )
+    return ceiling * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
+
+
+def _release(
+    analysis: Analysis,
+    token: str,
+    *,
+    at: datetime,
+    error: str | None = None,
+    waiting: str = "",
+    provider_failures: int | None = None,
+) -> float | None:
+    """Hand the analysis back to the queue, due at `at`; the caller's task comes back then."""
+    update: dict[str, object] = {
+        "status": Analysis.Status.QUEUED,
+        "next_attempt_at": at,
+        "lease_token": "",
+        "lease_until": None,
+    }
+    if error is not None:
+        update["error"] = error
+    if provider_failures is not None:
+        update["provider_failures"] = provider_failures
+    updated = Analysis.objects.filter(
+        pk=analysis.pk, status=Analysis.Status.RUNNING, lease_token=token
+    ).update(**update)
+    if not updated:
+        return None  # cancelled or taken over meanwhile
+    if waiting:
+        logger.debug("analysis %s waits %s for %s", analysis.pk, at, waiting)
+    return max((at - timezone.now()).total_seconds(), 0.0)
+
+
+def _answer_offline(
+    analysis: Analysis, token: str, context: PatternContext, *, note: str
+) -> float | None:
+    started = time.monotonic()
+    result = offline_analyze(context)
+    latency_ms = int((time.monotonic() - started) * 1000)
+    Analysis.objects.filter(pk=analysis.pk).update(
+        is_offline=True, provider=None, provider_name=OFFLINE_ANALYZER_NAME, model=OFFLINE_MODEL
+    )
+    return _complete(
+        analysis,
+        token,
+        ParsedReply(result=result, thinking=""),
+        raw_reply="",
+        latency_ms=latency_ms,
+        model=OFFLINE_MODEL,
+        note=note,
+    )
+
+
+def _complete(
+    analysis: Analysis,
+    token: str,
+    parsed: ParsedReply,
+    *,
+    raw_reply: str,
+    model: str,
+    latency_ms: int,
+    tokens_in: int | None = None,
+    tokens_out: int | None = None,
+    cost: object = None,
+    note: str = "",
+) -> None:
+    text = analysis_text(parsed.result)
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Analysis.objects.filter(
+            pk=analysis.pk, status=Analysis.Status.RUNNING, lease_token=token
+        ).update(
+            status=Analysis.Status.DONE,
+            result=parsed.result.model_dump(mode="json"),
+            text=text,
+            raw_reply=raw_reply,
+            thinking=parsed.thinking,
+            model=model,
+            prompt_version=PROMPT_VERSION,
+            tokens_in=tokens_in,
+            tokens_out=tokens_out,
+            latency_ms=latency_ms,
+            cost_estimate=cost,
+            error=note[:2000],
+            repair_pending=False,
+            finished_at=now,
+            next_attempt_at=None,
+            lease_token="",
+            lease_until=None,
+        )
+        if not updated:
+            return None  # cancelled or taken over: this answer is not the request's
+        LogPattern.objects.filter(pk=analysis.pattern_id).update(explanation=text)
+    analysis.refresh_from_db()
+    analysis_publish(analysis=analysis)
+    return None
+
+
+def _fail(analysis: Analysis, token: str, *, error: str, raw_reply: str | None = None) -> None:
+    update: dict[str, object] = {
+        "status": Analysis.Status.FAILED,
+        "error": error[:2000],
+        "finished_at": timezone.now(),
+        "next_attempt_at": None,
+        "lease_token": "",
+        "lease_until": None,
+    }
+    if raw_reply is not None:
+        update["raw_reply"] = raw_reply
+    updated = Analysis.objects.filter(
+        pk=analysis.pk, status=Analysis.Status.RUNNING, lease_token=token
+    ).update(**update)
+    if updated:
+        logger.warning(
+            "analysis %s of pattern %s failed: %s", analysis.pk, analysis.pattern_id, error
+        )
+        analysis.refresh_from_db()
+        replies_send(analysis=analysis)
+    return None
+
+
+# --- Results on NATS ----------------------------------------------------------------
+
+
+def analysis_message(analysis: Analysis) -> dict[str, object]:
+    pattern = analysis.pattern
+    return {
+        "type": "analysis",
+        "analysis_id": analysis.pk,
+        "status": analysis.status,
+        "pattern": {
+            "id": pattern.pk,
+            "key": pattern.key,
+            "template": pattern.template,
+            "count": pattern.count,
+            "first_seen": pattern.first_seen.isoformat(),
+            "last_seen": pattern.last_seen.isoformat(),
+        },
+        "source": analysis.source_label,
+        "offline": analysis.is_offline,
+        "provider": analysis.provider_name,
+        "model": analysis.model,
+        "result": analysis.result,
+        "analysis": analysis.text,
+        "error": analysis.error if analysis.status != Analysis.Status.DONE else "",
+        "finished_at": analysis.finished_at.isoformat() if analysis.finished_at else None,
+    }
+
+
+def analysis_publish(*, analysis: Analysis) -> None:
+    """Publish a completed analysis on the results subject, then answer waiting logs.
+
+    A failure is logged and left for the sweeper, which publishes what is still
+    unpublished; the analysis itself is already safe in the database.
+    """
+    subject = settings.ANALYSIS_RESULTS_SUBJECT
+    if subject and analysis.published_at is None:
+        try:
+            publisher.publish(subject, orjson.dumps(analysis_message(analysis)))
+        except Exception as error:
+            logger.warning("analysis %s not published yet: %s", analysis.pk, error)
+            return
+        Analysis.objects.filter(pk=analysis.pk).update(published_at=timezone.now())
+    replies_send(analysis=analysis)
+
+
+def replies_send(*, analysis: Analysis) -> int:
+    """Answer the logs still waiting on this analysis's pattern; returns how many."""
+    now = timezone.now()
+    waiters = list(
+        ReplyWaiter.objects.filter(pattern_id=analysis.pattern_id, expires_at__gt=now)[:10_000]
+    )
+    if not waiters:
+        return 0
+    message = analysis_message(analysis)
+    sent: list[int] = []
+    try:
+        for waiter in waiters:
+            publisher.publish(
+                waiter.reply_to, orjson.dumps({**message, "stream_seq": waiter.stream_seq})
+            )
+            sent.append(waiter.pk)
+    except Exception as error:
+        logger.warning("replies for pattern %s not sent yet: %s", analysis.pattern_id, error)
+    ReplyWaiter.objects.filter(pk__in=sent).delete()
+    return len(sent)
+
+
+def replies_send_current(*, pattern_id: int) -> int:
+    """Answer waiting logs of a pattern that already has its analysis."""
+    analysis = (
+        Analysis.objects.filter(pattern_id=pattern_id, status=Analysis.Status.DONE)
+        .select_related("pattern")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    return replies_send(analysis=analysis) if analysis else 0
+
+
+# --- Housekeeping -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SweepReport:
+    resent: int
+    published: int
+    expired_waiters: int
+    old_calls: int
+
+
+def analyses_sweep() -> SweepReport:
+    """Recover what a dead worker or broker hiccup left behind; tidy the ledgers.
+
+    Re-sends tasks for analyses overdue by ANALYSIS_STALE_AFTER (queued and never
+    picked up, or running with an expired lease), publishes completed analyses
+    that did not reach NATS, and drops expired reply waiters and old ledger rows.
+    """
+    now = timezone.now()
+    overdue = now - timedelta(seconds=settings.ANALYSIS_STALE_AFTER)
+    stale = Analysis.objects.filter(
+        Q(status=Analysis.Status.QUEUED, next_attempt_at__lte=overdue)
+        | Q(status=Analysis.Status.RUNNING, lease_until__lte=now)
+    ).values_list("pk", flat=True)[:1000]
+    resent = 0
+    for analysis_id in stale:
+        # Due now, so the re-sent task may claim it; a duplicate of a task still on its way
+        # finds it claimed and does nothing.
+        Analysis.objects.filter(pk=analysis_id, status=Analysis.Status.QUEUED).update(
+            next_attempt_at=now
+        )
+        tasks.analyze_pattern.delay(analysis_id)
+        resent += 1
+    published = 0
+    if settings.ANALYSIS_RESULTS_SUBJECT:
+        for analysis in Analysis.objects.filter(
+            status=Analysis.Status.DONE,
+            published_at__isnull=True,
+            finished_at__gte=now - timedelta(hours=1),
+        ).select_related("pattern")[:100]:
+            analysis_publish(analysis=analysis)
+            published += Analysis.objects.filter(
+                pk=analysis.pk, published_at__isnull=False
+            ).exists()
+    expired, _ = ReplyWaiter.objects.filter(expires_at__lte=now).delete()
+    old_calls, _ = ProviderCall.objects.filter(started_at__lt=now - timedelta(days=1)).delete()
+    return SweepReport(
+        resent=resent, published=published, expired_waiters=expired, old_calls=old_calls
+    )
+
+
+# --- Providers ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionCheck:
+    ok: bool
+    latency_ms: int
+    detail: str
+
+
+def provider_test(*, provider: Provider) -> ConnectionCheck:
+    """Send a tiny prompt; the reply or the exact error, for the admin's Test connection."""
+    request = LLMRequest(
+        system="You are a connectivity check. Answer with the single word: pong",
+        user="ping",
+        max_tokens=64,
+    )
+    slot = slot_acquire(provider_id=provider.pk, analysis_id=None, tokens=80)
+    if isinstance(slot, CapacityWait):
+        return ConnectionCheck(
+            ok=False, latency_ms=0, detail=f"no capacity now ({slot.reason}); next slot in "
+            f"{slot.seconds():.0f}s",
+        )  # fmt: skip
+    started = time.monotonic()
+    try:
+        reply = complete(provider.config(), request)
+    except LLMError as error:
+        slot_release(call=slot, tokens=None, outcome=error.kind)
+        latency_ms = int((time.monotonic() - started) * 1000)
+        Provider.objects.filter(pk=provider.pk).update(
+            last_error=error.message[:2000], last_error_at=timezone.now()
+        )
+        return ConnectionCheck(ok=False, latency_ms=latency_ms, detail=error.message)
+    slot_release(
+        call=slot, tokens=(reply.tokens_in or 0) + (reply.tokens_out or 0) or None, outcome="ok"
+    )
+    Provider.objects.filter(pk=provider.pk).update(last_success_at=timezone.now())
+    return ConnectionCheck(ok=True, latency_ms=reply.latency_ms, detail=reply.text.strip()[:500])
+
+
+def result_of(analysis: Analysis) -> AnalysisResult | None:
+    return AnalysisResult.model_validate(analysis.result) if analysis.result else None

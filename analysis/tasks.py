@@ -1,0 +1,25 @@
+"""Celery tasks: thin wrappers over analysis.services (queue "analysis")."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from analysis import services
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def analyze_pattern(analysis_id: int) -> None:
+    # No capacity or a backoff: come back later instead of holding a worker slot.
+    wait = services.analysis_run(analysis_id=analysis_id)
+    if wait is not None:
+        analyze_pattern.apply_async((analysis_id,), countdown=wait)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_replies(pattern_id: int) -> None:
+    services.replies_send_current(pattern_id=pattern_id)
+
+
+@shared_task(ignore_result=True)
+def sweep_analyses() -> None:
+    services.analyses_sweep()
