@@ -19,6 +19,7 @@ install: $(STAMP)
 setup: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/python manage.py ensure_roles
 	$(BIN)/python manage.py ensure_admin
 
 run: setup

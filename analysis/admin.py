@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import get_permission_codename
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -196,9 +195,8 @@ class AnalysisAdmin(ReadOnlyAdmin):
     actions = ["retry", "cancel", "analyze_again"]
 
     def has_operate_permission(self, request: HttpRequest) -> bool:
-        # No field is edited here; acting on analyses takes the model's change permission.
-        codename = get_permission_codename("change", self.opts)
-        return request.user.has_perm(f"{self.opts.app_label}.{codename}")
+        # The operator role's permission (gogent.roles), the same the console checks.
+        return request.user.has_perm("analysis.request_analysis")
 
     @admin.display(description="pattern", ordering="pattern__template")
     def pattern_link(self, analysis: Analysis) -> str:

@@ -221,6 +221,7 @@ class Analysis(models.Model):
 
     class Meta:
         verbose_name_plural = "analyses"
+        permissions = [("request_analysis", "Can request, retry and cancel analyses")]
         indexes = [
             # A pattern's current analysis (latest done) and its active one.
             models.Index(

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from analysis import tasks
 from analysis.models import Analysis, Provider, ProviderCall, ReplyWaiter
@@ -464,9 +465,17 @@ def _complete(
         if not updated:
             return None  # cancelled or taken over: this answer is not the request's
         LogPattern.objects.filter(pk=analysis.pattern_id).update(explanation=text)
-    analysis.refresh_from_db()
+        analysis.refresh_from_db()
+        for hook in _done_hooks():
+            hook(analysis=analysis)
     analysis_publish(analysis=analysis)
     return None
+
+
+def _done_hooks() -> list:
+    """settings.ANALYSIS_DONE_HOOKS: apps that build on analyses (ticket rules) hear of each
+    completed one inside its transaction, so their writes commit with it."""
+    return [import_string(path) for path in settings.ANALYSIS_DONE_HOOKS]
 
 
 def _fail(analysis: Analysis, token: str, *, error: str, raw_reply: str | None = None) -> None:

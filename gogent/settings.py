@@ -230,6 +230,8 @@ AZURE_AUTHORITY_URL = env_str("AZURE_AUTHORITY_URL", "https://login.microsoftonl
 
 # Called inside each ingest transaction with what the batch changed (see logs.services).
 LOGS_INGEST_HOOKS = ["analysis.services.analyses_after_ingest"]
+# Called inside the transaction that completes an analysis (see analysis.services).
+ANALYSIS_DONE_HOOKS: list[str] = []
 
 # --- Celery -------------------------------------------------------------------
 # The default broker is kombu's filesystem transport: no server process to run.

@@ -127,6 +127,7 @@ class LogPattern(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        permissions = [("triage_pattern", "Can mute, resolve and reopen patterns")]
         indexes = [
             # Consumers catching up with patterns other consumers created or generalized.
             models.Index(fields=["revision"], name="pattern_revision"),

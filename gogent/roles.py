@@ -1,0 +1,66 @@
+"""The three roles, as groups: viewer reads, operator acts on problems, admin configures.
+
+Each app declares what its actions need as model permissions (LogPattern's
+"triage_pattern", Analysis's "request_analysis", ...); this table gives them to
+roles. Views and API endpoints check the permissions, never the group names.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+
+VIEWER = "viewer"
+OPERATOR = "operator"
+ADMIN = "admin"
+
+_READ = [
+    "logs.view_logentry",
+    "logs.view_logpattern",
+    "logs.view_logpatternstat",
+    "logs.view_rejectedmessage",
+    "analysis.view_analysis",
+    "analysis.view_provider",
+]
+_ACT = [
+    "logs.triage_pattern",
+    "analysis.request_analysis",
+]
+_CONFIGURE = [
+    "analysis.add_provider",
+    "analysis.change_provider",
+    "analysis.delete_provider",
+    "analysis.view_providercall",
+    "analysis.change_analysis",
+    "auth.view_user",
+    "auth.add_user",
+    "auth.change_user",
+    "auth.delete_user",
+    "auth.view_group",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    VIEWER: _READ,
+    OPERATOR: _READ + _ACT,
+    ADMIN: _READ + _ACT + _CONFIGURE,
+}
+
+
+def roles_ensure() -> dict[str, int]:
+    """Create the role groups and set their permissions to the table; returns counts.
+
+    Permissions that do not exist yet (an app not migrated) are skipped; running
+    again after migrate completes the groups. Other permissions an admin gave a
+    group by hand are removed: the table is the definition.
+    """
+    granted: dict[str, int] = {}
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        permissions = [p for p in map(_permission, names) if p is not None]
+        group.permissions.set(permissions)
+        granted[role] = len(permissions)
+    return granted
+
+
+def _permission(name: str) -> Permission | None:
+    app_label, codename = name.split(".", 1)
+    return Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
