@@ -101,6 +101,13 @@ class Provider(models.Model):
         return f"{self.name} ({self.get_kind_display()}, {self.model})"
 
     @property
+    def is_failing(self) -> bool:
+        """Its latest call failed."""
+        return self.last_error_at is not None and (
+            self.last_success_at is None or self.last_error_at > self.last_success_at
+        )
+
+    @property
     def has_secret(self) -> bool:
         return bool(self.api_key or self.api_key_env)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from analysis.models import Provider
 from analysis.providers.openai import CLOUDFLARE_GATEWAY_HOST
+from gogent.config import ConfigError, ConfigReport, type_name
 
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 AZURE_KINDS = (Provider.Kind.AZURE_OPENAI, Provider.Kind.AZURE_AD)
@@ -35,7 +36,6 @@ FIELD_OF_KEY: dict[str, str] = {
 KEY_OF_FIELD: dict[str, str] = {name: key for key, name in FIELD_OF_KEY.items()}
 # TOML has no null: 0 means "no limit", as the limiter reads it.
 ZERO_IS_UNLIMITED = ("requests_per_minute", "tokens_per_minute", "max_concurrent")
-TOP_LEVEL_KEYS = ("providers", "prune")
 
 
 def provider_problems(provider: Provider) -> dict[str, str]:
@@ -107,39 +107,6 @@ def provider_save(*, provider: Provider, fields: Iterable[str] | None = None) ->
     return provider
 
 
-class ConfigError(Exception):
-    """A config file that cannot be applied; nothing of it was."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-@dataclass
-class ConfigReport:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    disabled: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    # Provider name -> the config keys that changed (names only, never values).
-    changes: dict[str, list[str]] = field(default_factory=dict)
-    dry_run: bool = False
-
-    def __str__(self) -> str:
-        lines = ["Dry run: nothing was written."] if self.dry_run else []
-        updated = [f"{name} ({', '.join(self.changes.get(name, []))})" for name in self.updated]
-        for label, names in (
-            ("created", self.created),
-            ("updated", updated),
-            ("unchanged", self.unchanged),
-            ("disabled", self.disabled),
-        ):
-            lines.append(f"{label} ({len(names)}): {', '.join(names) if names else '-'}")
-        lines.extend(f"warning: {warning}" for warning in self.warnings)
-        return "\n".join(lines)
-
-
 @dataclass
 class _Planned:
     provider: Provider
@@ -148,30 +115,20 @@ class _Planned:
     literal_key: bool
 
 
-def config_apply(*, document: dict[str, Any], dry_run: bool = False) -> ConfigReport:
-    """Make the providers match a parsed config file; raises ConfigError, applying nothing.
+def config_apply_providers(*, tables: object, prune: bool) -> ConfigReport:
+    """Make the providers match a config file's [[providers]] tables; raises ConfigError,
+    applying nothing (CONFIG_SECTIONS["providers"], run by `manage.py apply_config`).
 
-    Each `[[providers]]` table describes one provider completely, matched by name:
-    a key left out takes the field's default, except `api_key`, which keeps the
-    stored key (entered in admin) unless the file sets it. Rows that already match
-    are not written. With `prune = true`, enabled providers not in the file are
-    disabled; they are kept because analyses refer to them.
+    Each table describes one provider completely, matched by name: a key left out
+    takes the field's default, except `api_key`, which keeps the stored key (entered
+    in admin) unless the file sets it. Rows that already match are not written. With
+    `prune`, enabled providers not in the file are disabled; they are kept because
+    analyses refer to them.
     """
     with transaction.atomic():
         problems: list[str] = []
-        unknown = sorted(set(document) - set(TOP_LEVEL_KEYS))
-        if unknown:
-            problems.append(
-                f"unknown top-level key(s) {', '.join(map(repr, unknown))}; "
-                f"allowed: {', '.join(TOP_LEVEL_KEYS)}"
-            )
-        prune = document.get("prune", False)
-        if not isinstance(prune, bool):
-            problems.append(f"prune must be true or false, not {_type_name(prune)}")
-        tables = document.get("providers", [])
         if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
-            problems.append("providers must be a list of [[providers]] tables")
-            tables = []
+            raise ConfigError(["providers must be a list of [[providers]] tables"])
         existing = Provider.objects.select_for_update().in_bulk(
             [t["name"] for t in tables if isinstance(t.get("name"), str)], field_name="name"
         )
@@ -196,7 +153,7 @@ def config_apply(*, document: dict[str, Any], dry_run: bool = False) -> ConfigRe
         if problems:
             raise ConfigError(problems)
 
-        report = ConfigReport(dry_run=dry_run)
+        report = ConfigReport()
         for plan in planned:
             name = plan.provider.name
             if plan.provider._state.adding:
@@ -220,14 +177,13 @@ def config_apply(*, document: dict[str, Any], dry_run: bool = False) -> ConfigRe
         if prune:
             report.disabled = list(outside.filter(enabled=True).values_list("name", flat=True))
 
-        if not dry_run:
-            for plan in planned:
-                if plan.provider._state.adding or plan.changed:
-                    provider_save(
-                        provider=plan.provider, fields=[FIELD_OF_KEY[k] for k in plan.changed]
-                    )
-            if prune:
-                outside.filter(enabled=True).update(enabled=False, updated_at=timezone.now())
+        for plan in planned:
+            if plan.provider._state.adding or plan.changed:
+                provider_save(
+                    provider=plan.provider, fields=[FIELD_OF_KEY[k] for k in plan.changed]
+                )
+        if prune:
+            outside.filter(enabled=True).update(enabled=False, updated_at=timezone.now())
     return report
 
 
@@ -249,7 +205,7 @@ def _table_problems(table: dict[str, Any]) -> list[str]:
             # bool is an int to Python, not to a config file.
             if not isinstance(value, expected) or isinstance(value, bool) != (bool in expected):
                 # The type, never the value: the value may be a secret.
-                problems.append(f"{key} must be {wanted}, not {_type_name(value)}")
+                problems.append(f"{key} must be {wanted}, not {type_name(value)}")
     return problems
 
 
@@ -261,18 +217,6 @@ def _expected_type(model_field: models.Field) -> tuple[tuple[type, ...], str]:
     if isinstance(model_field, models.IntegerField):
         return (int,), "a whole number"
     return (str,), "a string"
-
-
-def _type_name(value: object) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    return {
-        str: "a string",
-        int: "a whole number",
-        float: "a number",
-        list: "an array",
-        dict: "a table",
-    }.get(type(value), type(value).__name__)
 
 
 def _plan(table: dict[str, Any], current: Provider | None) -> tuple[_Planned, list[str]]:

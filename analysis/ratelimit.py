@@ -3,9 +3,12 @@
 The truth is the ProviderCall ledger: a call may start only if, counting it, no
 60-second window (plus a small margin for clock and network skew) holds more than
 requests_per_minute calls or tokens_per_minute tokens, and fewer than
-max_concurrent calls are in flight. Taking a slot happens in one transaction with
-the provider row locked (select_for_update; SQLite's IMMEDIATE transactions lock
-the whole database), so two workers never both take the last slot.
+max_concurrent calls are in flight. Calls are also paced evenly (one every
+window / requests_per_minute), so a provider never sees a burst.
+
+Taking a slot happens in one transaction with the provider row locked
+(select_for_update; SQLite's IMMEDIATE transactions lock the whole database), so
+two workers never both take the last slot.
 
 A caller that finds no capacity does not wait in place: it gets a time to come
 back. Those times are handed out evenly spaced from Provider.next_slot_at, so
@@ -14,6 +17,7 @@ waiters come back one at a time instead of all at once when a slot frees up.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -31,6 +35,10 @@ LEASE_EXTRA_SECONDS = 30.0
 CONCURRENCY_RETRY_SECONDS = 1.0
 # A ticket is good this long past its time (task delivery is not punctual).
 TICKET_GRACE_SECONDS = 2.0
+# A caller on its reserved turn may follow the previous call this soon (in intervals).
+TURN_SPACING = 0.5
+# Reason prefix of limits a turn holder waits out in place, keeping its turn.
+MOMENTARY = "briefly:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,14 +74,16 @@ def slot_acquire(
     with transaction.atomic():
         provider = Provider.objects.select_for_update().get(pk=provider_id)
         now = timezone.now()
-        ready_at, reason = _capacity_at(provider, now, tokens)
         holds_turn = ticket is not None and ticket <= now + timedelta(seconds=TICKET_GRACE_SECONDS)
+        ready_at, reason = _capacity_at(provider, now, tokens, holds_turn=holds_turn)
         queue_ahead = provider.next_slot_at is not None and provider.next_slot_at > now
         if not holds_turn and queue_ahead and provider.next_slot_at > ready_at:
             ready_at, reason = provider.next_slot_at, "waiting for turn"
-        if ready_at > now and holds_turn:
-            # Keep the turn's place: only a momentary limit (concurrency) is in the way.
-            return CapacityWait(at=ready_at, reason=reason)
+        if ready_at > now and holds_turn and reason.startswith(MOMENTARY):
+            # Keep the turn's place: only a momentary limit is in the way (a call in flight,
+            # or turns delivered late and bunched up). The jitter unbunches them.
+            jitter = timedelta(seconds=random.uniform(0, slot_interval(provider).total_seconds()))  # noqa: S311
+            return CapacityWait(at=ready_at + jitter, reason=reason)
         if ready_at > now:
             turn = max(ready_at, provider.next_slot_at or ready_at)
             provider.next_slot_at = turn + slot_interval(provider)
@@ -132,7 +142,9 @@ def _is_paused(provider: Provider, now: datetime) -> bool:
     return provider.paused_until is not None and provider.paused_until > now
 
 
-def _capacity_at(provider: Provider, now: datetime, tokens: int) -> tuple[datetime, str]:
+def _capacity_at(
+    provider: Provider, now: datetime, tokens: int, *, holds_turn: bool = False
+) -> tuple[datetime, str]:
     """The earliest time a call of `tokens` fits every limit, given the ledger now."""
     ready_at, reason = now, ""
     if _is_paused(provider, now):
@@ -140,12 +152,22 @@ def _capacity_at(provider: Provider, now: datetime, tokens: int) -> tuple[dateti
     span = window(provider)
     recent = ProviderCall.objects.filter(provider=provider, started_at__gt=now - span)
     if provider.requests_per_minute:
+        rpm = provider.requests_per_minute
         starts = list(recent.order_by("-started_at").values_list("started_at", flat=True))
-        if len(starts) >= provider.requests_per_minute:
+        if len(starts) >= rpm:
             # The call that must leave the window before one more fits.
-            at = starts[provider.requests_per_minute - 1] + span
+            at = starts[rpm - 1] + span
             if at > ready_at:
-                ready_at, reason = at, f"{provider.requests_per_minute} requests per minute"
+                ready_at, reason = at, f"{rpm} requests per minute"
+        if starts:
+            # Calls are paced evenly, not in bursts: a provider that counts per second (or
+            # a window that starts elsewhere) sees the rate we do. Turns were handed out
+            # evenly already, so a caller on its turn only keeps late, bunched-up turns
+            # from going all at once.
+            spacing = slot_interval(provider) * (TURN_SPACING if holds_turn else 1)
+            at = starts[0] + spacing
+            if at > ready_at:
+                ready_at, reason = at, f"{MOMENTARY if holds_turn else 'pacing'} {rpm} rpm"
     if provider.tokens_per_minute:
         at = _tokens_fit_at(provider, recent, span, tokens, now)
         if at > ready_at:
@@ -160,7 +182,7 @@ def _capacity_at(provider: Provider, now: datetime, tokens: int) -> tuple[dateti
                 in_flight.aggregate(first=Min("lease_until"))["first"],
             )
             if at > ready_at:
-                ready_at, reason = at, f"{provider.max_concurrent} concurrent calls"
+                ready_at, reason = at, f"{MOMENTARY} {provider.max_concurrent} concurrent calls"
     return ready_at, reason
 
 

@@ -73,3 +73,24 @@ def active_analysis(pattern_id: int) -> Analysis | None:
         .filter(Q(status=Analysis.Status.QUEUED) | Q(status=Analysis.Status.RUNNING))
         .first()
     )
+
+
+def analysis_page(
+    *,
+    status: str = "",
+    pattern_id: int | None = None,
+    after_id: int | None = None,
+    size: int = 50,
+) -> tuple[list[Analysis], int | None]:
+    """Analyses newest first (by id: the primary key index), and the last id if more follow."""
+    analyses = Analysis.objects.select_related("requested_by")
+    if status:
+        analyses = analyses.filter(status=status)
+    if pattern_id is not None:
+        analyses = analyses.filter(pattern_id=pattern_id)
+    if after_id is not None:
+        analyses = analyses.filter(pk__lt=after_id)
+    rows = list(analyses.order_by("-pk")[: size + 1])
+    if len(rows) > size:
+        return rows[:size], rows[size - 1].pk
+    return rows, None

@@ -114,6 +114,30 @@ async def nats_connect(
     return client
 
 
+async def nats_connect_once(*, name: str, timeout: float) -> Client:
+    """Connect for one short job (a readiness probe, a web request): each server is tried
+    briefly, nothing is retried in the background, and errors are raised, not logged."""
+
+    async def raise_only(error: Exception) -> None:
+        return None
+
+    client = Client()
+    await asyncio.wait_for(
+        client.connect(
+            servers=settings.NATS_SERVERS,
+            name=name,
+            allow_reconnect=False,
+            # nats-py tries each server until it has failed more than this many times.
+            max_reconnect_attempts=1,
+            reconnect_time_wait=0,
+            connect_timeout=timeout,
+            error_cb=raise_only,
+        ),
+        timeout,
+    )
+    return client
+
+
 class NatsPublisher:
     """Publish from synchronous code (Celery tasks) over one connection per process.
 

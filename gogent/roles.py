@@ -20,10 +20,17 @@ _READ = [
     "logs.view_rejectedmessage",
     "analysis.view_analysis",
     "analysis.view_provider",
+    "integrations.view_ticket",
+    "integrations.view_integration",
+    "integrations.view_ticketrule",
 ]
 _ACT = [
     "logs.triage_pattern",
     "analysis.request_analysis",
+    "integrations.open_ticket",
+    "integrations.review_draft",
+    # Submitting logs over HTTP (POST /api/v1/logs), for producers that cannot speak NATS.
+    "logs.add_logentry",
 ]
 _CONFIGURE = [
     "analysis.add_provider",
@@ -36,6 +43,18 @@ _CONFIGURE = [
     "auth.change_user",
     "auth.delete_user",
     "auth.view_group",
+    "gogent.view_apikey",
+    "gogent.add_apikey",
+    "gogent.change_apikey",
+    "gogent.delete_apikey",
+    "gogent.view_operations",
+    "integrations.add_integration",
+    "integrations.change_integration",
+    "integrations.delete_integration",
+    "integrations.add_ticketrule",
+    "integrations.change_ticketrule",
+    "integrations.delete_ticketrule",
+    "integrations.view_auditevent",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "gogent.navigation.navigation",
             ],
         },
     },
@@ -228,10 +229,79 @@ ANALYSIS_RATE_MARGIN = env_int("ANALYSIS_RATE_MARGIN_MS", 500) / 1000
 ANALYSIS_STALE_AFTER = env_int("ANALYSIS_STALE_AFTER", 60)
 AZURE_AUTHORITY_URL = env_str("AZURE_AUTHORITY_URL", "https://login.microsoftonline.com")
 
+# --- Console ------------------------------------------------------------------
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+# What apps above logs add to the pattern pages and the dashboard (see logs.console).
+CONSOLE_PATTERN_COLUMNS = ["analysis.console.ANALYSIS_COLUMN"]
+CONSOLE_PATTERN_PANELS = ["analysis.console.ANALYSIS_PANEL"]
+CONSOLE_DASHBOARD_PANELS = ["analysis.console.ANALYSIS_DASHBOARD"]
+
 # Called inside each ingest transaction with what the batch changed (see logs.services).
-LOGS_INGEST_HOOKS = ["analysis.services.analyses_after_ingest"]
+LOGS_INGEST_HOOKS = [
+    "analysis.services.analyses_after_ingest",
+    "integrations.services.rules_after_ingest",
+]
 # Called inside the transaction that completes an analysis (see analysis.services).
-ANALYSIS_DONE_HOOKS: list[str] = []
+ANALYSIS_DONE_HOOKS: list[str] = ["integrations.services.rules_after_analysis"]
+
+# --- API and monitoring -------------------------------------------------------
+# Swagger UI at /api/docs from ninja's bundled static files, never a CDN.
+INSTALLED_APPS += ["ninja"]
+# Errors under /api/ that no endpoint answered (unknown path, wrong method) come back as JSON.
+MIDDLEWARE.insert(0, "gogent.access.api_json_errors")
+# Requests per minute per API key, counted in the database so every web process
+# shares it (0: no limit). Over it: 429 with Retry-After.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600)
+# A key's last-used time is written at most this often (seconds), not on every request.
+API_KEY_LAST_USED_INTERVAL = env_int("API_KEY_LAST_USED_INTERVAL", 60)
+# Most logs one POST /api/v1/logs may carry; each is checked with the NATS input rules.
+API_LOGS_MAX_BATCH = env_int("API_LOGS_MAX_BATCH", 1000)
+# Seconds the API waits for NATS to take posted logs (connect and stream acks).
+API_PUBLISH_TIMEOUT = env_int("API_PUBLISH_TIMEOUT_MS", 10_000) / 1000
+# Seconds each /readyz check (database, NATS, Celery broker) and NATS look-up may take.
+MONITORING_TIMEOUT = env_int("MONITORING_TIMEOUT_MS", 2000) / 1000
+# Who may read /metrics: "key" (an API key of any role), "localhost" (requests from
+# 127.0.0.1/::1 without a key; behind a proxy on the same host that means everyone), or both.
+METRICS_ACCESS = env_list("METRICS_ACCESS", ["key"])
+# /metrics reads counts from the database; each process reuses them this many seconds.
+METRICS_CACHE_SECONDS = env_int("METRICS_CACHE_SECONDS", 10)
+# Each returns Prometheus metric families (gogent.metrics); apps above add theirs.
+METRICS_COLLECTORS = [
+    "gogent.metrics.infrastructure_collect",
+    "logs.metrics.collect",
+    "analysis.metrics.collect",
+    "gogent.metrics.tickets_collect",
+]
+# Celery queues whose depth /metrics, /api/v1/stats and the operations page show.
+MONITORED_QUEUES = env_list("MONITORED_QUEUES", ["celery", "analysis", "tickets"])
+
+# --- Tickets ------------------------------------------------------------------
+# Integrations (Jira, ServiceNow) and ticket rules are configured in Django admin or
+# with `manage.py apply_config FILE`. Links in tickets point to the console at this URL.
+TICKETS_BASE_URL = env_str("TICKETS_BASE_URL", "http://127.0.0.1:8000")
+# Calls per ticket action (timeouts, 429, 5xx) before it fails for good.
+TICKETS_MAX_ATTEMPTS = env_int("TICKETS_MAX_ATTEMPTS", 6)
+# Exponential backoff between them: first delay and cap (milliseconds), with jitter.
+TICKETS_BACKOFF_BASE = env_int("TICKETS_BACKOFF_BASE_MS", 5000) / 1000
+TICKETS_BACKOFF_MAX = env_int("TICKETS_BACKOFF_MAX_MS", 300_000) / 1000
+# Seconds between rule sweeps (patterns whose counts crossed a rule's threshold) and
+# between status syncs (tickets closed in Jira/ServiceNow).
+TICKETS_RULES_INTERVAL = env_int("TICKETS_RULES_INTERVAL", 30)
+TICKETS_SYNC_INTERVAL = env_int("TICKETS_SYNC_INTERVAL", 300)
+# Seconds past due after which the sweeper re-sends ticket work (lost by a dead worker).
+TICKETS_STALE_AFTER = env_int("TICKETS_STALE_AFTER", 120)
+# Log ids each sweep reads again, for ids committed out of order by parallel consumers.
+TICKETS_SWEEP_OVERLAP = env_int("TICKETS_SWEEP_OVERLAP", 10_000)
+# `manage.py apply_config`: each top-level array of the file and the function that
+# applies it, in order (rules name integrations); then hooks hear what changed (audit).
+CONFIG_SECTIONS = {
+    "providers": "analysis.provider_config.config_apply_providers",
+    "integrations": "integrations.config.config_apply_integrations",
+    "rules": "integrations.config.config_apply_rules",
+}
+CONFIG_APPLIED_HOOKS = ["integrations.services.audit_config_applied"]
 
 # --- Celery -------------------------------------------------------------------
 # The default broker is kombu's filesystem transport: no server process to run.
@@ -243,12 +313,26 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(CELERY_BROKER_DIR),
         "data_folder_out": str(CELERY_BROKER_DIR),
         "control_folder": str(CELERY_BROKER_DIR / "control"),
+        # Seconds between looks at the folder when idle (kombu's default is 1): an analysis
+        # task waits at most this long to be picked up, and Ctrl-C is quicker.
+        "polling_interval": 0.2,
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
-CELERY_TASK_ROUTES = {"analysis.tasks.*": {"queue": "analysis"}}
+CELERY_TASK_ROUTES = {
+    "analysis.tasks.*": {"queue": "analysis"},
+    "integrations.tasks.*": {"queue": "tickets"},
+}
 CELERY_BEAT_SCHEDULE = {
     "analysis-sweep": {"task": "analysis.tasks.sweep_analyses", "schedule": 15.0},
+    "tickets-sweep": {
+        "task": "integrations.tasks.sweep_tickets",
+        "schedule": float(TICKETS_RULES_INTERVAL),
+    },
+    "tickets-sync": {
+        "task": "integrations.tasks.sync_tickets",
+        "schedule": float(TICKETS_SYNC_INTERVAL),
+    },
 }

@@ -1,3 +1,5 @@
+import json
+
 from django.db import models
 
 
@@ -47,6 +49,10 @@ class LogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_severity_display()} {self.hostname or '-'}: {self.message[:80]}"
+
+    @property
+    def context_json(self) -> str:
+        return json.dumps(self.context, indent=2, ensure_ascii=False, sort_keys=True)
 
 
 class RejectedMessage(models.Model):
@@ -145,12 +151,17 @@ class LogPattern(models.Model):
 
 
 class LogPatternStat(models.Model):
-    """Occurrences of a pattern per severity, host and service; counted by upsert."""
+    """Occurrences of a pattern per severity, host, service and hour; counted by upsert.
+
+    Hours are the logs' own timestamps truncated to the hour in UTC ("2026-11-22T06"):
+    the pattern pages draw activity over time from them without reading the logs.
+    """
 
     class Dimension(models.TextChoices):
         SEVERITY = "severity", "Severity"
         HOST = "host", "Host"
         SERVICE = "service", "Service"
+        HOUR = "hour", "Hour"
 
     pattern = models.ForeignKey(LogPattern, on_delete=models.CASCADE, related_name="stats")
     dimension = models.CharField(max_length=16, choices=Dimension.choices)
@@ -164,9 +175,31 @@ class LogPatternStat(models.Model):
                 fields=["pattern", "dimension", "value"], name="pattern_stat_unique"
             )
         ]
+        indexes = [
+            # Patterns seen on a host or service (console filters); the dashboard's most
+            # active patterns (hours since a time).
+            models.Index(fields=["dimension", "value"], name="pattern_stat_value"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.pattern_id} {self.dimension}={self.value}: {self.count}"
+
+
+class LogVolume(models.Model):
+    """Logs received per minute and severity, counted by upsert at ingest: the dashboard's
+    chart reads a few hundred of these rows instead of counting millions of logs."""
+
+    minute = models.DateTimeField()
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices)
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["minute", "severity"], name="log_volume_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.minute:%Y-%m-%d %H:%M} {self.get_severity_display()}: {self.count}"
 
 
 class GroupingState(models.Model):

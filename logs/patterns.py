@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection
@@ -25,6 +26,7 @@ from logs.validation import ParsedLog
 SEVERITY = str(LogPatternStat.Dimension.SEVERITY.value)
 HOST = str(LogPatternStat.Dimension.HOST.value)
 SERVICE = str(LogPatternStat.Dimension.SERVICE.value)
+HOUR = str(LogPatternStat.Dimension.HOUR.value)
 SEVERITY_LABELS = {int(severity.value): str(severity.label) for severity in Severity}
 
 
@@ -172,6 +174,9 @@ def pattern_merge(*, absorbed_id: int, survivor_id: int, revision: int) -> None:
 
     Attachments are found through the model's relations (analyses, tickets, ...),
     so apps that point at LogPattern follow a merge without this app knowing them.
+    A model whose rows must stay unique per pattern (one open ticket per pattern and
+    integration) defines a classmethod before_pattern_merge(absorbed_id=, survivor_id=)
+    that settles the conflicts the move would cause; it is called before the move.
     """
     if absorbed_id == survivor_id:
         raise ValueError(f"pattern {absorbed_id} cannot be merged into itself")
@@ -180,6 +185,9 @@ def pattern_merge(*, absorbed_id: int, survivor_id: int, revision: int) -> None:
     for relation in LogPattern._meta.related_objects:
         if relation.related_model in (LogPattern, LogPatternStat) or not relation.field.concrete:
             continue
+        before_merge = getattr(relation.related_model, "before_pattern_merge", None)
+        if before_merge is not None:
+            before_merge(absorbed_id=absorbed_id, survivor_id=survivor_id)
         relation.related_model._base_manager.filter(**{relation.field.name: absorbed}).update(
             **{relation.field.name: survivor}
         )
@@ -239,6 +247,7 @@ def patterns_count(
             (pattern_id, SEVERITY, SEVERITY_LABELS[log.severity]),
             (pattern_id, HOST, log.hostname),
             (pattern_id, SERVICE, log.service),
+            (pattern_id, HOUR, int(timestamp.timestamp()) // 3600),
         ):
             stat = stats.get(key)
             if stat is None:
@@ -276,7 +285,18 @@ def patterns_count(
                 for pattern_id, (count, first, last, severity) in totals.items()
             ],
         )  # fmt: skip
-    _upsert_stats(stats)
+    # Hours are keyed by number in the loop (cheap) and written as text (readable).
+    _upsert_stats(
+        {
+            (key[0], HOUR, hour_value(key[2])) if key[1] == HOUR else key: value
+            for key, value in stats.items()
+        }
+    )
+
+
+def hour_value(hours_since_epoch: int) -> str:
+    """The HOUR statistic's value: the UTC hour, "2026-11-22T06"."""
+    return datetime.fromtimestamp(hours_since_epoch * 3600, UTC).strftime("%Y-%m-%dT%H")
 
 
 def _upsert_stats(stats: Mapping[tuple[int, str, str], Sequence[Any]]) -> None:

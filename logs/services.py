@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from logs.models import LogEntry, LogPattern, RejectedMessage
+from logs.models import LogEntry, LogPattern, LogVolume, RejectedMessage
 from logs.patterns import PatternChanges, catalog, grouping_lock, patterns_count
 from logs.validation import Limits, LogRejected, ParsedLog, parse_log_message
 
@@ -94,6 +94,7 @@ def logs_ingest_batch(messages: Sequence[IncomingMessage]) -> IngestResult:
             )
             result.stored = len(new_entries)
             patterns_count(pattern_ids, logs, result.patterns)
+            _count_volume(new_entries, cursor, adapt_datetime)
             replies = [
                 (m.reply_to, m.stream_seq, pattern_id)
                 for (m, _), pattern_id in zip(new_entries, pattern_ids, strict=True)
@@ -113,6 +114,25 @@ def logs_ingest_batch(messages: Sequence[IncomingMessage]) -> IngestResult:
     result.rejected_seqs = {message.stream_seq for message, _ in rejections}
     result.receipts = _receipts(entries, rejections)
     return result
+
+
+def _count_volume(
+    entries: list[tuple[IncomingMessage, ParsedLog]],
+    cursor: Any,
+    adapt_datetime: Callable[[datetime], Any],
+) -> None:
+    """Add the batch to LogVolume: logs received per minute and severity."""
+    volume: Counter[tuple[datetime, int]] = Counter()
+    for message, log in entries:
+        volume[(message.received_at.replace(second=0, microsecond=0), log.severity)] += 1
+    if not volume:
+        return
+    table = connection.ops.quote_name(LogVolume._meta.db_table)
+    cursor.executemany(
+        f"INSERT INTO {table} (minute, severity, count) VALUES (%s, %s, %s) "  # noqa: S608
+        f"ON CONFLICT (minute, severity) DO UPDATE SET count = {table}.count + excluded.count",
+        [(adapt_datetime(minute), severity, count) for (minute, severity), count in volume.items()],
+    )
 
 
 def _ignored_subjects() -> frozenset[str]:

@@ -302,3 +302,29 @@ def start_worker(
                 worker.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 worker.stop()
+
+
+def user_with_role(role: str, username: str | None = None) -> Any:
+    """A user in one of the role groups (gogent.roles): viewer, operator or admin."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username=username or role, password="pw-" + role)
+    user.groups.add(Group.objects.get(name=role))
+    if role == "admin":
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    return user
+
+
+@pytest.fixture
+def role_client(db, client) -> Callable[[str | None], Any]:
+    """The test client logged in as a user of the role (None: anonymous)."""
+    from django.test import Client
+
+    def login(role: str | None) -> Client:
+        browser = Client()
+        if role is not None:
+            browser.force_login(user_with_role(role))
+        return browser
+
+    return login

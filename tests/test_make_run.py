@@ -130,7 +130,19 @@ def test_make_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path):
 
         run_async(publish())
         rows = wait_for(lambda: agent_logs(data_dir / "gogent.db"), what="the log in agent_logs")
-        assert rows[0][1:] == ("ERROR", "Hydraulic pressure below threshold", "")
+        assert rows[0][1:3] == ("ERROR", "Hydraulic pressure below threshold")
+        # End to end on a bare machine: the new ERROR pattern is analyzed (by the offline
+        # analyzer when no Ollama answers) and agent_logs shows it for the log.
+        rows = wait_for(
+            lambda: [row for row in agent_logs(data_dir / "gogent.db") if row[3]],
+            timeout=90,
+            what="the pattern's analysis in agent_logs",
+        )
+        assert rows[0][3].startswith("Summary: ")
+        console = f"http://127.0.0.1:{web_port}"
+        assert http_status(f"{console}/accounts/login/") == 200
+        # Vendored, collected and served by whitenoise: no CDN.
+        assert http_status(f"{console}/static/vendor/htmx-2.0.11/htmx.min.js") == 200
     except BaseException:
         print(output()[-6000:])
         raise

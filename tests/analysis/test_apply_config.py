@@ -142,11 +142,14 @@ def test_an_unknown_key_names_its_table_and_applies_nothing():
 
 def test_wrong_types_and_unknown_sections_are_reported_together():
     error = apply_error(
-        'prune = "yes"\n[[integrations]]\nname = "jira"\n'
+        'prune = "yes"\n[[widgets]]\nname = "jira"\n'
         '[[providers]]\nname = "X"\nmax_tokens = "lots"\nenabled = 1\n'
     )
 
-    assert "unknown top-level key(s) 'integrations'; allowed: providers, prune" in error
+    assert (
+        "unknown top-level key(s) 'widgets'; allowed: providers, integrations, rules, prune"
+        in error
+    )
     assert "prune must be true or false, not a string" in error
     assert "[[providers]] #1 (X): max_tokens must be a whole number, not a string" in error
     assert "[[providers]] #1 (X): enabled must be true or false, not a whole number" in error

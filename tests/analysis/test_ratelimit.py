@@ -14,6 +14,7 @@ from analysis.ratelimit import (
     provider_headroom,
     provider_pause,
     slot_acquire,
+    slot_interval,
     slot_release,
     window,
 )
@@ -39,22 +40,35 @@ def forget_turns(provider: Provider) -> None:
     Provider.objects.filter(pk=provider.pk).update(next_slot_at=None)
 
 
-def test_requests_per_minute_lets_a_burst_through_then_says_when(provider):
-    calls = [take(provider) for _ in range(3)]
-    assert all(isinstance(call, ProviderCall) for call in calls)
+def test_calls_are_paced_evenly(provider):
+    first = take(provider)
+    assert isinstance(first, ProviderCall)
 
     wait = take(provider)
 
     assert isinstance(wait, CapacityWait)
-    assert wait.at == calls[0].started_at + window(provider)
+    assert wait.at == first.started_at + slot_interval(provider)
+    assert wait.reason == "pacing 3 rpm"
+
+
+def test_a_full_window_waits_for_its_oldest_call(provider):
+    now = timezone.now()
+    for seconds_ago in (50, 30, 25):
+        started = now - timedelta(seconds=seconds_ago)
+        ProviderCall.objects.create(provider=provider, started_at=started, lease_until=started)
+
+    wait = take(provider)
+
+    assert isinstance(wait, CapacityWait)
     assert "3 requests per minute" in wait.reason
+    oldest = now - timedelta(seconds=50)
+    assert abs((wait.at - (oldest + window(provider))).total_seconds()) < 0.01
 
 
 def test_waiters_get_evenly_spaced_turns(provider):
-    for _ in range(3):
-        take(provider)
+    take(provider)
     turns = [take(provider).at for _ in range(3)]
-    spacing = window(provider) / 3
+    spacing = slot_interval(provider)
     assert turns[1] - turns[0] == spacing
     assert turns[2] - turns[1] == spacing
 
@@ -114,9 +128,23 @@ def test_a_pause_holds_every_caller(provider):
 
 
 def test_headroom_reports_the_window(provider):
+    Provider.objects.filter(pk=provider.pk).update(requests_per_minute=None)
     take(provider, tokens=40)
     take(provider, tokens=2)
     headroom = provider_headroom(provider)
     assert headroom.requests_used == 2
     assert headroom.tokens_used == 42
     assert headroom.in_flight == 2
+
+
+def test_late_bunched_turns_go_at_half_spacing_and_keep_their_place(provider):
+    first = take(provider, ticket=timezone.now())
+    assert isinstance(first, ProviderCall)
+    # Another holder whose turn came late, right behind: it waits briefly, no new turn.
+    wait = take(provider, ticket=timezone.now() - timedelta(seconds=5))
+    assert isinstance(wait, CapacityWait)
+    assert wait.reason.startswith("briefly:")
+    half = slot_interval(provider) / 2
+    assert first.started_at + half <= wait.at <= first.started_at + half + slot_interval(provider)
+    provider.refresh_from_db()
+    assert provider.next_slot_at is None

@@ -3,8 +3,9 @@
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.models import Sum
 
-from logs.models import LogEntry, LogPattern, LogPatternStat
+from logs.models import LogEntry, LogPattern, LogPatternStat, LogVolume
 
 BEFORE_PATTERNS = [("logs", "0002_agent_logs_view")]
 
@@ -51,6 +52,13 @@ def test_upgrading_groups_the_logs_already_stored():
         ("severity", "WARNING"): 1,
         ("host", "plc-1"): 2,
         ("host", "plc-2"): 1,
+        ("hour", "2025-01-01T10"): 3,
     }
+    assert LogVolume.objects.aggregate(total=Sum("count"))["total"] == LogEntry.objects.count()
     assert LogPattern.objects.count() == 2
-    assert LogPatternStat.objects.filter(pattern__template="Disk <*> full").count() == 1
+    # Severity and hour; no rows for its empty host and service.
+    assert set(
+        LogPatternStat.objects.filter(pattern__template="Disk <*> full").values_list(
+            "dimension", flat=True
+        )
+    ) == {"severity", "hour"}

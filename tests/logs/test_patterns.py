@@ -80,6 +80,9 @@ def test_repeats_become_one_pattern_with_exact_counters():
         ("host", "plc-1"): 2,
         ("host", "plc-2"): 1,
         ("service", "hmi"): 2,
+        ("hour", "2025-01-01T09"): 1,
+        ("hour", "2025-01-01T10"): 1,
+        ("hour", "2025-01-01T11"): 1,
     }
     assert LogPattern.objects.count() == 2
     assert not LogEntry.objects.filter(pattern__isnull=True).exists()

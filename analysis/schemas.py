@@ -1,0 +1,72 @@
+"""Shapes of the analysis app's API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from ninja import Schema
+from pydantic import Field
+
+from analysis.models import Analysis
+
+AnalysisStatus = Literal["queued", "running", "done", "failed", "cancelled"]
+AnalysisTrigger = Literal["new_pattern", "regression", "operator", "reply"]
+
+
+class AnalysisOut(Schema):
+    id: int
+    pattern_id: int
+    status: AnalysisStatus
+    trigger: AnalysisTrigger
+    requested_by: str | None = Field(description="The user who asked, if a user did.")
+    source: str = Field(description='Provider and model, or "offline analyzer".')
+    provider: str
+    model: str
+    is_offline: bool
+    attempts: int
+    error: str
+    result: dict[str, Any] | None = Field(
+        description="summary, probable_cause, impact, recommended_actions, severity, "
+        "ticket_recommended, ticket_priority, confidence (analysis/schema.py)."
+    )
+    text: str = Field(description="The result as plain text.")
+    tokens_in: int | None
+    tokens_out: int | None
+    latency_ms: int | None
+    cost_estimate: float | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @staticmethod
+    def resolve_requested_by(analysis: Analysis) -> str | None:
+        user = analysis.requested_by
+        return user.get_username() if user is not None else None
+
+    @staticmethod
+    def resolve_source(analysis: Analysis) -> str:
+        return analysis.source_label
+
+    @staticmethod
+    def resolve_provider(analysis: Analysis) -> str:
+        return analysis.provider_name
+
+    @staticmethod
+    def resolve_cost_estimate(analysis: Analysis) -> float | None:
+        return float(analysis.cost_estimate) if analysis.cost_estimate is not None else None
+
+    @staticmethod
+    def resolve_result(analysis: Analysis) -> dict[str, Any] | None:
+        return analysis.result if isinstance(analysis.result, dict) else None
+
+
+class AnalysisDetailOut(AnalysisOut):
+    raw_reply: str = Field(description="The model's reply as received.")
+    thinking: str = Field(description="A reasoning model's <think> text, kept apart.")
+    prompt_version: str
+
+
+class AnalysisPage(Schema):
+    items: list[AnalysisOut]
+    next_cursor: str | None

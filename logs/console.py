@@ -1,0 +1,64 @@
+"""Extension points of the pattern pages, for apps that build on logs.
+
+The patterns list and detail pages and the dashboard belong to logs, but what
+they show about analyses and tickets belongs to the apps above it. Those apps
+name a column, panel or card in settings (CONSOLE_PATTERN_COLUMNS,
+CONSOLE_PATTERN_PANELS, CONSOLE_DASHBOARD_PANELS); logs renders them without
+importing the apps, so dependencies keep pointing one way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.module_loading import import_string
+
+from logs.models import LogPattern
+
+
+@dataclass(frozen=True)
+class PatternColumn:
+    """A column of the patterns list: one query for the page, a fragment per cell."""
+
+    label: str
+    template: str  # rendered with `value` (the entry of values() for the row, or None)
+    values: Callable[[list[int]], dict[int, Any]]
+
+
+@dataclass(frozen=True)
+class PatternPanel:
+    """A section of the pattern page, rendered from the context its function returns."""
+
+    template: str
+    context: Callable[[HttpRequest, LogPattern], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A card of the dashboard, refreshed with it."""
+
+    template: str
+    context: Callable[[HttpRequest], dict[str, Any]]
+    permission: str  # who sees it
+
+
+@cache
+def _load(paths: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(import_string(path) for path in paths)
+
+
+def pattern_columns() -> tuple[PatternColumn, ...]:
+    return _load(tuple(settings.CONSOLE_PATTERN_COLUMNS))
+
+
+def pattern_panels() -> tuple[PatternPanel, ...]:
+    return _load(tuple(settings.CONSOLE_PATTERN_PANELS))
+
+
+def dashboard_panels() -> tuple[DashboardPanel, ...]:
+    return _load(tuple(settings.CONSOLE_DASHBOARD_PANELS))

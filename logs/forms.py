@@ -1,0 +1,77 @@
+"""The console's filter forms: query strings in, selector filters out."""
+
+from __future__ import annotations
+
+from django import forms
+
+from logs.models import LogPattern, RejectedMessage, Severity
+from logs.selectors import SINCE_CHOICES, LogFilters, PatternFilters
+
+SEVERITY_CHOICES = [("", "any")] + [(str(s.value), f"{s.label}+") for s in Severity]
+SINCE = [("", "any time")] + [(key, f"last {key}") for key in SINCE_CHOICES]
+
+
+class PatternFilterForm(forms.Form):
+    q = forms.CharField(label="Search templates", required=False, max_length=200)
+    severity = forms.TypedChoiceField(
+        label="Severity", choices=SEVERITY_CHOICES, coerce=int, empty_value=None, required=False
+    )
+    service = forms.CharField(label="Service", required=False, max_length=255)
+    host = forms.CharField(label="Host", required=False, max_length=255)
+    status = forms.ChoiceField(
+        label="Status", choices=[("", "any"), *LogPattern.Status.choices], required=False
+    )
+    since = forms.ChoiceField(label="Seen", choices=SINCE, required=False)
+    sort = forms.ChoiceField(
+        label="Sort",
+        choices=[("last_seen", "last seen"), ("count", "count"), ("severity", "severity")],
+        required=False,
+    )
+
+    def filters(self) -> PatternFilters:
+        """The filters; invalid values are dropped (a bad link shows everything, not an error)."""
+        data = self.cleaned_data if self.is_valid() else self._valid_part()
+        return PatternFilters(
+            q=data.get("q") or "",
+            min_severity=data.get("severity"),
+            service=data.get("service") or "",
+            host=data.get("host") or "",
+            status=data.get("status") or "",
+            since=data.get("since") or "",
+            sort=data.get("sort") or "last_seen",
+        )
+
+    def _valid_part(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+
+
+class LogFilterForm(forms.Form):
+    q = forms.CharField(label="Search messages", required=False, max_length=200)
+    severity = forms.TypedChoiceField(
+        label="Severity", choices=SEVERITY_CHOICES, coerce=int, empty_value=None, required=False
+    )
+    service = forms.CharField(label="Service", required=False, max_length=255)
+    host = forms.CharField(label="Host", required=False, max_length=255)
+    since = forms.ChoiceField(label="Time", choices=SINCE, required=False)
+    pattern = forms.IntegerField(label="Pattern", required=False, min_value=1)
+
+    def filters(self) -> LogFilters:
+        data = (
+            self.cleaned_data
+            if self.is_valid()
+            else {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        )
+        return LogFilters(
+            q=data.get("q") or "",
+            min_severity=data.get("severity"),
+            service=data.get("service") or "",
+            host=data.get("host") or "",
+            since=data.get("since") or "",
+            pattern_id=data.get("pattern"),
+        )
+
+
+class QuarantineFilterForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Reason", choices=[("", "any"), *RejectedMessage.Reason.choices], required=False
+    )

@@ -1,0 +1,174 @@
+"""Shapes of the logs app's API: logs, patterns, submissions and stats."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+from logs.models import LogEntry, LogPattern, Severity
+
+SeverityName = Literal[
+    "DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY"
+]
+PatternStatus = Literal["new", "active", "muted", "resolved"]
+Since = Literal["1h", "24h", "7d", "30d"]
+PatternSort = Literal["last_seen", "count", "severity"]
+
+
+def _severity_name(value: int) -> str:
+    return Severity(value).label
+
+
+class LogOut(Schema):
+    id: int
+    timestamp: datetime
+    received_at: datetime
+    severity: SeverityName
+    hostname: str
+    service: str
+    message: str
+    context: dict[str, Any]
+    pattern_id: int | None
+    subject: str
+    stream_seq: int = Field(description="The log's sequence in the JetStream stream.")
+
+    @staticmethod
+    def resolve_severity(entry: LogEntry) -> str:
+        return _severity_name(entry.severity)
+
+    @staticmethod
+    def resolve_context(entry: LogEntry) -> dict[str, Any]:
+        return entry.context if isinstance(entry.context, dict) else {}
+
+
+class LogPage(Schema):
+    items: list[LogOut]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null on the last page."
+    )
+
+
+class LogIn(Schema):
+    """One log as producers send it on NATS; the same input rules apply (README, "Input rules").
+
+    Documentation only: the body is checked by those rules, not by this schema, so a
+    log is accepted or refused over HTTP exactly as it would be on NATS.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    message: str = Field(description="Non-empty; at most LOG_MAX_MESSAGE_BYTES.")
+    timestamp: str | float | None = Field(
+        None, description="RFC 3339, or epoch seconds or milliseconds. Missing: receive time."
+    )
+    severity: str | int | None = Field(
+        None, description="debug … emergency (and aliases), or syslog 0-7. Missing: INFO."
+    )
+    hostname: str | None = Field(None, max_length=255)
+    service: str | None = Field(None, max_length=255)
+    context: dict[str, Any] | None = None
+
+
+class SubmittedOut(Schema):
+    accepted: int
+    duplicates: int = Field(
+        description="Logs the stream had already from a request with the same Idempotency-Key."
+    )
+    stream: str
+    stream_seqs: list[int] = Field(
+        description="Each log's stream sequence, in request order; the stored log's stream_seq."
+    )
+
+
+class PatternOut(Schema):
+    id: int
+    key: str
+    template: str
+    sample_message: str
+    status: PatternStatus
+    count: int
+    max_severity: SeverityName
+    first_seen: datetime
+    last_seen: datetime
+    status_changed_at: datetime | None
+    regressed_at: datetime | None
+    is_regression: bool
+    merged_into_id: int | None = Field(
+        description="Set when this pattern was merged into another, which now holds its logs."
+    )
+    explanation: str = Field(description="The current analysis as plain text, if any.")
+    created_at: datetime
+
+    @staticmethod
+    def resolve_max_severity(pattern: LogPattern) -> str:
+        return _severity_name(pattern.max_severity)
+
+
+class ValueCount(Schema):
+    value: str
+    count: int
+
+
+class PatternDetailOut(PatternOut):
+    severities: list[ValueCount]
+    hosts: list[ValueCount]
+    services: list[ValueCount]
+    host_total: int = Field(description="Distinct hosts; `hosts` lists the top ten.")
+    service_total: int
+
+
+class PatternPage(Schema):
+    items: list[PatternOut]
+    next_cursor: str | None
+
+
+class StatusIn(Schema):
+    status: PatternStatus
+
+
+class VolumeOut(Schema):
+    bucket_minutes: int
+    buckets: list[datetime] = Field(description="Start of each bucket, oldest first.")
+    by_severity: dict[str, list[int]] = Field(
+        description="Logs received per bucket, by severity name."
+    )
+    total: int
+
+
+class IngestRateOut(Schema):
+    last_minute: float = Field(description="Logs stored per second over the last minute.")
+    last_15_minutes: float
+
+
+class RejectedCount(Schema):
+    reason: str
+    label: str
+    count: int
+
+
+class JetStreamLagOut(Schema):
+    ok: bool
+    pending: int = Field(description="In the stream, not yet delivered to consume_logs.")
+    ack_pending: int = Field(description="Delivered, not yet stored and acknowledged.")
+    redelivered: int
+    waiting_pulls: int
+    stream_messages: int
+    error: str
+
+
+class QueuesOut(Schema):
+    jetstream: JetStreamLagOut
+    celery: dict[str, int | None] = Field(
+        description="Tasks waiting per Celery queue; null where the broker could not say."
+    )
+
+
+class StatsOut(Schema):
+    volume: VolumeOut
+    ingest_rate: IngestRateOut
+    ingested: dict[str, int] = Field(description="Logs stored since the start, by severity.")
+    rejected: list[RejectedCount]
+    queues: QueuesOut

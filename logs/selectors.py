@@ -1,0 +1,335 @@
+"""Reads for the logs app: the console's lists, filters and activity rollups.
+
+Lists use keyset pagination (a cursor holding the last row's sort value and id),
+so page 500 costs what page 1 does. Activity over time comes from the rollups
+kept at ingest (LogPatternStat hours, LogVolume minutes), never from counting logs.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import orjson
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from logs.models import LogEntry, LogPattern, LogPatternStat, LogVolume, RejectedMessage, Severity
+
+PAGE_SIZE = 50
+SINCE_CHOICES = {
+    "1h": timedelta(hours=1),
+    "24h": timedelta(hours=24),
+    "7d": timedelta(days=7),
+    "30d": timedelta(days=30),
+}
+HOUR = LogPatternStat.Dimension.HOUR
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Any]
+    next_cursor: str = ""
+
+
+@dataclass(frozen=True)
+class PatternFilters:
+    q: str = ""
+    min_severity: int | None = None
+    service: str = ""
+    host: str = ""
+    status: str = ""
+    since: str = ""
+    sort: str = "last_seen"
+    pattern_ids: frozenset[int] | None = None  # e.g. "has a ticket", from another app
+
+
+@dataclass(frozen=True)
+class LogFilters:
+    q: str = ""
+    min_severity: int | None = None
+    service: str = ""
+    host: str = ""
+    since: str = ""
+    pattern_id: int | None = None
+
+
+# Sort name → (field, ordering fields); newest / largest first, id breaks ties.
+PATTERN_SORTS = {
+    "last_seen": "last_seen",
+    "count": "count",
+    "severity": "max_severity",
+}
+
+
+def encode_cursor(values: Iterable[Any]) -> str:
+    raw = orjson.dumps([v.isoformat() if isinstance(v, datetime) else v for v in values])
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> list[Any] | None:
+    """The cursor's values, or None for a missing or mangled one (first page)."""
+    if not cursor:
+        return None
+    try:
+        values = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, orjson.JSONDecodeError):
+        return None
+    if not isinstance(values, list) or len(values) != 2 or not isinstance(values[1], int):
+        return None
+    return values
+
+
+def pattern_queryset(filters: PatternFilters) -> QuerySet[LogPattern]:
+    patterns = LogPattern.objects.filter(merged_into=None)
+    if filters.q:
+        patterns = patterns.filter(template__icontains=filters.q)
+    if filters.min_severity is not None:
+        patterns = patterns.filter(max_severity__gte=filters.min_severity)
+    if filters.status:
+        patterns = patterns.filter(status=filters.status)
+    if filters.since in SINCE_CHOICES:
+        patterns = patterns.filter(last_seen__gte=timezone.now() - SINCE_CHOICES[filters.since])
+    for dimension, value in (
+        (LogPatternStat.Dimension.SERVICE, filters.service),
+        (LogPatternStat.Dimension.HOST, filters.host),
+    ):
+        if value:
+            patterns = patterns.filter(
+                pk__in=LogPatternStat.objects.filter(dimension=dimension, value=value).values(
+                    "pattern_id"
+                )
+            )
+    if filters.pattern_ids is not None:
+        patterns = patterns.filter(pk__in=filters.pattern_ids)
+    return patterns
+
+
+def pattern_page(filters: PatternFilters, cursor: str = "", size: int = PAGE_SIZE) -> Page:
+    sort_field = PATTERN_SORTS.get(filters.sort, "last_seen")
+    patterns = pattern_queryset(filters)
+    after = decode_cursor(cursor)
+    if after is not None:
+        value = _cursor_value(LogPattern, sort_field, after[0])
+        if value is not None:
+            patterns = patterns.filter(
+                Q(**{f"{sort_field}__lt": value}) | Q(**{sort_field: value, "pk__lt": after[1]})
+            )
+    rows = list(patterns.order_by(f"-{sort_field}", "-pk")[: size + 1])
+    next_cursor = ""
+    if len(rows) > size:
+        rows = rows[:size]
+        last = rows[-1]
+        next_cursor = encode_cursor([getattr(last, sort_field), last.pk])
+    return Page(rows=rows, next_cursor=next_cursor)
+
+
+def _cursor_value(model: type, field_name: str, raw: Any) -> Any:
+    field = model._meta.get_field(field_name)
+    try:
+        if field.get_internal_type() == "DateTimeField":
+            return datetime.fromisoformat(raw)
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+def hourly_activity(pattern_ids: Iterable[int], *, hours: int = 24) -> dict[int, list[int]]:
+    """Occurrences per hour, oldest first, for the last `hours` hours (logs' own times)."""
+    now = timezone.now().astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    slots = [now - timedelta(hours=offset) for offset in range(hours - 1, -1, -1)]
+    labels = {slot.strftime("%Y-%m-%dT%H"): index for index, slot in enumerate(slots)}
+    ids = list(pattern_ids)
+    activity = {pattern_id: [0] * hours for pattern_id in ids}
+    rows = LogPatternStat.objects.filter(
+        pattern_id__in=ids, dimension=HOUR, value__gte=slots[0].strftime("%Y-%m-%dT%H")
+    ).values_list("pattern_id", "value", "count")
+    for pattern_id, value, count in rows:
+        index = labels.get(value)
+        if index is not None:
+            activity[pattern_id][index] = count
+    return activity
+
+
+def host_counts(pattern_ids: Iterable[int]) -> dict[int, int]:
+    return dict(
+        LogPatternStat.objects.filter(
+            pattern_id__in=list(pattern_ids), dimension=LogPatternStat.Dimension.HOST
+        )
+        .values("pattern_id")
+        .annotate(hosts=Count("id"))
+        .values_list("pattern_id", "hosts")
+    )
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    severities: list[tuple[str, int]] = field(default_factory=list)
+    hosts: list[tuple[str, int]] = field(default_factory=list)
+    services: list[tuple[str, int]] = field(default_factory=list)
+    host_total: int = 0
+    service_total: int = 0
+
+
+def pattern_breakdown(pattern: LogPattern, *, top: int = 10) -> Breakdown:
+    stats = LogPatternStat.objects.filter(pattern=pattern).exclude(dimension=HOUR)
+    grouped: dict[str, list[tuple[str, int]]] = {"severity": [], "host": [], "service": []}
+    totals: dict[str, int] = {"host": 0, "service": 0, "severity": 0}
+    for dimension, value, count in stats.order_by("-count", "value").values_list(
+        "dimension", "value", "count"
+    ):
+        totals[dimension] += 1
+        if len(grouped[dimension]) < top:
+            grouped[dimension].append((value, count))
+    return Breakdown(
+        severities=grouped["severity"],
+        hosts=grouped["host"],
+        services=grouped["service"],
+        host_total=totals["host"],
+        service_total=totals["service"],
+    )
+
+
+def filter_choices() -> dict[str, list[str]]:
+    """Values for the service and host pickers: the most common ones."""
+    choices: dict[str, list[str]] = {}
+    for dimension in (LogPatternStat.Dimension.SERVICE, LogPatternStat.Dimension.HOST):
+        choices[dimension] = list(
+            LogPatternStat.objects.filter(dimension=dimension)
+            .values("value")
+            .annotate(total=Sum("count"))
+            .order_by("-total")
+            .values_list("value", flat=True)[:200]
+        )
+    return choices
+
+
+def log_queryset(filters: LogFilters) -> QuerySet[LogEntry]:
+    logs = LogEntry.objects.all()
+    if filters.pattern_id is not None:
+        logs = logs.filter(pattern_id=filters.pattern_id)
+    if filters.min_severity is not None:
+        logs = logs.filter(severity__gte=filters.min_severity)
+    if filters.service:
+        logs = logs.filter(service=filters.service)
+    if filters.host:
+        logs = logs.filter(hostname=filters.host)
+    if filters.since in SINCE_CHOICES:
+        logs = logs.filter(timestamp__gte=timezone.now() - SINCE_CHOICES[filters.since])
+    if filters.q:
+        logs = logs.filter(message__icontains=filters.q)
+    return logs
+
+
+def log_page(filters: LogFilters, cursor: str = "", size: int = PAGE_SIZE) -> Page:
+    logs = log_queryset(filters)
+    after = decode_cursor(cursor)
+    if after is not None:
+        value = _cursor_value(LogEntry, "timestamp", after[0])
+        if value is not None:
+            logs = logs.filter(Q(timestamp__lt=value) | Q(timestamp=value, pk__lt=after[1]))
+    rows = list(logs.select_related("pattern").order_by("-timestamp", "-pk")[: size + 1])
+    next_cursor = ""
+    if len(rows) > size:
+        rows = rows[:size]
+        next_cursor = encode_cursor([rows[-1].timestamp, rows[-1].pk])
+    return Page(rows=rows, next_cursor=next_cursor)
+
+
+def log_export_rows(filters: LogFilters) -> Iterator[tuple[Any, ...]]:
+    """Every log matching the filters, newest first, streamed from the database."""
+    yield from (
+        log_queryset(filters)
+        .order_by("-timestamp", "-pk")
+        .values_list(
+            "timestamp", "severity", "hostname", "service", "message", "context", "pattern_id"
+        )
+        .iterator(chunk_size=2000)
+    )
+
+
+def recent_logs(pattern: LogPattern, *, limit: int = 20) -> list[LogEntry]:
+    return list(LogEntry.objects.filter(pattern=pattern).order_by("-timestamp", "-pk")[:limit])
+
+
+def rejected_page(reason: str = "", cursor: str = "", size: int = PAGE_SIZE) -> Page:
+    rejected = RejectedMessage.objects.all()
+    if reason:
+        rejected = rejected.filter(reason=reason)
+    after = decode_cursor(cursor)
+    if after is not None:
+        value = _cursor_value(RejectedMessage, "received_at", after[0])
+        if value is not None:
+            rejected = rejected.filter(
+                Q(received_at__lt=value) | Q(received_at=value, pk__lt=after[1])
+            )
+    rows = list(rejected.order_by("-received_at", "-pk")[: size + 1])
+    next_cursor = ""
+    if len(rows) > size:
+        rows = rows[:size]
+        next_cursor = encode_cursor([rows[-1].received_at, rows[-1].pk])
+    return Page(rows=rows, next_cursor=next_cursor)
+
+
+def rejected_counts() -> list[tuple[str, str, int]]:
+    """(reason, label, count) for every reason seen, most frequent first."""
+    labels = dict(RejectedMessage.Reason.choices)
+    return [
+        (reason, labels.get(reason, reason), count)
+        for reason, count in RejectedMessage.objects.values("reason")
+        .annotate(count=Count("id"))
+        .order_by("-count")
+        .values_list("reason", "count")
+    ]
+
+
+@dataclass(frozen=True)
+class VolumeSeries:
+    minutes: list[datetime]
+    by_severity: dict[str, list[int]]
+
+    @property
+    def total(self) -> int:
+        return sum(sum(counts) for counts in self.by_severity.values())
+
+
+def log_volume(*, hours: int = 3, bucket_minutes: int = 5) -> VolumeSeries:
+    """Logs received per bucket and severity over the last hours, oldest first."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    start = now - timedelta(hours=hours)
+    start -= timedelta(minutes=start.minute % bucket_minutes)
+    buckets = int((now - start) / timedelta(minutes=bucket_minutes)) + 1
+    minutes = [start + timedelta(minutes=bucket_minutes * i) for i in range(buckets)]
+    by_severity: dict[str, list[int]] = {}
+    for minute, severity, count in LogVolume.objects.filter(minute__gte=start).values_list(
+        "minute", "severity", "count"
+    ):
+        index = int((minute - start) / timedelta(minutes=bucket_minutes))
+        if 0 <= index < buckets:
+            name = Severity(severity).label
+            by_severity.setdefault(name, [0] * buckets)[index] += count
+    return VolumeSeries(minutes=minutes, by_severity=by_severity)
+
+
+def patterns_new_since(hours: int = 24) -> int:
+    return LogPattern.objects.filter(
+        merged_into=None, created_at__gte=timezone.now() - timedelta(hours=hours)
+    ).count()
+
+
+def patterns_top_active(*, hours: int = 24, limit: int = 8) -> list[tuple[LogPattern, int]]:
+    """Patterns with the most occurrences in the last hours (from the hourly rollup)."""
+    start = (timezone.now() - timedelta(hours=hours)).astimezone(UTC).strftime("%Y-%m-%dT%H")
+    top = (
+        LogPatternStat.objects.filter(dimension=HOUR, value__gte=start)
+        .values("pattern_id")
+        .annotate(recent=Sum("count"))
+        .order_by("-recent")[:limit]
+    )
+    counts = {row["pattern_id"]: row["recent"] for row in top}
+    patterns = LogPattern.objects.in_bulk(list(counts))
+    return [(patterns[pk], count) for pk, count in counts.items() if pk in patterns]

@@ -1,0 +1,247 @@
+"""The operator console's pattern, log and quarantine pages (server-rendered, HTMX)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from logs.console import dashboard_panels, pattern_columns, pattern_panels
+from logs.forms import LogFilterForm, PatternFilterForm, QuarantineFilterForm
+from logs.models import LogPattern, Severity
+from logs.selectors import (
+    filter_choices,
+    host_counts,
+    hourly_activity,
+    log_export_rows,
+    log_page,
+    log_volume,
+    pattern_breakdown,
+    pattern_page,
+    patterns_new_since,
+    patterns_top_active,
+    recent_logs,
+    rejected_counts,
+    rejected_page,
+)
+from logs.services import pattern_set_status
+
+TRIAGE = "logs.triage_pattern"
+DASHBOARD_REFRESH = 10
+# Spreadsheets run cells starting with these as formulas; log text is untrusted.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _get_pattern_for_user(request: HttpRequest, pk: int) -> LogPattern:
+    if not request.user.has_perm("logs.view_logpattern"):
+        raise PermissionDenied
+    return get_object_or_404(LogPattern, pk=pk)
+
+
+def _fragment_or_page(
+    request: HttpRequest, fragment: str, page: str, context: dict
+) -> HttpResponse:
+    # A history restore asks for the whole page; other HTMX requests take the fragment.
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, fragment, context)
+    return render(request, page, context)
+
+
+@login_required
+@permission_required("logs.view_logpattern", raise_exception=True)
+@require_GET
+def pattern_list(request: HttpRequest) -> HttpResponse:
+    context = _pattern_results(request, PatternFilterForm(request.GET))
+    context["choices"] = filter_choices()
+    return _fragment_or_page(request, "logs/_pattern_results.html", "logs/patterns.html", context)
+
+
+@login_required
+@require_POST
+def pattern_bulk_status(request: HttpRequest) -> HttpResponse:
+    """Mute or resolve the ticked patterns, then show the list as it is filtered."""
+    if not request.user.has_perm(TRIAGE):
+        raise PermissionDenied
+    status = request.POST.get("set_status", "")
+    if status not in (LogPattern.Status.MUTED, LogPattern.Status.RESOLVED):
+        return HttpResponse("Choose mute or resolve.", status=400)
+    ids = [int(value) for value in request.POST.getlist("pattern") if value.isdigit()]
+    patterns = list(LogPattern.objects.filter(pk__in=ids))
+    for pattern in patterns:
+        pattern_set_status(pattern=pattern, status=status)
+    label = LogPattern.Status(status).label.lower()
+    context = _pattern_results(request, PatternFilterForm(request.POST))
+    context["notice"] = f"{len(patterns)} pattern(s) {label}."
+    return render(request, "logs/_pattern_results.html", context)
+
+
+def _pattern_results(request: HttpRequest, form: PatternFilterForm) -> dict[str, Any]:
+    page = pattern_page(form.filters(), request.GET.get("cursor", ""))
+    ids = [pattern.pk for pattern in page.rows]
+    activity, hosts = hourly_activity(ids), host_counts(ids)
+    columns = pattern_columns()
+    values = [column.values(ids) for column in columns]
+    rows = [
+        {
+            "pattern": pattern,
+            "activity": activity[pattern.pk],
+            "hosts": hosts.get(pattern.pk, 0),
+            "cells": [(column.template, column_values.get(pattern.pk))
+                      for column, column_values in zip(columns, values, strict=True)],
+        }
+        for pattern in page.rows
+    ]  # fmt: skip
+    query = form.data.copy()
+    query.pop("cursor", None)
+    query.pop("csrfmiddlewaretoken", None)
+    for name in ("pattern", "set_status"):
+        query.pop(name, None)
+    return {
+        "form": form,
+        "rows": rows,
+        "columns": columns,
+        "next_cursor": page.next_cursor,
+        "query": query.urlencode(),
+        "can_triage": request.user.has_perm(TRIAGE),
+    }
+
+
+def _query_without_cursor(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    return query.urlencode()
+
+
+@login_required
+@require_GET
+def pattern_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pattern = _get_pattern_for_user(request, pk)
+    context = {
+        "pattern": pattern,
+        "breakdown": pattern_breakdown(pattern),
+        "activity": hourly_activity([pattern.pk], hours=7 * 24)[pattern.pk],
+        "logs": recent_logs(pattern),
+        "panels": [(panel.template, panel.context(request, pattern)) for panel in pattern_panels()],
+        "can_triage": request.user.has_perm(TRIAGE),
+        "absorbed": pattern.absorbed.count(),
+    }
+    return render(request, "logs/pattern_detail.html", context)
+
+
+@login_required
+@require_POST
+def pattern_status(request: HttpRequest, pk: int) -> HttpResponse:
+    pattern = _get_pattern_for_user(request, pk)
+    if not request.user.has_perm(TRIAGE):
+        raise PermissionDenied
+    status = request.POST.get("status", "")
+    if status not in LogPattern.Status.values:
+        return HttpResponse("Unknown status.", status=400)
+    pattern = pattern_set_status(pattern=pattern, status=status)
+    return render(request, "logs/_pattern_status.html", {"pattern": pattern, "can_triage": True})
+
+
+@login_required
+@permission_required("logs.view_logentry", raise_exception=True)
+@require_GET
+def log_list(request: HttpRequest) -> HttpResponse:
+    form = LogFilterForm(request.GET)
+    page = log_page(form.filters(), request.GET.get("cursor", ""))
+    context = {
+        "form": form,
+        "logs": page.rows,
+        "next_cursor": page.next_cursor,
+        "query": _query_without_cursor(request),
+        "choices": filter_choices(),
+    }
+    return _fragment_or_page(request, "logs/_log_results.html", "logs/logs.html", context)
+
+
+@login_required
+@permission_required("logs.view_logentry", raise_exception=True)
+@require_GET
+def log_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The current filter as CSV, streamed row by row (no size limit, flat memory)."""
+    filters = LogFilterForm(request.GET).filters()
+    response = StreamingHttpResponse(_csv_lines(log_export_rows(filters)), content_type="text/csv")
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    response["Content-Disposition"] = f'attachment; filename="gogent-logs-{stamp}.csv"'
+    return response
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(rows: Iterator[tuple[Any, ...]]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(
+        ["timestamp", "severity", "hostname", "service", "message", "context", "pattern_id"]
+    )
+    for timestamp, severity, hostname, service, message, context, pattern_id in rows:
+        yield writer.writerow(
+            [
+                timestamp.isoformat(),
+                Severity(severity).label,
+                _cell(hostname),
+                _cell(service),
+                _cell(message),
+                _cell(orjson.dumps(context).decode()),
+                pattern_id or "",
+            ]
+        )
+
+
+def _cell(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
+
+
+@login_required
+@permission_required("logs.view_rejectedmessage", raise_exception=True)
+@require_GET
+def quarantine(request: HttpRequest) -> HttpResponse:
+    form = QuarantineFilterForm(request.GET)
+    reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
+    page = rejected_page(reason, request.GET.get("cursor", ""))
+    context = {
+        "form": form,
+        "rejected": page.rows,
+        "next_cursor": page.next_cursor,
+        "query": _query_without_cursor(request),
+        "counts": rejected_counts(),
+    }
+    return _fragment_or_page(
+        request, "logs/_quarantine_results.html", "logs/quarantine.html", context
+    )
+
+
+@login_required
+@permission_required("logs.view_logpattern", raise_exception=True)
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The overview; its cards refresh themselves every DASHBOARD_REFRESH seconds."""
+    volume = log_volume(hours=3, bucket_minutes=5)
+    top = patterns_top_active(hours=24)
+    activity = hourly_activity([pattern.pk for pattern, _ in top])
+    context = {
+        "volume": volume,
+        "severities": list(volume.by_severity),
+        "new_patterns": patterns_new_since(24),
+        "top": [(pattern, count, activity[pattern.pk]) for pattern, count in top],
+        "panels": [
+            (panel.template, panel.context(request))
+            for panel in dashboard_panels()
+            if request.user.has_perm(panel.permission)
+        ],
+        "refresh_seconds": DASHBOARD_REFRESH,
+    }
+    return _fragment_or_page(request, "logs/_dashboard_cards.html", "logs/dashboard.html", context)

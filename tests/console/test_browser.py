@@ -1,0 +1,154 @@
+"""The console in a real browser: Debian's Chromium driven by Playwright.
+
+Under CI=true these tests must run (.ci/run installs chromium); elsewhere they
+skip when /usr/bin/chromium is missing. Screenshots go to test-artifacts/browser/.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from analysis.models import Analysis
+from logs.models import LogPattern
+from tests.conftest import user_with_role
+from tests.console.test_pages import XSS, ingest, log
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "browser"
+# Chromium's own background traffic fails on a closed network; keep it quiet and quick.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is missing under CI: .ci/run must install it")
+        pytest.skip("no /usr/bin/chromium here (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the tests' ORM calls are
+    # plain synchronous code between browser steps.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server, request) -> Iterator[object]:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 800})
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.dialogs = dialogs
+    yield page
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+    assert not dialogs, f"a script ran in the page: {dialogs}"
+
+
+def log_in(page, role: str) -> None:
+    user_with_role(role)
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(role)
+    page.get_by_label("Password").fill("pw-" + role)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+
+
+def seed() -> None:
+    ingest(
+        log("Modbus timeout reading register 40001 from slave 7"),
+        log("Modbus timeout reading register 40002 from slave 9", host="plc-2"),
+        log("Conveyor 4 motor overtemperature 97C", severity="CRITICAL"),
+        log(f"operator note {XSS[0]} {XSS[1]}", severity="WARNING", note=XSS[1]),
+    )
+
+
+def test_operator_filters_opens_a_pattern_and_asks_for_an_analysis(page):
+    seed()
+    modbus = LogPattern.objects.get(template__startswith="Modbus")
+    Analysis.objects.filter(pattern=modbus).update(status=Analysis.Status.CANCELLED)
+    log_in(page, "operator")
+
+    page.get_by_role("link", name="Patterns").click()
+    rows = page.locator("#pattern-results tbody tr")
+    assert rows.count() == 3
+    page.evaluate("window.__noReload = true")
+    page.get_by_label("Search templates").fill("modbus")
+    page.wait_for_function("document.querySelectorAll('#pattern-results tbody tr').length === 1")
+    assert "q=modbus" in page.url  # the filter is in the address, so it can be shared
+    page.screenshot(path=str(ARTIFACTS / "patterns-filtered.png"))
+
+    page.get_by_role("link", name="Modbus timeout reading register").click()
+    page.wait_for_url(f"**/patterns/{modbus.pk}/")
+    page.evaluate("window.__noReload = true")
+    page.get_by_role("button", name="Analyze again").click()
+    page.get_by_text("Analysis queued").first.wait_for()
+    assert page.evaluate("window.__noReload === true")  # updated in place, not reloaded
+    assert Analysis.objects.filter(pattern=modbus, status=Analysis.Status.QUEUED).count() == 1
+
+    page.get_by_role("button", name="Mute").click()
+    page.locator("#pattern-status").get_by_text("Muted").wait_for()
+    assert page.evaluate("window.__noReload === true")
+    modbus.refresh_from_db()
+    assert modbus.status == LogPattern.Status.MUTED
+
+
+def test_xss_payloads_in_logs_render_as_text(page):
+    seed()
+    log_in(page, "viewer")
+    page.goto("/logs/?q=operator")
+    page.locator("summary").first.click()
+    page.get_by_text(XSS[0], exact=False).first.wait_for()
+    assert page.locator("img[src='x']").count() == 0
+    pattern = LogPattern.objects.get(template__startswith="operator note")
+    page.goto(f"/patterns/{pattern.pk}/")
+    page.locator("summary").first.click()
+    assert page.locator("img[src='x']").count() == 0
+    assert XSS[1] in page.content().replace("&lt;", "<").replace("&gt;", ">")
+
+
+def test_dashboard_refreshes_itself(page):
+    seed()
+    log_in(page, "viewer")
+    page.evaluate("window.__noReload = true")
+    first = page.get_by_text("Updated").inner_text()
+    page.wait_for_function(f"!document.body.innerText.includes({first!r})", timeout=15_000)
+    assert page.evaluate("window.__noReload === true")
+
+
+def test_keyboard_reaches_the_filters_and_the_first_pattern(page):
+    seed()
+    log_in(page, "viewer")
+    page.goto("/patterns/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    focused = []
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        focused.append(
+            page.evaluate("document.activeElement.id || document.activeElement.textContent")
+        )
+    assert "id_q" in focused
+    assert any("Modbus timeout" in (text or "") for text in focused)

@@ -1,0 +1,250 @@
+"""Ticket rules: when they open a ticket, make a draft or do nothing; the hooks and the sweep
+that evaluate them (analysis completed, new pattern, counts crossing a threshold)."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from analysis.models import Analysis, Provider
+from analysis.services import analysis_run
+from integrations.models import AuditEvent, Integration, Ticket
+from integrations.services import (
+    rules_evaluate,
+    ticket_approve,
+    ticket_discard,
+    tickets_sweep,
+)
+from logs.models import LogPattern, Severity
+from logs.services import pattern_set_status
+from tests.analysis.conftest import ingest, log
+from tests.fakes.llm import FakeLLM
+from tests.integrations.conftest import RESULT, analysis_done, deliver, more_logs
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_confident_recommendation_opens_a_ticket_with_the_reason(
+    pattern, jira_integration, make_rule
+):
+    analysis = analysis_done(pattern)
+    make_rule(jira_integration, name="Errors to Jira")
+
+    (ticket,) = rules_evaluate(pattern=pattern)
+
+    assert (ticket.status, ticket.rule.name, ticket.analysis_id) == (
+        Ticket.Status.PENDING, "Errors to Jira", analysis.pk,
+    )  # fmt: skip
+    assert ticket.reason == (
+        "rule 'Errors to Jira': severity ERROR, at least 1 occurrences in 60 min, "
+        "the analysis recommends a ticket, confidence 0.90"
+    )
+    event = AuditEvent.objects.get(ticket=ticket)
+    assert (event.action, event.actor_label, event.actor) == (
+        AuditEvent.Action.TICKET_REQUESTED, "rule: Errors to Jira", None,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("rule", "result"),
+    [
+        ({"min_severity": Severity.CRITICAL}, {}),
+        ({"min_occurrences": 5}, {}),
+        ({}, {"ticket_recommended": False}),
+        ({"services": "conveyor-*, press-?"}, {}),
+        ({"hosts": "plc-line-*"}, {}),
+    ],
+    ids=["severity", "occurrences", "not-recommended", "service", "host"],
+)
+def test_a_rule_that_does_not_match_does_nothing(
+    rule, result, pattern, jira_integration, make_rule
+):
+    analysis_done(pattern, **result)
+    make_rule(jira_integration, **rule)
+
+    assert rules_evaluate(pattern=pattern) == []
+    assert not Ticket.objects.exists()
+
+
+def test_filters_match_globs_on_any_host_or_service(pattern, jira_integration, make_rule):
+    analysis_done(pattern)
+    make_rule(jira_integration, services="press, LINE", hosts="plc-press-?")
+
+    assert len(rules_evaluate(pattern=pattern)) == 1
+
+
+def test_occurrences_count_within_the_window(pattern, jira_integration, make_rule):
+    analysis_done(pattern)
+    make_rule(jira_integration, min_occurrences=3, window_minutes=10)
+    ingest(log("Hydraulic pressure 99 bar below threshold on press 4") | {
+        "timestamp": (timezone.now() - timezone.timedelta(minutes=30)).isoformat()
+    })  # fmt: skip
+    pattern.refresh_from_db()
+    assert pattern.count == 2
+    assert rules_evaluate(pattern=pattern) == []  # one of the two is older than 10 minutes
+
+    assert len(rules_evaluate(pattern=more_logs(pattern, 2))) == 1
+
+
+def test_no_analysis_yet_means_wait_unless_the_rule_needs_none(
+    pattern, jira_integration, make_rule
+):
+    rule = make_rule(jira_integration)
+    assert rules_evaluate(pattern=pattern) == []
+
+    rule.require_recommendation, rule.min_confidence = False, 0
+    rule.save()
+    (ticket,) = rules_evaluate(pattern=pattern)
+    assert ticket.analysis is None
+
+
+def test_muted_and_merged_patterns_get_no_tickets(pattern, jira_integration, make_rule):
+    analysis_done(pattern)
+    make_rule(jira_integration)
+    pattern_set_status(pattern=pattern, status=LogPattern.Status.MUTED)
+
+    assert rules_evaluate(pattern=pattern) == []
+
+
+def test_a_disabled_rule_or_integration_does_nothing(pattern, jira_integration, make_rule):
+    analysis_done(pattern)
+    rule = make_rule(jira_integration, enabled=False)
+    assert rules_evaluate(pattern=pattern) == []
+    rule.enabled = True
+    rule.save()
+    Integration.objects.filter(pk=jira_integration.pk).update(enabled=False)
+    assert rules_evaluate(pattern=pattern) == []
+
+
+def test_low_confidence_makes_a_draft_that_an_operator_approves(
+    pattern, jira_integration, fake_jira, make_rule, admin_user
+):
+    analysis_done(pattern, confidence=0.4)
+    make_rule(jira_integration, min_confidence=0.7)
+
+    (draft,) = rules_evaluate(pattern=pattern)
+
+    assert (draft.status, draft.action) == (Ticket.Status.DRAFT, "")
+    assert draft.draft_reason == "the analysis's confidence 0.40 is below the rule's 0.70"
+    assert rules_evaluate(pattern=pattern) == [draft]  # still the one draft
+    assert fake_jira.requests() == []
+    approved = ticket_approve(ticket=draft, user=admin_user)
+    assert (approved.status, approved.action) == (Ticket.Status.PENDING, Ticket.Action.CREATE)
+    assert deliver(approved).external_key == "OPS-1"
+    actions = list(AuditEvent.objects.order_by("pk").values_list("action", "actor_label"))
+    assert actions == [
+        (AuditEvent.Action.DRAFT_CREATED, "rule: rule 1"),
+        (AuditEvent.Action.DRAFT_APPROVED, "admin"),
+        (AuditEvent.Action.TICKET_CREATED, "rule: rule 1"),
+    ]
+    with pytest.raises(ValueError, match="not a draft"):
+        ticket_approve(ticket=approved, user=admin_user)
+
+
+def test_a_discarded_draft_is_not_drafted_again_for_the_same_analysis(
+    pattern, jira_integration, make_rule, admin_user
+):
+    analysis_done(pattern, confidence=0.4)
+    make_rule(jira_integration, cooldown_minutes=0)
+    (draft,) = rules_evaluate(pattern=pattern)
+
+    ticket_discard(ticket=draft, user=admin_user, reason="a known maintenance window")
+
+    assert rules_evaluate(pattern=more_logs(pattern, 2)) == []
+    event = AuditEvent.objects.get(action=AuditEvent.Action.DRAFT_DISCARDED)
+    assert (event.reason, event.actor) == ("a known maintenance window", admin_user)
+    # A new analysis is a new question.
+    Analysis.objects.create(
+        pattern=pattern, trigger=Analysis.Trigger.REGRESSION, status=Analysis.Status.DONE,
+        result={**RESULT, "confidence": 0.5}, finished_at=timezone.now(),
+    )  # fmt: skip
+    (second,) = rules_evaluate(pattern=pattern)
+    assert second.pk != draft.pk and second.status == Ticket.Status.DRAFT
+
+
+def test_a_confident_analysis_approves_the_rules_draft(pattern, jira_integration, make_rule):
+    analysis_done(pattern, confidence=0.4)
+    make_rule(jira_integration)
+    (draft,) = rules_evaluate(pattern=pattern)
+
+    analysis = analysis_done(pattern, confidence=0.95)
+    (ticket,) = rules_evaluate(pattern=pattern, analysis=analysis)
+
+    assert ticket.pk == draft.pk and ticket.status == Ticket.Status.PENDING
+
+
+def test_one_decision_per_integration_first_rule_by_name(
+    pattern, jira_integration, snow_integration, make_rule
+):
+    analysis_done(pattern)
+    make_rule(jira_integration, name="a strict", min_confidence=0.95)
+    make_rule(jira_integration, name="b loose", min_confidence=0)
+    make_rule(snow_integration, name="c snow")
+
+    tickets = rules_evaluate(pattern=pattern)
+
+    assert sorted((t.integration.kind, t.status) for t in tickets) == [
+        ("jira", Ticket.Status.DRAFT), ("servicenow", Ticket.Status.PENDING),
+    ]  # fmt: skip
+
+
+def test_a_completed_analysis_opens_the_ticket_in_its_transaction(
+    pattern, jira_integration, make_rule, django_capture_on_commit_callbacks
+):
+    make_rule(jira_integration)
+    Provider.objects.update(enabled=False, is_default=False)
+    with FakeLLM() as fake_llm:
+        Provider.objects.create(
+            name="fake", kind=Provider.Kind.OLLAMA, base_url=fake_llm.url, model="m",
+            is_default=True, requests_per_minute=None, max_concurrent=None,
+        )  # fmt: skip
+        analysis = Analysis.objects.get(pattern=pattern)
+        with django_capture_on_commit_callbacks() as callbacks:
+            analysis_run(analysis_id=analysis.pk)
+
+    ticket = Ticket.objects.get()
+    assert (ticket.status, ticket.analysis_id) == (Ticket.Status.PENDING, analysis.pk)
+    assert "the analysis recommends a ticket, confidence 0.80" in ticket.reason
+    assert len(callbacks) >= 1  # the open_ticket task, sent after commit
+
+
+def test_a_rule_that_needs_no_analysis_acts_at_ingest(jira_integration, make_rule):
+    make_rule(jira_integration, require_recommendation=False, min_confidence=0)
+
+    ingest(log("Emergency stop pressed on line 2", severity="CRITICAL"))
+
+    ticket = Ticket.objects.get()
+    assert ticket.pattern.template == "Emergency stop pressed on line <*>"
+    assert ticket.status == Ticket.Status.PENDING
+
+
+def test_the_sweep_applies_rules_to_patterns_whose_counts_grew(
+    pattern, jira_integration, make_rule
+):
+    analysis_done(pattern)
+    make_rule(jira_integration, min_occurrences=5, window_minutes=60)
+    assert tickets_sweep().patterns == 0  # the first sweep sets the mark
+    assert not Ticket.objects.exists()
+
+    more_logs(pattern, 2)
+    assert tickets_sweep().acted == 0  # 3 of 5
+    more_logs(pattern, 2)
+    report = tickets_sweep()
+
+    assert (report.patterns, report.acted) == (1, 1)
+    assert Ticket.objects.get().status == Ticket.Status.PENDING
+    assert tickets_sweep().patterns == 0  # nothing new since
+
+
+def test_the_sweep_resends_work_a_dead_worker_left(
+    pattern, jira_integration, fake_jira, admin_user, settings
+):
+    from integrations.services import ticket_open
+
+    ticket = ticket_open(pattern=pattern, integration=jira_integration, user=admin_user)
+    Ticket.objects.filter(pk=ticket.pk).update(
+        lease_token="dead", lease_until=timezone.now() - timezone.timedelta(seconds=1)
+    )
+
+    assert tickets_sweep().resent == 1
+    assert deliver(ticket).status == Ticket.Status.OPEN
