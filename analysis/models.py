@@ -236,6 +236,8 @@ class Analysis(models.Model):
             ),
             # The queue page and the sweeper: by status, what is due.
             models.Index(fields=["status", "next_attempt_at"], name="analysis_status_due"),
+            # The analyses page: one status, newest first.
+            models.Index(fields=["status", "created_at"], name="analysis_status_created"),
             # Completed analyses still to publish on NATS.
             models.Index(fields=["published_at", "status"], name="analysis_unpublished"),
         ]

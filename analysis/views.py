@@ -64,7 +64,11 @@ def pattern_analyze(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def analysis_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    analyses = Analysis.objects.select_related("pattern").order_by("-created_at", "-pk")
+    analyses = (
+        Analysis.objects.select_related("pattern")
+        .defer("result", "text", "raw_reply", "thinking", "pattern__sample_message")
+        .order_by("-created_at", "-pk")
+    )
     if status in Analysis.Status.values:
         analyses = analyses.filter(status=status)
     else:

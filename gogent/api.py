@@ -38,8 +38,8 @@ api.add_router("/v1/patterns", "logs.api.patterns_router")
 api.add_router("/v1/patterns", "analysis.api.pattern_actions_router")
 api.add_router("/v1/analyses", "analysis.api.analyses_router")
 api.add_router("/v1/stats", "logs.api.stats_router")
-# Tickets (integrations app): api.add_router("/v1/tickets", "integrations.api.tickets_router")
-# and POST /v1/patterns/{id}/tickets from integrations.api, when that app has them.
+api.add_router("/v1/tickets", "integrations.api.tickets_router")
+api.add_router("/v1/patterns", "integrations.api.pattern_tickets_router")
 
 
 def _respond(

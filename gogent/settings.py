@@ -234,9 +234,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 # What apps above logs add to the pattern pages and the dashboard (see logs.console).
-CONSOLE_PATTERN_COLUMNS = ["analysis.console.ANALYSIS_COLUMN"]
-CONSOLE_PATTERN_PANELS = ["analysis.console.ANALYSIS_PANEL"]
-CONSOLE_DASHBOARD_PANELS = ["analysis.console.ANALYSIS_DASHBOARD"]
+CONSOLE_PATTERN_COLUMNS = ["analysis.console.ANALYSIS_COLUMN", "integrations.console.TICKET_COLUMN"]
+CONSOLE_PATTERN_PANELS = ["analysis.console.ANALYSIS_PANEL", "integrations.console.TICKET_PANEL"]
+CONSOLE_PATTERN_FLAGS = ["integrations.console.HAS_TICKET"]
+CONSOLE_DASHBOARD_PANELS = [
+    "analysis.console.ANALYSIS_DASHBOARD",
+    "integrations.console.TICKET_DASHBOARD",
+]
+# Text search on log messages reads at most this many of the newest logs unless a time
+# range is chosen: a substring search cannot use an index, and 3 a.m. wants it fast.
+LOG_SEARCH_WINDOW = env_int("LOG_SEARCH_WINDOW", 100_000)
 
 # Called inside each ingest transaction with what the batch changed (see logs.services).
 LOGS_INGEST_HOOKS = [

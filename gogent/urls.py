@@ -21,4 +21,5 @@ urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("", include("logs.urls")),
     path("", include("analysis.urls")),
+    path("", include("integrations.urls")),
 ]

@@ -2,8 +2,8 @@
 
 The patterns list and detail pages and the dashboard belong to logs, but what
 they show about analyses and tickets belongs to the apps above it. Those apps
-name a column, panel or card in settings (CONSOLE_PATTERN_COLUMNS,
-CONSOLE_PATTERN_PANELS, CONSOLE_DASHBOARD_PANELS); logs renders them without
+name a column, panel, filter or card in settings (CONSOLE_PATTERN_COLUMNS,
+CONSOLE_PATTERN_PANELS, CONSOLE_PATTERN_FLAGS, CONSOLE_DASHBOARD_PANELS); logs renders them without
 importing the apps, so dependencies keep pointing one way.
 """
 
@@ -39,6 +39,15 @@ class PatternPanel:
 
 
 @dataclass(frozen=True)
+class PatternFlag:
+    """A yes/no filter of the patterns list (e.g. "has ticket"): the ids it says yes to."""
+
+    name: str
+    label: str
+    pattern_ids: Callable[[], Any]  # a queryset of pattern ids (a subquery, not a list)
+
+
+@dataclass(frozen=True)
 class DashboardPanel:
     """A card of the dashboard, refreshed with it."""
 
@@ -62,3 +71,7 @@ def pattern_panels() -> tuple[PatternPanel, ...]:
 
 def dashboard_panels() -> tuple[DashboardPanel, ...]:
     return _load(tuple(settings.CONSOLE_DASHBOARD_PANELS))
+
+
+def pattern_flags() -> tuple[PatternFlag, ...]:
+    return _load(tuple(settings.CONSOLE_PATTERN_FLAGS))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django import forms
 
+from logs.console import pattern_flags
 from logs.models import LogPattern, RejectedMessage, Severity
 from logs.selectors import SINCE_CHOICES, LogFilters, PatternFilters
 
 SEVERITY_CHOICES = [("", "any")] + [(str(s.value), f"{s.label}+") for s in Severity]
+FLAG_CHOICES = [("", "any"), ("yes", "yes"), ("no", "no")]
 SINCE = [("", "any time")] + [(key, f"last {key}") for key in SINCE_CHOICES]
 
 
@@ -28,10 +30,27 @@ class PatternFilterForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.flags = pattern_flags()
+        for flag in self.flags:
+            self.fields[flag.name] = forms.ChoiceField(
+                label=flag.label, choices=FLAG_CHOICES, required=False
+            )
+
+    @property
+    def flag_fields(self) -> list[forms.BoundField]:
+        return [self[flag.name] for flag in self.flags]
+
     def filters(self) -> PatternFilters:
         """The filters; invalid values are dropped (a bad link shows everything, not an error)."""
         data = self.cleaned_data if self.is_valid() else self._valid_part()
         return PatternFilters(
+            flags=tuple(
+                (flag.pattern_ids(), data.get(flag.name) == "yes")
+                for flag in self.flags
+                if data.get(flag.name) in ("yes", "no")
+            ),
             q=data.get("q") or "",
             min_severity=data.get("severity"),
             service=data.get("service") or "",

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -45,7 +46,8 @@ class PatternFilters:
     status: str = ""
     since: str = ""
     sort: str = "last_seen"
-    pattern_ids: frozenset[int] | None = None  # e.g. "has a ticket", from another app
+    # (pattern ids query, wanted): yes/no filters other apps add (logs.console.PatternFlag).
+    flags: tuple[tuple[Any, bool], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,8 +106,10 @@ def pattern_queryset(filters: PatternFilters) -> QuerySet[LogPattern]:
                     "pattern_id"
                 )
             )
-    if filters.pattern_ids is not None:
-        patterns = patterns.filter(pk__in=filters.pattern_ids)
+    for pattern_ids, wanted in filters.flags:
+        patterns = (
+            patterns.filter(pk__in=pattern_ids) if wanted else patterns.exclude(pk__in=pattern_ids)
+        )
     return patterns
 
 
@@ -222,7 +226,15 @@ def log_queryset(filters: LogFilters) -> QuerySet[LogEntry]:
         logs = logs.filter(timestamp__gte=timezone.now() - SINCE_CHOICES[filters.since])
     if filters.q:
         logs = logs.filter(message__icontains=filters.q)
+        if filters.since not in SINCE_CHOICES and filters.pattern_id is None:
+            newest = LogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            logs = logs.filter(pk__gt=newest - settings.LOG_SEARCH_WINDOW)
     return logs
+
+
+def search_is_windowed(filters: LogFilters) -> bool:
+    """A message search limited to the newest LOG_SEARCH_WINDOW logs (see log_queryset)."""
+    return bool(filters.q) and filters.since not in SINCE_CHOICES and filters.pattern_id is None
 
 
 def log_page(filters: LogFilters, cursor: str = "", size: int = PAGE_SIZE) -> Page:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import orjson
+from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -31,6 +32,7 @@ from logs.selectors import (
     recent_logs,
     rejected_counts,
     rejected_page,
+    search_is_windowed,
 )
 from logs.services import pattern_set_status
 
@@ -154,9 +156,11 @@ def pattern_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def log_list(request: HttpRequest) -> HttpResponse:
     form = LogFilterForm(request.GET)
-    page = log_page(form.filters(), request.GET.get("cursor", ""))
+    filters = form.filters()
+    page = log_page(filters, request.GET.get("cursor", ""))
     context = {
         "form": form,
+        "search_window": settings.LOG_SEARCH_WINDOW if search_is_windowed(filters) else 0,
         "logs": page.rows,
         "next_cursor": page.next_cursor,
         "query": _query_without_cursor(request),

@@ -196,3 +196,15 @@ def test_quarantine_shows_counts_by_reason(data, role_client):
     body = role_client("viewer").get(reverse("logs:quarantine")).content.decode()
     assert RejectedMessage.objects.count() == 1
     assert "Not JSON: 1" in body
+
+
+def test_message_search_reads_the_newest_logs_unless_a_range_is_chosen(db, role_client, settings):
+    settings.LOG_SEARCH_WINDOW = 2
+    ingest(*(log(f"pump {n} cavitation detected") for n in range(5)))
+    browser = role_client("viewer")
+    response = browser.get(reverse("logs:logs"), {"q": "cavitation"})
+    assert len(response.context["logs"]) == 2
+    assert "Searched the newest 2 logs" in response.content.decode()
+    response = browser.get(reverse("logs:logs"), {"q": "cavitation", "since": "24h"})
+    assert len(response.context["logs"]) == 5
+    assert "Searched the newest" not in response.content.decode()

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from integrations import views
+
+app_name = "integrations"
+
+urlpatterns = [
+    path("patterns/<int:pk>/tickets", views.pattern_panel, name="pattern-panel"),
+    path("patterns/<int:pk>/tickets/open", views.pattern_open_ticket, name="open"),
+    path("tickets/<int:pk>/approve", views.ticket_approve_view, name="approve"),
+    path("tickets/<int:pk>/discard", views.ticket_discard_view, name="discard"),
+    path("tickets/<int:pk>/retry", views.ticket_retry_view, name="retry"),
+]
