@@ -15,16 +15,14 @@ from analysis.models import Analysis, Provider, ProviderCall
 from analysis.provider_config import EDITABLE_FIELDS, provider_problems, provider_save
 from analysis.selectors import active_analysis
 from analysis.services import analysis_cancel, analysis_request, analysis_retry, provider_test
+from gogent.forms import WriteOnlySecretsForm, secret_field
 
 
-class ProviderForm(forms.ModelForm):
+class ProviderForm(WriteOnlySecretsForm):
     """The API key is write-only: the stored key is never a value of this form."""
 
-    api_key = forms.CharField(
-        label="API key",
-        required=False,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-    )
+    secrets = {"api_key": "key"}
+    api_key = secret_field("API key (Entra ID: the app's client secret)")
     clear_api_key = forms.BooleanField(label="Clear stored key", required=False)
     # https when no scheme is typed, as Django 6 will do: a key must not go out in clear text.
     base_url = forms.URLField(
@@ -38,27 +36,6 @@ class ProviderForm(forms.ModelForm):
     class Meta:
         model = Provider
         fields = EDITABLE_FIELDS
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        # Blank, not the stored key: nothing can render it, and has_changed means "typed".
-        self.initial["api_key"] = ""
-        if self.instance.api_key:
-            help_text = "A key is stored; leave blank to keep it, or type a new one to replace it."
-        else:
-            help_text = "No key stored. For Entra ID, the app's client secret."
-        self.fields["api_key"].help_text = help_text + " Write-only: never shown."
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        typed = cleaned.get("api_key", "")
-        if cleaned.get("clear_api_key"):
-            if typed:
-                self.add_error("clear_api_key", "Type a new key or clear the stored one, not both.")
-            cleaned["api_key"] = ""
-        elif not typed:
-            cleaned["api_key"] = self.instance.api_key
-        return cleaned
 
     def _post_clean(self) -> None:
         super()._post_clean()

@@ -16,9 +16,9 @@ from analysis.models import Analysis
 from analysis.schemas import AnalysisDetailOut, AnalysisOut, AnalysisPage, AnalysisStatus
 from analysis.selectors import analysis_page
 from analysis.services import analysis_cancel, analysis_request, analysis_retry
-from gogent.access import ApiError, errors, require_perm
+from gogent.access import ApiError, errors, id_cursor_after, require_perm
+from gogent.cursors import encode_cursor
 from logs.models import LogPattern
-from logs.selectors import decode_cursor, encode_cursor
 
 analyses_router = Router(tags=["analyses"])
 # Mounted with the logs app's patterns router: /api/v1/patterns/{id}/analyze.
@@ -35,15 +35,6 @@ def _requester(request: HttpRequest) -> object | None:
     return request.auth if getattr(request.auth, "is_authenticated", False) else None
 
 
-def _after_id(cursor: str) -> int | None:
-    if not cursor:
-        return None
-    values = decode_cursor(cursor)
-    if values is None or values[0] != "id" or not 1 <= values[1] <= MAX_ID:
-        raise ApiError(400, "invalid_cursor", "The cursor is not valid; start again without one.")
-    return values[1]
-
-
 @analyses_router.get("", response={200: AnalysisPage, **errors()}, summary="List analyses")
 def list_analyses(
     request: HttpRequest,
@@ -54,7 +45,7 @@ def list_analyses(
 ) -> dict[str, Any]:
     require_perm(request, VIEW)
     rows, last_id = analysis_page(
-        status=status or "", pattern_id=pattern, after_id=_after_id(cursor), size=limit
+        status=status or "", pattern_id=pattern, after_id=id_cursor_after(cursor), size=limit
     )
     return {
         "items": rows,

@@ -445,7 +445,7 @@ class Bench:
             f"\n2. Rate limit: operator re-analyses of all {len(patterns)} patterns, in rounds (a\n"
             "   pattern again once its previous analysis is done), until "
             f"{wanted:,} calls were asked\n"
-            f"   for. The limiter lets a burst of up to {rpm} through, then paces; the steady\n"
+            f"   for. The limiter paces calls evenly ({rpm} a minute at most); the steady\n"
             "   rate counts requests arriving at the fake from 60 s after the first to the last."
         )
         if not patterns:

@@ -18,6 +18,7 @@ from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 from ninja.utils import check_csrf
 
 from gogent.apikeys import ApiKeyRefused, api_key_authenticate, api_key_use
+from gogent.cursors import decode_cursor
 from gogent.models import ApiKey
 
 API_PATH = "/api/"
@@ -178,3 +179,16 @@ def api_json_errors(get_response: Any) -> Any:
         return response
 
     return middleware
+
+
+MAX_ID = 2**63 - 1
+
+
+def id_cursor_after(cursor: str) -> int | None:
+    """The id an ["id", n] cursor points after (lists paged by id); None without one."""
+    if not cursor:
+        return None
+    values = decode_cursor(cursor)
+    if values is None or values[0] != "id" or not 1 <= values[1] <= MAX_ID:
+        raise ApiError(400, "invalid_cursor", "The cursor is not valid; start again without one.")
+    return values[1]

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 
 from analysis.admin import ProviderAdmin, ReadOnlyAdmin
 from analysis.models import Provider
+from gogent.forms import WriteOnlySecretsForm, secret_field
 from integrations.config import INTEGRATION_FIELDS, integration_problems, rule_problems
 from integrations.models import AuditEvent, Integration, Ticket, TicketRule
 from integrations.services import (
@@ -71,20 +72,13 @@ class AuditedProviderAdmin(AuditedAdmin, ProviderAdmin):
     pass
 
 
-class IntegrationForm(forms.ModelForm):
+class IntegrationForm(WriteOnlySecretsForm):
     """Secrets are write-only: a stored secret is never a value of this form."""
 
-    secret = forms.CharField(
-        label="Secret",
-        required=False,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-    )
+    secrets = {"secret": "password or token", "client_secret": "client secret"}
+    secret = secret_field("Secret")
     clear_secret = forms.BooleanField(label="Clear stored secret", required=False)
-    client_secret = forms.CharField(
-        label="OAuth client secret",
-        required=False,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-    )
+    client_secret = secret_field("OAuth client secret")
     clear_client_secret = forms.BooleanField(label="Clear stored client secret", required=False)
     # https when no scheme is typed: credentials must not go out in clear text.
     base_url = forms.URLField(
@@ -98,30 +92,6 @@ class IntegrationForm(forms.ModelForm):
     class Meta:
         model = Integration
         fields = INTEGRATION_FIELDS
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for name, what in (("secret", "password or token"), ("client_secret", "client secret")):
-            # Blank, not the stored value: nothing can render it; has_changed means "typed".
-            self.initial[name] = ""
-            stored = bool(getattr(self.instance, name))
-            self.fields[name].help_text = (
-                f"A {what} is stored; leave blank to keep it, or type a new one to replace it."
-                if stored
-                else f"No {what} stored."
-            ) + " Write-only: never shown."
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        for name in ("secret", "client_secret"):
-            typed = cleaned.get(name, "")
-            if cleaned.get(f"clear_{name}"):
-                if typed:
-                    self.add_error(f"clear_{name}", "Type a new one or clear the stored one.")
-                cleaned[name] = ""
-            elif not typed:
-                cleaned[name] = getattr(self.instance, name)
-        return cleaned
 
     def _post_clean(self) -> None:
         super()._post_clean()

@@ -12,12 +12,12 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Status
 
-from gogent.access import ApiError, errors, require_perm
+from gogent.access import ApiError, errors, id_cursor_after, require_perm
+from gogent.cursors import encode_cursor
 from integrations.models import Integration, Ticket
 from integrations.schemas import TicketOpenIn, TicketOut, TicketPage, TicketStatus
 from integrations.services import ticket_open
 from logs.models import LogPattern
-from logs.selectors import decode_cursor, encode_cursor
 
 tickets_router = Router(tags=["tickets"])
 # Mounted with the logs app's patterns router: /api/v1/patterns/{id}/tickets.
@@ -27,15 +27,6 @@ MAX_ID = 2**63 - 1
 MAX_PAGE = 500
 VIEW = "integrations.view_ticket"
 OPEN = "integrations.open_ticket"
-
-
-def _after_id(cursor: str) -> int | None:
-    if not cursor:
-        return None
-    values = decode_cursor(cursor)
-    if values is None or values[0] != "id" or not 1 <= values[1] <= MAX_ID:
-        raise ApiError(400, "invalid_cursor", "The cursor is not valid; start again without one.")
-    return values[1]
 
 
 @tickets_router.get("", response={200: TicketPage, **errors()}, summary="List tickets")
@@ -55,7 +46,7 @@ def list_tickets(
         tickets = tickets.filter(pattern_id=pattern)
     if integration is not None:
         tickets = tickets.filter(integration_id=integration)
-    after = _after_id(cursor)
+    after = id_cursor_after(cursor)
     if after is not None:
         tickets = tickets.filter(pk__lt=after)
     rows = list(tickets[: limit + 1])

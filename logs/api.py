@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Header, Path, Query, Router, Status
 
 from gogent.access import ApiError, errors, require_perm
+from gogent.cursors import decode_cursor
 from gogent.monitoring import broker_queue_depths, consumer_lag
 from logs.intake import IntakeUnavailable, LogsRefused, logs_submit
 from logs.metrics import ingest_rate, ingested_by_severity
@@ -36,7 +37,6 @@ from logs.schemas import (
 from logs.selectors import (
     LogFilters,
     PatternFilters,
-    decode_cursor,
     log_page,
     log_volume,
     pattern_breakdown,

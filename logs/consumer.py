@@ -39,7 +39,7 @@ from nats.js.api import (
 from nats.js.errors import NotFoundError
 
 from gogent.nats import nats_connect
-from logs.services import IncomingMessage, IngestResult, logs_ingest_batch
+from logs.services import IncomingMessage, IngestResult, ingest_hooks, logs_ingest_batch
 
 logger = logging.getLogger(__name__)
 
@@ -167,6 +167,9 @@ class LogConsumer:
             self._batch_ready.set()
 
     async def run(self) -> None:
+        # Import what the batches will call (ingest hooks pull in the analysis and ticket
+        # apps, their HTTP clients and Celery) now, not mid-burst, and before the freeze.
+        ingest_hooks()
         tune_garbage_collector()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection
 from django.utils import timezone
 
 from logs.grouping import Cluster, GroupMatch, TemplateMiner
-from logs.models import GroupingState, LogPattern, LogPatternStat, Severity
+from logs.models import GroupingState, LogEntry, LogPattern, LogPatternStat, Severity
 from logs.validation import ParsedLog
 
 # Plain strings, not enum members: they key dicts in the ingest hot path.
@@ -247,7 +246,6 @@ def patterns_count(
             (pattern_id, SEVERITY, SEVERITY_LABELS[log.severity]),
             (pattern_id, HOST, log.hostname),
             (pattern_id, SERVICE, log.service),
-            (pattern_id, HOUR, int(timestamp.timestamp()) // 3600),
         ):
             stat = stats.get(key)
             if stat is None:
@@ -285,18 +283,37 @@ def patterns_count(
                 for pattern_id, (count, first, last, severity) in totals.items()
             ],
         )  # fmt: skip
-    # Hours are keyed by number in the loop (cheap) and written as text (readable).
-    _upsert_stats(
-        {
-            (key[0], HOUR, hour_value(key[2])) if key[1] == HOUR else key: value
-            for key, value in stats.items()
-        }
-    )
+    _upsert_stats(stats)
 
 
-def hour_value(hours_since_epoch: int) -> str:
-    """The HOUR statistic's value: the UTC hour, "2026-11-22T06"."""
-    return datetime.fromtimestamp(hours_since_epoch * 3600, UTC).strftime("%Y-%m-%dT%H")
+def patterns_count_hours(stream_seqs: Sequence[int]) -> None:
+    """Add the batch's logs to their patterns' HOUR statistics, grouped by the database.
+
+    One INSERT ... SELECT over the rows just written (found by their unique stream
+    sequence): the database groups 2000 rows in about a millisecond, where doing it
+    per log in Python cost 2-3 µs a log.
+    """
+    if not stream_seqs:
+        return
+    quote = connection.ops.quote_name
+    stats, entries = quote(LogPatternStat._meta.db_table), quote(LogEntry._meta.db_table)
+    if connection.vendor == "sqlite":
+        hour = "strftime('%%Y-%%m-%%dT%%H', timestamp)"
+    else:
+        hour = "to_char(timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24')"
+    placeholders = ", ".join(["%s"] * len(stream_seqs))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {stats} (pattern_id, dimension, value, count, last_seen) "  # noqa: S608
+            f"SELECT pattern_id, %s, {hour}, COUNT(*), MAX(timestamp) FROM {entries} "
+            f"WHERE stream_seq IN ({placeholders}) AND pattern_id IS NOT NULL "
+            f"GROUP BY pattern_id, {hour} "
+            "ON CONFLICT (pattern_id, dimension, value) DO UPDATE SET "
+            f"count = {stats}.count + excluded.count, "
+            f"last_seen = CASE WHEN excluded.last_seen > {stats}.last_seen "
+            f"THEN excluded.last_seen ELSE {stats}.last_seen END",
+            [HOUR, *stream_seqs],
+        )
 
 
 def _upsert_stats(stats: Mapping[tuple[int, str, str], Sequence[Any]]) -> None:

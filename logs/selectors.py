@@ -7,18 +7,16 @@ kept at ingest (LogPatternStat hours, LogVolume minutes), never from counting lo
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import orjson
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from gogent.cursors import decode_cursor, encode_cursor
 from logs.models import LogEntry, LogPattern, LogPatternStat, LogVolume, RejectedMessage, Severity
 
 PAGE_SIZE = 50
@@ -66,24 +64,6 @@ PATTERN_SORTS = {
     "count": "count",
     "severity": "max_severity",
 }
-
-
-def encode_cursor(values: Iterable[Any]) -> str:
-    raw = orjson.dumps([v.isoformat() if isinstance(v, datetime) else v for v in values])
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> list[Any] | None:
-    """The cursor's values, or None for a missing or mangled one (first page)."""
-    if not cursor:
-        return None
-    try:
-        values = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError, orjson.JSONDecodeError):
-        return None
-    if not isinstance(values, list) or len(values) != 2 or not isinstance(values[1], int):
-        return None
-    return values
 
 
 def pattern_queryset(filters: PatternFilters) -> QuerySet[LogPattern]:

@@ -16,7 +16,13 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from logs.models import LogEntry, LogPattern, LogVolume, RejectedMessage
-from logs.patterns import PatternChanges, catalog, grouping_lock, patterns_count
+from logs.patterns import (
+    PatternChanges,
+    catalog,
+    grouping_lock,
+    patterns_count,
+    patterns_count_hours,
+)
 from logs.validation import Limits, LogRejected, ParsedLog, parse_log_message
 
 IngestHook = Callable[..., None]
@@ -94,6 +100,7 @@ def logs_ingest_batch(messages: Sequence[IncomingMessage]) -> IngestResult:
             )
             result.stored = len(new_entries)
             patterns_count(pattern_ids, logs, result.patterns)
+            patterns_count_hours([m.stream_seq for m, _ in new_entries])
             _count_volume(new_entries, cursor, adapt_datetime)
             replies = [
                 (m.reply_to, m.stream_seq, pattern_id)
@@ -101,7 +108,7 @@ def logs_ingest_batch(messages: Sequence[IncomingMessage]) -> IngestResult:
                 if m.reply_to
             ]
             if replies or result.patterns.created or result.patterns.regressed:
-                for hook in _ingest_hooks():
+                for hook in ingest_hooks():
                     hook(changes=result.patterns, replies=replies)
         if rejections:
             cursor.executemany(
@@ -123,8 +130,14 @@ def _count_volume(
 ) -> None:
     """Add the batch to LogVolume: logs received per minute and severity."""
     volume: Counter[tuple[datetime, int]] = Counter()
+    minutes: dict[datetime, datetime] = {}  # a batch shares one or two arrival times
     for message, log in entries:
-        volume[(message.received_at.replace(second=0, microsecond=0), log.severity)] += 1
+        minute = minutes.get(message.received_at)
+        if minute is None:
+            minute = minutes[message.received_at] = message.received_at.replace(
+                second=0, microsecond=0
+            )
+        volume[(minute, log.severity)] += 1
     if not volume:
         return
     table = connection.ops.quote_name(LogVolume._meta.db_table)
@@ -144,7 +157,7 @@ def _ingest_hooks_for(paths: tuple[str, ...]) -> tuple[IngestHook, ...]:
     return tuple(import_string(path) for path in paths)
 
 
-def _ingest_hooks() -> tuple[IngestHook, ...]:
+def ingest_hooks() -> tuple[IngestHook, ...]:
     """settings.LOGS_INGEST_HOOKS: how apps that build on logs (analysis) hear of a batch.
 
     Each is called inside the batch's transaction as hook(changes=PatternChanges,
