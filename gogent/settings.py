@@ -205,6 +205,10 @@ LOG_MAX_PAYLOAD_BYTES = env_int("LOG_MAX_PAYLOAD_BYTES", 1024 * 1024)
 LOG_MAX_MESSAGE_BYTES = env_int("LOG_MAX_MESSAGE_BYTES", 64 * 1024)
 LOG_MAX_CONTEXT_DEPTH = env_int("LOG_MAX_CONTEXT_DEPTH", 32)
 REJECTED_RAW_MAX_BYTES = env_int("REJECTED_RAW_MAX_BYTES", 64 * 1024)
+# Raw logs received more than this many days ago are deleted hourly, in batches of
+# LOG_RETENTION_BATCH (0: keep every log). Patterns keep their counts and first/last seen.
+LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 0)
+LOG_RETENTION_BATCH = env_int("LOG_RETENTION_BATCH", 2000)
 
 # --- Analysis -----------------------------------------------------------------
 # New patterns at or above this severity are analyzed; regressions and operator
@@ -333,6 +337,7 @@ CELERY_TASK_ROUTES = {
     "integrations.tasks.*": {"queue": "tickets"},
 }
 CELERY_BEAT_SCHEDULE = {
+    "logs-retention": {"task": "logs.tasks.purge_old_logs", "schedule": 3600.0},
     "analysis-sweep": {"task": "analysis.tasks.sweep_analyses", "schedule": 15.0},
     "tickets-sweep": {
         "task": "integrations.tasks.sweep_tickets",

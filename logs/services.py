@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from logs.models import LogEntry, LogPattern, LogVolume, RejectedMessage
+from logs.models import LogEntry, LogPattern, LogPatternStat, LogVolume, RejectedMessage
 from logs.patterns import (
     PatternChanges,
     catalog,
@@ -293,3 +293,41 @@ def pattern_set_status(*, pattern: LogPattern, status: str) -> LogPattern:
     pattern.status_changed_at = timezone.now()
     pattern.save(update_fields=["status", "status_changed_at"])
     return pattern
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeReport:
+    logs: int
+    hours: int
+    minutes: int
+
+
+def logs_purge(
+    *, older_than: datetime, batch_size: int = 2000, max_batches: int | None = None
+) -> PurgeReport:
+    """Delete logs received before `older_than`, in short transactions of `batch_size`.
+
+    Each batch is its own transaction, so ingest (which needs the write lock on
+    SQLite) waits at most one small delete. Patterns keep their counts, first and
+    last seen and per-host/service/severity statistics: those are totals, not rows.
+    The hourly and per-minute activity rollups older than the cutoff go too.
+    """
+    deleted = batches = 0
+    while max_batches is None or batches < max_batches:
+        with transaction.atomic():
+            ids = list(
+                LogEntry.objects.filter(received_at__lt=older_than)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                break
+            LogEntry.objects.filter(pk__in=ids).delete()
+        deleted += len(ids)
+        batches += 1
+    cutoff_hour = older_than.astimezone(UTC).strftime("%Y-%m-%dT%H")
+    hours, _ = LogPatternStat.objects.filter(
+        dimension=LogPatternStat.Dimension.HOUR, value__lt=cutoff_hour
+    ).delete()
+    minutes, _ = LogVolume.objects.filter(minute__lt=older_than).delete()
+    return PurgeReport(logs=deleted, hours=hours, minutes=minutes)
