@@ -39,7 +39,7 @@ def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         if os.environ.get("CI") == "true":
             pytest.fail("chromium is missing under CI: .ci/run must install it")
-        pytest.skip("no /usr/bin/chromium here (apt-get install chromium)")
+        pytest.skip("no /usr/bin/chromium here (apt-get install chromium); under CI=true: fail")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop in this thread; the tests' ORM calls are
