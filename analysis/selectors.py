@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from analysis.models import Analysis, Provider
 from analysis.prompt import Occurrence, PatternContext
 from logs.models import LogEntry, LogPattern, LogPatternStat, Severity
@@ -68,11 +66,9 @@ def pattern_current_analysis(pattern: LogPattern) -> Analysis | None:
 
 
 def active_analysis(pattern_id: int) -> Analysis | None:
-    return (
-        Analysis.objects.filter(pattern_id=pattern_id)
-        .filter(Q(status=Analysis.Status.QUEUED) | Q(status=Analysis.Status.RUNNING))
-        .first()
-    )
+    return Analysis.objects.filter(
+        pattern_id=pattern_id, status__in=[Analysis.Status.QUEUED, Analysis.Status.RUNNING]
+    ).first()
 
 
 def analysis_page(

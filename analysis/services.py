@@ -32,7 +32,6 @@ from analysis.providers import complete
 from analysis.providers.messages import LLMError, LLMRequest
 from analysis.ratelimit import CapacityWait, provider_pause, slot_acquire, slot_release
 from analysis.schema import (
-    AnalysisResult,
     ParsedReply,
     ReplyInvalid,
     analysis_text,
@@ -99,18 +98,21 @@ def analyses_after_ingest(*, changes: PatternChanges, replies: list[tuple[str, i
             for reply_to, seq, pattern_id in replies
         )
         asked = {pattern_id for _, _, pattern_id in replies}
-        analyzed = dict(
-            Analysis.objects.filter(
-                pattern_id__in=asked, status__in=[*ACTIVE, Analysis.Status.DONE]
-            ).values_list("pattern_id", "status")
-        )
+        # pattern -> its active analysis's status if it has one, else "done".
+        analyzed: dict[int, str] = {}
+        for pattern_id, status in Analysis.objects.filter(
+            pattern_id__in=asked, status__in=[*ACTIVE, Analysis.Status.DONE]
+        ).values_list("pattern_id", "status"):
+            if status in ACTIVE or pattern_id not in analyzed:
+                analyzed[pattern_id] = status
         for pattern_id in asked:
             if pattern_id not in analyzed:
                 wanted.setdefault(pattern_id, Analysis.Trigger.REPLY)
+        # Analyzed, nothing queued or running, nothing new asked: the current one answers now.
         answer_now = {
             pattern_id
-            for pattern_id in asked - wanted.keys()
-            if not Analysis.objects.filter(pattern_id=pattern_id, status__in=ACTIVE).exists()
+            for pattern_id, status in analyzed.items()
+            if status == Analysis.Status.DONE and pattern_id not in wanted
         }
     if wanted:
         _request_many(wanted)
@@ -529,11 +531,12 @@ def analysis_message(analysis: Analysis) -> dict[str, object]:
     }
 
 
-def analysis_publish(*, analysis: Analysis) -> None:
+def analysis_publish(*, analysis: Analysis) -> bool:
     """Publish a completed analysis on the results subject, then answer waiting logs.
 
     A failure is logged and left for the sweeper, which publishes what is still
-    unpublished; the analysis itself is already safe in the database.
+    unpublished; the analysis itself is already safe in the database. Returns whether
+    the results subject has it (or there is none to publish on).
     """
     subject = settings.ANALYSIS_RESULTS_SUBJECT
     if subject and analysis.published_at is None:
@@ -541,9 +544,10 @@ def analysis_publish(*, analysis: Analysis) -> None:
             publisher.publish(subject, orjson.dumps(analysis_message(analysis)))
         except Exception as error:
             logger.warning("analysis %s not published yet: %s", analysis.pk, error)
-            return
+            return False
         Analysis.objects.filter(pk=analysis.pk).update(published_at=timezone.now())
     replies_send(analysis=analysis)
+    return True
 
 
 def replies_send(*, analysis: Analysis) -> int:
@@ -619,10 +623,7 @@ def analyses_sweep() -> SweepReport:
             published_at__isnull=True,
             finished_at__gte=now - timedelta(hours=1),
         ).select_related("pattern")[:100]:
-            analysis_publish(analysis=analysis)
-            published += Analysis.objects.filter(
-                pk=analysis.pk, published_at__isnull=False
-            ).exists()
+            published += analysis_publish(analysis=analysis)
     expired, _ = ReplyWaiter.objects.filter(expires_at__lte=now).delete()
     old_calls, _ = ProviderCall.objects.filter(started_at__lt=now - timedelta(days=1)).delete()
     return SweepReport(
@@ -668,7 +669,3 @@ def provider_test(*, provider: Provider) -> ConnectionCheck:
     )
     Provider.objects.filter(pk=provider.pk).update(last_success_at=timezone.now())
     return ConnectionCheck(ok=True, latency_ms=reply.latency_ms, detail=reply.text.strip()[:500])
-
-
-def result_of(analysis: Analysis) -> AnalysisResult | None:
-    return AnalysisResult.model_validate(analysis.result) if analysis.result else None

@@ -21,7 +21,6 @@ import logging
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -36,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, bench/ comes first on sys.path, and this file would shadow the analysis app.
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
 
-from bench.ingest import Child, Children, free_port  # noqa: E402
+from bench.ingest import Child, Children, free_port, nats_server_start  # noqa: E402
 from tests.fakes.llm import FakeLLM  # noqa: E402
 
 if TYPE_CHECKING:
@@ -289,35 +288,9 @@ class Bench:
         self.use_fake_provider()
 
     def start_nats_server(self) -> None:
-        from gogent.nats import nats_server_binary, nats_server_config
-
-        store_dir = self.tmp / "nats"
-        store_dir.mkdir()
-        config = store_dir / "nats-server.conf"
-        config.write_text(
-            nats_server_config(
-                host="127.0.0.1",
-                port=self.port,
-                monitor_port=0,
-                store_dir=store_dir,
-                server_name="gogent-bench",
-            )
+        self.services.append(
+            nats_server_start(self.children, self.tmp / "nats", self.port, self.env)
         )
-        server = self.children.start(
-            "nats-server", [str(nats_server_binary()), "--config", str(config)], env=self.env
-        )
-        self.services.append(server)
-        deadline = time.monotonic() + READY_TIMEOUT
-        while True:
-            self.children.check_alive(server)
-            with (
-                contextlib.suppress(OSError),
-                socket.create_connection(("127.0.0.1", self.port), 1),
-            ):
-                return
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"nats-server took no connection in {READY_TIMEOUT:.0f}s")
-            time.sleep(0.05)
 
     def use_fake_provider(self) -> None:
         from analysis.models import Provider

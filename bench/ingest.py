@@ -159,6 +159,34 @@ class Children:
             print(child.log_tail(8), file=sys.stderr)
 
 
+def nats_server_start(children: Children, store_dir: Path, port: int, env: dict[str, str]) -> Child:
+    """A nats-server with JetStream in store_dir on 127.0.0.1:port, once it takes connections."""
+    from gogent.nats import nats_server_binary, nats_server_config
+
+    store_dir.mkdir()
+    config = store_dir / "nats-server.conf"
+    config.write_text(
+        nats_server_config(
+            host="127.0.0.1",
+            port=port,
+            monitor_port=0,
+            store_dir=store_dir,
+            server_name="gogent-bench",
+        )
+    )
+    server = children.start(
+        "nats-server", [str(nats_server_binary()), "--config", str(config)], env=env
+    )
+    deadline = time.monotonic() + READY_TIMEOUT
+    while True:
+        children.check_alive(server)
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            return server
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"nats-server took no connection in {READY_TIMEOUT:.0f}s")
+        time.sleep(0.05)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -259,34 +287,7 @@ class Bench:
 
         django.setup()
         logging.getLogger("logs").setLevel(logging.WARNING)
-        from gogent.nats import nats_server_binary, nats_server_config
-
-        store_dir = self.tmp / "nats"
-        store_dir.mkdir()
-        config = store_dir / "nats-server.conf"
-        config.write_text(
-            nats_server_config(
-                host="127.0.0.1",
-                port=self.port,
-                monitor_port=0,
-                store_dir=store_dir,
-                server_name="gogent-bench",
-            )
-        )
-        server = self.children.start(
-            "nats-server", [str(nats_server_binary()), "--config", str(config)], env=self.env
-        )
-        deadline = time.monotonic() + READY_TIMEOUT
-        while True:
-            self.children.check_alive(server)
-            with (
-                contextlib.suppress(OSError),
-                socket.create_connection(("127.0.0.1", self.port), 1),
-            ):
-                break
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"nats-server took no connection in {READY_TIMEOUT:.0f}s")
-            time.sleep(0.05)
+        nats_server_start(self.children, self.tmp / "nats", self.port, self.env)
 
         migrate = subprocess.run(
             [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],

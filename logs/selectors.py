@@ -206,7 +206,7 @@ def log_queryset(filters: LogFilters) -> QuerySet[LogEntry]:
         logs = logs.filter(timestamp__gte=timezone.now() - SINCE_CHOICES[filters.since])
     if filters.q:
         logs = logs.filter(message__icontains=filters.q)
-        if filters.since not in SINCE_CHOICES and filters.pattern_id is None:
+        if search_is_windowed(filters):
             newest = LogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
             logs = logs.filter(pk__gt=newest - settings.LOG_SEARCH_WINDOW)
     return logs

@@ -320,7 +320,7 @@ def user_with_role(role: str, username: str | None = None) -> Any:
 
 
 @pytest.fixture
-def role_client(db, client) -> Callable[[str | None], Any]:
+def role_client(db) -> Callable[[str | None], Any]:
     """The test client logged in as a user of the role (None: anonymous)."""
     from django.test import Client
 
