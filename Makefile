@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 # honcho runs each Procfile line in a shell: the venv's tools come first on PATH.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install setup run demo test lint format clean
+.PHONY: install setup run demo test test-production lint format clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,14 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# The integration subset (pytest -m production: ingest, patterns, analysis limits, tickets)
+# on PostgreSQL and Redis; `.ci/services` starts both on 127.0.0.1 with these defaults.
+TEST_DATABASE_URL ?= postgres://gogent:gogent@127.0.0.1:5432/gogent
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+test-production: install
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+		GOGENT_DATA_DIR=$(CURDIR)/data/test-production $(BIN)/pytest -m production --create-db
 
 lint: install
 	$(BIN)/ruff check .

@@ -3,9 +3,12 @@ with a minimal raw pipeline (no Django), its latency at a steady rate, and its m
 
     .venv/bin/python bench/ingest.py [--messages 100000] [--rounds 3]
                                      [--rate 1000] [--latency-seconds 25]
+                                     [--database postgres://user:pass@host/dbname]
+                                     [--consumers 1]
 
 Everything is private and temporary: a nats-server with JetStream on a free 127.0.0.1 port
-and a temp store dir, a freshly migrated SQLite database in a temp data dir, and the
+and a temp store dir, a freshly migrated database (SQLite in a temp data dir, or with
+--database a template database on that PostgreSQL server, copied for each drain), and the
 consumers as subprocesses. The producer is the product's own (generated_logs() fed to
 publish_payloads(), what `manage.py publish_logs` runs). Figures are printed, never asserted.
 """
@@ -26,10 +29,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote, urlsplit
 
 import nats
 import orjson
@@ -37,9 +41,14 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
+if TYPE_CHECKING:
+    import psycopg
+    from psycopg import sql
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
+# Set for SQLite and one consumer; other runs print them as they are, labelled so.
 TARGET_DRAIN_RATE = 20_000
 TARGET_RAW_RATIO = 0.66
 TARGET_P99 = 0.250
@@ -53,6 +62,8 @@ MAX_POLL = 0.25
 RAW_STREAM = "BENCH_RAW"
 RAW_SUBJECT = "bench.raw"
 RAW_LINGER = 0.02
+# PostgreSQL's limit on identifiers, database names included (NAMEDATALEN - 1).
+MAX_IDENTIFIER = 63
 
 
 def main() -> int:
@@ -60,19 +71,19 @@ def main() -> int:
     if args.raw_worker:
         asyncio.run(raw_pipeline(**orjson.loads(args.raw_worker)))
         return 0
-    # SIGTERM unwinds like Ctrl-C, so the with blocks below stop children and remove temp dirs.
+    # SIGTERM unwinds like Ctrl-C, so the with blocks below stop children, drop the bench's
+    # PostgreSQL databases and remove temp dirs (in that order).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    with (
-        tempfile.TemporaryDirectory(prefix="gogent-bench-") as tmp,
-        Children(Path(tmp)) as children,
-    ):
-        try:
-            bench = Bench(args, Path(tmp), children)
-            bench.setup()
-            asyncio.run(bench.run())
-        except BaseException:
-            children.print_logs()
-            raise
+    with tempfile.TemporaryDirectory(prefix="gogent-bench-") as tmp:
+        database = PostgreSQL(args.database) if args.database else SQLite(Path(tmp))
+        with database, Children(Path(tmp)) as children:
+            try:
+                bench = Bench(args, Path(tmp), children, database)
+                bench.setup()
+                asyncio.run(bench.run())
+            except BaseException:
+                children.print_logs()
+                raise
     return 0
 
 
@@ -89,11 +100,31 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--latency-seconds", type=int, default=25, help="how long the steady rate is kept"
     )
+    parser.add_argument(
+        "--database",
+        metavar="postgres://user:pass@host/dbname",
+        help="measure on this PostgreSQL server instead of SQLite; the role needs CREATEDB, "
+        "and the bench works in databases of its own named <dbname>_bench_<pid>_*",
+    )
+    parser.add_argument(
+        "--consumers",
+        type=int,
+        default=1,
+        help="consume_logs processes (and raw pipeline processes) draining at once",
+    )
     # Internal: this file runs as the raw pipeline's process, configured by a JSON object.
     parser.add_argument("--raw-worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if min(args.messages, args.rounds, args.rate, args.latency_seconds) < 1:
+    if min(args.messages, args.rounds, args.rate, args.latency_seconds, args.consumers) < 1:
         parser.error("every number must be at least 1")
+    if args.database:
+        if urlsplit(args.database).scheme not in {"postgres", "postgresql"}:
+            parser.error("--database takes a postgres:// URL (SQLite is the default)")
+        if not urlsplit(args.database).path.strip("/"):
+            parser.error("--database needs a database name: postgres://user:pass@host/dbname")
+        longest = f"{postgres_prefix(args.database)}_template"
+        if len(longest.encode()) > MAX_IDENTIFIER:
+            parser.error(f"database name too long for the bench's own names ({longest})")
     return args
 
 
@@ -204,16 +235,280 @@ def peak_rss_mib(pid: int) -> float:
     raise RuntimeError(f"no VmHWM in /proc/{pid}/status")
 
 
+# --- Databases ----------------------------------------------------------------------------
+# SQLite and PostgreSQL offer the same methods; the bench names each database it needs by a
+# label ("drain-1", "raw-1") and never touches files or servers itself.
+
+
+class SQLite:
+    """The bench's databases as files in its temp dir, which goes with them."""
+
+    raw_table = "logs_logentry"
+    insert_clock = "SQLite julianday('now'), 1 ms resolution"
+    raw_text = (
+        "   MSG.NEXT), orjson, sqlite3 executemany into a copy of logs_logentry (same\n"
+        "   columns and indexes, WAL, the same synchronous, same batch size), commit, then\n"
+        '   b"+ACK" per message.\n'
+    )
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.template = tmp / "data" / "gogent.db"
+        self.template_url = f"sqlite:///{self.template}"
+        self.name = f"SQLite {sqlite3.sqlite_version}"
+
+    def __enter__(self) -> SQLite:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        pass  # the files go with the temp dir
+
+    def settings_text(self) -> str:
+        from django.conf import settings
+
+        return f"SQLITE_SYNCHRONOUS={settings.SQLITE_SYNCHRONOUS}"
+
+    def create_template(self) -> None:
+        pass  # migrate creates the file
+
+    def path(self, label: str) -> Path:
+        return self.tmp / f"{label}.db"
+
+    def copy(self, label: str) -> str:
+        """A copy of the freshly migrated database, for one drain; its DATABASE_URL."""
+        path = self.path(label)
+        with (
+            contextlib.closing(sqlite3.connect(self.template)) as source,
+            contextlib.closing(sqlite3.connect(path)) as copy,
+        ):
+            source.backup(copy)
+        return f"sqlite:///{path}"
+
+    def raw_copy(self, label: str) -> dict[str, str]:
+        """The raw pipeline's database: logs_logentry's own schema (columns, indexes)."""
+        from django.conf import settings
+
+        with contextlib.closing(sqlite3.connect(self.template)) as source:
+            schema = [
+                statement
+                for (statement,) in source.execute(
+                    "SELECT sql FROM sqlite_master WHERE tbl_name = 'logs_logentry' "
+                    "AND type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type DESC"
+                )
+            ]
+        path = self.path(label)
+        with contextlib.closing(sqlite3.connect(path)) as db, db:
+            for statement in schema:
+                db.execute(statement)
+        return {"db_path": str(path), "synchronous": settings.SQLITE_SYNCHRONOUS}
+
+    def rows(self, label: str, *tables: str) -> int:
+        with contextlib.closing(sqlite3.connect(self.path(label))) as db:
+            return sum(
+                db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in tables
+            )
+
+    def drop(self, label: str) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path(label)}{suffix}").unlink(missing_ok=True)
+
+    def install_insert_time_trigger(self) -> None:
+        """On the template database, which the latency test's consumers write to."""
+        with contextlib.closing(sqlite3.connect(self.template)) as db, db:
+            db.executescript(
+                """
+                CREATE TABLE bench_insert_time (
+                    stream_seq INTEGER PRIMARY KEY, inserted_at REAL NOT NULL
+                );
+                CREATE TRIGGER bench_insert_time AFTER INSERT ON logs_logentry BEGIN
+                    INSERT OR REPLACE INTO bench_insert_time
+                    VALUES (NEW.stream_seq, (julianday('now') - 2440587.5) * 86400.0);
+                END;
+                """
+            )
+
+    def latencies(self, first_seq: int) -> list[float]:
+        """Insert time - send time of each stamped log from first_seq on, in seconds."""
+        with contextlib.closing(sqlite3.connect(self.template)) as db:
+            return [
+                latency
+                for (latency,) in db.execute(
+                    "SELECT t.inserted_at - json_extract(e.context, '$.bench_sent_at') "
+                    "FROM bench_insert_time t JOIN logs_logentry e USING (stream_seq) "
+                    "WHERE t.stream_seq >= ? "
+                    "AND json_extract(e.context, '$.bench_sent_at') IS NOT NULL",
+                    (first_seq,),
+                )
+            ]
+
+
+def postgres_prefix(url: str) -> str:
+    """<dbname>_bench_<pid>: the start of every database name this bench run uses."""
+    return f"{unquote(urlsplit(url).path.strip('/'))}_bench_{os.getpid()}"
+
+
+class PostgreSQL:
+    """The bench's databases on the server of --database: a migrated template, copied with
+    CREATE DATABASE ... TEMPLATE for each drain. The database named in the URL is only
+    connected to, to create and drop those; every one is dropped on exit, failure or Ctrl-C.
+    """
+
+    raw_table = "bench_raw_logentry"
+    insert_clock = "PostgreSQL clock_timestamp(), 1 µs resolution"
+    raw_text = (
+        "   MSG.NEXT), orjson, psycopg COPY ... FROM STDIN into bench_raw_logentry,\n"
+        "   made with CREATE TABLE ... (LIKE logs_logentry INCLUDING ALL) (the same columns\n"
+        '   and indexes, no foreign key, same batch size), commit, then b"+ACK" per message.\n'
+    )
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.prefix = postgres_prefix(url)
+        self.template = f"{self.prefix}_template"
+        self.template_url = self.url_for(self.template)
+        self.name = "PostgreSQL"
+        self.synchronous_commit = ""
+        # Recorded before CREATE DATABASE is sent, so an interrupted one is dropped too.
+        self.created: list[str] = []
+
+    def __enter__(self) -> PostgreSQL:
+        with self.connect(self.url) as db:
+            version = str(db.execute("SHOW server_version").fetchone()[0]).split()[0]
+            self.synchronous_commit = str(db.execute("SHOW synchronous_commit").fetchone()[0])
+            self.name = f"PostgreSQL {version} on {db.info.host}:{db.info.port}"
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        import psycopg
+
+        left = []
+        for name in reversed(list(self.created)):
+            try:
+                self.drop_database(name)
+            except psycopg.Error as error:
+                print(f"  ! could not drop database {name}: {error}", file=sys.stderr)
+                left.append(name)
+        if left and exc_info[0] is None:
+            raise RuntimeError(f"databases left on the server: {', '.join(left)}")
+
+    def connect(self, url: str, *, autocommit: bool = False) -> psycopg.Connection[Any]:
+        # Imported here: the raw pipeline's processes load this file, and psycopg's import
+        # would count in their startup (and RSS) on SQLite too.
+        import psycopg
+
+        return psycopg.connect(url, autocommit=autocommit, connect_timeout=10)
+
+    def admin(self) -> psycopg.Connection[Any]:
+        # CREATE and DROP DATABASE cannot run in a transaction.
+        return self.connect(self.url, autocommit=True)
+
+    def url_for(self, name: str) -> str:
+        return urlsplit(self.url)._replace(path=f"/{quote(name)}").geturl()
+
+    def database(self, label: str) -> str:
+        return f"{self.prefix}_{label.replace('-', '_')}"
+
+    def settings_text(self) -> str:
+        return f"synchronous_commit={self.synchronous_commit}"
+
+    def create_database(self, name: str, template: str) -> None:
+        self.created.append(name)
+        with self.admin() as db:
+            db.execute(with_names("CREATE DATABASE {} TEMPLATE {}", name, template))
+
+    def drop_database(self, name: str) -> None:
+        # FORCE ends connections still open (a consumer killed mid-drain).
+        with self.admin() as db:
+            db.execute(with_names("DROP DATABASE IF EXISTS {} WITH (FORCE)", name))
+        self.created.remove(name)
+
+    def create_template(self) -> None:
+        """An empty database for migrate; template0, as nobody connects to it."""
+        self.create_database(self.template, "template0")
+
+    def copy(self, label: str) -> str:
+        """A copy of the freshly migrated template, for one drain; its DATABASE_URL."""
+        name = self.database(label)
+        self.create_database(name, self.template)
+        return self.url_for(name)
+
+    def raw_copy(self, label: str) -> dict[str, str]:
+        """A copy of the template with the raw pipeline's table: logs_logentry's columns and
+        indexes (unique stream_seq included), without its foreign key."""
+        url = self.copy(label)
+        with self.connect(url) as db:
+            db.execute(
+                with_names("CREATE TABLE {} (LIKE logs_logentry INCLUDING ALL)", self.raw_table)
+            )
+        return {"database_url": url}
+
+    def rows(self, label: str, *tables: str) -> int:
+        with self.connect(self.url_for(self.database(label))) as db:
+            return sum(
+                db.execute(with_names("SELECT count(*) FROM {}", table)).fetchone()[0]
+                for table in tables
+            )
+
+    def drop(self, label: str) -> None:
+        self.drop_database(self.database(label))
+
+    def install_insert_time_trigger(self) -> None:
+        """On the template database, which the latency test's consumers write to. The row
+        trigger fires right after each row's INSERT statement; clock_timestamp() is the time
+        then, not the transaction's start."""
+        with self.connect(self.template_url) as db:
+            db.execute(
+                """
+                CREATE TABLE bench_insert_time (
+                    stream_seq bigint PRIMARY KEY, inserted_at double precision NOT NULL
+                );
+                CREATE FUNCTION bench_insert_time() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    INSERT INTO bench_insert_time
+                    VALUES (NEW.stream_seq, extract(epoch FROM clock_timestamp())::float8)
+                    ON CONFLICT (stream_seq) DO UPDATE SET inserted_at = excluded.inserted_at;
+                    RETURN NULL;
+                END
+                $$;
+                CREATE TRIGGER bench_insert_time AFTER INSERT ON logs_logentry
+                    FOR EACH ROW EXECUTE FUNCTION bench_insert_time();
+                """
+            )
+
+    def latencies(self, first_seq: int) -> list[float]:
+        """Insert time - send time of each stamped log from first_seq on, in seconds."""
+        with self.connect(self.template_url) as db:
+            return [
+                latency
+                for (latency,) in db.execute(
+                    "SELECT t.inserted_at - (e.context ->> 'bench_sent_at')::float8 "
+                    "FROM bench_insert_time t JOIN logs_logentry e USING (stream_seq) "
+                    "WHERE t.stream_seq >= %s AND e.context ->> 'bench_sent_at' IS NOT NULL",
+                    (first_seq,),
+                )
+            ]
+
+
+def with_names(query: str, *names: str) -> sql.Composed:
+    """query with its {} replaced by names, quoted as identifiers."""
+    from psycopg import sql
+
+    return sql.SQL(query).format(*map(sql.Identifier, names))
+
+
+Database = SQLite | PostgreSQL
+
+
 # --- Figures ------------------------------------------------------------------------------
 
 
 @dataclasses.dataclass
 class Drain:
     messages: int
-    seconds: float  # process start to the last ack
-    startup: float  # process start to the first delivery
-    peak_rss_mib: float
-    exit_code: int
+    seconds: float  # first process start to the last ack
+    startup: float  # first process start to the first delivery
+    peak_rss_mib: float  # the largest of the processes'
+    exit_codes: list[int]
 
     @property
     def rate(self) -> float:
@@ -227,7 +522,7 @@ class Drain:
         return (
             f"{self.rate:>7,.0f} msgs/s ({self.rate_after_startup:,.0f} after its first "
             f"delivery at {self.startup:.2f}s), peak RSS {self.peak_rss_mib:.0f} MiB, "
-            f"SIGTERM exit {self.exit_code}"
+            f"SIGTERM exit {', '.join(map(str, self.exit_codes))}"
         )
 
 
@@ -244,8 +539,8 @@ class Latency:
     published: int
     publish_rate: float
     latencies: list[float]
-    peak_rss_mib: float
-    exit_code: int
+    peak_rss_mib: float  # the largest of the consumers'
+    exit_codes: list[int]
 
     def percentile(self, fraction: float) -> float:
         ordered = sorted(self.latencies)
@@ -256,16 +551,22 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f} ms"
 
 
+def consumers_text(count: int) -> str:
+    return "1 consumer" if count == 1 else f"{count} consumers"
+
+
 # --- The bench ----------------------------------------------------------------------------
 
 
 class Bench:
-    def __init__(self, args: argparse.Namespace, tmp: Path, children: Children) -> None:
+    def __init__(
+        self, args: argparse.Namespace, tmp: Path, children: Children, database: Database
+    ) -> None:
         self.args = args
         self.tmp = tmp
         self.children = children
+        self.database = database
         self.data_dir = tmp / "data"
-        self.db_path = self.data_dir / "gogent.db"
         self.port = free_port()
         self.nats_url = f"nats://127.0.0.1:{self.port}"
         # Explicit values, so neither the caller's environment nor a .env file points the
@@ -273,7 +574,7 @@ class Bench:
         self.env = {
             **os.environ,
             "GOGENT_DATA_DIR": str(self.data_dir),
-            "DATABASE_URL": f"sqlite:///{self.db_path}",
+            "DATABASE_URL": database.template_url,
             "NATS_URL": self.nats_url,
             "CELERY_BROKER_URL": "filesystem://",
             "DJANGO_SETTINGS_MODULE": "gogent.settings",
@@ -289,6 +590,7 @@ class Bench:
         logging.getLogger("logs").setLevel(logging.WARNING)
         nats_server_start(self.children, self.tmp / "nats", self.port, self.env)
 
+        self.database.create_template()
         migrate = subprocess.run(
             [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],
             cwd=ROOT,
@@ -302,39 +604,23 @@ class Bench:
                 f"migrate failed:\n{migrate.stdout.decode()}{migrate.stderr.decode()}"
             )
 
-    def copy_database(self, path: Path) -> None:
-        """A copy of the freshly migrated database, for one drain."""
-        with (
-            contextlib.closing(sqlite3.connect(self.db_path)) as source,
-            contextlib.closing(sqlite3.connect(path)) as copy,
-        ):
-            source.backup(copy)
-
-    def copy_log_table(self, path: Path) -> None:
-        """The raw pipeline's table: logs_logentry's own schema (columns, indexes)."""
-        with contextlib.closing(sqlite3.connect(self.db_path)) as source:
-            schema = [
-                sql
-                for (sql,) in source.execute(
-                    "SELECT sql FROM sqlite_master WHERE tbl_name = 'logs_logentry' "
-                    "AND type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type DESC"
-                )
-            ]
-        with contextlib.closing(sqlite3.connect(path)) as db, db:
-            for sql in schema:
-                db.execute(sql)
-
     async def run(self) -> None:
         from django.conf import settings
 
         from logs.consumer import consumer_config, ensure_stream_and_consumer, stream_config
 
+        databases = (
+            f"\n  bench databases {self.database.prefix}_*, dropped on exit"
+            if isinstance(self.database, PostgreSQL)
+            else ""
+        )
         print(
-            f"Gogent ingest bench: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
-            f"SQLite {sqlite3.sqlite_version}, nats-server on {self.nats_url}\n"
+            f"Gogent ingest bench: {self.database.name}, "
+            f"{consumers_text(self.args.consumers)}; {os.cpu_count()} CPUs, "
+            f"Python {sys.version.split()[0]}, nats-server on {self.nats_url}\n"
             f"  INGEST_BATCH_SIZE={settings.INGEST_BATCH_SIZE}, "
-            f"SQLITE_SYNCHRONOUS={settings.SQLITE_SYNCHRONOUS}, "
-            f"NATS_MAX_ACK_PENDING={settings.NATS_MAX_ACK_PENDING}",
+            f"{self.database.settings_text()}, "
+            f"NATS_MAX_ACK_PENDING={settings.NATS_MAX_ACK_PENDING}{databases}",
             flush=True,
         )
         client = await nats.connect(
@@ -353,22 +639,34 @@ class Bench:
             latency = await self.measure_latency(client)
         finally:
             await client.close()
-        print_summary(product, raw, latency)
+        print_summary(
+            product,
+            raw,
+            latency,
+            measured=f"{self.database.name}, {consumers_text(self.args.consumers)}",
+        )
 
     # --- 1 and 2: backlog drains, product and raw ------------------------------------------
 
     async def measure_drains(self, client: Client) -> tuple[list[Drain], list[Drain]]:
         from django.conf import settings
 
-        n, rounds = self.args.messages, self.args.rounds
+        n, rounds, count = self.args.messages, self.args.rounds, self.args.consumers
+        several = (
+            f"   With {count} consumers: {count} consume_logs processes start at once on the one\n"
+            f"   durable consumer ({settings.NATS_CONSUMER}), timed from the first start; the raw\n"
+            f"   pipeline runs as {count} processes on its own durable likewise. Peak RSS is the\n"
+            "   largest of the processes'.\n"
+            if count > 1
+            else ""
+        )
         print(
             f"\n1. Drain: {n:,} messages published first (a backlog), then the consumer process\n"
             "   started; timed from its start until JetStream has every message acked\n"
             "   (ack floor at the last sequence, nothing pending).\n"
             "2. Raw pipeline: the same drain with no Django: a hand-written pull (inbox +\n"
-            "   MSG.NEXT), orjson, sqlite3 executemany into a copy of logs_logentry (same\n"
-            "   columns and indexes, WAL, the same synchronous, same batch size), commit, then\n"
-            '   b"+ACK" per message.\n'
+            f"{self.database.raw_text}"
+            f"{several}"
             "   Rounds alternate the two, so drift hits both alike; every drain writes into a\n"
             "   fresh database, and the streams are purged after each.",
             flush=True,
@@ -377,32 +675,33 @@ class Bench:
         raw: list[Drain] = []
         stored = {"consume_logs": 0, "raw": 0}
         for round_number in range(1, rounds + 1):
-            db_path = self.tmp / f"drain-{round_number}.db"
-            self.copy_database(db_path)
+            label = f"drain-{round_number}"
+            database_url = self.database.copy(label)
             product.append(
                 await self.drain(
                     client,
                     f"consume_logs-{round_number}",
                     [PYTHON, "manage.py", "consume_logs"],
-                    env={**self.env, "DATABASE_URL": f"sqlite:///{db_path}"},
+                    env={**self.env, "DATABASE_URL": database_url},
                     subject=settings.NATS_SUBJECT,
                     stream=settings.NATS_STREAM,
                     durable=settings.NATS_CONSUMER,
                     seed=round_number,
                 )
             )
-            stored["consume_logs"] += rows_in(db_path, "logs_logentry", "logs_rejectedmessage")
-            remove_database(db_path)
+            stored["consume_logs"] += self.database.rows(
+                label, "logs_logentry", "logs_rejectedmessage"
+            )
+            self.database.drop(label)
 
-            raw_path = self.tmp / f"raw-{round_number}.db"
-            self.copy_log_table(raw_path)
+            raw_label = f"raw-{round_number}"
             config = {
+                **self.database.raw_copy(raw_label),
+                "table": self.database.raw_table,
                 "nats_url": self.nats_url,
-                "db_path": str(raw_path),
                 "stream": RAW_STREAM,
                 "durable": RAW_STREAM,
                 "batch_size": settings.INGEST_BATCH_SIZE,
-                "synchronous": settings.SQLITE_SYNCHRONOUS,
             }
             raw.append(
                 await self.drain(
@@ -421,8 +720,8 @@ class Bench:
                     seed=round_number,
                 )
             )
-            stored["raw"] += rows_in(raw_path, "logs_logentry")
-            remove_database(raw_path)
+            stored["raw"] += self.database.rows(raw_label, self.database.raw_table)
+            self.database.drop(raw_label)
             print(
                 f"   round {round_number}  consume_logs {product[-1].describe()}\n"
                 f"            raw pipeline {raw[-1].describe()}\n"
@@ -436,6 +735,14 @@ class Bench:
         )
         return product, raw
 
+    def start(self, name: str, argv: list[str], *, env: dict[str, str]) -> list[Child]:
+        """--consumers processes of argv, named name (one) or name.1, name.2, ..."""
+        count = self.args.consumers
+        return [
+            self.children.start(name if count == 1 else f"{name}.{i}", argv, env=env)
+            for i in range(1, count + 1)
+        ]
+
     async def drain(
         self,
         client: Client,
@@ -448,7 +755,8 @@ class Bench:
         durable: str,
         seed: int,
     ) -> Drain:
-        """Publish a backlog, then time a consumer process from its start to the last ack."""
+        """Publish a backlog, then time the consumer processes from their start to the last
+        ack."""
         from logs.publisher import publish_payloads
         from logs.sources import generated_logs
 
@@ -462,10 +770,10 @@ class Bench:
         last_seq = (await js.stream_info(stream)).state.last_seq
         delivered_before = (await js.consumer_info(stream, durable)).delivered.stream_seq
         started = time.monotonic()
-        child = self.children.start(name, argv, env=env)
+        processes = self.start(name, argv, env=env)
         first_delivery = await self.wait_drained(
             js,
-            child,
+            processes,
             stream,
             durable,
             last_seq,
@@ -473,10 +781,10 @@ class Bench:
             delivered_before=delivered_before,
         )
         seconds = time.monotonic() - started
-        rss = peak_rss_mib(child.process.pid)
-        exit_code = self.children.stop(child)
+        rss = max(peak_rss_mib(child.process.pid) for child in processes)
+        exit_codes = [self.children.stop(child) for child in processes]
         await js.purge_stream(stream)
-        return Drain(n, seconds, (first_delivery or started) - started, rss, exit_code)
+        return Drain(n, seconds, (first_delivery or started) - started, rss, exit_codes)
 
     # --- 3. Latency ----------------------------------------------------------------------------
 
@@ -486,25 +794,32 @@ class Bench:
         from logs.publisher import publish_payloads
         from logs.sources import generated_logs
 
-        rate, seconds = self.args.rate, self.args.latency_seconds
+        rate, seconds, count = self.args.rate, self.args.latency_seconds, self.args.consumers
+        several = (
+            f"   With {count} consumers: {count} consume_logs processes run, as in the drains.\n"
+            if count > 1
+            else ""
+        )
         print(
             f"\n3. Latency: {rate:,} msgs/s for {seconds}s into a running consume_logs.\n"
             "   Each payload carries its send time (context.bench_sent_at = time.time() as the\n"
             "   publisher takes it, which is up to one 1/rate slot before it sends it). An AFTER\n"
             "   INSERT trigger, added to the bench database only, records each row's insert\n"
-            "   time (SQLite julianday('now'), 1 ms resolution) in a side table.\n"
+            f"   time ({self.database.insert_clock}) in a side table.\n"
             "   Latency = insert time - send time; the row's batch commits a few ms after the\n"
-            "   insert, and its messages are acked right after the commit.",
+            "   insert, and its messages are acked right after the commit.\n"
+            f"{several}",
+            end="",
             flush=True,
         )
-        self.install_insert_time_trigger()
+        self.database.install_insert_time_trigger()
         js = client.jetstream()
         stream, durable = settings.NATS_STREAM, settings.NATS_CONSUMER
         first_seq = (await js.stream_info(stream)).state.last_seq + 1
-        consumer = self.children.start(
+        consumers = self.start(
             "consume_logs-latency", [PYTHON, "manage.py", "consume_logs"], env=self.env
         )
-        await self.wait_pulling(js, consumer, stream, durable)
+        await self.wait_pulling(js, consumers, stream, durable)
         stats = await publish_payloads(
             client,
             stamped(generated_logs(seed=0)),
@@ -513,53 +828,30 @@ class Bench:
             count=rate * seconds,
         )
         last_seq = (await js.stream_info(stream)).state.last_seq
-        await self.wait_drained(js, consumer, stream, durable, last_seq, timeout=60)
-        rss = peak_rss_mib(consumer.process.pid)
-        exit_code = self.children.stop(consumer)
-        with contextlib.closing(sqlite3.connect(self.db_path)) as db:
-            latencies = [
-                latency
-                for (latency,) in db.execute(
-                    "SELECT t.inserted_at - json_extract(e.context, '$.bench_sent_at') "
-                    "FROM bench_insert_time t JOIN logs_logentry e USING (stream_seq) "
-                    "WHERE t.stream_seq >= ? "
-                    "AND json_extract(e.context, '$.bench_sent_at') IS NOT NULL",
-                    (first_seq,),
-                )
-            ]
+        await self.wait_drained(js, consumers, stream, durable, last_seq, timeout=60)
+        rss = max(peak_rss_mib(child.process.pid) for child in consumers)
+        exit_codes = [self.children.stop(child) for child in consumers]
+        latencies = self.database.latencies(first_seq)
         if not latencies:
             raise RuntimeError("no latency samples: the trigger recorded no insert")
-        latency = Latency(stats.published, stats.rate, latencies, rss, exit_code)
+        latency = Latency(stats.published, stats.rate, latencies, rss, exit_codes)
         print(
             f"   published {stats.published:,} at {stats.rate:,.0f} msgs/s "
             f"({stats.failed} failed); {len(latencies):,} samples\n"
             f"   p50 {ms(latency.percentile(0.50))}, p99 {ms(latency.percentile(0.99))}, "
             f"max {ms(max(latencies))}\n"
-            f"   consumer peak RSS {rss:.0f} MiB, SIGTERM exit {exit_code}",
+            f"   consumer peak RSS {rss:.0f} MiB, "
+            f"SIGTERM exit {', '.join(map(str, exit_codes))}",
             flush=True,
         )
         return latency
-
-    def install_insert_time_trigger(self) -> None:
-        with contextlib.closing(sqlite3.connect(self.db_path)) as db, db:
-            db.executescript(
-                """
-                CREATE TABLE bench_insert_time (
-                    stream_seq INTEGER PRIMARY KEY, inserted_at REAL NOT NULL
-                );
-                CREATE TRIGGER bench_insert_time AFTER INSERT ON logs_logentry BEGIN
-                    INSERT OR REPLACE INTO bench_insert_time
-                    VALUES (NEW.stream_seq, (julianday('now') - 2440587.5) * 86400.0);
-                END;
-                """
-            )
 
     # --- Waiting -------------------------------------------------------------------------------
 
     async def wait_drained(
         self,
         js: JetStreamContext,
-        child: Child,
+        processes: list[Child],
         stream: str,
         durable: str,
         last_seq: int,
@@ -572,7 +864,8 @@ class Bench:
         first_delivery = None
         acked_at_first_delivery = 0
         while True:
-            self.children.check_alive(child)
+            for child in processes:
+                self.children.check_alive(child)
             info = await js.consumer_info(stream, durable)
             now = time.monotonic()
             acked = info.ack_floor.stream_seq
@@ -582,7 +875,7 @@ class Bench:
                 return first_delivery
             if now > deadline:
                 raise TimeoutError(
-                    f"{child.name}: not drained in {timeout:.0f}s (acked up to "
+                    f"{processes[0].name}: not drained in {timeout:.0f}s (acked up to "
                     f"{acked:,} of {last_seq:,})"
                 )
             # A poll costs this process and the server CPU that the consumer could use
@@ -594,24 +887,19 @@ class Bench:
             await asyncio.sleep(delay)
 
     async def wait_pulling(
-        self, js: JetStreamContext, child: Child, stream: str, durable: str
+        self, js: JetStreamContext, processes: list[Child], stream: str, durable: str
     ) -> None:
+        """Until the server holds as many pull requests as there are consumers: an idle
+        consume_logs keeps one open."""
         deadline = time.monotonic() + READY_TIMEOUT
-        while (await js.consumer_info(stream, durable)).num_waiting == 0:
-            self.children.check_alive(child)
+        while (await js.consumer_info(stream, durable)).num_waiting < len(processes):
+            for child in processes:
+                self.children.check_alive(child)
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{child.name} sent no pull request in {READY_TIMEOUT:.0f}s")
+                raise TimeoutError(
+                    f"{processes[0].name}: no pull request from each in {READY_TIMEOUT:.0f}s"
+                )
             await asyncio.sleep(POLL_INTERVAL)
-
-
-def rows_in(path: Path, *tables: str) -> int:
-    with contextlib.closing(sqlite3.connect(path)) as db:
-        return sum(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in tables)
-
-
-def remove_database(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def stamped(payloads: Iterable[bytes]) -> Iterator[bytes]:
@@ -622,7 +910,9 @@ def stamped(payloads: Iterable[bytes]) -> Iterator[bytes]:
         yield orjson.dumps(log)
 
 
-def print_summary(product: list[Drain], raw: list[Drain], latency: Latency) -> None:
+def print_summary(
+    product: list[Drain], raw: list[Drain], latency: Latency, *, measured: str
+) -> None:
     drain, raw_drain = median(product), median(raw)
     # Per round, so each product drain is compared with the raw one next to it in time.
     ratio = statistics.median(ratios(product, raw))
@@ -648,15 +938,16 @@ def print_summary(product: list[Drain], raw: list[Drain], latency: Latency) -> N
             p99 < TARGET_P99,
         ),
         (
-            "consumer peak RSS (max)",
+            "peak RSS per consumer (max)",
             f"{rss:.0f} MiB",
             f"< {TARGET_RSS_MIB} MiB",
             rss < TARGET_RSS_MIB,
         ),
     ]
-    print(f"\n{'Summary':<38} {'measured':<22} target")
-    for name, measured, target, met in rows:
-        print(f"  {name:<36} {measured:<22} {target:<12} {'ok' if met else 'MISSED'}")
+    print(f"\nSummary: {measured}")
+    print(f"  {'':<36} {'measured':<22} target (set for SQLite, 1 consumer)")
+    for name, measured_text, target, met in rows:
+        print(f"  {name:<36} {measured_text:<22} {target:<12} {'ok' if met else 'MISSED'}")
     print(
         f"  rounds: drain {', '.join(f'{run.rate:,.0f}' for run in product)} msgs/s; raw "
         f"{', '.join(f'{run.rate:,.0f}' for run in raw)} msgs/s; product / raw "
@@ -668,37 +959,82 @@ def print_summary(product: list[Drain], raw: list[Drain], latency: Latency) -> N
     )
 
 
-# --- The raw pipeline (runs in its own process) --------------------------------------------
+# --- The raw pipeline (runs in its own processes) ------------------------------------------
 
 # The product's severity scale by name; the raw pipeline does no other validation.
 SEVERITIES = {
     "debug": 10, "info": 20, "notice": 25, "warn": 30, "warning": 30, "err": 40, "error": 40,
     "crit": 50, "critical": 50, "fatal": 50, "alert": 60, "emerg": 70, "emergency": 70,
 }  # fmt: skip
-RAW_INSERT = (
-    "INSERT INTO logs_logentry (timestamp, hostname, severity, service, message, context, "
-    "received_at, subject, stream_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (stream_seq) DO NOTHING"
+RAW_COLUMNS = (
+    "timestamp, hostname, severity, service, message, context, received_at, subject, stream_seq"
 )
+
+Writer = Callable[[list[tuple[Any, ...]]], None]
+
+
+def raw_insert(table: str, placeholder: str) -> str:
+    values = ", ".join([placeholder] * len(RAW_COLUMNS.split(", ")))
+    return (
+        f"INSERT INTO {table} ({RAW_COLUMNS}) VALUES ({values}) ON CONFLICT (stream_seq) DO NOTHING"
+    )
+
+
+def sqlite_writer(
+    *, db_path: str, synchronous: str, table: str
+) -> tuple[Writer, Callable[[], None]]:
+    # Several raw processes (--consumers) take turns at the write lock, as consumers do.
+    db = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False, timeout=30)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute(f"PRAGMA synchronous={synchronous}")
+    insert = raw_insert(table, "?")
+
+    def write(rows: list[tuple[Any, ...]]) -> None:
+        db.execute("BEGIN IMMEDIATE")
+        db.executemany(insert, rows)
+        db.execute("COMMIT")
+
+    return write, db.close
+
+
+def postgres_writer(*, database_url: str, table: str) -> tuple[Writer, Callable[[], None]]:
+    import psycopg
+
+    # COPY, PostgreSQL's fastest way in: text rows the server parses (timestamps, jsonb)
+    # itself. A ceiling: no ON CONFLICT, as each raw drain starts from an empty table.
+    db = psycopg.connect(database_url)
+    copy = f"COPY {table} ({RAW_COLUMNS}) FROM STDIN"
+
+    def write(rows: list[tuple[Any, ...]]) -> None:
+        with db.cursor() as cursor, cursor.copy(copy) as copying:
+            for row in rows:
+                copying.write_row(row)
+        db.commit()
+
+    return write, db.close
 
 
 async def raw_pipeline(
-    *, nats_url: str, db_path: str, stream: str, durable: str, batch_size: int, synchronous: str
+    *,
+    nats_url: str,
+    stream: str,
+    durable: str,
+    batch_size: int,
+    table: str,
+    db_path: str = "",
+    synchronous: str = "",
+    database_url: str = "",
 ) -> None:
     """The plainest fast pull-parse-insert-commit-ack loop: what the product is measured against.
 
     Like the product, it keeps two batches requested, so the server streams the next batch
     while a thread writes this one, and it lingers briefly for a full batch.
     """
-    db = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute(f"PRAGMA synchronous={synchronous}")
-
-    def write(rows: list[tuple[Any, ...]]) -> None:
-        db.execute("BEGIN IMMEDIATE")
-        db.executemany(RAW_INSERT, rows)
-        db.execute("COMMIT")
-
+    write, close = (
+        postgres_writer(database_url=database_url, table=table)
+        if database_url
+        else sqlite_writer(db_path=db_path, synchronous=synchronous, table=table)
+    )
     loop = asyncio.get_running_loop()
     stopping = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -760,7 +1096,7 @@ async def raw_pipeline(
             await client.publish(msg.reply, b"+ACK")
     await client.drain()
     writer.shutdown()
-    db.close()
+    close()
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
+import ssl
 import sys
 import threading
 from collections.abc import Awaitable, Callable
@@ -17,6 +18,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeoutError
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from nats.aio.client import Client
@@ -26,6 +28,80 @@ logger = logging.getLogger(__name__)
 
 class NatsServerNotFound(RuntimeError):
     pass
+
+
+class NatsSettingsError(ValueError):
+    """A NATS_* setting names a file that cannot be used; the message names the setting."""
+
+
+def nats_servers_display() -> str:
+    """NATS_URL for messages and logs: any user, password or token in a URL is masked."""
+    shown = []
+    for url in settings.NATS_SERVERS:
+        parts = urlsplit(url)
+        if parts.username or parts.password:
+            host = parts.hostname or ""
+            netloc = f"***@{host}:{parts.port}" if parts.port else f"***@{host}"
+            url = urlunsplit(parts._replace(netloc=netloc))
+        shown.append(url)
+    return ", ".join(shown)
+
+
+def _setting_file(name: str) -> str:
+    path = Path(getattr(settings, name))
+    if not path.is_file():
+        raise NatsSettingsError(f"{name}: no such file: {path}")
+    try:
+        path.open("rb").close()
+    except OSError as error:
+        raise NatsSettingsError(f"{name}: cannot read {path} ({error.strerror})") from None
+    return str(path)
+
+
+def nats_tls_context() -> ssl.SSLContext | None:
+    """A TLS context when NATS_TLS_CA_FILE or a client certificate is set; else None
+    (nats-py still uses TLS, with the system's CAs, for tls:// URLs and servers that ask)."""
+    if not (settings.NATS_TLS_CA_FILE or settings.NATS_TLS_CERT_FILE):
+        return None
+    ca_file = _setting_file("NATS_TLS_CA_FILE") if settings.NATS_TLS_CA_FILE else None
+    try:
+        context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=ca_file)
+    except ssl.SSLError as error:
+        raise NatsSettingsError(f"NATS_TLS_CA_FILE: not a CA certificate ({error})") from None
+    if settings.NATS_TLS_CERT_FILE:
+        if not settings.NATS_TLS_KEY_FILE:
+            raise NatsSettingsError("NATS_TLS_CERT_FILE is set: NATS_TLS_KEY_FILE must be too")
+        try:
+            context.load_cert_chain(
+                _setting_file("NATS_TLS_CERT_FILE"), _setting_file("NATS_TLS_KEY_FILE")
+            )
+        except ssl.SSLError as error:
+            raise NatsSettingsError(
+                f"NATS_TLS_CERT_FILE / NATS_TLS_KEY_FILE: not a certificate and its key ({error})"
+            ) from None
+    return context
+
+
+def nats_connect_options() -> dict[str, Any]:
+    """Credentials and TLS for nats-py's connect(), from the NATS_* settings."""
+    options: dict[str, Any] = {}
+    if settings.NATS_CREDS_FILE:
+        options["user_credentials"] = _setting_file("NATS_CREDS_FILE")
+    if settings.NATS_NKEY_SEED_FILE:
+        options["nkeys_seed"] = _setting_file("NATS_NKEY_SEED_FILE")
+    if settings.NATS_USER:
+        options["user"] = settings.NATS_USER
+        options["password"] = settings.NATS_PASSWORD
+    if settings.NATS_TOKEN:
+        options["token"] = settings.NATS_TOKEN
+    tls = nats_tls_context()
+    if tls is not None:
+        options["tls"] = tls
+    if settings.NATS_TLS_HOSTNAME:
+        options["tls_hostname"] = settings.NATS_TLS_HOSTNAME
+    if settings.NATS_TLS_HANDSHAKE_FIRST:
+        options["tls_handshake_first"] = True
+    return options
 
 
 def nats_server_binary() -> Path:
@@ -84,9 +160,7 @@ async def nats_connect(
 
     async def error_cb(error: Exception) -> None:
         if isinstance(error, OSError) and not client.is_connected:
-            logger.warning(
-                "NATS at %s not reachable (%s); retrying", ", ".join(settings.NATS_SERVERS), error
-            )
+            logger.warning("NATS at %s not reachable (%s); retrying", nats_servers_display(), error)
         else:
             logger.warning("NATS error: %s", error)
 
@@ -96,7 +170,8 @@ async def nats_connect(
         logger.warning("disconnected from NATS")
 
     async def reconnected_cb() -> None:
-        logger.info("reconnected to NATS at %s", client.connected_url.netloc)
+        url = client.connected_url
+        logger.info("reconnected to NATS at %s:%s", url.hostname, url.port)
         if on_reconnect:
             await on_reconnect()
 
@@ -109,6 +184,7 @@ async def nats_connect(
         error_cb=error_cb,
         disconnected_cb=disconnected_cb,
         reconnected_cb=reconnected_cb,
+        **nats_connect_options(),
         **options,
     )
     return client
@@ -132,6 +208,7 @@ async def nats_connect_once(*, name: str, timeout: float) -> Client:
             reconnect_time_wait=0,
             connect_timeout=timeout,
             error_cb=raise_only,
+            **nats_connect_options(),
         ),
         timeout,
     )
@@ -158,7 +235,7 @@ class NatsPublisher:
             client = client_future.result(timeout=timeout)
         except FutureTimeoutError:
             raise ConnectionError(
-                f"NATS at {', '.join(settings.NATS_SERVERS)} not reachable within {timeout:g}s"
+                f"NATS at {nats_servers_display()} not reachable within {timeout:g}s"
             ) from None
 
         async def send() -> None:

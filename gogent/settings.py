@@ -16,7 +16,8 @@ load_dotenv(BASE_DIR / ".env", override=False)
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
+    """The variable's value; set but empty (as in a copied .env.example) means the default."""
+    return os.environ.get(name, "").strip() or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -187,11 +188,26 @@ NATS_EMBEDDED_PORT = env_int("NATS_EMBEDDED_PORT", 4222)
 NATS_EMBEDDED_MONITOR_PORT = env_int("NATS_EMBEDDED_MONITOR_PORT", 8222)
 NATS_EMBEDDED_STORE_DIR = Path(env_str("NATS_EMBEDDED_STORE_DIR") or DATA_DIR / "nats")
 NATS_SERVERS = env_list("NATS_URL", [f"nats://{NATS_EMBEDDED_HOST}:{NATS_EMBEDDED_PORT}"])
+# Connecting to an existing server or cluster: what nats-py's connect() takes, from files
+# an operator mounts (a .creds file, an NKey seed, TLS certificates) or the environment.
+NATS_CREDS_FILE = env_str("NATS_CREDS_FILE")
+NATS_NKEY_SEED_FILE = env_str("NATS_NKEY_SEED_FILE")
+NATS_USER = env_str("NATS_USER")
+NATS_PASSWORD = env_secret("NATS_PASSWORD")
+NATS_TOKEN = env_secret("NATS_TOKEN")
+NATS_TLS_CA_FILE = env_str("NATS_TLS_CA_FILE")
+NATS_TLS_CERT_FILE = env_str("NATS_TLS_CERT_FILE")
+NATS_TLS_KEY_FILE = env_str("NATS_TLS_KEY_FILE")
+NATS_TLS_HOSTNAME = env_str("NATS_TLS_HOSTNAME")
+NATS_TLS_HANDSHAKE_FIRST = env_bool("NATS_TLS_HANDSHAKE_FIRST", False)
 NATS_SUBJECT = env_str("NATS_SUBJECT", "agent.technical.support")
 NATS_STREAM = env_str("NATS_STREAM", "AGENT_STREAM")
 NATS_CONSUMER = env_str("NATS_CONSUMER", "AGENT_CONSUMER")
 NATS_STREAM_MAX_AGE = env_int("NATS_STREAM_MAX_AGE", 7 * 24 * 3600)
 NATS_STREAM_MAX_BYTES = env_int("NATS_STREAM_MAX_BYTES", 10 * 1024**3)
+# Copies of the stream a cluster keeps (1, 3 or 5). Unset: a new stream gets 1 and an
+# existing one keeps what it has; set: the stream is created with, or scaled to, this many.
+NATS_STREAM_REPLICAS = env_int("NATS_STREAM_REPLICAS", 0)
 NATS_MAX_ACK_PENDING = env_int("NATS_MAX_ACK_PENDING", 20_000)
 NATS_ACK_WAIT = env_int("NATS_ACK_WAIT", 60)
 
@@ -328,6 +344,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # task waits at most this long to be picked up, and Ctrl-C is quicker.
         "polling_interval": 0.2,
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://", "sentinel://")):
+    # A task a worker took but never acknowledged (the worker died) goes back to the
+    # queue after this many seconds; the sweepers re-send lost work sooner anyway.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    }
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

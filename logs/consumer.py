@@ -60,6 +60,7 @@ def stream_config() -> StreamConfig:
         max_age=float(settings.NATS_STREAM_MAX_AGE),
         max_bytes=settings.NATS_STREAM_MAX_BYTES,
         discard=DiscardPolicy.OLD,
+        num_replicas=settings.NATS_STREAM_REPLICAS or 1,
     )
 
 
@@ -76,8 +77,9 @@ def consumer_config() -> ConsumerConfig:
 async def ensure_stream_and_consumer(client: Client) -> None:
     """Create or update AGENT_STREAM and AGENT_CONSUMER; safe to run from every consumer.
 
-    Only the fields Gogent manages are changed on an existing stream, so
-    settings an operator made on the cluster (replicas, placement) stay.
+    Only the fields Gogent manages are changed on an existing stream, so settings an
+    operator made on the cluster (placement; replicas unless NATS_STREAM_REPLICAS is set)
+    stay.
     """
     js = client.jetstream()
     wanted = stream_config()
@@ -90,6 +92,8 @@ async def ensure_stream_and_consumer(client: Client) -> None:
         updated = dataclasses.replace(
             current, subjects=wanted.subjects, max_age=wanted.max_age, max_bytes=wanted.max_bytes
         )
+        if settings.NATS_STREAM_REPLICAS:
+            updated = dataclasses.replace(updated, num_replicas=settings.NATS_STREAM_REPLICAS)
         if updated != current:
             await js.update_stream(updated)
             logger.info("updated stream %s", wanted.name)

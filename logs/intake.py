@@ -23,7 +23,7 @@ from django.utils import timezone
 from nats.aio.client import Client
 from nats.js.errors import NotFoundError
 
-from gogent.nats import nats_connect_once
+from gogent.nats import NatsSettingsError, nats_connect_once
 from logs.consumer import ensure_stream_and_consumer
 from logs.models import RejectedMessage
 from logs.validation import Limits, LogRejected, parse_log_message
@@ -80,7 +80,7 @@ def logs_submit(*, payloads: Sequence[bytes], idempotency_key: str = "") -> Subm
         return asyncio.run(
             asyncio.wait_for(_publish(list(payloads), idempotency_key, timeout), timeout)
         )
-    except (nats.errors.Error, OSError) as error:
+    except (nats.errors.Error, OSError, NatsSettingsError) as error:
         # OSError covers TimeoutError (asyncio's and nats-py's) and refused connections.
         raise IntakeUnavailable(str(error) or type(error).__name__) from error
 

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from gogent.db import insert_rows
 from logs.grouping import Cluster, GroupMatch, TemplateMiner
 from logs.models import GroupingState, LogEntry, LogPattern, LogPatternStat, Severity
 from logs.validation import ParsedLog
@@ -53,13 +54,18 @@ class PatternCatalog:
         self.pattern_ids: dict[str, int] = {}
         self.revision = -1
 
+    def forget(self) -> None:
+        """Drop everything: the next sync reads every pattern from the table again. For a
+        batch whose transaction was rolled back: this process may know ids it never
+        committed, even at the revision the table still has."""
+        self.__init__()
+
     def sync(self, revision: int) -> None:
         """Take in every pattern created or changed since the revision this process knows."""
         if revision < self.revision:
-            # The table went back in time: a batch that changed patterns was rolled back
-            # (so this miner knows ids that were never committed), a backup was restored,
-            # or a test database was reset. Start afresh from what is stored.
-            self.__init__()
+            # The table went back in time: a batch that changed patterns was rolled back,
+            # a backup was restored, or a test database was reset.
+            self.forget()
         if revision == self.revision:
             return
         changed = (
@@ -323,17 +329,18 @@ def _upsert_stats(stats: Mapping[tuple[int, str, str], Sequence[Any]]) -> None:
     table = connection.ops.quote_name(LogPatternStat._meta.db_table)
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} (pattern_id, dimension, value, count, last_seen) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s, %s) "
-            "ON CONFLICT (pattern_id, dimension, value) DO UPDATE SET "
-            f"count = {table}.count + excluded.count, "
-            f"last_seen = CASE WHEN excluded.last_seen > {table}.last_seen "
-            f"THEN excluded.last_seen ELSE {table}.last_seen END",
+        insert_rows(
+            cursor,
+            LogPatternStat,
+            ("pattern_id", "dimension", "value", "count", "last_seen"),
             [
                 (pattern_id, dimension, value, count, adapt(last_seen))
                 for (pattern_id, dimension, value), (count, last_seen) in stats.items()
             ],
+            "ON CONFLICT (pattern_id, dimension, value) DO UPDATE SET "
+            f"count = {table}.count + excluded.count, "
+            f"last_seen = CASE WHEN excluded.last_seen > {table}.last_seen "
+            f"THEN excluded.last_seen ELSE {table}.last_seen END",
         )
 
 

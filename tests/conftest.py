@@ -8,6 +8,7 @@ and run `manage.py consume_logs` as a child process against the test database.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -17,11 +18,13 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import nats
 import pytest
 from django.conf import settings
 from django.db import connection
+from kombu import pools
 
 from gogent.nats import nats_server_binary
 
@@ -34,6 +37,9 @@ def _in_memory_celery_broker() -> None:
     (celery_broker), so no test writes into the data dir's real broker folder."""
     from gogent.celery import app
 
+    # Celery prefers the environment variable to its configuration: child processes get
+    # the broker from gogent_env (settings.CELERY_BROKER_URL), this process from app.conf.
+    os.environ.pop("CELERY_BROKER_URL", None)
     app.conf.broker_url = "memory://"
     app.conf.broker_transport_options = {}
 
@@ -194,6 +200,44 @@ class ManagePy:
             self.process.wait()
 
 
+def child_database_url() -> str:
+    """The test database (SQLite file or PostgreSQL database) as a DATABASE_URL."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    if connection.vendor == "postgresql":
+        user = quote(db["USER"] or "", safe="")
+        password = quote(db["PASSWORD"] or "", safe="")
+        credentials = f"{user}:{password}@" if password else f"{user}@" if user else ""
+        host = db["HOST"] or "localhost"
+        port = f":{db['PORT']}" if db["PORT"] else ""
+        return f"postgres://{credentials}{host}{port}/{db['NAME']}"
+    raise AssertionError(f"no DATABASE_URL for the {connection.vendor} backend")
+
+
+def broker_is_redis() -> bool:
+    return settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+
+
+def task_envelopes(broker_folder: Path) -> list[dict[str, Any]]:
+    """The task messages waiting in the broker (kombu's JSON envelopes), oldest first."""
+    if broker_is_redis():
+        import redis
+
+        server = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+        try:
+            raw = [
+                item
+                for queue in ("celery", "analysis", "tickets")
+                for item in reversed(server.lrange(queue, 0, -1))
+            ]
+        finally:
+            server.close()
+    else:
+        raw = [path.read_bytes() for path in sorted(broker_folder.glob("*.msg"))]
+    return [json.loads(item) for item in raw]
+
+
 @pytest.fixture
 def gogent_env(tmp_path: Path, nats_server: NatsServer, transactional_db: None) -> dict[str, str]:
     """Environment for child processes: the test database and the test nats-server."""
@@ -202,7 +246,8 @@ def gogent_env(tmp_path: Path, nats_server: NatsServer, transactional_db: None) 
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     env.update(
         DJANGO_SETTINGS_MODULE="gogent.settings",
-        DATABASE_URL=f"sqlite:///{connection.settings_dict['NAME']}",
+        DATABASE_URL=child_database_url(),
+        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
         NATS_URL=nats_server.url,
         GOGENT_DATA_DIR=str(data_dir),
         SECRET_KEY="test-only-secret-key",
@@ -252,13 +297,19 @@ def _reset_connections(app: Any) -> None:
         app._pool.force_close_all()
         app._pool = None
     app.amqp._producer_pool = None
+    # kombu keeps producer pools per broker address: a closed one would be handed back.
+    pools.reset()
 
 
 @pytest.fixture
 def celery_broker(gogent_env: dict[str, str]) -> Iterator[Path]:
-    """Point this process's Celery app at the child processes' filesystem broker."""
+    """Point this process's Celery app at the child processes' broker: their filesystem
+    folder, or the Redis database of CELERY_BROKER_URL, emptied before and after."""
     from gogent.celery import app
 
+    if broker_is_redis():
+        yield from _redis_broker(app)
+        return
     folder = Path(gogent_env["GOGENT_DATA_DIR"]) / "celery-broker"
     (folder / "control").mkdir(parents=True, exist_ok=True)
     saved = app.conf.broker_url, app.conf.broker_transport_options
@@ -272,6 +323,24 @@ def celery_broker(gogent_env: dict[str, str]) -> Iterator[Path]:
     yield folder
     app.conf.broker_url, app.conf.broker_transport_options = saved
     _reset_connections(app)
+
+
+def _redis_broker(app: Any) -> Iterator[Path]:
+    import redis
+
+    saved = app.conf.broker_url, app.conf.broker_transport_options
+    server = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    server.flushdb()
+    app.conf.broker_url = settings.CELERY_BROKER_URL
+    app.conf.broker_transport_options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    _reset_connections(app)
+    try:
+        yield Path(settings.CELERY_BROKER_DIR)
+    finally:
+        app.conf.broker_url, app.conf.broker_transport_options = saved
+        _reset_connections(app)
+        server.flushdb()
+        server.close()
 
 
 @pytest.fixture

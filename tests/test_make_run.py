@@ -75,6 +75,7 @@ def test_make_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path):
     env.update(
         GOGENT_DATA_DIR=str(data_dir),
         DATABASE_URL="",
+        CELERY_BROKER_URL="",
         NATS_URL="",
         NATS_EMBEDDED_PORT=str(nats_port),
         NATS_EMBEDDED_MONITOR_PORT=str(free_port()),

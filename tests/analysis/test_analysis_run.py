@@ -18,7 +18,7 @@ from tests.analysis.conftest import ingest, log
 from tests.conftest import free_port
 from tests.fakes.llm import DEFAULT_REPLY, Fault
 
-pytestmark = pytest.mark.usefixtures("no_results_subject")
+pytestmark = [pytest.mark.production, pytest.mark.usefixtures("no_results_subject")]
 
 
 def queued_analysis(pattern: LogPattern) -> Analysis:

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from analysis.models import Provider
-from tests.conftest import BASE_DIR
+from tests.conftest import BASE_DIR, child_database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -223,7 +223,7 @@ def test_the_documented_example_applies_cleanly_and_idempotently():
 def test_the_command_reads_stdin_and_exits_non_zero_on_error(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(
-        DATABASE_URL=f"sqlite:///{connection.settings_dict['NAME']}",
+        DATABASE_URL=child_database_url(),
         GOGENT_DATA_DIR=str(tmp_path),
         SECRET_KEY="test-only-secret-key",
     )

@@ -19,6 +19,8 @@ from analysis.ratelimit import (
     window,
 )
 
+pytestmark = pytest.mark.production
+
 
 @pytest.fixture
 def provider(db) -> Provider:

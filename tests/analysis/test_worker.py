@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from datetime import UTC, datetime, timedelta
@@ -18,11 +19,11 @@ from analysis.services import analysis_request
 from analysis.tasks import analyze_pattern
 from logs.consumer import ensure_stream_and_consumer
 from logs.models import LogEntry, LogPattern, Severity
-from tests.conftest import run_async, wait_for
+from tests.conftest import run_async, task_envelopes, wait_for
 from tests.fakes.llm import FakeLLM, Fault
 from tests.logs.harness import final_stats, stop_gracefully
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.production, pytest.mark.django_db(transaction=True)]
 
 
 def use_provider(url: str, **fields) -> Provider:
@@ -153,13 +154,11 @@ def test_task_messages_carry_the_id_only(nats_server, celery_broker):
     use_provider("http://127.0.0.1:9", kind=Provider.Kind.OPENAI, api_key=secret)
     pattern = make_patterns(1)[0]
     analysis = analysis_request(pattern=pattern, trigger=Analysis.Trigger.OPERATOR)
-    messages = wait_for(lambda: list(celery_broker.glob("*.msg")), what="the task message")
-    body = messages[0].read_bytes()
-    assert secret.encode() not in body
-    envelope = json.loads(body)
-    import base64
-
-    args = json.loads(base64.b64decode(envelope["body"]))[0]
+    envelopes = wait_for(lambda: task_envelopes(celery_broker), what="the task message")
+    envelope = envelopes[0]
+    body = base64.b64decode(envelope["body"]).decode()
+    assert secret not in json.dumps(envelope) and secret not in body
+    args = json.loads(body)[0]
     assert args == [analysis.pk]
 
 
@@ -177,9 +176,10 @@ def test_retry_after_is_honoured_by_a_real_worker(nats_server, start_worker, cel
 
 
 def test_rate_limit_holds_across_two_workers(nats_server, start_worker, celery_broker):
-    """200 analyses, rpm 60, two worker processes: no 60 s window sees more than 60 calls."""
+    """200 analyses, rpm 120, two worker processes: no 60 s window sees more than 120 calls."""
+    rpm = 120
     with FakeLLM(latency=0.05) as fake:
-        provider = use_provider(fake.url, requests_per_minute=60, max_concurrent=4)
+        provider = use_provider(fake.url, requests_per_minute=rpm, max_concurrent=4)
         start_worker(concurrency=4)
         start_worker(concurrency=4)
         for pattern in make_patterns(200):
@@ -193,11 +193,12 @@ def test_rate_limit_holds_across_two_workers(nats_server, start_worker, celery_b
         times = sorted(request.time for request in fake.requests)
     assert len(times) == 200
     busiest = max(sum(1 for t in times if start <= t < start + 60) for start in times)
-    assert busiest <= 60
-    # Paced, not bursty: about one a second in any 10 s (a little delivery jitter allowed).
-    assert max(sum(1 for t in times if start <= t < start + 10) for start in times) <= 12
+    assert busiest <= rpm
+    # Paced, not bursty: about 20 in any 10 s. Late turns may catch up at half spacing, and
+    # delivery jitters on a busy machine; unpaced, a full minute's 120 would go at once.
+    assert max(sum(1 for t in times if start <= t < start + 10) for start in times) <= 30
     # And the limit is used, not just respected.
-    assert times[-1] - times[0] < 199 * 60.5 / 60 + 15
+    assert times[-1] - times[0] < 199 * 60.5 / rpm + 15
     assert provider.calls.count() == 200
 
 

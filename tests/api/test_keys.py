@@ -21,8 +21,16 @@ from tests.conftest import user_with_role
 
 
 def database_bytes() -> bytes:
-    """The test database as it is on disk, WAL included."""
+    """The test database as it is on disk, WAL included (SQLite), or every row of every
+    table as text (PostgreSQL)."""
     connection.ensure_connection()
+    if connection.vendor != "sqlite":
+        with connection.cursor() as cursor:
+            rows = []
+            for table in connection.introspection.table_names(cursor):
+                cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+                rows.extend(cursor.fetchall())
+        return repr(rows).encode()
     name = Path(connection.settings_dict["NAME"])
     return b"".join(
         path.read_bytes() for path in (name, name.with_name(name.name + "-wal")) if path.exists()

@@ -16,6 +16,8 @@ from logs.models import LogPattern
 from tests.api.conftest import KeyClient, ingest, log
 from tests.conftest import _reset_connections, free_port
 
+pytestmark = pytest.mark.production
+
 
 @pytest.fixture(autouse=True)
 def _no_nats_and_fresh_metrics(settings) -> None:

@@ -21,7 +21,7 @@ from tests.analysis.conftest import ingest, log
 from tests.fakes.llm import FakeLLM
 from tests.integrations.conftest import RESULT, analysis_done, deliver, more_logs
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.production, pytest.mark.django_db]
 
 
 def test_a_confident_recommendation_opens_a_ticket_with_the_reason(

@@ -27,7 +27,7 @@ from tests.integrations.conftest import (
     more_logs,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.production, pytest.mark.django_db]
 
 
 def test_an_operator_opens_a_jira_issue_from_the_analysis(

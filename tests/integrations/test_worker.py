@@ -15,12 +15,12 @@ from integrations.services import ticket_open
 from integrations.tasks import open_ticket
 from logs.models import LogPattern
 from tests.analysis.conftest import ingest, log
-from tests.conftest import wait_for
+from tests.conftest import task_envelopes, wait_for
 from tests.fakes.jira import FakeJira, Fault
 from tests.fakes.servicenow import FakeServiceNow
 from tests.integrations.conftest import JIRA_TOKEN, SNOW_PASSWORD
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.production, pytest.mark.django_db(transaction=True)]
 
 QUICK_RETRIES = {"TICKETS_BACKOFF_BASE_MS": "300", "TICKETS_BACKOFF_MAX_MS": "600"}
 
@@ -119,8 +119,8 @@ def test_task_messages_carry_the_ticket_id_only(nats_server, celery_broker, admi
                              user=admin_user)  # fmt: skip
 
     def ticket_messages() -> list[dict]:
-        envelopes = [json.loads(path.read_bytes()) for path in celery_broker.glob("*.msg")]
-        return [e for e in envelopes if e["headers"]["task"] == "integrations.tasks.open_ticket"]
+        task = "integrations.tasks.open_ticket"
+        return [e for e in task_envelopes(celery_broker) if e["headers"]["task"] == task]
 
     (envelope,) = wait_for(ticket_messages, what="the task message")
     body = base64.b64decode(envelope["body"]).decode()

@@ -7,7 +7,7 @@ from django.db import connection
 from logs.models import LogEntry, RejectedMessage, Severity
 from logs.services import IncomingMessage, logs_ingest_batch
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.production, pytest.mark.django_db]
 RECEIVED_AT = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
@@ -126,3 +126,30 @@ def test_agent_logs_view_answers_the_gogent_seed_query():
         ("2024-05-01 11:00:00", "ERROR", "new", ""),
         ("2024-05-01 10:00:00", "ERROR", "old", ""),
     ]
+
+
+def test_a_batch_that_fails_while_grouping_leaves_no_phantom_pattern_behind(monkeypatch):
+    """The transaction rolls back the patterns it made; the process must forget their ids
+    too, or every later batch points at patterns that do not exist."""
+    from django.db import DatabaseError
+
+    from logs.patterns import PatternCatalog
+
+    logs_ingest_batch([incoming(1, {"message": "pump 1 started"})])
+    create = PatternCatalog._create
+
+    def create_then_fail(self, *args, **kwargs):
+        create(self, *args, **kwargs)
+        raise DatabaseError("canceling statement due to lock timeout")
+
+    batch = [incoming(2, {"message": "valve 7 stuck open", "severity": "error"})]
+    monkeypatch.setattr(PatternCatalog, "_create", create_then_fail)
+    with pytest.raises(DatabaseError):
+        logs_ingest_batch(batch)
+    monkeypatch.setattr(PatternCatalog, "_create", create)
+
+    result = logs_ingest_batch(batch)
+    assert result.stored == 1
+    entry = LogEntry.objects.select_related("pattern").get(stream_seq=2)
+    assert entry.pattern.template == "valve <*> stuck open"
+    assert entry.pattern.count == 1

@@ -13,7 +13,7 @@ from logs import patterns
 from logs.models import LogEntry, LogPattern, LogPatternStat, Severity
 from logs.services import IncomingMessage, logs_ingest_batch
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.production, pytest.mark.django_db]
 RECEIVED_AT = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 

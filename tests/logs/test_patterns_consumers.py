@@ -15,7 +15,7 @@ from tests.logs.harness import (
     wait_until_drained,
 )
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.production, pytest.mark.django_db(transaction=True)]
 
 
 def test_two_consumers_in_parallel_make_one_pattern_per_template(nats_server, start_consumer):

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import orjson
+import pytest
 from django.db import connection
 
 from logs.models import LogEntry, LogPattern, LogPatternStat, LogVolume
 from logs.services import IncomingMessage, logs_ingest_batch, logs_purge
 from logs.tasks import purge_old_logs
+
+pytestmark = pytest.mark.production
 
 
 def ingest(count: int, *, received_at: datetime, start: int) -> None:

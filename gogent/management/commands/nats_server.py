@@ -4,7 +4,7 @@ import signal
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from gogent.nats import NatsServerNotFound, embedded_nats_server_argv
+from gogent.nats import NatsServerNotFound, embedded_nats_server_argv, nats_servers_display
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
             stop_signals = {signal.SIGINT, signal.SIGTERM}
             signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
             self.stdout.write(
-                f"NATS_URL is set ({', '.join(settings.NATS_SERVERS)}): "
+                f"NATS_URL is set ({nats_servers_display()}): "
                 "using that server, not starting the embedded one."
             )
             self.stdout.flush()

@@ -1,7 +1,8 @@
 import asyncio
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from gogent.nats import NatsSettingsError
 from logs.consumer import LogConsumer
 
 
@@ -15,4 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=None, help="messages per transaction")
 
     def handle(self, *args, batch_size: int | None, **options) -> None:
-        asyncio.run(LogConsumer(batch_size=batch_size).run())
+        try:
+            asyncio.run(LogConsumer(batch_size=batch_size).run())
+        except NatsSettingsError as error:
+            raise CommandError(str(error)) from None

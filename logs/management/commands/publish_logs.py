@@ -15,7 +15,7 @@ from nats.aio.client import Client
 from nats.errors import NoServersError
 from nats.js.errors import NotFoundError
 
-from gogent.nats import nats_connect
+from gogent.nats import NatsSettingsError, nats_connect, nats_servers_display
 from logs.publisher import PublishStats, publish_payloads
 from logs.sources import generated_logs, json_lines, loghub_datasets, loghub_logs
 
@@ -103,7 +103,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         payloads = self._payloads(options)
-        servers = ", ".join(settings.NATS_SERVERS)
+        servers = nats_servers_display()
         stats = asyncio.run(
             self._publish(
                 payloads,
@@ -198,6 +198,8 @@ class Command(BaseCommand):
             ) from None
         except (NoServersError, OSError) as error:
             raise CommandError(f"cannot reach NATS at {servers}: {error}") from None
+        except NatsSettingsError as error:
+            raise CommandError(str(error)) from None
         try:
             # Checked up front: without a stream every PubAck would time out, one by one.
             await self._wait_for_stream(client, subject, time.monotonic() + wait)
