@@ -30,6 +30,8 @@ def insert_rows(
     if column_arrays:
         # Django's psycopg cursors bind on the client, quoting each value into the SQL text;
         # a server-side binding cursor sends the arrays as parameters, in binary (%b).
+        # Imported here: SQLite processes need not load psycopg (about 10 MiB). This cursor
+        # is not Django's, so the statement is not in connection.queries.
         import psycopg
 
         with psycopg.Cursor(connection.connection) as server_binding:
