@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from analysis.models import Provider
 from analysis.providers.openai import CLOUDFLARE_GATEWAY_HOST
-from gogent.config import ConfigError, ConfigReport, type_name
+from gogent.config import ConfigError, ConfigReport, config_table_problems
 
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 AZURE_KINDS = (Provider.Kind.AZURE_OPENAI, Provider.Kind.AZURE_AD)
@@ -34,6 +34,7 @@ FIELD_OF_KEY: dict[str, str] = {
     ("default" if name == "is_default" else name): name for name in EDITABLE_FIELDS
 }
 KEY_OF_FIELD: dict[str, str] = {name: key for key, name in FIELD_OF_KEY.items()}
+TABLE_FIELDS = {key: Provider._meta.get_field(name) for key, name in FIELD_OF_KEY.items()}
 # TOML has no null: 0 means "no limit", as the limiter reads it.
 ZERO_IS_UNLIMITED = ("requests_per_minute", "tokens_per_minute", "max_concurrent")
 
@@ -137,7 +138,7 @@ def config_apply_providers(*, tables: object, prune: bool) -> ConfigReport:
         for number, table in enumerate(tables, start=1):
             name = table.get("name")
             label = f"[[providers]] #{number}" + (f" ({name})" if isinstance(name, str) else "")
-            table_problems = _table_problems(table)
+            table_problems = config_table_problems(table, TABLE_FIELDS, _expected_type)
             if isinstance(name, str) and name in seen:
                 table_problems.append(f"name {name!r} is used by an earlier [[providers]] table")
             if table_problems:
@@ -185,28 +186,6 @@ def config_apply_providers(*, tables: object, prune: bool) -> ConfigReport:
         if prune:
             outside.filter(enabled=True).update(enabled=False, updated_at=timezone.now())
     return report
-
-
-def _table_problems(table: dict[str, Any]) -> list[str]:
-    """Structure only: the name, unknown keys and value types."""
-    problems: list[str] = []
-    name = table.get("name")
-    if not isinstance(name, str) or not name.strip():
-        problems.append("name is required and must be a non-empty string")
-    unknown = sorted(set(table) - set(FIELD_OF_KEY))
-    if unknown:
-        problems.append(
-            f"unknown key(s) {', '.join(map(repr, unknown))}; "
-            f"allowed: {', '.join(sorted(FIELD_OF_KEY))}"
-        )
-    for key, value in table.items():
-        if key in FIELD_OF_KEY and key != "name":
-            expected, wanted = _expected_type(Provider._meta.get_field(FIELD_OF_KEY[key]))
-            # bool is an int to Python, not to a config file.
-            if not isinstance(value, expected) or isinstance(value, bool) != (bool in expected):
-                # The type, never the value: the value may be a secret.
-                problems.append(f"{key} must be {wanted}, not {type_name(value)}")
-    return problems
 
 
 def _expected_type(model_field: models.Field) -> tuple[tuple[type, ...], str]:

@@ -22,7 +22,6 @@ import os
 import re
 import signal
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, bench/ comes first on sys.path, and this file would shadow the analysis app.
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
 
-from bench.ingest import Child, Children, free_port, nats_server_start  # noqa: E402
+from bench.ingest import Child, Children, free_port, migrate, nats_server_start  # noqa: E402
 from tests.fakes.llm import FakeLLM  # noqa: E402
 
 if TYPE_CHECKING:
@@ -273,18 +272,7 @@ class Bench:
         django.setup()
         logging.getLogger("kombu.connection").setLevel(logging.ERROR)
         self.start_nats_server()
-        migrate = subprocess.run(
-            [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            timeout=300,
-            check=False,
-        )
-        if migrate.returncode != 0:
-            raise RuntimeError(
-                f"migrate failed:\n{migrate.stdout.decode()}{migrate.stderr.decode()}"
-            )
+        migrate(self.env)
         self.use_fake_provider()
 
     def start_nats_server(self) -> None:

@@ -218,6 +218,20 @@ def nats_server_start(children: Children, store_dir: Path, port: int, env: dict[
         time.sleep(0.05)
 
 
+def migrate(env: dict[str, str]) -> None:
+    """`manage.py migrate` on the database env's DATABASE_URL names; its output on failure."""
+    done = subprocess.run(
+        [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"migrate failed:\n{done.stdout.decode()}{done.stderr.decode()}")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -591,18 +605,7 @@ class Bench:
         nats_server_start(self.children, self.tmp / "nats", self.port, self.env)
 
         self.database.create_template()
-        migrate = subprocess.run(
-            [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            timeout=300,
-            check=False,
-        )
-        if migrate.returncode != 0:
-            raise RuntimeError(
-                f"migrate failed:\n{migrate.stdout.decode()}{migrate.stderr.decode()}"
-            )
+        migrate(self.env)
 
     async def run(self) -> None:
         from django.conf import settings
@@ -973,13 +976,6 @@ RAW_COLUMNS = (
 Writer = Callable[[list[tuple[Any, ...]]], None]
 
 
-def raw_insert(table: str, placeholder: str) -> str:
-    values = ", ".join([placeholder] * len(RAW_COLUMNS.split(", ")))
-    return (
-        f"INSERT INTO {table} ({RAW_COLUMNS}) VALUES ({values}) ON CONFLICT (stream_seq) DO NOTHING"
-    )
-
-
 def sqlite_writer(
     *, db_path: str, synchronous: str, table: str
 ) -> tuple[Writer, Callable[[], None]]:
@@ -987,7 +983,10 @@ def sqlite_writer(
     db = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False, timeout=30)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute(f"PRAGMA synchronous={synchronous}")
-    insert = raw_insert(table, "?")
+    values = ", ".join(["?"] * len(RAW_COLUMNS.split(", ")))
+    insert = (
+        f"INSERT INTO {table} ({RAW_COLUMNS}) VALUES ({values}) ON CONFLICT (stream_seq) DO NOTHING"
+    )
 
     def write(rows: list[tuple[Any, ...]]) -> None:
         db.execute("BEGIN IMMEDIATE")

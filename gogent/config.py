@@ -7,7 +7,11 @@ array of tables ([[providers]], [[integrations]], [[rules]]): called as
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
 
 
 class ConfigError(Exception):
@@ -56,3 +60,30 @@ def type_name(value: object) -> str:
         list: "an array",
         dict: "a table",
     }.get(type(value), type(value).__name__)
+
+
+def config_table_problems(
+    table: Mapping[str, Any],
+    fields: Mapping[str, models.Field],
+    expected_type: Callable[[models.Field], tuple[tuple[type, ...], str]],
+) -> list[str]:
+    """Structure only: the name, unknown keys and value types. `fields` maps each key a
+    table may have to its model field; `expected_type` gives the types a field takes and
+    how they read in an error."""
+    problems: list[str] = []
+    name = table.get("name")
+    if not isinstance(name, str) or not name.strip():
+        problems.append("name is required and must be a non-empty string")
+    unknown = sorted(set(table) - set(fields))
+    if unknown:
+        problems.append(
+            f"unknown key(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(sorted(fields))}"
+        )
+    for key, value in table.items():
+        if key in fields and key != "name":
+            expected, wanted = expected_type(fields[key])
+            # bool is an int to Python, not to a config file.
+            if not isinstance(value, expected) or isinstance(value, bool) != (bool in expected):
+                # The type, never the value: the value may be a secret.
+                problems.append(f"{key} must be {wanted}, not {type_name(value)}")
+    return problems

@@ -17,7 +17,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from gogent.config import ConfigError, ConfigReport, type_name
+from gogent.config import ConfigError, ConfigReport, config_table_problems
 from integrations.models import PRIORITIES, Integration, TicketRule
 from integrations.services import integration_save
 from logs.models import Severity
@@ -199,7 +199,11 @@ def _apply(section: _Section, tables: object, prune: bool) -> ConfigReport:
         for number, table in enumerate(tables, start=1):
             name = table.get("name")
             where = f"[[{label}]] #{number}" + (f" ({name})" if isinstance(name, str) else "")
-            table_problems = _table_problems(section, table)
+            table_problems = config_table_problems(
+                table,
+                {key: section.model._meta.get_field(key) for key in section.fields},
+                _expected_type,
+            )
             if isinstance(name, str) and name in seen:
                 table_problems.append(f"name {name!r} is used by an earlier [[{label}]] table")
             if table_problems:
@@ -234,28 +238,6 @@ def _apply(section: _Section, tables: object, prune: bool) -> ConfigReport:
             report.disabled = list(outside.values_list("name", flat=True))
             outside.update(enabled=False, updated_at=timezone.now())
     return report
-
-
-def _table_problems(section: _Section, table: dict[str, Any]) -> list[str]:
-    """Structure only: the name, unknown keys and value types."""
-    problems: list[str] = []
-    name = table.get("name")
-    if not isinstance(name, str) or not name.strip():
-        problems.append("name is required and must be a non-empty string")
-    unknown = sorted(set(table) - set(section.fields))
-    if unknown:
-        problems.append(
-            f"unknown key(s) {', '.join(map(repr, unknown))}; "
-            f"allowed: {', '.join(sorted(section.fields))}"
-        )
-    for key, value in table.items():
-        if key in section.fields and key != "name":
-            expected, wanted = _expected_type(section.model._meta.get_field(key))
-            # bool is an int to Python, not to a config file.
-            if not isinstance(value, expected) or isinstance(value, bool) != (bool in expected):
-                # The type, never the value: the value may be a secret.
-                problems.append(f"{key} must be {wanted}, not {type_name(value)}")
-    return problems
 
 
 def _expected_type(model_field: models.Field) -> tuple[tuple[type, ...], str]:

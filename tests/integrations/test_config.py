@@ -6,13 +6,14 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from analysis.models import Provider
 from integrations.models import AuditEvent, Integration, TicketRule
 from logs.models import Severity
+from tests.analysis.test_apply_config import apply, apply_error
 from tests.conftest import BASE_DIR
 
 pytestmark = pytest.mark.django_db
@@ -47,18 +48,6 @@ min_occurrences = 3
 services = ["press*", "line-?"]
 min_confidence = 0.8
 """
-
-
-def apply(text: str, *args: str) -> str:
-    out = StringIO()
-    call_command("apply_config", "-", *args, stdin=StringIO(text), stdout=out)
-    return out.getvalue()
-
-
-def apply_error(text: str, *args: str) -> str:
-    with pytest.raises(CommandError) as raised:
-        apply(text, *args)
-    return str(raised.value)
 
 
 def test_integrations_and_rules_are_created_and_a_second_run_writes_nothing():
