@@ -183,6 +183,7 @@ class Analysis(models.Model):
     class Trigger(models.TextChoices):
         NEW_PATTERN = "new_pattern", "New pattern"
         REGRESSION = "regression", "Regression"
+        ESCALATION = "escalation", "Reached the severity threshold"
         OPERATOR = "operator", "Operator request"
         REPLY = "reply", "Producer asked for a reply"
 

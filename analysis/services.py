@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 import orjson
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, Value
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -41,7 +41,7 @@ from analysis.schema import (
 from analysis.selectors import active_analysis, pattern_context, provider_chain
 from gogent.nats import NatsPublisher
 from logs.models import LogPattern, Severity
-from logs.patterns import PatternChanges
+from logs.patterns import PatternChanges, pattern_lock_of
 
 logger = logging.getLogger(__name__)
 
@@ -75,17 +75,27 @@ def analysis_request(*, pattern: LogPattern, trigger: str, user: object | None =
 def analyses_after_ingest(*, changes: PatternChanges, replies: list[tuple[str, int, int]]) -> None:
     """Ingest hook, inside the batch's transaction: queue analyses and reply waiters.
 
-    New patterns at or above ANALYSIS_MIN_SEVERITY and regressions are analyzed;
+    Patterns that reach ANALYSIS_MIN_SEVERITY and were never analyzed, and regressions,
+    are analyzed;
     `replies` are (reply subject, stream sequence, pattern id) of logs that asked
     for their analysis, which is sent as soon as there is one.
     """
     wanted: dict[int, str] = {}
-    if changes.created:
+    # A pattern reaches the threshold as a new pattern, or later: a log of a higher severity,
+    # or a merge that brought in such logs before they were analyzed.
+    reached = changes.created | changes.escalated | set(changes.merged.values())
+    if reached:
         threshold = Severity[settings.ANALYSIS_MIN_SEVERITY]
-        for pattern_id in LogPattern.objects.filter(
-            pk__in=changes.created, max_severity__gte=threshold, merged_into=None
-        ).values_list("pk", flat=True):
-            wanted[pattern_id] = Analysis.Trigger.NEW_PATTERN
+        for pattern_id in (
+            LogPattern.objects.filter(pk__in=reached, max_severity__gte=threshold, merged_into=None)
+            .exclude(Exists(Analysis.objects.filter(pattern=OuterRef("pk"))))
+            .values_list("pk", flat=True)
+        ):
+            wanted[pattern_id] = (
+                Analysis.Trigger.NEW_PATTERN
+                if pattern_id in changes.created
+                else Analysis.Trigger.ESCALATION
+            )
     for pattern_id in changes.regressed:
         wanted[pattern_id] = Analysis.Trigger.REGRESSION
     answer_now: set[int] = set()
@@ -199,12 +209,20 @@ def analysis_run(*, analysis_id: int) -> float | None:
     try:
         return _step(analysis, token)
     except Exception as error:
-        wait = _backoff(analysis.provider_failures + 1)
-        _release(
+        # A database error (a lost connection, a deadlock victim) or a bug: logged with its
+        # traceback and tried again by this task after a backoff, as a provider error is.
+        logger.exception("analysis %s: internal error", analysis_id)
+        failures, limit = analysis.provider_failures + 1, settings.ANALYSIS_MAX_RETRIES
+        problem = f"internal error: {type(error).__name__}: {error}"[:1500]
+        if failures >= limit:
+            _fail(analysis, token, error=f"{problem} (attempt {failures} of {limit})")
+            return None
+        wait = _backoff(failures)
+        return _release(
             analysis, token, at=timezone.now() + timedelta(seconds=wait),
-            error=f"internal error, retrying: {type(error).__name__}: {error}"[:2000],
+            error=f"{problem} (attempt {failures} of {limit}, retrying in {wait:.0f}s)",
+            provider_failures=failures,
         )  # fmt: skip
-        raise
 
 
 def _claim(analysis_id: int) -> str | None:
@@ -443,6 +461,7 @@ def _complete(
     text = analysis_text(parsed.result)
     now = timezone.now()
     with transaction.atomic():
+        pattern_id = pattern_lock_of(Analysis, analysis.pk)
         updated = Analysis.objects.filter(
             pk=analysis.pk, status=Analysis.Status.RUNNING, lease_token=token
         ).update(
@@ -466,7 +485,7 @@ def _complete(
         )
         if not updated:
             return None  # cancelled or taken over: this answer is not the request's
-        LogPattern.objects.filter(pk=analysis.pattern_id).update(explanation=text)
+        LogPattern.objects.filter(pk=pattern_id).update(explanation=text)
         analysis.refresh_from_db()
         for hook in _done_hooks():
             hook(analysis=analysis)

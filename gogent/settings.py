@@ -227,7 +227,7 @@ LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 0)
 LOG_RETENTION_BATCH = env_int("LOG_RETENTION_BATCH", 2000)
 
 # --- Analysis -----------------------------------------------------------------
-# New patterns at or above this severity are analyzed; regressions and operator
+# Patterns that reach this severity are analyzed once; regressions and operator
 # requests always are. Names as in logs.models.Severity.
 ANALYSIS_MIN_SEVERITY = env_str("ANALYSIS_MIN_SEVERITY", "WARNING").upper()
 # Results of completed analyses go here (empty: not published). AGENT_STREAM

@@ -44,7 +44,7 @@ from integrations.selectors import (
     ticket_title,
 )
 from logs.models import LogEntry, LogPattern
-from logs.patterns import PatternChanges
+from logs.patterns import PatternChanges, pattern_lock_of
 from logs.services import pattern_set_status
 
 logger = logging.getLogger(__name__)
@@ -119,6 +119,7 @@ def ticket_approve(*, ticket: Ticket, user: Any) -> Ticket:
     closed ticket is reopened instead and returned; the draft is set aside."""
     actor = Actor.of_user(user)
     with transaction.atomic():
+        _lock_pattern(ticket)
         draft = Ticket.objects.select_for_update().get(pk=ticket.pk)
         if draft.status != Ticket.Status.DRAFT:
             raise ValueError(f"ticket {draft.pk} is {draft.get_status_display()}, not a draft")
@@ -141,6 +142,7 @@ def ticket_discard(*, ticket: Ticket, user: Any, reason: str = "") -> Ticket:
     """Discard a draft. The rule that made it does not draft again for the same analysis."""
     actor = Actor.of_user(user)
     with transaction.atomic():
+        _lock_pattern(ticket)
         updated = Ticket.objects.filter(pk=ticket.pk, status=Ticket.Status.DRAFT).update(
             status=Ticket.Status.DISCARDED, last_action_at=timezone.now()
         )
@@ -157,6 +159,7 @@ def ticket_retry(*, ticket: Ticket, user: Any) -> Ticket:
     actor = Actor.of_user(user)
     try:
         with transaction.atomic():
+            _lock_pattern(ticket)
             failed = Ticket.objects.select_for_update().get(pk=ticket.pk)
             if failed.status != Ticket.Status.FAILED:
                 raise ValueError(f"ticket {failed.pk} is {failed.get_status_display()}, not failed")
@@ -467,6 +470,20 @@ def ticket_deliver(*, ticket_id: int) -> float | None:
         return None
     except TicketError as error:
         return _on_error(ticket, token, error)
+    except Exception as error:
+        # A database error (a lost connection, a deadlock victim) or a bug, maybe after the
+        # remote call: the next attempt finds a ticket made here by its correlation id.
+        logger.exception("ticket %s: internal error", ticket.pk)
+        attempts, limit = ticket.attempts, settings.TICKETS_MAX_ATTEMPTS
+        problem = f"internal error: {type(error).__name__}: {error}"
+        if attempts >= limit:
+            _fail(ticket, token, f"{problem} (attempt {attempts} of {limit})")
+            return None
+        wait = _backoff(attempts)
+        return _release(
+            ticket, token, at=timezone.now() + timedelta(seconds=wait),
+            error=f"{problem} (attempt {attempts} of {limit}, retrying in {wait:.0f}s)",
+        )  # fmt: skip
     return None
 
 
@@ -505,6 +522,7 @@ def _deliver_create(ticket: Ticket, token: str, system: ModuleType) -> None:
         remote = system.ticket_create(integration, content, ticket.correlation_id)
     now = timezone.now()
     with transaction.atomic():
+        _lock_pattern(ticket)
         updated = Ticket.objects.filter(pk=ticket.pk, lease_token=token).update(
             external_key=remote.key,
             external_id=remote.id,
@@ -554,6 +572,7 @@ def _deliver_reopen(ticket: Ticket, token: str, system: ModuleType) -> None:
 def _finish_action(ticket: Ticket, token: str, action: str, **update: Any) -> None:
     now = timezone.now()
     with transaction.atomic():
+        _lock_pattern(ticket)
         updated = Ticket.objects.filter(pk=ticket.pk, lease_token=token).update(
             last_action_at=now,
             count_at_action=LogPattern.objects.get(pk=ticket.pattern_id).count,
@@ -564,6 +583,12 @@ def _finish_action(ticket: Ticket, token: str, action: str, **update: Any) -> No
             by = Actor(label=ticket.action_by) if ticket.action_by else _actor_of(ticket)
             _audit(action, by, ticket=ticket, reason=ticket.action_reason)
             _integration_ok(ticket.integration)
+
+
+def _lock_pattern(ticket: Ticket) -> None:
+    """First in a transaction that writes the ticket and rows pointing at its pattern
+    (audit events): see pattern_lock_of. The ticket then names the pattern it is on now."""
+    ticket.pattern_id = pattern_lock_of(Ticket, ticket.pk)
 
 
 def _done() -> dict[str, Any]:
@@ -608,6 +633,7 @@ def _fail(ticket: Ticket, token: str, message: str) -> None:
     elif ticket.action == Ticket.Action.REOPEN:
         update["status"] = Ticket.Status.CLOSED
     with transaction.atomic():
+        _lock_pattern(ticket)
         updated = Ticket.objects.filter(pk=ticket.pk, lease_token=token).update(**update)
         if updated:
             logger.warning("ticket %s: %s failed: %s", ticket.pk, ticket.action, message)
@@ -620,6 +646,7 @@ def _fail(ticket: Ticket, token: str, message: str) -> None:
 def _reopen_impossible(ticket: Ticket, token: str, error: ReopenImpossible) -> None:
     """The remote ticket cannot be reopened: it stays closed and a new ticket follows it."""
     with transaction.atomic():
+        _lock_pattern(ticket)
         updated = Ticket.objects.filter(pk=ticket.pk, lease_token=token).update(
             **{**_done(), "status": Ticket.Status.CLOSED, "error": error.message[:2000]}
         )
@@ -732,7 +759,8 @@ def _on_sync_error(integration: Integration, error: TicketError) -> None:
 def _close(ticket: Ticket, integration: Integration, remote: RemoteTicket) -> int:
     now = timezone.now()
     with transaction.atomic():
-        pattern = LogPattern.objects.select_for_update().get(pk=ticket.pattern_id)
+        _lock_pattern(ticket)
+        pattern = LogPattern.objects.get(pk=ticket.pattern_id)
         updated = Ticket.objects.filter(
             pk=ticket.pk, status=Ticket.Status.OPEN, action=Ticket.Action.NONE
         ).update(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
+from django.db.models import Model
 from django.utils import timezone
 
 from gogent.db import insert_rows
@@ -37,7 +38,13 @@ class PatternChanges:
     created: set[int] = field(default_factory=set)
     generalized: set[int] = field(default_factory=set)
     regressed: set[int] = field(default_factory=set)
+    escalated: set[int] = field(default_factory=set)  # their highest severity rose
     merged: dict[int, int] = field(default_factory=dict)  # absorbed id -> survivor id
+
+    @property
+    def worth_a_hook(self) -> bool:
+        """Something LOGS_INGEST_HOOKS act on (generalized templates alone are not)."""
+        return bool(self.created or self.regressed or self.escalated or self.merged)
 
 
 def grouping_lock() -> GroupingState:
@@ -229,6 +236,25 @@ def pattern_merge(*, absorbed_id: int, survivor_id: int, revision: int) -> None:
     absorbed.save(update_fields=["merged_into", "count", "revision"])
 
 
+def pattern_lock_of(model: type[Model], pk: int) -> int:
+    """Lock the pattern that row `pk` of `model` points at (its `pattern` field); its id.
+
+    For a transaction that writes such a row (an analysis, a ticket) and then rows that
+    point at the pattern too (audit events, tickets): call it first. pattern_merge locks
+    both patterns and then moves their rows, so taking the pattern first waits for a merge
+    in progress instead of deadlocking with it. If that merge moved the row, the survivor
+    is locked next, and its id returned.
+    """
+    pattern_ids = model._base_manager.filter(pk=pk).values_list("pattern_id", flat=True)
+    pattern_id = pattern_ids.get()
+    while True:
+        LogPattern.objects.select_for_update().filter(pk=pattern_id).first()
+        moved_to = pattern_ids.get()
+        if moved_to == pattern_id:
+            return pattern_id
+        pattern_id = moved_to
+
+
 def patterns_count(
     pattern_ids: Sequence[int], logs: Sequence[ParsedLog], changes: PatternChanges
 ) -> None:
@@ -262,11 +288,13 @@ def patterns_count(
                 if timestamp > stat[1]:
                     stat[1] = timestamp
 
-    changes.regressed.update(
-        LogPattern.objects.filter(pk__in=totals, status=LogPattern.Status.RESOLVED).values_list(
-            "pk", flat=True
-        )
-    )
+    for pattern_id, status, max_severity in LogPattern.objects.filter(pk__in=totals).values_list(
+        "pk", "status", "max_severity"
+    ):
+        if status == LogPattern.Status.RESOLVED:
+            changes.regressed.add(pattern_id)
+        if totals[pattern_id][3] > max_severity:
+            changes.escalated.add(pattern_id)
     adapt = connection.ops.adapt_datetimefield_value
     table = connection.ops.quote_name(LogPattern._meta.db_table)
     resolved, active = LogPattern.Status.RESOLVED.value, LogPattern.Status.ACTIVE.value

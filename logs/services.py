@@ -129,7 +129,7 @@ def _store(
                 for (m, _), pattern_id in zip(new_entries, pattern_ids, strict=True)
                 if m.reply_to
             ]
-            if replies or result.patterns.created or result.patterns.regressed:
+            if replies or result.patterns.worth_a_hook:
                 for hook in ingest_hooks():
                     hook(changes=result.patterns, replies=replies)
         if rejections:

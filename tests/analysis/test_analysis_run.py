@@ -7,13 +7,21 @@ import logging
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
+from analysis import services
 from analysis.models import Analysis, Provider, ProviderCall
 from analysis.offline import OFFLINE_ANALYZER_NAME
-from analysis.services import analysis_cancel, analysis_request, analysis_retry, analysis_run
+from analysis.services import (
+    analyses_after_ingest,
+    analysis_cancel,
+    analysis_request,
+    analysis_retry,
+    analysis_run,
+)
 from logs.models import LogPattern
+from logs.patterns import PatternChanges, pattern_merge
 from tests.analysis.conftest import ingest, log
 from tests.conftest import free_port
 from tests.fakes.llm import DEFAULT_REPLY, Fault
@@ -51,6 +59,31 @@ def test_a_new_error_pattern_is_queued_once_by_ingest(pattern):
 def test_info_patterns_are_not_analyzed_unless_asked(db):
     ingest(log("user admin logged in from 10.0.0.4", severity="INFO"))
     assert Analysis.objects.count() == 0
+
+
+def test_a_pattern_is_analyzed_once_when_its_logs_reach_the_threshold(db):
+    ingest(log("Conveyor 3 speed 1.2 m/s below setpoint", severity="INFO"))
+    pattern = LogPattern.objects.get()
+    assert Analysis.objects.count() == 0
+
+    ingest(log("Conveyor 3 speed 0.9 m/s below setpoint", severity="WARNING"))
+    analysis = Analysis.objects.get()
+    assert (analysis.pattern_id, analysis.trigger) == (pattern.pk, Analysis.Trigger.ESCALATION)
+    ingest(log("Conveyor 3 speed 0.1 m/s below setpoint", severity="CRITICAL"))
+    assert Analysis.objects.count() == 1
+
+
+def test_a_merge_that_brings_unanalyzed_errors_into_an_info_pattern_queues_its_analysis(db):
+    ingest(log("press 4 cycle counter reset by operator", severity="INFO"))
+    ingest(log("Hydraulic pressure 112 bar below threshold on press 4"))
+    survivor, absorbed = LogPattern.objects.order_by("pk")
+    Analysis.objects.all().delete()  # as if it was created and merged in one batch
+    with transaction.atomic():
+        pattern_merge(absorbed_id=absorbed.pk, survivor_id=survivor.pk, revision=99)
+        analyses_after_ingest(changes=PatternChanges(merged={absorbed.pk: survivor.pk}), replies=[])
+
+    analysis = Analysis.objects.get()
+    assert (analysis.pattern_id, analysis.trigger) == (survivor.pk, Analysis.Trigger.ESCALATION)
 
 
 def test_analysis_completes_and_fills_agent_logs(pattern, fake_llm, make_provider):
@@ -284,6 +317,57 @@ def test_a_running_analysis_with_a_live_lease_is_left_alone(pattern, fake_llm, m
     analysis = run_until_settled(analysis)
     assert analysis.status == Analysis.Status.DONE
     assert len(fake_llm.requests) == 1
+
+
+def context_failing(monkeypatch, times: int) -> None:
+    """The first `times` analysis steps meet a database error (as a deadlock victim would)."""
+    real_context = services.pattern_context
+    calls = []
+
+    def context(pattern: LogPattern) -> object:
+        calls.append(pattern.pk)
+        if len(calls) <= times:
+            raise OperationalError("deadlock detected")
+        return real_context(pattern)
+
+    monkeypatch.setattr(services, "pattern_context", context)
+
+
+def test_an_internal_error_is_logged_and_its_task_comes_back_after_a_backoff(
+    pattern, fake_llm, make_provider, monkeypatch, caplog
+):
+    make_provider(fake_llm.url)
+    context_failing(monkeypatch, times=1)
+    analysis = queued_analysis(pattern)
+    with caplog.at_level(logging.ERROR, logger="analysis.services"):
+        wait = analysis_run(analysis_id=analysis.pk)
+
+    assert wait is not None and wait > 0  # analyze_pattern re-sends itself with this countdown
+    analysis.refresh_from_db()
+    assert analysis.status == Analysis.Status.QUEUED
+    assert analysis.error.startswith(
+        "internal error: OperationalError: deadlock detected (attempt 1 of 4, retrying in "
+    )
+    assert f"analysis {analysis.pk}: internal error" in caplog.text
+    assert "Traceback" in caplog.text
+    assert run_until_settled(analysis).status == Analysis.Status.DONE
+    assert len(fake_llm.requests) == 1
+
+
+def test_an_internal_error_that_persists_fails_the_analysis_visibly(
+    pattern, fake_llm, make_provider, monkeypatch, settings
+):
+    settings.ANALYSIS_MAX_RETRIES = 2
+    make_provider(fake_llm.url)
+    context_failing(monkeypatch, times=100)
+    analysis = run_until_settled(queued_analysis(pattern))
+
+    assert analysis.status == Analysis.Status.FAILED
+    assert analysis.error == "internal error: OperationalError: deadlock detected (attempt 2 of 2)"
+    assert fake_llm.requests == []
+    monkeypatch.undo()  # the bug is fixed; an operator retries
+    analysis = analysis_retry(analysis=analysis)
+    assert run_until_settled(analysis).status == Analysis.Status.DONE
 
 
 def test_an_llm_obeying_injected_text_cannot_change_the_outcome(make_provider, db):

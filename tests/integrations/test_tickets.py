@@ -3,10 +3,13 @@ synced back; through the real `jira` and `pysnow` clients and fake servers over 
 
 from __future__ import annotations
 
+import logging
+
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
+from integrations import services
 from integrations.models import AuditEvent, Integration, Ticket
 from integrations.services import (
     rules_evaluate,
@@ -181,6 +184,39 @@ def test_retries_end_in_a_failed_ticket(pattern, jira_integration, fake_jira, ad
     assert not fake_jira.issues
     failed = AuditEvent.objects.get(action=AuditEvent.Action.TICKET_FAILED)
     assert failed.details == {"action": "create", "attempts": 3}
+
+
+def test_a_database_error_after_the_remote_call_is_retried_without_a_second_issue(
+    pattern, jira_integration, fake_jira, admin_user, monkeypatch, caplog
+):
+    """A deadlock victim or a lost connection while recording the new issue: the task comes
+    back after a backoff and adopts the issue it made, found by its correlation id."""
+    record_health = services._integration_ok
+    calls = []
+
+    def failing_once(integration: Integration) -> None:
+        calls.append(integration.pk)
+        if len(calls) == 1:
+            raise OperationalError("deadlock detected")
+        record_health(integration)
+
+    monkeypatch.setattr(services, "_integration_ok", failing_once)
+    ticket = ticket_open(pattern=pattern, integration=jira_integration, user=admin_user)
+    with caplog.at_level(logging.ERROR, logger="integrations.services"):
+        wait = ticket_deliver(ticket_id=ticket.pk)
+
+    assert wait is not None and wait > 0  # open_ticket re-sends itself with this countdown
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.external_key) == (Ticket.Status.PENDING, "")
+    assert ticket.error.startswith(
+        "internal error: OperationalError: deadlock detected (attempt 1 of 6, retrying in "
+    )
+    assert f"ticket {ticket.pk}: internal error" in caplog.text
+    ticket = deliver(ticket)
+    assert (ticket.status, ticket.external_key) == (Ticket.Status.OPEN, "OPS-1")
+    assert list(fake_jira.issues) == ["OPS-1"]
+    created = AuditEvent.objects.get(action=AuditEvent.Action.TICKET_CREATED)
+    assert created.details["found_existing"] is True
 
 
 def test_refused_credentials_fail_at_once_and_stop_the_rules(

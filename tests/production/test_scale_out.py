@@ -39,6 +39,32 @@ def most_in_flight(starts: list[float], duration: float) -> int:
     return max(sum(1 for other in starts if start <= other < start + duration) for start in starts)
 
 
+def work_left(expected: set[int]) -> str:
+    """What stands between the database and "an analysis and a ticket each", for a failure."""
+    lines = []
+    analyses = Analysis.objects.values_list("pattern_id", "status", "trigger", "error")
+    tickets = Ticket.objects.values_list("pattern_id", "status", "error")
+    analyzed = {pattern for pattern, status, *_ in analyses if status == Analysis.Status.DONE}
+    ticketed = {pattern for pattern, status, _ in tickets if status == Ticket.Status.OPEN}
+    for name, have in (("analysis", analyzed), ("open ticket", ticketed)):
+        for pattern_id in sorted(expected - have):
+            lines.append(f"pattern {pattern_id} has no {name}")
+        for pattern_id in sorted(have - expected):
+            lines.append(f"pattern {pattern_id} is not expected but has a {name}")
+    lines += [f"analysis of pattern {row[0]}: {row[1:]}" for row in analyses
+              if row[0] not in expected or row[1] != Analysis.Status.DONE]  # fmt: skip
+    lines += [f"ticket of pattern {row[0]}: {row[1:]}" for row in tickets
+              if row[0] not in expected or row[1] != Ticket.Status.OPEN]  # fmt: skip
+    for pattern in LogPattern.objects.filter(
+        pk__in=(expected | analyzed | ticketed) - (expected & analyzed & ticketed)
+    ):
+        lines.append(
+            f"pattern {pattern.pk}: severity {pattern.max_severity}, merged into "
+            f"{pattern.merged_into_id}, count {pattern.count}, {pattern.template!r}"
+        )
+    return "\n".join(lines)
+
+
 def test_two_consumers_and_two_workers_do_every_piece_of_work_once(
     nats_server, start_consumer, start_worker, settings
 ):
@@ -65,8 +91,7 @@ def test_two_consumers_and_two_workers_do_every_piece_of_work_once(
             min_confidence=0.5,
         )
         consumers = [start_consumer("--batch-size", "500") for _ in range(2)]
-        for _ in range(2):
-            start_worker(concurrency=4)
+        workers = [start_worker(concurrency=4) for _ in range(2)]
         publish(nats_server, payloads)
         wait_until_drained(nats_server, LOGS, timeout=600)
 
@@ -83,7 +108,18 @@ def test_two_consumers_and_two_workers_do_every_piece_of_work_once(
                 opened.values_list("pattern_id", flat=True)
             ) == set(expected)
 
-        wait_for(all_ticketed, timeout=300, interval=0.5, what="an analysis and a ticket each")
+        try:
+            wait_for(all_ticketed, timeout=300, interval=0.5, what="an analysis and a ticket each")
+        except AssertionError as timed_out:
+            troubles = [
+                line
+                for process in [*workers, *consumers]
+                for line in process.output.splitlines()
+                if any(word in line for word in ("ERROR", "WARNING", "Traceback"))
+            ]
+            raise AssertionError(
+                "\n".join([str(timed_out), work_left(expected), *troubles[-30:]])
+            ) from None
         llm_starts = sorted(request.time for request in llm.requests)
         issues = list(jira.issues.values())
     stored = [final_stats(stop_gracefully(consumer))["stored"] for consumer in consumers]
