@@ -461,7 +461,7 @@ def _complete(
     text = analysis_text(parsed.result)
     now = timezone.now()
     with transaction.atomic():
-        pattern_id = pattern_lock_of(Analysis, analysis.pk)
+        pattern = pattern_lock_of(Analysis, analysis.pk)
         updated = Analysis.objects.filter(
             pk=analysis.pk, status=Analysis.Status.RUNNING, lease_token=token
         ).update(
@@ -485,7 +485,7 @@ def _complete(
         )
         if not updated:
             return None  # cancelled or taken over: this answer is not the request's
-        LogPattern.objects.filter(pk=pattern_id).update(explanation=text)
+        LogPattern.objects.filter(pk=pattern.pk).update(explanation=text)
         analysis.refresh_from_db()
         for hook in _done_hooks():
             hook(analysis=analysis)

@@ -522,7 +522,7 @@ def _deliver_create(ticket: Ticket, token: str, system: ModuleType) -> None:
         remote = system.ticket_create(integration, content, ticket.correlation_id)
     now = timezone.now()
     with transaction.atomic():
-        _lock_pattern(ticket)
+        pattern = _lock_pattern(ticket)
         updated = Ticket.objects.filter(pk=ticket.pk, lease_token=token).update(
             external_key=remote.key,
             external_id=remote.id,
@@ -531,7 +531,7 @@ def _deliver_create(ticket: Ticket, token: str, system: ModuleType) -> None:
             title=content.title,
             opened_at=now,
             last_action_at=now,
-            count_at_action=LogPattern.objects.get(pk=ticket.pattern_id).count,
+            count_at_action=pattern.count,
             **_done(),
         )
         if not updated:
@@ -572,10 +572,10 @@ def _deliver_reopen(ticket: Ticket, token: str, system: ModuleType) -> None:
 def _finish_action(ticket: Ticket, token: str, action: str, **update: Any) -> None:
     now = timezone.now()
     with transaction.atomic():
-        _lock_pattern(ticket)
+        pattern = _lock_pattern(ticket)
         updated = Ticket.objects.filter(pk=ticket.pk, lease_token=token).update(
             last_action_at=now,
-            count_at_action=LogPattern.objects.get(pk=ticket.pattern_id).count,
+            count_at_action=pattern.count,
             **_done(),
             **update,
         )
@@ -585,10 +585,11 @@ def _finish_action(ticket: Ticket, token: str, action: str, **update: Any) -> No
             _integration_ok(ticket.integration)
 
 
-def _lock_pattern(ticket: Ticket) -> None:
+def _lock_pattern(ticket: Ticket) -> LogPattern:
     """First in a transaction that writes the ticket and rows pointing at its pattern
-    (audit events): see pattern_lock_of. The ticket then names the pattern it is on now."""
-    ticket.pattern_id = pattern_lock_of(Ticket, ticket.pk)
+    (audit events): see pattern_lock_of. The ticket then holds the pattern it is on now."""
+    ticket.pattern = pattern_lock_of(Ticket, ticket.pk)
+    return ticket.pattern
 
 
 def _done() -> dict[str, Any]:
@@ -759,8 +760,7 @@ def _on_sync_error(integration: Integration, error: TicketError) -> None:
 def _close(ticket: Ticket, integration: Integration, remote: RemoteTicket) -> int:
     now = timezone.now()
     with transaction.atomic():
-        _lock_pattern(ticket)
-        pattern = LogPattern.objects.get(pk=ticket.pattern_id)
+        pattern = _lock_pattern(ticket)
         updated = Ticket.objects.filter(
             pk=ticket.pk, status=Ticket.Status.OPEN, action=Ticket.Action.NONE
         ).update(

@@ -236,23 +236,22 @@ def pattern_merge(*, absorbed_id: int, survivor_id: int, revision: int) -> None:
     absorbed.save(update_fields=["merged_into", "count", "revision"])
 
 
-def pattern_lock_of(model: type[Model], pk: int) -> int:
-    """Lock the pattern that row `pk` of `model` points at (its `pattern` field); its id.
+def pattern_lock_of(model: type[Model], pk: int) -> LogPattern:
+    """Lock the pattern that row `pk` of `model` points at (its `pattern` field); return it.
 
     For a transaction that writes such a row (an analysis, a ticket) and then rows that
     point at the pattern too (audit events, tickets): call it first. pattern_merge locks
     both patterns and then moves their rows, so taking the pattern first waits for a merge
     in progress instead of deadlocking with it. If that merge moved the row, the survivor
-    is locked next, and its id returned.
+    is locked next, and returned.
     """
     pattern_ids = model._base_manager.filter(pk=pk).values_list("pattern_id", flat=True)
     pattern_id = pattern_ids.get()
     while True:
-        LogPattern.objects.select_for_update().filter(pk=pattern_id).first()
-        moved_to = pattern_ids.get()
-        if moved_to == pattern_id:
-            return pattern_id
-        pattern_id = moved_to
+        pattern = LogPattern.objects.select_for_update().get(pk=pattern_id)
+        pattern_id = pattern_ids.get()
+        if pattern_id == pattern.pk:
+            return pattern
 
 
 def patterns_count(

@@ -51,18 +51,24 @@ def fake_snow() -> Iterator[FakeServiceNow]:
         yield fake
 
 
+def jira_integration_at(url: str, **fields: Any) -> Integration:
+    """An integration with a fake Jira's project OPS, signing in with JIRA_TOKEN."""
+    values: dict[str, Any] = {
+        "name": "Plant Jira",
+        "kind": Integration.Kind.JIRA,
+        "base_url": url,
+        "auth": Integration.Auth.TOKEN,
+        "secret": JIRA_TOKEN,
+        "project_key": "OPS",
+        "labels": ["gogent"],
+        "timeout_seconds": 1.0,
+    }
+    return Integration.objects.create(**(values | fields))
+
+
 @pytest.fixture
 def jira_integration(db, fake_jira: FakeJira) -> Integration:
-    return Integration.objects.create(
-        name="Plant Jira",
-        kind=Integration.Kind.JIRA,
-        base_url=fake_jira.url,
-        auth=Integration.Auth.TOKEN,
-        secret=JIRA_TOKEN,
-        project_key="OPS",
-        labels=["gogent"],
-        timeout_seconds=1.0,
-    )
+    return jira_integration_at(fake_jira.url)
 
 
 @pytest.fixture

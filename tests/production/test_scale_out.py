@@ -17,12 +17,13 @@ from django.db.models import Count, Sum
 
 from analysis.models import Analysis, ProviderCall
 from analysis.ratelimit import TURN_SPACING
-from integrations.models import Integration, Ticket, TicketRule
+from integrations.models import Ticket, TicketRule
 from logs.models import LogEntry, LogPattern, LogPatternStat, LogVolume, RejectedMessage, Severity
 from tests.analysis.test_worker import use_provider
 from tests.conftest import wait_for
 from tests.fakes.jira import FakeJira
 from tests.fakes.llm import FakeLLM
+from tests.integrations.conftest import JIRA_TOKEN, jira_integration_at
 from tests.logs.harness import final_stats, generated, publish, stop_gracefully, wait_until_drained
 
 pytestmark = [pytest.mark.slow, pytest.mark.production, pytest.mark.django_db(transaction=True)]
@@ -31,7 +32,6 @@ LOGS = 200_000
 RPM = 240  # one call every 0.25 s, for both workers together
 MAX_CONCURRENT = 2
 LLM_LATENCY = 1.0  # with the pacing above, four calls would overlap without the limit
-JIRA_TOKEN = "jira-pat-scale-out-SECRET"
 
 
 def most_in_flight(starts: list[float], duration: float) -> int:
@@ -74,15 +74,7 @@ def test_two_consumers_and_two_workers_do_every_piece_of_work_once(
         provider = use_provider(
             llm.url, requests_per_minute=RPM, max_concurrent=MAX_CONCURRENT, timeout_seconds=10
         )
-        integration = Integration.objects.create(
-            name="Plant Jira",
-            kind=Integration.Kind.JIRA,
-            base_url=jira.url,
-            auth=Integration.Auth.TOKEN,
-            secret=JIRA_TOKEN,
-            project_key="OPS",
-            timeout_seconds=5.0,
-        )
+        integration = jira_integration_at(jira.url, labels=[], timeout_seconds=5.0)
         TicketRule.objects.create(
             name="every analyzed warning",
             integration=integration,
