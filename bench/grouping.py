@@ -1,6 +1,7 @@
 """Grouping benchmark: how well and how fast `logs.grouping.TemplateMiner` groups log messages.
 
     .venv/bin/python bench/grouping.py [--loghub DIR] [--datasets HDFS,Linux] [--generated 20000]
+        [--adversarial-bytes 65536]
 
 Data: the Loghub-2k samples (Jieming Zhu, Shilin He, Pinjia He, Jinyang Liu, Michael R. Lyu,
 "Loghub: A Large Collection of System Log Datasets for AI-driven Log Analytics", ISSRE 2023;
@@ -13,6 +14,10 @@ any merges) holds exactly the messages of its true event; GA = correct / total.
 Speed is `add()` alone, one fresh miner per dataset, on one core. The held-out check runs
 the same measure on generated plant-floor and IT logs (logs.sources.generated_logs), whose
 shapes the Loghub samples do not have. Figures are printed, never asserted.
+
+Worst case: the cost per KiB of masking and mining messages of LOG_MAX_MESSAGE_BYTES shaped
+to make each masking rule work hardest (`adversarial_messages`), next to an ordinary message
+of the same size; tests/logs/test_grouping_linear_time.py bounds the ratio.
 """
 
 # The hand-written families below read best one to a line.
@@ -29,6 +34,7 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from itertools import islice
 from pathlib import Path
 
@@ -37,10 +43,12 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from logs.grouping import TemplateMiner  # noqa: E402
+from logs.grouping import TemplateMiner, mask  # noqa: E402
 from logs.sources import generated_logs  # noqa: E402
 
 DEFAULT_LOGHUB = ROOT.parent / "shared" / "data" / "loghub"
+# The default of settings.LOG_MAX_MESSAGE_BYTES: the longest message ingest lets through.
+DEFAULT_ADVERSARIAL_BYTES = 64 * 1024
 
 
 def main() -> int:
@@ -51,6 +59,12 @@ def main() -> int:
     parser.add_argument("--invented", type=int, default=4000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--errors", action="store_true", help="print the misgrouped events")
+    parser.add_argument(
+        "--adversarial-bytes",
+        type=int,
+        default=DEFAULT_ADVERSARIAL_BYTES,
+        help="size of the worst-case messages; 0 to skip",
+    )
     args = parser.parse_args()
 
     wanted = {name for name in args.datasets.split(",") if name}
@@ -94,6 +108,8 @@ def main() -> int:
         print(result.row("generated"))
         if args.errors:
             result.print_errors(messages, events)
+    if args.adversarial_bytes:
+        print_worst_case(args.adversarial_bytes)
     return 0
 
 
@@ -290,6 +306,202 @@ def invented_sample(count: int, seed: int) -> tuple[list[str], list[str]]:
 
 
 _FIELD = re.compile(r"\{(\w+)\}")
+
+
+# --- worst case: messages shaped to make masking work hardest ----------------------------
+
+# (unit, head, tail): the unit repeated between head and tail up to the size. Each rule in
+# logs/grouping/masking.py gets the prefix it looks for, repeated without what ends it.
+ADVERSARIAL_SHAPES: dict[str, tuple[str, str, str]] = {
+    # text in general
+    "long word": ("a", "", ""),
+    'long word, "': ("a", "", '"'),
+    "long word, '": ("a", "", "'"),
+    "long word, `": ("a", "", "`"),
+    'long non-ASCII word, "': ("é", "", '"'),
+    "=": ("=", "", ""),
+    ":": (":", "", ""),
+    '"': ('"', "", ""),
+    "'": ("'", "", ""),
+    "`": ("`", "", ""),
+    "digits": ("7", "", ""),
+    "dots": (".", "", ""),
+    "slashes": ("/", "", ""),
+    "backslashes": ("\\", "", ""),
+    "dashes": ("-", "", ""),
+    "hex": ("deadbeef", "", ""),
+    "openers": ("[({<", "", ""),
+    "closers": (")]}>", "", ""),
+    "key=": ("key=", "", ""),
+    'key="': ('key="', "", ""),
+    "key='": ("key='", "", ""),
+    "key: ": ("key: ", "", ""),
+    'key=" unclosed': ("a ", 'key="', ""),
+    "key=' unclosed": ("a ", "key='", ""),
+    # _KEY_QUOTED: a long key, then no value
+    'key characters, ="': ("a.-", "", '="'),
+    'word, = "': ("a", "", '= "'),
+    "quoted values": ("a=\"b a='c ", "", ""),
+    "empty quoted values": ('a="" ', "", ""),
+    # _QUOTED_WORD
+    'unclosed "word': ("a", '"', ""),
+    "'a": ("'a", "", ""),
+    '"a"a': ('"a"a', "", ""),
+    "`a": ("`a", "", ""),
+    # _TIMESTAMP
+    "Mon ": ("Mon ", "", ""),
+    "Monday, ": ("Monday, ", "", ""),
+    "Jan ": ("Jan ", "", ""),
+    "Jan 1": ("Jan 1", "", ""),
+    "1 Jan ": ("1 Jan ", "", ""),
+    "1-Jan-": ("1-Jan-", "", ""),
+    "Mon, long word": ("a", "Mon", ""),
+    "Mon, spaces": (" ", "Mon", "x"),
+    "Jan 1, separators": (" -", "Jan 1", "x"),
+    "Jan 1, T": (" T", "Jan 1", "x"),
+    "Jan 1, spaces, 1": (" ", "Jan 1", "1"),
+    "date, time, fraction": ("Jan 1 1:00:00,", "", ""),
+    # _URL
+    "scheme characters, :/": ("a+.-", "", ":/"),
+    "a:/": ("a:/", "", ""),
+    "long URL": ("a", "a://", ""),
+    # _EMAIL
+    "local part, @": ("a.+-", "", "@a.a!"),
+    "domain labels, !": ("a.", "a@", "!"),
+    "a@": ("a@", "", ""),
+    # _PATH
+    "a/": ("a/", "", ""),
+    "/a": ("/a", "", ""),
+    "~/": ("~/", "", ""),
+    "./": ("./", "", ""),
+    "drive, long word": ("a", "C:\\", ""),
+    # _UUID, _MAC
+    "UUID groups": ("abcdef01-", "", ""),
+    "MAC pairs, :": ("ab:", "", ""),
+    "MAC pairs, -": ("ab-", "", ""),
+    # _IPV6
+    "a:": ("a:", "", ""),
+    "a:.": ("a:.", "", ""),
+    "::, hex and dots, g": ("a.", "::", "g"),
+    "[, a:": ("a:", "[", "!"),
+    "::%, long word": ("a", "::%", "!"),
+    ":1": (":1", "", "g"),
+    "a::": ("a::", "", "g"),
+    # _KEY_VALUE
+    "a.": ("a.", "", ""),
+    "a[": ("a[", "", ""),
+    "a-]": ("a-]", "", ""),
+    "key, dots": (".", "a", ""),
+    "key characters, !": (".-[]", "a", "!"),
+    # _HOST
+    "labels, a!": ("a.", "", "a!"),
+    "a-.": ("a-.", "", "!"),
+    "labels, ab:": ("a.", "", "ab:"),
+    "one label, !": ("b", "a.", "!"),
+    "labels, :1!": ("ab.", "", ":1!"),
+    # _FILE
+    "labels, !": ("a.", "", "!"),
+    "labels, long extension": ("a.", "", "abcdefghijk"),
+    "a_.": ("a_.", "", ""),
+    # _HEX_RUN
+    "_abcdef": ("_abcdef", "", ""),
+    "hex letters, g": ("abcdef", "-", "g"),
+    # units, comparators, wrappers, templates masked again
+    "1 B ": ("1 B ", "", ""),
+    "<1 sec ": ("<1 sec ", "", ""),
+    "1 ": ("1 ", "", ""),
+    "<1": ("<1", "", ""),
+    "() ": ("() ", "", ""),
+    "<*>": ("<*>", "", ""),
+    "<*> ": ("<*> ", "", ""),
+}  # fmt: skip
+# Realistic lines with the usual variables (addresses, ids, key=value, quotes, a date).
+ORDINARY_LINES = (
+    "Accepted password for admin from 10.0.0.12 port 52144 ssh2; "
+    "Received block blk_-1608999687919862906 of size 91178 from /10.250.10.6; "
+    'user="alice" action=login status=ok took 35ms at Mon Jan 06 10:22:01 2025; '
+    "Connection to db-primary.example.com:5432 timed out after 30s, retrying; "
+)
+
+
+def adversarial_messages(size: int) -> dict[str, str]:
+    """Messages of at most `size` UTF-8 bytes, by name, each built to be costly to mask."""
+    messages = {
+        name: _repeated(unit, size, head=head, tail=tail)
+        for name, (unit, head, tail) in ADVERSARIAL_SHAPES.items()
+    }
+    depth = size // 2 - 1
+    messages["nested brackets"] = "(" * depth + "a1" + ")" * depth
+    rng = random.Random(size)
+    messages["random punctuation"] = "".join(rng.choices("a0=:.\"'`/\\-_@%[](){}<> ", k=size))
+    return messages
+
+
+def ordinary_message(size: int) -> str:
+    """A message of at most `size` bytes made of ordinary log lines, to compare costs with."""
+    return _repeated(ORDINARY_LINES, size)
+
+
+def _repeated(unit: str, size: int, *, head: str = "", tail: str = "") -> str:
+    room = size - len(head.encode()) - len(tail.encode())
+    return head + unit * (room // len(unit.encode())) + tail
+
+
+def masking_call(message: str) -> Callable[[], object]:
+    return partial(mask, message)
+
+
+def mining_call(message: str) -> Callable[[], object]:
+    """`TemplateMiner.add()` of the message into a miner holding a neighbour of it (one
+    character changed), so that the message is compared with a template, not only masked."""
+    middle = len(message) // 2
+    other = "Z" if message[middle : middle + 1] != "Z" else "Y"
+    miner = TemplateMiner()
+    miner.add(message[:middle] + other + message[middle + 1 :])
+    return partial(miner.add, message)
+
+
+# What ingest does to each message's text, as a call to time once prepared.
+GROUPING_CALLS: dict[str, Callable[[str], Callable[[], object]]] = {
+    "mask()": masking_call,
+    "TemplateMiner.add()": mining_call,
+}
+
+
+def seconds_per_call(
+    prepare: Callable[[str], Callable[[], object]],
+    message: str,
+    *,
+    repeats: int = 3,
+    enough: float = 0.0,
+    hopeless: float = 1.0,
+) -> float:
+    """The fastest of up to `repeats` calls, the one least disturbed by other work. Stops at
+    a call under `enough` seconds, or at one over `hopeless`, which noise cannot explain."""
+    fastest = float("inf")
+    for _ in range(repeats):
+        call = prepare(message)
+        started = time.perf_counter()
+        call()
+        fastest = min(fastest, time.perf_counter() - started)
+        if fastest < enough or fastest > hopeless:
+            break
+    return fastest
+
+
+def print_worst_case(size: int) -> None:
+    messages = adversarial_messages(size)
+    ordinary = ordinary_message(size)
+    per_kib = 1e6 * 1024 / size
+    print(f"\nworst case: {len(messages)} shapes of {size:,} bytes, µs per KiB")
+    print(f"{'':<20} {'ordinary':>9} {'worst':>9}  shape")
+    for name, prepare in GROUPING_CALLS.items():
+        prepare(ordinary)()
+        usual = seconds_per_call(prepare, ordinary, repeats=5)
+        worst, shape = max(
+            (seconds_per_call(prepare, text), shape) for shape, text in messages.items()
+        )
+        print(f"{name:<20} {usual * per_kib:>9,.0f} {worst * per_kib:>9,.0f}  {shape}")
 
 
 class GroupingResult:

@@ -194,7 +194,11 @@ _TIMESTAMP = re.compile(
     rf"\b(?:{_WEEKDAYS},? +)?(?:{_MONTHS}\.? +0{{1,2}}|0{{1,2}}[ \-/]{_MONTHS})\b"
     r"(?:[ \-/,]+0{4})?(?:[ T]+0{1,2}:00(?::00)?(?:[.,]0+)?)?(?: +0{4}\b)?"
 )
-_KEY_QUOTED = re.compile(r"""(\w[\w.\-]*[=:] ?)("[^"]*"|'[^']*')""")
+# The key starts where its run of key characters starts: tried from inside the run too,
+# every start would rescan the rest of it, quadratic in a long word before a quote. A key
+# takes the whole run anyway (`[=:]` ends it), so a match found at the run's first word
+# character is the same match; the run's leading "." and "-" are kept as they were.
+_KEY_QUOTED = re.compile(r"""(?<![\w.\-])([.\-]*)(\w[\w.\-]*[=:] ?)("[^"]*"|'[^']*')""")
 _QUOTED_WORD = re.compile(r"""(?<![\w'"])(["'`])[^\s"'`]+\1(?![\w'"])""")
 
 
@@ -231,8 +235,8 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
 
 
 def _mask_quoted_value(match: re.Match[str]) -> str:
-    quote = match.group(2)[0]
-    return f"{match.group(1)}{quote}{WILDCARD}{quote}"
+    lead, key, value = match.groups()
+    return f"{lead}{key}{value[0]}{WILDCARD}{value[0]}"
 
 
 def _mask_quoted_word(match: re.Match[str]) -> str:
