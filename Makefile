@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-# honcho runs each Procfile line in a shell: the venv's tools come first on PATH.
+# supervisord runs each Procfile line in a shell: the venv's tools come first on PATH.
 export PATH := $(BIN):$(PATH)
 
 .PHONY: install setup run demo test test-production lint format clean
@@ -22,11 +22,14 @@ setup: install
 	$(BIN)/python manage.py ensure_roles
 	$(BIN)/python manage.py ensure_admin
 
+# nats_server --prepare: off loopback, the embedded NATS token exists before any client starts.
 run: setup
-	$(BIN)/python -m gogent.supervisor --procfile Procfile start
+	$(BIN)/python manage.py nats_server --prepare
+	$(BIN)/python -m gogent.supervisor start --procfile Procfile
 
 demo: setup
-	$(BIN)/python -m gogent.supervisor --procfile Procfile.demo start
+	$(BIN)/python manage.py nats_server --prepare
+	$(BIN)/python -m gogent.supervisor start --procfile Procfile.demo
 
 test: install
 	$(BIN)/ruff check .

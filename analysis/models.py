@@ -144,7 +144,9 @@ class Provider(models.Model):
 class ProviderCall(models.Model):
     """One request slot taken from a provider's limits: the shared sliding-window ledger.
 
-    A slot is taken before the HTTP request and released after it; a worker that dies
+    A slot is taken before the HTTP request and released after its reply or error, so
+    the provider's arrival time lies between started_at and finished_at; the call counts
+    against the per-minute limits until a window after finished_at. A worker that dies
     mid-call leaves a slot whose lease runs out, so concurrency heals by itself.
     """
 
@@ -161,8 +163,9 @@ class ProviderCall(models.Model):
 
     class Meta:
         indexes = [
-            # The limiter: a provider's calls in the last minute, and those still in flight.
+            # The limiter's pacing: a provider's latest call (and admin's list, newest first).
             models.Index(fields=["provider", "started_at"], name="providercall_window"),
+            # The limiter: a provider's calls that ended in the last window or are in flight.
             models.Index(fields=["provider", "finished_at"], name="providercall_in_flight"),
         ]
 
@@ -186,6 +189,7 @@ class Analysis(models.Model):
         ESCALATION = "escalation", "Reached the severity threshold"
         OPERATOR = "operator", "Operator request"
         REPLY = "reply", "Producer asked for a reply"
+        OFFLINE_REDO = "offline_redo", "Replacing an offline analysis"
 
     pattern = models.ForeignKey(LogPattern, on_delete=models.CASCADE, related_name="analyses")
     trigger = models.CharField(max_length=16, choices=Trigger.choices)

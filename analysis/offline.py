@@ -2,7 +2,10 @@
 
 Each family lists weighted regexes matched against the template, the sample and the recent
 messages; the family with the highest score wins, earlier (more specific) families win ties.
-Its advice is a heuristic, so its confidence never exceeds MAX_CONFIDENCE.
+Its advice is a heuristic, so its confidence never exceeds MAX_CONFIDENCE, which stays below
+the default confidence a ticket rule asks for (and rules ignore offline analyses anyway
+unless they accept them). Text taken from logs (the template, host and service names) is
+written as markdown code spans, so nothing a producer sends renders as markup.
 """
 
 from __future__ import annotations
@@ -15,8 +18,11 @@ from analysis.prompt import PatternContext
 from analysis.schema import AnalysisResult, Priority, Severity
 
 OFFLINE_ANALYZER_NAME = "offline analyzer"
+# Opens the plain text of an offline analysis (Analysis.text, agent_logs.analysis).
+OFFLINE_TEXT_PREFIX = f"{OFFLINE_ANALYZER_NAME}: "
 
-MAX_CONFIDENCE = 0.7
+# Below TicketRule.min_confidence's default (0.7).
+MAX_CONFIDENCE = 0.6
 FALLBACK_CONFIDENCE = 0.2
 MIN_SCORE = 2
 MAX_HINTS = 3
@@ -634,10 +640,11 @@ def _hints(corpus: str) -> list[str]:
 def _fallback(context: PatternContext) -> AnalysisResult:
     severity = LOG_SEVERITY.get(context.max_severity.upper(), "low")
     ticket = _rank(severity) >= _rank("medium")
-    template = _clip(" ".join(context.template.split()), 200) or "(empty message)"
+    template = _clip(" ".join(context.template.split()), 200)
+    shown = _code(template) if template else "(empty message)"
     level = context.max_severity.upper() or "unknown severity"
     return AnalysisResult(
-        summary=_clip(f"Recurring {level} log pattern: “{template}”. {_facts(context)}", 600),
+        summary=_clip(f"Recurring {level} log pattern: {shown}. {_facts(context)}", 600),
         probable_cause=FALLBACK_CAUSE,
         impact=(
             f"Unknown from the text alone; judge it by its frequency ({context.count} "
@@ -655,8 +662,8 @@ def _facts(context: PatternContext) -> str:
     hosts = len(context.hosts)
     where = f"{hosts} host{'s' if hosts != 1 else ''}"
     if context.hosts:
-        where += f" (mostly {_name(_top(context.hosts))})"
-    service = f" in {_name(_top(context.services))}" if context.services else ""
+        where += f" (mostly {_code(_name(_top(context.hosts)))})"
+    service = f" in {_code(_name(_top(context.services)))}" if context.services else ""
     return (
         f"Seen {context.count} time{'s' if context.count != 1 else ''} on {where}{service} "
         f"over {_span(context)}, last at {context.last_seen.isoformat(timespec='seconds')}."
@@ -664,9 +671,17 @@ def _facts(context: PatternContext) -> str:
 
 
 def _actions(actions: tuple[str, ...], context: PatternContext) -> list[str]:
-    host = _name(_top(context.hosts)) if context.hosts else "the affected host"
-    service = _name(_top(context.services)) if context.services else "the service"
+    host = _code(_name(_top(context.hosts))) if context.hosts else "the affected host"
+    service = _code(_name(_top(context.services))) if context.services else "the service"
     return [_clip(action.format(host=host, service=service), 500) for action in actions]
+
+
+def _code(text: str) -> str:
+    """Log text as a markdown code span: a fence longer than any backtick run inside it."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _top(counts: list[tuple[str, int]]) -> str:

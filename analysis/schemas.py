@@ -11,7 +11,9 @@ from pydantic import Field
 from analysis.models import Analysis
 
 AnalysisStatus = Literal["queued", "running", "done", "failed", "cancelled"]
-AnalysisTrigger = Literal["new_pattern", "regression", "operator", "reply"]
+AnalysisTrigger = Literal[
+    "new_pattern", "regression", "escalation", "operator", "reply", "offline_redo"
+]
 
 
 class AnalysisOut(Schema):

@@ -19,14 +19,14 @@ from datetime import datetime, timedelta
 import orjson
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from analysis import tasks
 from analysis.models import Analysis, Provider, ProviderCall, ReplyWaiter
-from analysis.offline import OFFLINE_ANALYZER_NAME, offline_analyze
+from analysis.offline import OFFLINE_ANALYZER_NAME, OFFLINE_TEXT_PREFIX, offline_analyze
 from analysis.prompt import PROMPT_VERSION, PatternContext, build_request
 from analysis.providers import complete
 from analysis.providers.messages import LLMError, LLMRequest
@@ -42,6 +42,7 @@ from analysis.selectors import active_analysis, pattern_context, provider_chain
 from gogent.nats import NatsPublisher
 from logs.models import LogPattern, Severity
 from logs.patterns import PatternChanges, pattern_lock_of
+from logs.validation import reply_subject_problem
 
 logger = logging.getLogger(__name__)
 
@@ -192,6 +193,82 @@ def analysis_cancel(*, analysis: Analysis) -> Analysis:
     return analysis
 
 
+# --- Offline analyses replaced -------------------------------------------------------
+
+
+def analyses_redo_offline() -> int:
+    """Once a provider answers, queue real analyses of patterns the offline analyzer explained.
+
+    Patterns whose latest analysis is a completed offline one (muted and merged ones aside),
+    most severe and most recently seen first. At most ANALYSIS_OFFLINE_REDO_BATCH of these
+    requests are queued or running at a time, so a backlog drains at the provider's pace
+    (its limits apply as to any analysis) without crowding out new patterns. When no
+    provider has answered since its last error, one that has not failed for
+    ANALYSIS_OFFLINE_REDO_INTERVAL is sent a tiny prompt to find out whether it answers now.
+    Safe to run twice at once: a pattern gets a request only while, under its lock, its
+    latest analysis is still that offline one and none is queued or running.
+    Returns how many were queued.
+    """
+    room = settings.ANALYSIS_OFFLINE_REDO_BATCH - (
+        Analysis.objects.filter(status__in=ACTIVE, trigger=Analysis.Trigger.OFFLINE_REDO).count()
+    )
+    if room <= 0:
+        return 0
+    candidates = _offline_current(limit=room)
+    if not candidates or not _provider_answers():
+        return 0
+    return sum(_redo_request(pattern_id, analysis_id) for pattern_id, analysis_id in candidates)
+
+
+def _offline_current(*, limit: int) -> list[tuple[int, int]]:
+    """(pattern id, latest analysis id) of patterns whose latest analysis is offline and done."""
+    offline_done = Analysis.objects.filter(status=Analysis.Status.DONE, is_offline=True)
+    latest = Analysis.objects.filter(pattern=OuterRef("pk")).order_by("-pk").values("pk")[:1]
+    return list(
+        LogPattern.objects.filter(merged_into=None, pk__in=offline_done.values("pattern_id"))
+        .exclude(status=LogPattern.Status.MUTED)
+        .annotate(latest_analysis=Subquery(latest))
+        .filter(Exists(offline_done.filter(pk=OuterRef("latest_analysis"))))
+        .order_by("-max_severity", "-last_seen", "-pk")
+        .values_list("pk", "latest_analysis")[:limit]
+    )
+
+
+def _provider_answers() -> bool:
+    """A provider of the chain, not paused, answered since its last error; or, asked now, does."""
+    now = timezone.now()
+    ready = [p for p in provider_chain() if p.paused_until is None or p.paused_until <= now]
+    if any(p.last_success_at is not None and not p.is_failing for p in ready):
+        return True
+    quiet_since = now - timedelta(seconds=settings.ANALYSIS_OFFLINE_REDO_INTERVAL)
+    for provider in ready:
+        if provider.last_error_at is None or provider.last_error_at <= quiet_since:
+            # Records last_success_at or last_error_at, which the next pass reads.
+            return provider_test(provider=provider).ok
+    return False
+
+
+def _redo_request(pattern_id: int, offline_id: int) -> bool:
+    with transaction.atomic():
+        # Serializes requests for one pattern, as in analysis_request.
+        LogPattern.objects.select_for_update().filter(pk=pattern_id).first()
+        latest = (
+            Analysis.objects.filter(pattern_id=pattern_id)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if latest != offline_id or active_analysis(pattern_id) is not None:
+            return False  # analyzed, requested or merged meanwhile
+        analysis = Analysis.objects.create(
+            pattern_id=pattern_id,
+            trigger=Analysis.Trigger.OFFLINE_REDO,
+            next_attempt_at=timezone.now(),
+        )
+        _enqueue_on_commit([analysis.pk])
+    return True
+
+
 # --- Running ----------------------------------------------------------------------
 
 
@@ -278,14 +355,21 @@ def _step(analysis: Analysis, token: str) -> float | None:
     if isinstance(slot, CapacityWait):
         Analysis.objects.filter(pk=analysis.pk).update(turn_at=slot.at)
         return _release(analysis, token, at=slot.at, waiting=slot.reason)
-    Analysis.objects.filter(pk=analysis.pk).update(
-        attempts=F("attempts") + 1, provider_name=provider.name, model=provider.model, turn_at=None
-    )
     try:
+        Analysis.objects.filter(pk=analysis.pk).update(
+            attempts=F("attempts") + 1,
+            provider_name=provider.name,
+            model=provider.model,
+            turn_at=None,
+        )
         reply = complete(provider.config(), request)
     except LLMError as error:
         slot_release(call=slot, tokens=None, outcome=error.kind)
         return _on_llm_error(analysis, token, provider, chain, error)
+    except BaseException:
+        # Not the provider's doing: free the slot now rather than when its lease runs out.
+        slot_release(call=slot, tokens=None, outcome="internal_error")
+        raise
     tokens = (reply.tokens_in or 0) + (reply.tokens_out or 0)
     slot_release(call=slot, tokens=tokens or None, outcome="ok")
     Provider.objects.filter(pk=provider.pk).update(last_success_at=timezone.now())
@@ -442,6 +526,7 @@ def _answer_offline(
         latency_ms=latency_ms,
         model=OFFLINE_MODEL,
         note=note,
+        text_prefix=OFFLINE_TEXT_PREFIX,
     )
 
 
@@ -457,8 +542,10 @@ def _complete(
     tokens_out: int | None = None,
     cost: object = None,
     note: str = "",
+    text_prefix: str = "",
 ) -> None:
-    text = analysis_text(parsed.result)
+    # The text is what agent_logs.analysis and NATS replies show: an offline one says so.
+    text = text_prefix + analysis_text(parsed.result)
     now = timezone.now()
     with transaction.atomic():
         pattern = pattern_lock_of(Analysis, analysis.pk)
@@ -579,15 +666,22 @@ def replies_send(*, analysis: Analysis) -> int:
         return 0
     message = analysis_message(analysis)
     sent: list[int] = []
+    # Ingest stores only valid reply subjects; rows from before it checked may hold others,
+    # which no retry can send: they are dropped, so they never block the rest.
+    unsendable = [waiter.pk for waiter in waiters if reply_subject_problem(waiter.reply_to)]
     try:
         for waiter in waiters:
+            if waiter.pk in unsendable:
+                continue
             publisher.publish(
                 waiter.reply_to, orjson.dumps({**message, "stream_seq": waiter.stream_seq})
             )
             sent.append(waiter.pk)
     except Exception as error:
         logger.warning("replies for pattern %s not sent yet: %s", analysis.pattern_id, error)
-    ReplyWaiter.objects.filter(pk__in=sent).delete()
+    if unsendable:
+        logger.warning("dropped %d replies to invalid subjects", len(unsendable))
+    ReplyWaiter.objects.filter(pk__in=sent + unsendable).delete()
     return len(sent)
 
 
@@ -683,6 +777,9 @@ def provider_test(*, provider: Provider) -> ConnectionCheck:
             last_error=error.message[:2000], last_error_at=timezone.now()
         )
         return ConnectionCheck(ok=False, latency_ms=latency_ms, detail=error.message)
+    except BaseException:
+        slot_release(call=slot, tokens=None, outcome="internal_error")
+        raise
     slot_release(
         call=slot, tokens=(reply.tokens_in or 0) + (reply.tokens_out or 0) or None, outcome="ok"
     )

@@ -23,3 +23,8 @@ def send_replies(pattern_id: int) -> None:
 @shared_task(ignore_result=True)
 def sweep_analyses() -> None:
     services.analyses_sweep()
+
+
+@shared_task(ignore_result=True)
+def redo_offline_analyses() -> None:
+    services.analyses_redo_offline()

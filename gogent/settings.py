@@ -183,11 +183,19 @@ LOGGING = {
 # --- NATS -------------------------------------------------------------------
 # NATS_URL empty: Gogent runs its own nats-server (manage.py nats_server).
 NATS_URL = env_str("NATS_URL")
+# Off loopback (0.0.0.0, a LAN address) the embedded server requires NATS_USER/NATS_PASSWORD
+# or NATS_TOKEN, else a token generated once into NATS_EMBEDDED_TOKEN_FILE (gogent/nats.py).
 NATS_EMBEDDED_HOST = env_str("NATS_EMBEDDED_HOST", "127.0.0.1")
 NATS_EMBEDDED_PORT = env_int("NATS_EMBEDDED_PORT", 4222)
+# Always on 127.0.0.1, whatever NATS_EMBEDDED_HOST is.
 NATS_EMBEDDED_MONITOR_PORT = env_int("NATS_EMBEDDED_MONITOR_PORT", 8222)
 NATS_EMBEDDED_STORE_DIR = Path(env_str("NATS_EMBEDDED_STORE_DIR") or DATA_DIR / "nats")
-NATS_SERVERS = env_list("NATS_URL", [f"nats://{NATS_EMBEDDED_HOST}:{NATS_EMBEDDED_PORT}"])
+NATS_EMBEDDED_TOKEN_FILE = DATA_DIR / "nats-token"
+# Gogent's own processes reach a server listening on every address through loopback.
+NATS_EMBEDDED_CLIENT_HOST = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "::1": "[::1]"}.get(  # noqa: S104
+    NATS_EMBEDDED_HOST, NATS_EMBEDDED_HOST
+)
+NATS_SERVERS = env_list("NATS_URL", [f"nats://{NATS_EMBEDDED_CLIENT_HOST}:{NATS_EMBEDDED_PORT}"])
 # Connecting to an existing server or cluster: what nats-py's connect() takes, from files
 # an operator mounts (a .creds file, an NKey seed, TLS certificates) or the environment.
 NATS_CREDS_FILE = env_str("NATS_CREDS_FILE")
@@ -210,6 +218,15 @@ NATS_STREAM_MAX_BYTES = env_int("NATS_STREAM_MAX_BYTES", 10 * 1024**3)
 NATS_STREAM_REPLICAS = env_int("NATS_STREAM_REPLICAS", 0)
 NATS_MAX_ACK_PENDING = env_int("NATS_MAX_ACK_PENDING", 20_000)
 NATS_ACK_WAIT = env_int("NATS_ACK_WAIT", 60)
+# Deliveries of one message before JetStream gives up on it; the consumer then quarantines
+# it (reason max_deliveries) with its payload read back from the stream. Waiting out a
+# database outage does not count: the batch is kept in progress, not redelivered.
+NATS_MAX_DELIVER = env_int("NATS_MAX_DELIVER", 20)
+
+# --- Supervisor (make run) ------------------------------------------------------
+# gogent/supervisor/ keeps supervisord's config, log and control socket here, and the
+# processes' state (restarts, last exit) that the operations page shows.
+SUPERVISOR_DIR = DATA_DIR / "supervisor"
 
 # --- Ingest -------------------------------------------------------------------
 # Per-batch costs (the commit's fsync, pattern counters) fall per message as batches grow:
@@ -243,6 +260,12 @@ ANALYSIS_BACKOFF_MAX = env_int("ANALYSIS_BACKOFF_MAX_MS", 120_000) / 1000
 ANALYSIS_UNREACHABLE_PAUSE = env_int("ANALYSIS_UNREACHABLE_PAUSE", 30)
 # When no provider is reachable, the built-in offline analyzer answers (labelled).
 ANALYSIS_OFFLINE_FALLBACK = env_bool("ANALYSIS_OFFLINE_FALLBACK", True)
+# Once a provider answers, patterns whose latest analysis is the offline analyzer's are
+# analyzed again: at most this many such requests waiting at a time (0: never).
+ANALYSIS_OFFLINE_REDO_BATCH = env_int("ANALYSIS_OFFLINE_REDO_BATCH", 10)
+# Seconds between those passes; a provider that has not answered since it failed is sent a
+# tiny prompt at most this often to find out whether it answers now.
+ANALYSIS_OFFLINE_REDO_INTERVAL = env_int("ANALYSIS_OFFLINE_REDO_INTERVAL", 60)
 # Added to the 60 s rate window so a provider's clock never sees one request too many.
 ANALYSIS_RATE_MARGIN = env_int("ANALYSIS_RATE_MARGIN_MS", 500) / 1000
 # The sweeper re-sends analyses whose task is this late (lost by a dead worker).
@@ -362,6 +385,10 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULE = {
     "logs-retention": {"task": "logs.tasks.purge_old_logs", "schedule": 3600.0},
     "analysis-sweep": {"task": "analysis.tasks.sweep_analyses", "schedule": 15.0},
+    "analysis-offline-redo": {
+        "task": "analysis.tasks.redo_offline_analyses",
+        "schedule": float(ANALYSIS_OFFLINE_REDO_INTERVAL),
+    },
     "tickets-sweep": {
         "task": "integrations.tasks.sweep_tickets",
         "schedule": float(TICKETS_RULES_INTERVAL),

@@ -194,8 +194,8 @@ class TicketRuleForm(forms.ModelForm):
         model = TicketRule
         fields = [
             "name", "integration", "enabled", "min_severity", "min_occurrences",
-            "window_minutes", "require_recommendation", "min_confidence", "services", "hosts",
-            "cooldown_minutes",
+            "window_minutes", "require_recommendation", "min_confidence", "accept_offline",
+            "services", "hosts", "cooldown_minutes",
         ]  # fmt: skip
 
     def _post_clean(self) -> None:
@@ -209,15 +209,16 @@ class TicketRuleAdmin(AuditedAdmin):
     form = TicketRuleForm
     list_display = [
         "name", "integration", "enabled", "min_severity", "min_occurrences", "window_minutes",
-        "require_recommendation", "min_confidence", "cooldown_minutes",
+        "require_recommendation", "min_confidence", "accept_offline", "cooldown_minutes",
     ]  # fmt: skip
-    list_filter = ["enabled", "integration"]
+    list_filter = ["enabled", "integration", "accept_offline"]
     list_select_related = ["integration"]
     search_fields = ["name"]
     fieldsets = [
         (None, {"fields": ["name", "integration", "enabled"]}),
         ("When", {"fields": ["min_severity", "min_occurrences", "window_minutes",
-                             "require_recommendation", "min_confidence", "services", "hosts"]}),
+                             "require_recommendation", "min_confidence", "accept_offline",
+                             "services", "hosts"]}),
         ("How often", {"fields": ["cooldown_minutes"]}),
     ]  # fmt: skip
 

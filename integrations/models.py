@@ -175,6 +175,12 @@ class TicketRule(models.Model):
         validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
         help_text="0 to 1. Below it, the rule makes a draft an operator approves or discards.",
     )
+    accept_offline = models.BooleanField(
+        "accept offline analyses",
+        default=False,
+        help_text="Act on analyses of the built-in offline analyzer (rule-based guesses). "
+        "Off: the rule sees none until an LLM has analyzed the pattern.",
+    )
     services = models.CharField(
         max_length=500,
         blank=True,

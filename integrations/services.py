@@ -187,7 +187,9 @@ def rules_evaluate(*, pattern: LogPattern, analysis: Analysis | None = None) -> 
 
     One action per integration (the first matching rule, by name), and none within a
     rule's cooldown of the last one. Integrations with refused credentials are left
-    alone until an admin saves them.
+    alone until an admin saves them. An offline analysis (rule-based guesses) counts only
+    for rules that accept offline analyses; the others see no analysis, and wait for an
+    LLM's when they need one.
     """
     if pattern.merged_into_id is not None or pattern.status == LogPattern.Status.MUTED:
         return []
@@ -201,11 +203,14 @@ def rules_evaluate(*, pattern: LogPattern, analysis: Analysis | None = None) -> 
     for rule in rules:
         if rule.integration_id in decided:
             continue
-        match = rule_match(rule=rule, pattern=pattern, analysis=analysis)
+        seen = analysis
+        if seen is not None and seen.is_offline and not rule.accept_offline:
+            seen = None
+        match = rule_match(rule=rule, pattern=pattern, analysis=seen)
         if match is None:
             continue
         decided.add(rule.integration_id)
-        ticket = _rule_act(match, pattern, analysis)
+        ticket = _rule_act(match, pattern, seen)
         if ticket is not None:
             acted.append(ticket)
     return acted

@@ -1,8 +1,11 @@
 """The NATS side of ingest: a JetStream pull consumer feeding logs_ingest_batch().
 
-Contract: a message is acked only after its batch is committed. Anything that
-goes wrong between delivery and commit leaves the message unacked, so
-JetStream redelivers it, and the unique stream sequence stores it once.
+Contract: a message is acked only after it is committed, as a log or in quarantine.
+A batch that fails is split until the message at fault is alone and quarantined;
+while the database itself is unavailable the batch is held in progress and retried.
+A redelivered message is stored once: its identity is its place in the stream,
+(stream epoch, stream sequence), and a recreated stream gets a new epoch. A message
+JetStream gives up on (NATS_MAX_DELIVER) is read back from the stream and quarantined.
 
 The pull is done by hand (a subscription on an inbox plus MSG.NEXT requests)
 rather than with nats-py's fetch(), which costs two task switches a message
@@ -35,17 +38,35 @@ from nats.js.api import (
     DiscardPolicy,
     StorageType,
     StreamConfig,
+    StreamInfo,
 )
 from nats.js.errors import NotFoundError
 
 from gogent.nats import nats_connect
-from logs.services import IncomingMessage, IngestResult, ingest_hooks, logs_ingest_batch
+from logs.models import IngestEvent, RejectedMessage, StreamEpoch
+from logs.services import (
+    DATABASE_UNAVAILABLE,
+    IncomingMessage,
+    IngestResult,
+    ingest_event_count,
+    ingest_hooks,
+    logs_ingest,
+    logs_quarantine,
+    stream_epoch_record,
+)
 
 logger = logging.getLogger(__name__)
 
 REPLY_HEADER = "Gogent-Reply-To"
 ACK_PREFIX = "$JS.ACK."
 STATS_INTERVAL = 10.0
+# How often an idle consumer checks that the stream is still the life it records logs under
+# (before storing a batch it always checks).
+STREAM_CHECK_INTERVAL = 10.0
+STREAM_INFO_TIMEOUT = 2.0
+MAX_DELIVERIES_ADVISORY = "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES"
+# Longest wait between attempts to store a batch while the database is unavailable.
+MAX_RETRY_DELAY = 30
 # The collector's default (700) runs young collections every few dozen messages; each
 # rescans the batch in hand, and the older ones all of Django: ~15% of the time at full speed.
 GC_YOUNG_THRESHOLD = 10_000
@@ -71,15 +92,17 @@ def consumer_config() -> ConsumerConfig:
         deliver_policy=DeliverPolicy.ALL,
         ack_wait=float(settings.NATS_ACK_WAIT),
         max_ack_pending=settings.NATS_MAX_ACK_PENDING,
+        max_deliver=settings.NATS_MAX_DELIVER,
     )
 
 
-async def ensure_stream_and_consumer(client: Client) -> None:
+async def ensure_stream_and_consumer(client: Client) -> StreamInfo:
     """Create or update AGENT_STREAM and AGENT_CONSUMER; safe to run from every consumer.
 
     Only the fields Gogent manages are changed on an existing stream, so settings an
     operator made on the cluster (placement; replicas unless NATS_STREAM_REPLICAS is set)
-    stay.
+    stay. Returns the stream as it is once the consumer exists: the life its messages
+    come from.
     """
     js = client.jetstream()
     wanted = stream_config()
@@ -99,6 +122,7 @@ async def ensure_stream_and_consumer(client: Client) -> None:
             logger.info("updated stream %s", wanted.name)
     # CONSUMER.CREATE with an existing durable's name updates it in place.
     await js.add_consumer(wanted.name, consumer_config())
+    return await js.stream_info(wanted.name)
 
 
 def close_db_connection() -> None:
@@ -125,6 +149,14 @@ def stream_sequence(ack_subject: str) -> int:
     return int(tokens[5] if len(tokens) == 9 else tokens[7])
 
 
+def reply_header(msg: Msg) -> str:
+    """The producer's reply header as sent; ingest checks it before any use."""
+    if not msg.headers:
+        return ""
+    value = msg.headers.get(REPLY_HEADER, "")
+    return value if isinstance(value, str) else ""
+
+
 @dataclasses.dataclass
 class ConsumerStats:
     stored: int = 0
@@ -132,12 +164,15 @@ class ConsumerStats:
     ignored: int = 0
     rejected: Counter[str] = dataclasses.field(default_factory=Counter)
     failed_batches: int = 0
+    bad_reply_subjects: int = 0
+    replies_not_sent: int = 0
 
     def add(self, result: IngestResult) -> None:
         self.stored += result.stored
         self.duplicates += result.duplicates
         self.ignored += result.ignored
         self.rejected.update(result.rejected)
+        self.bad_reply_subjects += result.bad_reply_subjects
 
 
 class LogConsumer:
@@ -154,7 +189,9 @@ class LogConsumer:
         self.stats = ConsumerStats()
         self._client: Client | None = None
         self._inbox = ""
-        self._received: list[Msg] = []
+        # Each message with the epoch of the stream life it was delivered from.
+        self._received: list[tuple[Msg, int]] = []
+        self._epoch: StreamEpoch | None = None
         self._requested = 0  # asked of the server, not yet delivered or expired
         self._arrived = asyncio.Event()
         self._batch_ready = asyncio.Event()
@@ -182,9 +219,13 @@ class LogConsumer:
             self._client = await self._connect()
             if self._client is None:
                 return
-            await ensure_stream_and_consumer(self._client)
+            await self._adopt_stream(await ensure_stream_and_consumer(self._client))
             self._inbox = self._client.new_inbox()
             subscription = await self._client.subscribe(self._inbox, cb=self._on_message)
+            advisories = await self._client.subscribe(
+                f"{MAX_DELIVERIES_ADVISORY}.{settings.NATS_STREAM}.{settings.NATS_CONSUMER}",
+                cb=self._on_max_deliveries,
+            )
             logger.info(
                 "consuming %s / %s (batch %d)",
                 settings.NATS_STREAM,
@@ -193,6 +234,7 @@ class LogConsumer:
             )
             await self._consume()
             await subscription.unsubscribe()
+            await advisories.unsubscribe()
             await self._release_unprocessed()
             await self._client.flush(timeout=5)
         finally:
@@ -222,9 +264,57 @@ class LogConsumer:
         self._requested = 0
         self._consumer_missing = True
 
+    async def _adopt_stream(self, info: StreamInfo) -> None:
+        """Record (or find) the epoch of the stream life the consumer now reads from."""
+        epoch = await asyncio.get_running_loop().run_in_executor(
+            self._db,
+            lambda: stream_epoch_record(stream=info.config.name, created=info.created),
+        )
+        if self._epoch is None or epoch.number != self._epoch.number:
+            logger.info("reading %s as epoch %d", info.config.name, epoch.number)
+        self._epoch = epoch
+
+    async def _check_stream(self) -> StreamEpoch | None:
+        """Catch a stream created anew behind the consumer's back (no 409 told of it).
+
+        Returns the epoch read until now when the stream has changed (the new one is
+        adopted and the durable consumer ensured again), else None.
+        """
+        try:
+            info = await asyncio.wait_for(
+                self._client.jetstream().stream_info(settings.NATS_STREAM), STREAM_INFO_TIMEOUT
+            )
+        except NotFoundError:
+            self._consumer_missing = True
+            return None
+        except Exception as error:
+            logger.warning("could not check the stream: %s", error)
+            return None
+        if info.created == self._epoch.created:
+            return None
+        logger.warning("stream %s is not the one being read: adopting it", info.config.name)
+        previous = self._epoch
+        await self._adopt_stream(info)
+        self._consumer_missing = True
+        return previous
+
+    async def _tag_with_current_stream(self, batch: list[tuple[Msg, int]]) -> list[tuple[Msg, int]]:
+        """Check, before storing, that the batch's stream is still the one being read.
+
+        If it was created anew meanwhile, each message belongs to the life it was stored
+        in: the new one if JetStream stored it after the new stream's creation.
+        """
+        previous = await self._check_stream()
+        if previous is None:
+            return batch
+        created, current = self._epoch.created, self._epoch.number
+        return [
+            (msg, current if msg.metadata.timestamp >= created else epoch) for msg, epoch in batch
+        ]
+
     async def _on_message(self, msg: Msg) -> None:
         if msg.reply.startswith(ACK_PREFIX):
-            self._received.append(msg)
+            self._received.append((msg, self._epoch.number))
             self._requested = max(self._requested - 1, 0)
             self._arrived.set()
             if len(self._received) >= self.batch_size:
@@ -244,7 +334,7 @@ class LogConsumer:
             self._arrived.set()
 
     async def _consume(self) -> None:
-        last_stats = time.monotonic()
+        last_stats = last_check = time.monotonic()
         while not self._stopping.is_set():
             if self._consumer_missing:
                 await self._recreate_consumer()
@@ -253,13 +343,17 @@ class LogConsumer:
             if batch:
                 await self._request_more()
                 await self._process(batch)
+            if time.monotonic() - last_check >= STREAM_CHECK_INTERVAL:
+                await self._check_stream()
+                last_check = time.monotonic()
             if time.monotonic() - last_stats >= STATS_INTERVAL:
                 self._log_stats()
                 last_stats = time.monotonic()
 
     async def _recreate_consumer(self) -> None:
         try:
-            await ensure_stream_and_consumer(self._client)
+            info = await ensure_stream_and_consumer(self._client)
+            await self._adopt_stream(info)
             self._consumer_missing = False
         except Exception as error:
             logger.warning("could not ensure stream and consumer yet: %s", error)
@@ -282,7 +376,7 @@ class LogConsumer:
             return
         self._requested += wanted
 
-    async def _next_batch(self) -> list[Msg]:
+    async def _next_batch(self) -> list[tuple[Msg, int]]:
         if not self._received:
             self._arrived.clear()
             try:
@@ -302,7 +396,8 @@ class LogConsumer:
         del self._received[: self.batch_size]
         return batch
 
-    async def _process(self, batch: list[Msg]) -> None:
+    async def _process(self, batch: list[tuple[Msg, int]]) -> None:
+        batch = await self._tag_with_current_stream(batch)
         received_at = datetime.now(UTC)
         incoming = [
             IncomingMessage(
@@ -310,40 +405,154 @@ class LogConsumer:
                 stream_seq=stream_sequence(msg.reply),
                 data=msg.data,
                 received_at=received_at,
-                reply_to=msg.headers.get(REPLY_HEADER, "") if msg.headers else "",
+                reply_to=reply_header(msg),
+                stream_epoch=epoch,
             )
-            for msg in batch
+            for msg, epoch in batch
         ]
-        loop = asyncio.get_running_loop()
-        try:
-            result = await loop.run_in_executor(self._db, logs_ingest_batch, incoming)
-        except Exception:
-            self.stats.failed_batches += 1
-            logger.exception(
-                "could not store a batch of %d messages; they stay unacked and come back",
-                len(batch),
-            )
-            await loop.run_in_executor(self._db, close_db_connection)
-            delay = min(2 ** min(self.stats.failed_batches, 5), 30)
-            for msg in batch:
-                await msg.nak(delay=delay)
-            await self._sleep(delay)
+        messages = [msg for msg, _ in batch]
+        result = await self._store(messages, incoming)
+        if result is None:
             return
-        self.stats.failed_batches = 0
         self.stats.add(result)
-        for msg, message in zip(batch, incoming, strict=True):
+        for msg, message in zip(messages, incoming, strict=True):
             # Committed: acknowledge. A quarantined message is terminated (stored, never retried).
             if message.stream_seq in result.rejected_seqs:
-                await msg.term()
+                await self._settle(msg.term)
             else:
-                await msg.ack()
-        for reply_to, receipt in result.receipts:
-            await self._client.publish(reply_to, orjson.dumps(receipt))
+                await self._settle(msg.ack)
+        await self._send_receipts(result.receipts)
+
+    async def _store(
+        self, batch: list[Msg], incoming: list[IncomingMessage]
+    ) -> IngestResult | None:
+        """Store the batch; None if it was handed back instead (stopping, or a failure).
+
+        While the database is unavailable the batch is retried here and kept in progress,
+        so an outage does not count against NATS_MAX_DELIVER. Any other failure that
+        splitting could not pin on one message hands the batch back for redelivery.
+        """
+        loop = asyncio.get_running_loop()
+        attempts = 0
+        while True:
+            try:
+                result = await loop.run_in_executor(self._db, logs_ingest, incoming)
+            except DATABASE_UNAVAILABLE as error:
+                attempts += 1
+                self.stats.failed_batches += 1
+                delay = min(2 ** min(attempts, 5), MAX_RETRY_DELAY)
+                logger.error(
+                    "could not store a batch of %d messages (database unavailable: %s); "
+                    "holding it, next try in %d s",
+                    len(batch),
+                    error,
+                    delay,
+                )
+                await loop.run_in_executor(self._db, close_db_connection)
+                for msg in batch:
+                    await self._settle(msg.in_progress)
+                await self._sleep(delay)
+                if self._stopping.is_set():
+                    await self._hand_back(batch)
+                    return None
+                continue
+            except Exception:
+                self.stats.failed_batches += 1
+                logger.exception(
+                    "could not store a batch of %d messages; they stay unacked and come back",
+                    len(batch),
+                )
+                await loop.run_in_executor(self._db, close_db_connection)
+                delay = min(2 ** min(self.stats.failed_batches, 5), MAX_RETRY_DELAY)
+                await self._hand_back(batch, delay=delay)
+                await self._sleep(delay)
+                return None
+            self.stats.failed_batches = 0
+            return result
+
+    async def _hand_back(self, batch: list[Msg], *, delay: float | None = None) -> None:
+        for msg in batch:
+            await self._settle(lambda msg=msg: msg.nak(delay=delay))
+
+    async def _settle(self, action) -> None:
+        """Ack, term, nak or in-progress; a lost connection means redelivery, never a crash."""
+        try:
+            await action()
+        except Exception as error:
+            logger.warning("could not settle a message with JetStream: %s", error)
+
+    async def _send_receipts(self, receipts: list[tuple[str, dict]]) -> None:
+        """Publish receipts; one that cannot be sent is counted and logged, never fatal."""
+        failed = 0
+        last_error = ""
+        for reply_to, receipt in receipts:
+            try:
+                await self._client.publish(reply_to, orjson.dumps(receipt))
+            except Exception as error:
+                failed += 1
+                last_error = f"{type(error).__name__}: {error}"
+        if failed:
+            self.stats.replies_not_sent += failed
+            logger.warning("%d receipts not sent: %s", failed, last_error)
+            await self._count_event(IngestEvent.Kind.REPLY_NOT_SENT, failed, last_error)
+
+    async def _count_event(self, kind: str, count: int, detail: str) -> None:
+        try:
+            await asyncio.get_running_loop().run_in_executor(
+                self._db, lambda: ingest_event_count(kind=kind, count=count, detail=detail)
+            )
+        except Exception as error:
+            logger.warning("could not count %s: %s", kind, error)
+
+    async def _on_max_deliveries(self, advisory: Msg) -> None:
+        """JetStream gave up on a message: read it back from the stream and quarantine it.
+
+        The advisory says only which message; its payload comes from the stream, so
+        what producers sent is kept. A message already stored is left alone.
+        """
+        try:
+            event = orjson.loads(advisory.data)
+            stream_seq = int(event["stream_seq"])
+            deliveries = int(event.get("deliveries", 0))
+            if event.get("stream") != settings.NATS_STREAM or stream_seq < 1:
+                return
+        except (ValueError, KeyError, TypeError):
+            logger.warning("ignored a malformed max-deliveries advisory")
+            return
+        epoch = self._epoch.number
+        detail = f"JetStream delivered it {deliveries} times without an acknowledgement"
+        try:
+            stored = await self._client.jetstream().get_msg(settings.NATS_STREAM, stream_seq)
+        except Exception as error:
+            data, subject, reply_to = b"", settings.NATS_SUBJECT, ""
+            detail += f"; its payload could not be read back from the stream ({error})"
+        else:
+            data, subject = stored.data or b"", stored.subject or settings.NATS_SUBJECT
+            reply_to = (stored.headers or {}).get(REPLY_HEADER, "")
+        message = IncomingMessage(
+            subject=subject,
+            stream_seq=stream_seq,
+            data=data,
+            received_at=datetime.now(UTC),
+            reply_to=reply_to if isinstance(reply_to, str) else "",
+            stream_epoch=epoch,
+        )
+        try:
+            result = await asyncio.get_running_loop().run_in_executor(
+                self._db,
+                lambda: logs_quarantine(
+                    message=message, reason=RejectedMessage.Reason.MAX_DELIVERIES, detail=detail
+                ),
+            )
+        except Exception:
+            logger.exception("could not quarantine message %d:%d", epoch, stream_seq)
+            return
+        self.stats.add(result)
+        await self._send_receipts(result.receipts)
 
     async def _release_unprocessed(self) -> None:
         """Hand back what arrived but was not processed, for immediate redelivery."""
-        for msg in self._received:
-            await msg.nak()
+        await self._hand_back([msg for msg, _ in self._received])
         self._received.clear()
 
     async def _sleep(self, seconds: float) -> None:
@@ -353,10 +562,13 @@ class LogConsumer:
     def _log_stats(self) -> None:
         rejected = ", ".join(f"{reason} {count}" for reason, count in self.stats.rejected.items())
         logger.info(
-            "stored %d, duplicates %d, rejected %d%s, skipped %d (Gogent's own results)",
+            "stored %d, duplicates %d, rejected %d%s, skipped %d (Gogent's own results), "
+            "reply headers ignored %d, receipts not sent %d",
             self.stats.stored,
             self.stats.duplicates,
             sum(self.stats.rejected.values()),
             f" ({rejected})" if rejected else "",
             self.stats.ignored,
+            self.stats.bad_reply_subjects,
+            self.stats.replies_not_sent,
         )

@@ -14,7 +14,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
-from logs.models import LogPattern, LogPatternStat, LogVolume
+from logs.models import IngestEvent, LogPattern, LogPatternStat, LogVolume, StreamEpoch
 from logs.selectors import rejected_counts
 
 
@@ -61,4 +61,17 @@ def collect() -> Iterable[Metric]:
     patterns = GaugeMetricFamily("gogent_patterns", "Patterns by status.", labels=["status"])
     for status, count in sorted(patterns_by_status().items()):
         patterns.add_metric([status], count)
-    return [ingested, rejected, patterns]
+    resets = CounterMetricFamily(
+        "gogent_nats_stream_resets",
+        "Times the JetStream stream was found created anew; its logs went to a new epoch.",
+        value=StreamEpoch.objects.filter(is_reset=True).count(),
+    )
+    events = CounterMetricFamily(
+        "gogent_ingest_events",
+        "Things ingest got past: reply headers ignored, receipts not sent.",
+        labels=["kind"],
+    )
+    counted = dict(IngestEvent.objects.values_list("kind", "count"))
+    for kind in IngestEvent.Kind.values:
+        events.add_metric([kind], counted.get(kind, 0))
+    return [ingested, rejected, patterns, resets, events]

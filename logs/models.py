@@ -27,8 +27,10 @@ class LogEntry(models.Model):
     context = models.JSONField(default=dict, blank=True)
     received_at = models.DateTimeField()
     subject = models.CharField(max_length=255)
-    # JetStream's sequence in the stream: the dedup key for redeliveries.
-    stream_seq = models.PositiveBigIntegerField(unique=True)
+    # Which life of the stream (StreamEpoch.number) and JetStream's sequence in it: together
+    # the dedup key for redeliveries. A recreated stream counts from 1 again, in a new epoch.
+    stream_epoch = models.PositiveIntegerField(default=0, db_default=0)
+    stream_seq = models.PositiveBigIntegerField()
     # Null only for logs stored before grouping existed, until migration 0004 fills it.
     pattern = models.ForeignKey(
         "LogPattern", on_delete=models.PROTECT, related_name="entries", null=True
@@ -36,6 +38,12 @@ class LogEntry(models.Model):
 
     class Meta:
         verbose_name_plural = "log entries"
+        constraints = [
+            # Ingest's ON CONFLICT target and its "already stored?" look-up.
+            models.UniqueConstraint(
+                fields=["stream_epoch", "stream_seq"], name="logentry_stream_position"
+            )
+        ]
         indexes = [
             # The logs explorer and agent_logs: newest first, optionally by time range.
             models.Index(fields=["timestamp"], name="logentry_timestamp"),
@@ -56,7 +64,7 @@ class LogEntry(models.Model):
 
 
 class RejectedMessage(models.Model):
-    """Quarantine: a message that failed validation, kept with the reason."""
+    """Quarantine: a message that failed validation or could not be stored, kept with the reason."""
 
     class Reason(models.TextChoices):
         TOO_LARGE = "too_large", "Payload too large"
@@ -72,10 +80,16 @@ class RejectedMessage(models.Model):
         INVALID_HOSTNAME = "invalid_hostname", "Invalid hostname"
         INVALID_SERVICE = "invalid_service", "Invalid service"
         INVALID_CONTEXT = "invalid_context", "Invalid context"
+        # Valid, yet its batch failed with it alone: the database error is the detail.
+        STORE_FAILED = "store_failed", "Could not be stored"
+        # JetStream gave up redelivering it (NATS_MAX_DELIVER); the payload was read back.
+        MAX_DELIVERIES = "max_deliveries", "Too many deliveries"
 
     received_at = models.DateTimeField()
     subject = models.CharField(max_length=255)
-    stream_seq = models.PositiveBigIntegerField(unique=True, null=True, blank=True)
+    stream_epoch = models.PositiveIntegerField(default=0, db_default=0)
+    # Null for payloads that never reached the stream.
+    stream_seq = models.PositiveBigIntegerField(null=True, blank=True)
     reason = models.CharField(max_length=32, choices=Reason.choices)
     detail = models.TextField()
     # The payload as received, cut to REJECTED_RAW_MAX_BYTES; size is the full length.
@@ -83,6 +97,12 @@ class RejectedMessage(models.Model):
     size = models.PositiveIntegerField()
 
     class Meta:
+        constraints = [
+            # Quarantine's ON CONFLICT target: a redelivered bad message is kept once.
+            models.UniqueConstraint(
+                fields=["stream_epoch", "stream_seq"], name="rejected_stream_position"
+            )
+        ]
         indexes = [
             # Quarantine page: newest first, and counts by reason.
             models.Index(fields=["received_at"], name="rejected_received_at"),
@@ -99,6 +119,46 @@ class RejectedMessage(models.Model):
     def raw_preview(self, limit: int = 2000) -> str:
         """The payload as text for display; undecodable bytes shown as U+FFFD."""
         return bytes(self.raw[:limit]).decode("utf-8", errors="replace")
+
+
+class StreamEpoch(models.Model):
+    """One life of the JetStream stream. A stream that is deleted and created again (a lost
+    store, a new cluster) numbers its messages from 1 again: its logs get a new epoch, so
+    they never look like the stored logs of an earlier life."""
+
+    number = models.PositiveIntegerField(unique=True)
+    stream = models.CharField(max_length=255)
+    # JetStream's creation time of the stream: what tells one life from the next.
+    created = models.DateTimeField()
+    # False for the first stream Gogent consumed from; True for every stream after it.
+    is_reset = models.BooleanField(default=False)
+    # The highest sequence stored from the epoch before, when this one was detected.
+    previous_last_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    detected_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["stream", "created"], name="stream_epoch_identity")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stream} epoch {self.number} (created {self.created:%Y-%m-%d %H:%M:%S})"
+
+
+class IngestEvent(models.Model):
+    """Counts of things ingest noticed and got past, for /metrics and the operations page."""
+
+    class Kind(models.TextChoices):
+        BAD_REPLY_SUBJECT = "bad_reply_subject", "Reply header not a valid subject (ignored)"
+        REPLY_NOT_SENT = "reply_not_sent", "Receipt or reply could not be published"
+
+    kind = models.CharField(max_length=32, choices=Kind.choices, unique=True)
+    count = models.PositiveBigIntegerField(default=0)
+    last_at = models.DateTimeField()
+    last_detail = models.TextField(blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.count}"
 
 
 class LogPattern(models.Model):

@@ -17,7 +17,16 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from gogent.cursors import decode_cursor, encode_cursor
-from logs.models import LogEntry, LogPattern, LogPatternStat, LogVolume, RejectedMessage, Severity
+from logs.models import (
+    IngestEvent,
+    LogEntry,
+    LogPattern,
+    LogPatternStat,
+    LogVolume,
+    RejectedMessage,
+    Severity,
+    StreamEpoch,
+)
 
 PAGE_SIZE = 50
 SINCE_CHOICES = {
@@ -325,3 +334,20 @@ def patterns_top_active(*, hours: int = 24, limit: int = 8) -> list[tuple[LogPat
     counts = {row["pattern_id"]: row["recent"] for row in top}
     patterns = LogPattern.objects.in_bulk(list(counts))
     return [(patterns[pk], count) for pk, count in counts.items() if pk in patterns]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestHealth:
+    """What ingest got past: stream lives (resets) and counted events."""
+
+    epochs: list[StreamEpoch]
+    resets: int
+    events: list[IngestEvent]
+
+
+def ingest_health(*, epochs: int = 5) -> IngestHealth:
+    return IngestHealth(
+        epochs=list(StreamEpoch.objects.order_by("-number")[:epochs]),
+        resets=StreamEpoch.objects.filter(is_reset=True).count(),
+        events=list(IngestEvent.objects.order_by("kind")),
+    )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -11,12 +13,27 @@ from typing import Any
 
 import orjson
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import (
+    DataError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    transaction,
+)
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from gogent.db import insert_rows
-from logs.models import LogEntry, LogPattern, LogPatternStat, LogVolume, RejectedMessage
+from logs.models import (
+    IngestEvent,
+    LogEntry,
+    LogPattern,
+    LogPatternStat,
+    LogVolume,
+    RejectedMessage,
+    StreamEpoch,
+)
 from logs.patterns import (
     PatternChanges,
     catalog,
@@ -24,20 +41,38 @@ from logs.patterns import (
     patterns_count,
     patterns_count_hours,
 )
-from logs.validation import Limits, LogRejected, ParsedLog, parse_log_message
+from logs.validation import (
+    Limits,
+    LogRejected,
+    ParsedLog,
+    parse_log_message,
+    reply_subject_problem,
+)
 
 IngestHook = Callable[..., None]
+logger = logging.getLogger(__name__)
+# Failures of the database itself, not of any message in the batch: retrying the same
+# batch later is right, splitting it would only quarantine good logs.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# What the database says is wrong with the data itself.
+MESSAGE_FAULTS = (DataError, IntegrityError)
+STORE_FAILED_DETAIL_MAX = 2000
 
 
 @dataclass(frozen=True, slots=True)
 class IncomingMessage:
-    """A message as JetStream delivered it; reply_to is where to send the receipt."""
+    """A message as JetStream delivered it; reply_to is where to send the receipt.
+
+    (stream_epoch, stream_seq) is the message's place in the stream: its identity.
+    reply_to is the producer's header as sent; ingest checks it before any use.
+    """
 
     subject: str
     stream_seq: int
     data: bytes
     received_at: datetime
     reply_to: str = ""
+    stream_epoch: int = 0
 
 
 @dataclass(slots=True)
@@ -51,10 +86,116 @@ class IngestResult:
     patterns: PatternChanges = field(default_factory=PatternChanges)
     # (reply subject, receipt) for messages that asked for one.
     receipts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    # Reply headers that were no valid subject: ignored, the logs stored all the same.
+    bad_reply_subjects: int = 0
+    bad_reply_detail: str = ""
 
     @property
     def rejected_total(self) -> int:
         return sum(self.rejected.values())
+
+    def add(self, other: IngestResult) -> None:
+        """Add a part of the same batch (stored in its own transaction) to this result."""
+        self.stored += other.stored
+        self.duplicates += other.duplicates
+        self.ignored += other.ignored
+        self.rejected.update(other.rejected)
+        self.rejected_seqs |= other.rejected_seqs
+        self.receipts += other.receipts
+        self.bad_reply_subjects += other.bad_reply_subjects
+        self.bad_reply_detail = other.bad_reply_detail or self.bad_reply_detail
+        for name in ("created", "generalized", "regressed", "escalated"):
+            getattr(self.patterns, name).update(getattr(other.patterns, name))
+        self.patterns.merged.update(other.patterns.merged)
+
+
+def logs_ingest(messages: Sequence[IncomingMessage]) -> IngestResult:
+    """Store a batch as logs_ingest_batch() does, so that one message cannot hold back the rest.
+
+    A batch that fails is split in halves, each stored in its own transaction, until
+    each message that fails stands alone; those are quarantined (store_failed, with the
+    error) and every other message is stored. When every message fails, the fault is
+    not in the messages (a broken schema, a bug) unless the database blamed the data:
+    the error propagates and the caller hands the batch back. So does an error of the
+    database itself (connection lost, locked), at once, with nothing split.
+    """
+    result = IngestResult()
+    failures = _store_or_split(messages, result)
+    if not failures:
+        return result
+    if len(failures) == len(messages) and not all(
+        isinstance(error, MESSAGE_FAULTS) for _, error in failures
+    ):
+        raise failures[0][1]
+    for message, error in failures:
+        result.add(
+            logs_quarantine(
+                message=message,
+                reason=RejectedMessage.Reason.STORE_FAILED,
+                detail=f"{type(error).__name__}: {error}",
+            )
+        )
+    return result
+
+
+def _store_or_split(
+    messages: Sequence[IncomingMessage], result: IngestResult
+) -> list[tuple[IncomingMessage, Exception]]:
+    """Store what can be stored into `result`; return each message that fails alone."""
+    try:
+        result.add(logs_ingest_batch(messages))
+        return []
+    except DATABASE_UNAVAILABLE:
+        raise
+    except Exception as error:
+        if len(messages) == 1:
+            return [(messages[0], error)]
+        logger.warning(
+            "a batch of %d messages failed (%s: %s); storing it in halves to find the culprit",
+            len(messages),
+            type(error).__name__,
+            error,
+        )
+    middle = len(messages) // 2
+    return _store_or_split(messages[:middle], result) + _store_or_split(messages[middle:], result)
+
+
+def logs_quarantine(*, message: IncomingMessage, reason: str, detail: str) -> IngestResult:
+    """Quarantine one message that cannot be stored as a log, with its payload and why.
+
+    A message whose place in the stream holds a stored log already is left alone:
+    quarantine is for what would otherwise be lost.
+    """
+    detail = detail[:STORE_FAILED_DETAIL_MAX]
+    logger.error(
+        "message %d:%d quarantined (%s): %s",
+        message.stream_epoch,
+        message.stream_seq,
+        reason,
+        detail,
+    )
+    rejection = LogRejected(reason, detail)
+    result = IngestResult()
+    message = _with_valid_reply(message, result)
+    with transaction.atomic(), connection.cursor() as cursor:
+        stored = LogEntry.objects.filter(
+            stream_epoch=message.stream_epoch, stream_seq=message.stream_seq
+        ).exists()
+        if stored:
+            result.duplicates = 1
+        else:
+            _insert_rows(
+                cursor,
+                RejectedMessage,
+                REJECTED_COLUMNS,
+                [_rejected_row(message, rejection, _datetime_adapter())],
+            )
+            _count_bad_replies(result)
+    if not stored:
+        result.rejected[reason] += 1
+        result.rejected_seqs.add(message.stream_seq)
+        result.receipts = _receipts([], [(message, rejection)])
+    return result
 
 
 def logs_ingest_batch(messages: Sequence[IncomingMessage]) -> IngestResult:
@@ -69,10 +210,13 @@ def logs_ingest_batch(messages: Sequence[IncomingMessage]) -> IngestResult:
     limits = Limits.from_settings()
     ignored_subjects = _ignored_subjects()
     ignored = 0
+    result = IngestResult()
     for message in messages:
         if message.subject in ignored_subjects:
             ignored += 1
             continue
+        if message.reply_to:
+            message = _with_valid_reply(message, result)
         try:
             entries.append(
                 (
@@ -83,7 +227,6 @@ def logs_ingest_batch(messages: Sequence[IncomingMessage]) -> IngestResult:
         except LogRejected as rejection:
             rejections.append((message, rejection))
 
-    result = IngestResult()
     try:
         _store(entries, rejections, result)
     except BaseException:
@@ -95,6 +238,42 @@ def logs_ingest_batch(messages: Sequence[IncomingMessage]) -> IngestResult:
     result.rejected_seqs = {message.stream_seq for message, _ in rejections}
     result.receipts = _receipts(entries, rejections)
     return result
+
+
+def _with_valid_reply(message: IncomingMessage, result: IngestResult) -> IncomingMessage:
+    """The message, its reply header dropped (and counted) unless it is a valid subject."""
+    problem = reply_subject_problem(message.reply_to) if message.reply_to else ""
+    if not problem:
+        return message
+    result.bad_reply_subjects += 1
+    result.bad_reply_detail = (
+        f"message {message.stream_epoch}:{message.stream_seq} on {message.subject}: {problem}"
+    )
+    logger.warning("%s; reply header ignored, the log stored all the same", result.bad_reply_detail)
+    return dataclasses.replace(message, reply_to="")
+
+
+def _count_bad_replies(result: IngestResult) -> None:
+    if result.bad_reply_subjects:
+        ingest_event_count(
+            kind=IngestEvent.Kind.BAD_REPLY_SUBJECT,
+            count=result.bad_reply_subjects,
+            detail=result.bad_reply_detail,
+        )
+
+
+def ingest_event_count(*, kind: str, count: int = 1, detail: str = "") -> None:
+    """Add to the count of an ingest event (one upsert; never on the path of a clean batch)."""
+    table = connection.ops.quote_name(IngestEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        insert_rows(
+            cursor,
+            IngestEvent,
+            ("kind", "count", "last_at", "last_detail"),
+            [(kind, count, connection.ops.adapt_datetimefield_value(timezone.now()), detail)],
+            f"ON CONFLICT (kind) DO UPDATE SET count = {table}.count + excluded.count, "
+            "last_at = excluded.last_at, last_detail = excluded.last_detail",
+        )
 
 
 def _store(
@@ -122,7 +301,8 @@ def _store(
             )
             result.stored = len(new_entries)
             patterns_count(pattern_ids, logs, result.patterns)
-            patterns_count_hours([m.stream_seq for m, _ in new_entries])
+            for epoch, seqs in _by_epoch(m for m, _ in new_entries).items():
+                patterns_count_hours(epoch, seqs)
             _count_volume(new_entries, cursor, adapt_datetime)
             replies = [
                 (m.reply_to, m.stream_seq, pattern_id)
@@ -139,6 +319,7 @@ def _store(
                 REJECTED_COLUMNS,
                 [_rejected_row(m, r, adapt_datetime) for m, r in rejections],
             )
+        _count_bad_replies(result)
 
 
 def _count_volume(
@@ -200,21 +381,31 @@ def _datetime_adapter() -> Callable[[datetime], Any]:
     return cache(connection.ops.adapt_datetimefield_value)
 
 
+def _by_epoch(messages: Iterable[IncomingMessage]) -> dict[int, list[int]]:
+    """Stream sequences by epoch: a batch nearly always comes from one life of the stream."""
+    seqs: dict[int, list[int]] = {}
+    for message in messages:
+        seqs.setdefault(message.stream_epoch, []).append(message.stream_seq)
+    return seqs
+
+
 def _not_yet_stored(
     entries: list[tuple[IncomingMessage, ParsedLog]],
 ) -> list[tuple[IncomingMessage, ParsedLog]]:
-    seqs = [message.stream_seq for message, _ in entries]
-    stored = set(
-        LogEntry.objects.filter(stream_seq__range=(min(seqs), max(seqs))).values_list(
-            "stream_seq", flat=True
+    stored: set[tuple[int, int]] = set()
+    for epoch, seqs in _by_epoch(m for m, _ in entries).items():
+        stored.update(
+            (epoch, seq)
+            for seq in LogEntry.objects.filter(
+                stream_epoch=epoch, stream_seq__range=(min(seqs), max(seqs))
+            ).values_list("stream_seq", flat=True)
         )
-    )
-    return [entry for entry in entries if entry[0].stream_seq not in stored]
+    return [(m, log) for m, log in entries if (m.stream_epoch, m.stream_seq) not in stored]
 
 
 def _insert_rows(cursor: Any, model: type, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert ingest rows, skipping a stream sequence that is stored already."""
-    insert_rows(cursor, model, columns, rows, "ON CONFLICT (stream_seq) DO NOTHING")
+    """Insert ingest rows, skipping a place in the stream that is stored already."""
+    insert_rows(cursor, model, columns, rows, "ON CONFLICT (stream_epoch, stream_seq) DO NOTHING")
 
 
 # Raw inserts instead of bulk_create: the model layer costs ~45 µs a row,
@@ -225,9 +416,11 @@ def _insert_rows(cursor: Any, model: type, columns: tuple[str, ...], rows: list[
 # JSONField column (PostgreSQL casts it to jsonb).
 ENTRY_COLUMNS = (
     "timestamp", "hostname", "severity", "service", "message", "context",
-    "received_at", "subject", "stream_seq", "pattern_id",
+    "received_at", "subject", "stream_epoch", "stream_seq", "pattern_id",
 )  # fmt: skip
-REJECTED_COLUMNS = ("received_at", "subject", "stream_seq", "reason", "detail", "raw", "size")
+REJECTED_COLUMNS = (
+    "received_at", "subject", "stream_epoch", "stream_seq", "reason", "detail", "raw", "size",
+)  # fmt: skip
 
 
 def _entry_row(
@@ -245,6 +438,7 @@ def _entry_row(
         orjson.dumps(log.context).decode(),
         adapt_datetime(message.received_at),
         message.subject,
+        message.stream_epoch,
         message.stream_seq,
         pattern_id,
     )
@@ -256,6 +450,7 @@ def _rejected_row(
     return (
         adapt_datetime(message.received_at),
         message.subject,
+        message.stream_epoch,
         message.stream_seq,
         rejection.reason,
         rejection.detail,
@@ -269,17 +464,23 @@ def _receipts(
     rejections: list[tuple[IncomingMessage, LogRejected]],
 ) -> list[tuple[str, dict[str, Any]]]:
     waiting = [m for m, _ in entries if m.reply_to]
-    ids = (
-        dict(
-            LogEntry.objects.filter(stream_seq__in=[m.stream_seq for m in waiting]).values_list(
-                "stream_seq", "id"
-            )
+    ids: dict[tuple[int, int], int] = {}
+    for epoch, seqs in _by_epoch(waiting).items():
+        ids.update(
+            ((epoch, seq), pk)
+            for seq, pk in LogEntry.objects.filter(
+                stream_epoch=epoch, stream_seq__in=seqs
+            ).values_list("stream_seq", "id")
         )
-        if waiting
-        else {}
-    )
     receipts = [
-        (m.reply_to, {"status": "stored", "id": ids.get(m.stream_seq), "stream_seq": m.stream_seq})
+        (
+            m.reply_to,
+            {
+                "status": "stored",
+                "id": ids.get((m.stream_epoch, m.stream_seq)),
+                "stream_seq": m.stream_seq,
+            },
+        )
         for m in waiting
     ]
     receipts += [
@@ -296,6 +497,70 @@ def _receipts(
         if m.reply_to
     ]
     return receipts
+
+
+def stream_epoch_record(*, stream: str, created: datetime) -> StreamEpoch:
+    """The epoch of the stream life a consumer reads; JetStream's creation time tells lives apart.
+
+    The first life Gogent meets adopts epoch 0, where logs stored before epochs existed
+    are, unless it cannot be theirs. Every later life is a reset: logged as a warning,
+    counted in /metrics, shown on the operations page. Safe from several consumers at once.
+    """
+    for _ in range(10):
+        epoch = StreamEpoch.objects.filter(stream=stream, created=created).first()
+        if epoch is not None:
+            return epoch
+        try:
+            with transaction.atomic():
+                return _stream_epoch_create(stream=stream, created=created)
+        except IntegrityError:
+            continue  # another consumer recorded this life, or took the number, first
+    raise RuntimeError(f"could not record an epoch for stream {stream} created {created}")
+
+
+def _stream_epoch_create(*, stream: str, created: datetime) -> StreamEpoch:
+    latest = StreamEpoch.objects.order_by("-number").first()
+    number = 0 if latest is None else latest.number + 1
+    previous = _last_stored(number - 1) if number else _last_stored(0)
+    if latest is None and (previous is None or previous[1] >= created):
+        # Nothing stored yet, or the newest stored log came in while this stream existed.
+        return StreamEpoch.objects.create(number=0, stream=stream, created=created)
+    if latest is None:
+        number = 1
+    epoch = StreamEpoch.objects.create(
+        number=number,
+        stream=stream,
+        created=created,
+        is_reset=True,
+        previous_last_seq=previous[0] if previous else None,
+    )
+    logger.warning(
+        "stream %s was created anew (%s): its messages start again at sequence 1 and are "
+        "stored as epoch %d; the epoch before ended at sequence %s",
+        stream,
+        created.isoformat(),
+        number,
+        epoch.previous_last_seq,
+    )
+    return epoch
+
+
+def _last_stored(epoch: int) -> tuple[int, datetime] | None:
+    """The highest stream sequence stored in an epoch, and when it was received."""
+    last = (
+        LogEntry.objects.filter(stream_epoch=epoch)
+        .order_by("-stream_seq")
+        .values_list("stream_seq", "received_at")
+        .first()
+    )
+    quarantined = (
+        RejectedMessage.objects.filter(stream_epoch=epoch, stream_seq__isnull=False)
+        .order_by("-stream_seq")
+        .values_list("stream_seq", "received_at")
+        .first()
+    )
+    candidates = [row for row in (last, quarantined) if row is not None]
+    return max(candidates) if candidates else None
 
 
 def pattern_set_status(*, pattern: LogPattern, status: str) -> LogPattern:

@@ -278,3 +278,24 @@ def _nesting_depth(value: dict[str, Any] | list[Any], limit: int) -> int:
             break
         depth += 1
     return depth
+
+
+MAX_SUBJECT_BYTES = 255
+
+
+def reply_subject_problem(subject: str) -> str:
+    """Why `subject` (a producer's reply header) is no subject Gogent may publish to; "" if it is.
+
+    A publish subject is printable, has no white space or control characters, no
+    wildcards and no empty tokens, and (here) at most 255 bytes: what fits the
+    reply columns and what nats-py and the server accept.
+    """
+    if len(subject.encode("utf-8", errors="surrogatepass")) > MAX_SUBJECT_BYTES:
+        return f"longer than {MAX_SUBJECT_BYTES} bytes"
+    if not subject.isprintable() or any(char.isspace() for char in subject):
+        return "white space or control characters"
+    if "*" in subject or ">" in subject:
+        return "wildcards"
+    if "" in subject.split("."):
+        return "empty tokens"
+    return ""

@@ -31,6 +31,14 @@ from gogent.nats import nats_server_binary
 BASE_DIR = Path(settings.BASE_DIR)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """One SQLite test database per test run, so two runs on one checkout never share it."""
+    test = settings.DATABASES["default"].get("TEST", {})
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") and "NAME" in test:
+        name = Path(test["NAME"])
+        test["NAME"] = str(name.with_name(f"{name.stem}-{os.getpid()}{name.suffix}"))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _in_memory_celery_broker() -> None:
     """Tasks sent from the test process stay in memory unless a test starts a worker

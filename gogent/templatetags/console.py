@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import markdown as markdown_lib
 import nh3
 from django import template
-from django.utils.html import format_html_join
+from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from logs.models import Severity
@@ -30,6 +30,11 @@ SEVERITY_COLOURS = {
 }
 # What an LLM's markdown may keep: text structure, no links' scripts, no images, no raw HTML.
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "code", "pre", "br", "blockquote", "a"}
+# A pattern template's placeholder (logs.grouping.WILDCARD). Markdown would read its `*` as
+# emphasis, so it crosses the renderer as a private-use character, removed from the input
+# first, and comes back as escaped text.
+WILDCARD = "<*>"
+WILDCARD_MARK = "\ue000"
 
 
 @register.filter
@@ -108,8 +113,12 @@ def severity_legend(names) -> SafeString:
 
 @register.filter
 def markdown(text: str) -> SafeString:
-    """Render untrusted markdown (LLM output) to HTML that can do nothing but show text."""
-    html = markdown_lib.markdown(str(text or ""), extensions=["sane_lists"])
+    """Render untrusted markdown (LLM output) to HTML that can do nothing but show text.
+
+    Templates' <*> placeholders show as written, in prose and in code alike.
+    """
+    source = str(text or "").replace(WILDCARD_MARK, "").replace(WILDCARD, WILDCARD_MARK)
+    html = markdown_lib.markdown(source, extensions=["sane_lists"])
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -117,4 +126,5 @@ def markdown(text: str) -> SafeString:
         url_schemes={"http", "https"},
         link_rel="noopener noreferrer nofollow",
     )
-    return mark_safe(cleaned)  # noqa: S308 - sanitized by nh3 just above
+    cleaned = cleaned.replace(WILDCARD_MARK, escape(WILDCARD))
+    return mark_safe(cleaned)  # noqa: S308 - sanitized by nh3 just above, <*> escaped

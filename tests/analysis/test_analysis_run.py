@@ -354,6 +354,24 @@ def test_an_internal_error_is_logged_and_its_task_comes_back_after_a_backoff(
     assert len(fake_llm.requests) == 1
 
 
+def test_an_internal_error_during_a_call_frees_its_slot_at_once(
+    pattern, fake_llm, make_provider, monkeypatch
+):
+    make_provider(fake_llm.url, max_concurrent=1)
+
+    def broken(config, request):
+        raise RuntimeError("a bug between the slot and the call")
+
+    monkeypatch.setattr(services, "complete", broken)
+    analysis = queued_analysis(pattern)
+    analysis_run(analysis_id=analysis.pk)
+
+    call = ProviderCall.objects.get()
+    assert call.finished_at is not None and call.outcome == "internal_error"
+    monkeypatch.undo()
+    assert run_until_settled(analysis).status == Analysis.Status.DONE
+
+
 def test_an_internal_error_that_persists_fails_the_analysis_visibly(
     pattern, fake_llm, make_provider, monkeypatch, settings
 ):

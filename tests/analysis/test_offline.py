@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.offline import FAMILIES, OFFLINE_ANALYZER_NAME, offline_analyze
+from analysis.offline import FAMILIES, MAX_CONFIDENCE, OFFLINE_ANALYZER_NAME, offline_analyze
 from analysis.prompt import Occurrence, PatternContext
 from analysis.schema import AnalysisResult
 
@@ -108,7 +108,7 @@ REALISTIC = [
 def test_realistic_message_gets_its_family(expected, message):
     result = offline_analyze(pattern(message))
     assert family_of(result) == expected
-    assert 0.5 <= result.confidence <= 0.7
+    assert 0.5 <= result.confidence <= MAX_CONFIDENCE
 
 
 def test_every_family_has_realistic_examples():
@@ -129,7 +129,7 @@ def test_recent_messages_count_too():
 
 def test_summary_mentions_count_hosts_and_service():
     summary = offline_analyze(pattern("bind: address already in use")).summary
-    assert "Seen 57 times on 2 hosts (mostly edge-gw-03) in line3-collector" in summary
+    assert "Seen 57 times on 2 hosts (mostly `edge-gw-03`) in `line3-collector`" in summary
     assert "over 2 hours" in summary
 
 
@@ -177,7 +177,7 @@ def test_unknown_messages_use_the_generic_fallback(message):
     result = offline_analyze(pattern(message, template="<*> template"))
     assert family_of(result) == "fallback"
     assert result.confidence == pytest.approx(0.2)
-    assert result.summary.startswith("Recurring ERROR log pattern: “<*> template”.")
+    assert result.summary.startswith("Recurring ERROR log pattern: `<*> template`.")
     assert "Seen 57 times on 2 hosts" in result.summary
 
 
@@ -208,6 +208,15 @@ def test_empty_and_huge_inputs_still_give_a_valid_result():
     result = offline_analyze(pattern(huge, template=huge, hosts=hosts, services=hosts))
     assert family_of(result) == "fallback"  # only the start of each message is scanned
     assert len(result.summary) <= 600
+
+
+def test_text_from_logs_is_quoted_as_code_so_it_renders_as_written():
+    template = "Robot <*> emergency stop: **zone** <*> [see](https://evil.example) `x`"
+    context = pattern(template, hosts=[("plc_*7*", 3)], services=[("`svc`", 3)])
+    result = offline_analyze(context)
+    assert f"log pattern: `` {template} ``." in result.summary
+    assert "(mostly `plc_*7*`) in `` `svc` ``" in result.summary
+    assert any("`plc_*7*`" in action for action in result.recommended_actions)
 
 
 def test_analyzer_has_a_name_for_the_ui():
@@ -246,7 +255,7 @@ def test_every_loghub_template_gets_a_valid_analysis(capsys):
     for context in contexts:
         result = offline_analyze(context)
         AnalysisResult.model_validate(result.model_dump())
-        assert result.confidence <= 0.7
+        assert result.confidence <= MAX_CONFIDENCE
         families[family_of(result)] += 1
     assert families["fallback"] < len(contexts)
     assert capsys.readouterr() == ("", "")

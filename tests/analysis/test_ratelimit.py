@@ -42,6 +42,27 @@ def forget_turns(provider: Provider) -> None:
     Provider.objects.filter(pk=provider.pk).update(next_slot_at=None)
 
 
+def past_call(
+    provider: Provider, *, started: float, ended: float | None, lease: float = 300, tokens: int = 10
+) -> ProviderCall:
+    """A call in the ledger, reserved `started` seconds ago and ended `ended` seconds ago
+    (None: not ended), whose lease ran `lease` seconds from its reservation."""
+    now = timezone.now()
+    started_at = now - timedelta(seconds=started)
+    return ProviderCall.objects.create(
+        provider=provider,
+        started_at=started_at,
+        finished_at=None if ended is None else now - timedelta(seconds=ended),
+        lease_until=started_at + timedelta(seconds=lease),
+        tokens=tokens,
+        outcome="" if ended is None else "ok",
+    )
+
+
+def seconds_until(moment) -> float:
+    return (moment - timezone.now()).total_seconds()
+
+
 def test_calls_are_paced_evenly(provider):
     first = take(provider)
     assert isinstance(first, ProviderCall)
@@ -150,3 +171,109 @@ def test_late_bunched_turns_go_at_half_spacing_and_keep_their_place(provider):
     assert first.started_at + half <= wait.at <= first.started_at + half + slot_interval(provider)
     provider.refresh_from_db()
     assert provider.next_slot_at is None
+
+
+def test_a_call_counts_until_a_window_after_it_completes(provider):
+    # Both were reserved over a minute ago, but the provider may have seen them arrive as
+    # late as they completed: 40 and 35 s ago.
+    Provider.objects.filter(pk=provider.pk).update(requests_per_minute=2)
+    first = past_call(provider, started=90, ended=40)
+    past_call(provider, started=80, ended=35)
+
+    wait = take(provider)
+
+    assert isinstance(wait, CapacityWait)
+    assert wait.reason == "2 requests per minute"
+    assert wait.at == first.finished_at + window(provider)
+    assert 20 < seconds_until(wait.at) <= 20.5
+    # Once the first completed more than a window ago, it no longer counts.
+    ProviderCall.objects.filter(pk=first.pk).update(
+        finished_at=timezone.now() - window(provider) - timedelta(seconds=0.1)
+    )
+    forget_turns(provider)
+    assert isinstance(take(provider), ProviderCall)
+
+
+def test_a_call_in_flight_counts_however_long_ago_it_was_reserved(provider):
+    Provider.objects.filter(pk=provider.pk).update(requests_per_minute=1)
+    past_call(provider, started=120, ended=None)
+
+    wait = take(provider)
+
+    assert isinstance(wait, CapacityWait)
+    assert wait.reason == "1 requests per minute"
+    # The earliest it can leave: if it completed now.
+    assert window(provider).total_seconds() - 1 < seconds_until(wait.at)
+
+
+def test_a_call_lost_with_its_worker_counts_until_a_window_after_its_lease(provider):
+    Provider.objects.filter(pk=provider.pk).update(requests_per_minute=1)
+    lost = past_call(provider, started=100, ended=None, lease=90)
+
+    wait = take(provider)
+
+    assert isinstance(wait, CapacityWait)
+    assert wait.at == lost.lease_until + window(provider)
+
+
+def test_tokens_count_until_a_window_after_the_call_completes(provider):
+    Provider.objects.filter(pk=provider.pk).update(requests_per_minute=None, tokens_per_minute=1000)
+    slow = past_call(provider, started=90, ended=40, tokens=600)
+    past_call(provider, started=200, ended=61, tokens=900)  # completed over a window ago
+
+    wait = take(provider, tokens=600)
+
+    assert isinstance(wait, CapacityWait)
+    assert wait.reason == "1000 tokens per minute"
+    assert wait.at == slow.finished_at + window(provider)
+    forget_turns(provider)
+    assert isinstance(take(provider, tokens=400), ProviderCall)
+
+
+def test_pacing_stretches_by_how_long_calls_take(provider):
+    # A call holds its place for the window and its own duration, so the rate that fits
+    # is 3 per (window + 24 s); pacing at a third of the window would fill it early.
+    last = past_call(provider, started=25, ended=1)
+
+    wait = take(provider)
+
+    assert isinstance(wait, CapacityWait)
+    assert wait.reason == "pacing 3 rpm"
+    stretched = slot_interval(provider, timedelta(seconds=24))
+    assert stretched == (window(provider) + timedelta(seconds=24)) / 3
+    assert wait.at == last.started_at + stretched
+    provider.refresh_from_db()
+    assert provider.next_slot_at == wait.at + stretched
+
+
+def test_a_turn_holder_waits_in_place_for_a_slow_call_to_leave(provider):
+    Provider.objects.filter(pk=provider.pk).update(requests_per_minute=2)
+    # Turns are spaced for calls of 3 s, the average; the oldest took 5 s and leaves in 0.5 s.
+    past_call(provider, started=60 + 5, ended=60)
+    past_call(provider, started=40, ended=39)
+    provider.refresh_from_db()
+    leaves_at = timezone.now() - timedelta(seconds=60) + window(provider)
+
+    holder = take(provider, ticket=timezone.now())
+
+    assert isinstance(holder, CapacityWait)
+    assert holder.reason == "briefly: 2 requests per minute"
+    assert leaves_at - timedelta(seconds=0.1) <= holder.at
+    assert holder.at <= leaves_at + slot_interval(provider, timedelta(seconds=3))
+    provider.refresh_from_db()
+    assert provider.next_slot_at is None
+    # A newcomer reserves a turn behind it.
+    newcomer = take(provider)
+    assert isinstance(newcomer, CapacityWait) and newcomer.reason == "2 requests per minute"
+    provider.refresh_from_db()
+    assert provider.next_slot_at == newcomer.at + slot_interval(provider, timedelta(seconds=3))
+
+
+def test_headroom_counts_what_the_limiter_counts(provider):
+    past_call(provider, started=90, ended=40, tokens=100)  # arrived within the window
+    past_call(provider, started=200, ended=61, tokens=900)  # completed over a window ago
+    past_call(provider, started=10, ended=None, tokens=5)  # in flight
+
+    headroom = provider_headroom(provider)
+
+    assert (headroom.requests_used, headroom.tokens_used, headroom.in_flight) == (2, 105, 1)

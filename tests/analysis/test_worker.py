@@ -176,7 +176,8 @@ def test_retry_after_is_honoured_by_a_real_worker(nats_server, start_worker, cel
 
 
 def test_rate_limit_holds_across_two_workers(nats_server, start_worker, celery_broker):
-    """200 analyses, rpm 120, two worker processes: no 60 s window sees more than 120 calls."""
+    """200 analyses, rpm 120, two worker processes: no 60 s window sees more than 120 calls,
+    counted as a provider counts them, when they arrive."""
     rpm = 120
     with FakeLLM(latency=0.05) as fake:
         provider = use_provider(fake.url, requests_per_minute=rpm, max_concurrent=4)
@@ -190,8 +191,9 @@ def test_rate_limit_holds_across_two_workers(nats_server, start_worker, celery_b
             interval=1,
             what="200 analyses",
         )
-        times = sorted(request.time for request in fake.requests)
+        times = sorted(request.time for request in fake.requests)  # arrivals at the fake
     assert len(times) == 200
+    # Every window that opens at an arrival: the busiest sliding window of arrivals.
     busiest = max(sum(1 for t in times if start <= t < start + 60) for start in times)
     assert busiest <= rpm
     # Paced, not bursty: about 20 in any 10 s. Late turns may catch up at half spacing, and

@@ -113,3 +113,12 @@ def test_missing_objects_are_404_json(api_key, db):
         response = client.get(url) if "analyze" not in url else client.post(url)
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("trigger", Analysis.Trigger.values)
+def test_every_trigger_an_analysis_can_have_is_served(api_key, pattern, trigger):
+    analysis = finished(pattern, Analysis.Status.DONE, result={"summary": "s"}, text="t")
+    Analysis.objects.filter(pk=analysis.pk).update(trigger=trigger)
+    response = api_key("viewer").get(f"/api/v1/analyses/{analysis.pk}")
+    assert response.status_code == 200
+    assert response.json()["trigger"] == trigger

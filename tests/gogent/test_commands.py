@@ -84,10 +84,15 @@ def test_nats_server_command_runs_jetstream_and_stops_on_sigterm(tmp_path):
 
         wait_for(reachable, timeout=30, what="the embedded nats-server")
         assert (tmp_path / "data" / "nats" / "jetstream").is_dir()
+        # On loopback, as in the seed: any local client, no credentials made or asked for.
+        assert not (tmp_path / "data" / "nats-token").exists()
+        assert "authorization" not in (tmp_path / "data" / "nats" / "nats-server.conf").read_text()
         server.send_signal(signal.SIGTERM)
         output, _ = server.communicate(timeout=30)
         assert server.returncode == 0, output
-        assert "Starting nats-server" in output
+        assert "Starting nats-server on 127.0.0.1" in output
+        assert "no credentials required on loopback" in output
+        assert "token:" not in output
     finally:
         if server.poll() is None:
             server.kill()

@@ -105,6 +105,18 @@ def test_a_rule_naming_an_unknown_integration_applies_nothing_of_the_file():
     assert not AuditEvent.objects.exists()
 
 
+def test_a_rule_accepts_offline_analyses_only_when_the_file_says_so():
+    apply(JIRA + RULE)
+    assert TicketRule.objects.get().accept_offline is False
+
+    output = apply(JIRA + RULE + "accept_offline = true\n")
+
+    assert "updated (1): Critical to Jira (accept_offline)" in output
+    assert TicketRule.objects.get().accept_offline is True
+    error = apply_error(JIRA + RULE + 'accept_offline = "yes"\n')
+    assert "[[rules]] #1 (Critical to Jira): accept_offline must be true or false" in error
+
+
 def test_kind_rules_are_the_admins():
     error = apply_error(
         '[[integrations]]\nname = "J"\nkind = "jira"\nauth = "oauth"\n'

@@ -7,17 +7,20 @@ import pytest
 from django.utils import timezone
 
 from analysis.models import Analysis, Provider
-from analysis.services import analysis_run
-from integrations.models import AuditEvent, Integration, Ticket
+from analysis.offline import MAX_CONFIDENCE
+from analysis.services import analyses_redo_offline, analysis_run
+from integrations.models import AuditEvent, Integration, Ticket, TicketRule
 from integrations.services import (
     rules_evaluate,
     ticket_approve,
     ticket_discard,
+    ticket_open,
     tickets_sweep,
 )
 from logs.models import LogPattern, Severity
 from logs.services import pattern_set_status
 from tests.analysis.conftest import ingest, log
+from tests.conftest import user_with_role
 from tests.fakes.llm import FakeLLM
 from tests.integrations.conftest import RESULT, analysis_done, deliver, more_logs
 
@@ -248,3 +251,94 @@ def test_the_sweep_resends_work_a_dead_worker_left(
 
     assert tickets_sweep().resent == 1
     assert deliver(ticket).status == Ticket.Status.OPEN
+
+
+# --- Offline analyses ---------------------------------------------------------------
+
+
+def offline_analysis(pattern: LogPattern) -> Analysis:
+    """The pattern's analysis answered by the offline analyzer (no provider enabled), which
+    recommends a ticket; rules hear of it as of any completed analysis."""
+    Provider.objects.update(enabled=False, is_default=False)
+    analysis = Analysis.objects.get(pattern=pattern)
+    analysis_run(analysis_id=analysis.pk)
+    analysis.refresh_from_db()
+    assert analysis.is_offline and analysis.result["ticket_recommended"] is True
+    return analysis
+
+
+def test_offline_confidence_stays_below_a_rules_default_threshold():
+    assert TicketRule._meta.get_field("min_confidence").get_default() > MAX_CONFIDENCE
+
+
+def test_rules_ignore_an_offline_analysis_unless_they_accept_offline_ones(
+    pattern, jira_integration, make_rule
+):
+    # Even with no confidence asked for: the check is on the analysis being offline.
+    rule = make_rule(jira_integration, min_confidence=0)
+    analysis = offline_analysis(pattern)
+
+    assert not Ticket.objects.exists()  # the completion hook did nothing
+    assert rules_evaluate(pattern=pattern) == []
+    assert rules_evaluate(pattern=pattern, analysis=analysis) == []
+
+    rule.accept_offline = True
+    rule.save()
+    (ticket,) = rules_evaluate(pattern=pattern)
+    assert (ticket.status, ticket.analysis_id) == (Ticket.Status.PENDING, analysis.pk)
+
+
+def test_a_rule_accepting_offline_analyses_drafts_at_its_default_confidence(
+    pattern, jira_integration, make_rule
+):
+    make_rule(jira_integration, accept_offline=True)
+    analysis = offline_analysis(pattern)
+
+    draft = Ticket.objects.get()
+    assert (draft.status, draft.analysis_id) == (Ticket.Status.DRAFT, analysis.pk)
+    confidence = analysis.result["confidence"]
+    assert draft.draft_reason == (
+        f"the analysis's confidence {confidence:.2f} is below the rule's 0.70"
+    )
+
+
+def test_a_rule_that_needs_no_analysis_acts_without_the_offline_one(
+    pattern, jira_integration, make_rule
+):
+    make_rule(jira_integration, require_recommendation=False, min_confidence=0)
+    offline_analysis(pattern)
+
+    ticket = Ticket.objects.get()
+    assert (ticket.status, ticket.analysis) == (Ticket.Status.PENDING, None)
+
+
+def test_the_llm_analysis_that_replaces_an_offline_one_opens_the_ticket(
+    pattern, jira_integration, make_rule
+):
+    make_rule(jira_integration)
+    offline_analysis(pattern)
+    assert not Ticket.objects.exists()
+
+    with FakeLLM() as fake_llm:
+        Provider.objects.create(
+            name="fake", kind=Provider.Kind.OLLAMA, base_url=fake_llm.url, model="m",
+            is_default=True, requests_per_minute=None, max_concurrent=None,
+        )  # fmt: skip
+        assert analyses_redo_offline() == 1
+        redo = Analysis.objects.get(trigger=Analysis.Trigger.OFFLINE_REDO)
+        analysis_run(analysis_id=redo.pk)
+
+    ticket = Ticket.objects.get()
+    assert (ticket.status, ticket.analysis_id) == (Ticket.Status.PENDING, redo.pk)
+    assert "the analysis recommends a ticket, confidence 0.80" in ticket.reason
+
+
+def test_an_operator_opens_a_ticket_on_an_offline_analysis(pattern, jira_integration):
+    analysis = offline_analysis(pattern)
+
+    ticket = ticket_open(
+        pattern=pattern, integration=jira_integration, user=user_with_role("operator")
+    )
+
+    assert (ticket.status, ticket.analysis_id) == (Ticket.Status.PENDING, analysis.pk)
+    assert deliver(ticket).external_key == "OPS-1"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import signal
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import islice
 
 import nats
 from django.conf import settings
+from django.db import connection
 
 from logs.consumer import ensure_stream_and_consumer
 from logs.models import LogEntry, RejectedMessage
@@ -62,3 +64,38 @@ def stop_gracefully(consumer: ManagePy) -> str:
     consumer.send(signal.SIGTERM)
     assert consumer.wait(timeout=30) == 0, consumer.output[-3000:]
     return consumer.output
+
+
+POISON = "POISON"
+
+
+@contextlib.contextmanager
+def refusing_poison() -> Iterator[None]:
+    """The database refuses any log whose message holds POISON, as a constraint would."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "CREATE TRIGGER refuse_poison BEFORE INSERT ON logs_logentry "
+                f"WHEN NEW.message LIKE '%{POISON}%' "
+                "BEGIN SELECT RAISE(ABORT, 'poison refused by a check'); END"
+            )
+        else:
+            cursor.execute(
+                "CREATE FUNCTION refuse_poison() RETURNS trigger AS $$ BEGIN "
+                f"IF NEW.message LIKE '%%{POISON}%%' THEN "
+                "RAISE EXCEPTION 'poison refused by a check'; END IF; RETURN NEW; END $$ "
+                "LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                "CREATE TRIGGER refuse_poison BEFORE INSERT ON logs_logentry "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_poison()"
+            )
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("DROP TRIGGER refuse_poison")
+            else:
+                cursor.execute("DROP TRIGGER refuse_poison ON logs_logentry")
+                cursor.execute("DROP FUNCTION refuse_poison()")
