@@ -11,7 +11,9 @@ pytestmark = [pytest.mark.production, pytest.mark.django_db]
 RECEIVED_AT = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
-def incoming(seq: int, payload: bytes | dict, *, reply_to: str = "") -> IncomingMessage:
+def incoming(
+    seq: int, payload: bytes | dict, *, reply_to: str = "", epoch: int = 0
+) -> IncomingMessage:
     data = payload if isinstance(payload, bytes) else orjson.dumps(payload)
     return IncomingMessage(
         subject="agent.technical.support",
@@ -19,6 +21,7 @@ def incoming(seq: int, payload: bytes | dict, *, reply_to: str = "") -> Incoming
         data=data,
         received_at=RECEIVED_AT,
         reply_to=reply_to,
+        stream_epoch=epoch,
     )
 
 

@@ -6,7 +6,6 @@ Service level, on the test database (SQLite, and PostgreSQL in the production pa
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import orjson
 import pytest
 from django.db import OperationalError
 from django.db.models import Sum
@@ -16,7 +15,6 @@ from analysis.models import ReplyWaiter
 from logs.metrics import collect as metrics_collect
 from logs.models import IngestEvent, LogEntry, LogPattern, RejectedMessage, StreamEpoch
 from logs.services import (
-    IncomingMessage,
     logs_ingest,
     logs_ingest_batch,
     logs_quarantine,
@@ -25,24 +23,10 @@ from logs.services import (
 from logs.validation import reply_subject_problem
 from tests.conftest import free_port, user_with_role
 from tests.logs.harness import POISON, refusing_poison
+from tests.logs.test_ingest_batch import RECEIVED_AT, incoming
 
 pytestmark = [pytest.mark.production, pytest.mark.django_db]
-RECEIVED_AT = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 Reason = RejectedMessage.Reason
-
-
-def incoming(
-    seq: int, payload: bytes | dict, *, reply_to: str = "", epoch: int = 0
-) -> IncomingMessage:
-    data = payload if isinstance(payload, bytes) else orjson.dumps(payload)
-    return IncomingMessage(
-        subject="agent.technical.support",
-        stream_seq=seq,
-        data=data,
-        received_at=RECEIVED_AT,
-        reply_to=reply_to,
-        stream_epoch=epoch,
-    )
 
 
 def log(text: str, severity: str = "error") -> dict:
