@@ -299,7 +299,7 @@ def _analyses(count: int, adjective: str = "") -> str:
 def _pre(text: str) -> str | None:
     if not text:
         return None
-    return format_html('<pre style="white-space: pre-wrap; max-height: 40em">{}</pre>', text)
+    return format_html('<pre class="text">{}</pre>', text)  # gogent/static/gogent/admin.css
 
 
 @admin.register(ProviderCall)

@@ -54,9 +54,16 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
 
 
 ANALYSIS_COLUMN = PatternColumn(
-    label="Analysis", template="analysis/_pattern_cell.html", values=latest_analyses
+    label="Analysis",
+    template="analysis/_pattern_cell.html",
+    values=latest_analyses,
+    permission="analysis.view_analysis",
 )
-ANALYSIS_PANEL = PatternPanel(template="analysis/_pattern_panel.html", context=panel_context)
+ANALYSIS_PANEL = PatternPanel(
+    template="analysis/_pattern_panel.html",
+    context=panel_context,
+    permission="analysis.view_analysis",
+)
 ANALYSIS_DASHBOARD = DashboardPanel(
     template="analysis/_dashboard_card.html",
     context=dashboard_context,

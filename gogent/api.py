@@ -1,23 +1,51 @@
 """The one NinjaAPI: each app's routers, added by dotted path, and the JSON errors.
 
 Mounted at /api/ (gogent.urls): endpoints under /api/v1/, the OpenAPI schema at
-/api/v1/openapi.json, Swagger UI at /api/docs. Every endpoint needs an API key
-or a session (gogent.access).
+/api/v1/openapi.json, Swagger UI at /api/docs. Every endpoint and the schema need an
+API key or a session (gogent.access); the Swagger UI page needs a session.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.views import openapi_json
 
-from gogent.access import API_AUTH, ERROR_CODES, ApiError, error_payload
+from gogent.access import API_AUTH, ERROR_CODES, ApiError, error_payload, key_from_request
 
 logger = logging.getLogger(__name__)
+
+
+def _docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """ninja's docs_decorator, given both views: the schema answers a session or an API key
+    (else 401 JSON, as every endpoint does); the Swagger UI page, for browsers, a session
+    (else a redirect to the login page)."""
+    if getattr(view, "func", None) is not openapi_json:
+        return login_required(view)
+
+    @wraps(view)
+    def schema(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            try:
+                key = key_from_request(request)
+            except ApiError as error:
+                return _respond(
+                    request, error.status, error.code, error.message, None, error.headers
+                )
+            if key is None:
+                return _not_authenticated(request, AuthenticationError())
+        return view(request, *args, **kwargs)
+
+    return schema
+
 
 api = NinjaAPI(
     title="Gogent API",
@@ -30,6 +58,7 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/v1/openapi.json",
     docs_url="/docs",
+    docs_decorator=_docs_access,
     auth=API_AUTH,
 )
 

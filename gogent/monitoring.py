@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -82,6 +83,27 @@ def check_broker() -> Check:
 
 def readiness() -> dict[str, Check]:
     return {"database": check_database(), "nats": check_nats(), "broker": check_broker()}
+
+
+_readiness_lock = threading.Lock()
+_readiness_latest: tuple[float, dict[str, Check]] | None = None
+
+
+def readiness_cached(*, max_age: float) -> dict[str, Check]:
+    """readiness(), reused by this process for max_age seconds (0: checked on every call).
+
+    Probes every few seconds from each load balancer then cost one set of connections per
+    max_age, not per call. Callers that arrive while a check runs wait for its result
+    instead of starting their own.
+    """
+    global _readiness_latest
+    with _readiness_lock:
+        now = time.monotonic()
+        if _readiness_latest is not None and now - _readiness_latest[0] < max_age:
+            return _readiness_latest[1]
+        checks = readiness()
+        _readiness_latest = (time.monotonic(), checks)
+        return checks
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,12 @@ _CONFIGURE = [
     "integrations.change_ticketrule",
     "integrations.delete_ticketrule",
     "integrations.view_auditevent",
+    # Login throttling (django-axes): failed sign-ins and lockouts; deleting an attempt
+    # unlocks it. Successful sign-ins are kept: view only.
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
+    "axes.view_accessfailurelog",
+    "axes.view_accesslog",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -4,8 +4,10 @@ Every variable is documented in .env.example. Defaults run on a laptop: SQLite
 under data/, an embedded nats-server, a broker that needs no server process.
 """
 
+import ipaddress
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +56,16 @@ def env_secret(name: str, default: str = "") -> str:
     return env_str(name, default)
 
 
+def env_header(name: str) -> tuple[str, str] | None:
+    """A header as "Name: value", the way Django wants it: ("HTTP_NAME", "value")."""
+    header, _, value = env_str(name).partition(":")
+    if not header:
+        return None
+    if not value.strip():
+        raise ValueError(f'{name} must be "Header-Name: value", not {env_str(name)!r}')
+    return "HTTP_" + header.strip().upper().replace("-", "_"), value.strip()
+
+
 def generated_secret_key(path: Path) -> str:
     """A key made once and kept under the data dir, so sessions survive restarts."""
     if not path.exists():
@@ -81,6 +93,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
+    "axes",
     "gogent",
     "logs",
     "analysis",
@@ -96,7 +110,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page,
+    # which then passes every other middleware on its way out (see "Login throttling").
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gogent.urls"
@@ -163,10 +181,54 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# --- HTTPS and browser security -----------------------------------------------
+# Gogent speaks plain HTTP; TLS ends at a reverse proxy (deploy/caddy, deploy/nginx, and
+# "TLS" in docs/deployment.md), which tells Django the request came over HTTPS in a header:
+# SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https". Only set it behind such a proxy, which
+# must overwrite the header: a client could otherwise claim HTTPS itself.
+SECURE_PROXY_SSL_HEADER = env_header("SECURE_PROXY_SSL_HEADER")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Probes and scrapers call the web process directly over HTTP, not through the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+# Once set, browsers refuse plain HTTP to this host for that long: 31536000 (a year) once
+# HTTPS works; try 3600 first.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Secure cookies are sent over HTTPS only. Browsers make an exception for http://localhost
+# and http://127.0.0.1 (make run), none for http://<LAN address>: a plain-HTTP deployment
+# reached by address or name sets COOKIE_SECURE=false, or no one can sign in.
+# SESSION_COOKIE_SECURE is the older name, still read.
+COOKIE_SECURE = env_bool("COOKIE_SECURE", env_bool("SESSION_COOKIE_SECURE", not DEBUG))
+SESSION_COOKIE_SECURE = COOKIE_SECURE
+CSRF_COOKIE_SECURE = COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Content Security Policy ----------------------------------------------------
+# Pages run and style only files served from here: no inline <script>, style="" or <style>,
+# no eval (htmx's own indicator style is off, see base.html). Django admin needs no more.
+# Violations are reported to CSP_REPORT_URI when set (any collector of CSP reports); it is
+# not kept under that name, which django-csp 4 takes for a settings format of 3.x.
+_csp_report_uri = env_str("CSP_REPORT_URI")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+        **({"report-uri": [_csp_report_uri]} if _csp_report_uri else {}),
+    },
+}
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 LOGGING = {
@@ -243,6 +305,15 @@ REJECTED_RAW_MAX_BYTES = env_int("REJECTED_RAW_MAX_BYTES", 64 * 1024)
 LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 0)
 LOG_RETENTION_BATCH = env_int("LOG_RETENTION_BATCH", 2000)
 
+# --- Bounded reads ------------------------------------------------------------
+# No console or API request reads the whole log table. A text search (a substring match
+# cannot use an index) reads at most this many of the newest logs of the other filters per
+# page; "Older" (next_cursor) searches the next ones. The page says how far it searched.
+LOG_SEARCH_WINDOW = env_int("LOG_SEARCH_WINDOW", 100_000)
+# The CSV export writes at most this many logs of the filter, newest first (with a text
+# search: the matches among that many); a cut export ends with a "# truncated" line.
+LOGS_EXPORT_MAX_ROWS = env_int("LOGS_EXPORT_MAX_ROWS", 100_000)
+
 # --- Analysis -----------------------------------------------------------------
 # Patterns that reach this severity are analyzed once; regressions and operator
 # requests always are. Names as in logs.models.Severity.
@@ -284,9 +355,37 @@ CONSOLE_DASHBOARD_PANELS = [
     "analysis.console.ANALYSIS_DASHBOARD",
     "integrations.console.TICKET_DASHBOARD",
 ]
-# Text search on log messages reads at most this many of the newest logs unless a time
-# range is chosen: a substring search cannot use an index, and 3 a.m. wants it fast.
-LOG_SEARCH_WINDOW = env_int("LOG_SEARCH_WINDOW", 100_000)
+
+# --- Login throttling ---------------------------------------------------------
+# django-axes (in INSTALLED_APPS and last in MIDDLEWARE above) counts failed sign-ins at
+# /accounts/login/ and /admin/login/ per username and client address together, in the
+# database. LOGIN_FAILURE_LIMIT failures lock that pair out for LOGIN_LOCKOUT_MINUTES, counted
+# from the latest try: 429 with registration/locked_out.html, the same for any username,
+# existing or not. Admins see attempts in Django admin; deleting one unlocks it.
+AUTHENTICATION_BACKENDS = [
+    # First: it refuses a locked-out pair before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client address is REMOTE_ADDR, never X-Forwarded-For, which any client can write,
+# unless the request comes from one of TRUSTED_PROXIES (addresses or networks of our
+# reverse proxies): then it is the first address from the right of X-Forwarded-For that is
+# not one of them (gogent.proxies). Without it behind a proxy every client has the proxy's
+# address, and a lockout holds a username for everyone.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ValueError(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an address or network (10.0.0.5, 10.0.0.0/24)"
+        ) from None
+AXES_CLIENT_IP_CALLABLE = "gogent.proxies.client_address"
 
 # Called inside each ingest transaction with what the batch changed (see logs.services).
 LOGS_INGEST_HOOKS = [
@@ -312,8 +411,11 @@ API_LOGS_MAX_BATCH = env_int("API_LOGS_MAX_BATCH", 1000)
 API_PUBLISH_TIMEOUT = env_int("API_PUBLISH_TIMEOUT_MS", 10_000) / 1000
 # Seconds each /readyz check (database, NATS, Celery broker) and NATS look-up may take.
 MONITORING_TIMEOUT = env_int("MONITORING_TIMEOUT_MS", 2000) / 1000
+# /readyz answers from one check of the three per process this many seconds (0: every call).
+READYZ_CACHE_SECONDS = env_int("READYZ_CACHE_SECONDS", 5)
 # Who may read /metrics: "key" (an API key of any role), "localhost" (requests from
-# 127.0.0.1/::1 without a key; behind a proxy on the same host that means everyone), or both.
+# 127.0.0.1/::1 without a key; behind a proxy on the same host that means everyone unless
+# TRUSTED_PROXIES names it), or both.
 METRICS_ACCESS = env_list("METRICS_ACCESS", ["key"])
 # /metrics reads counts from the database; each process reuses them this many seconds.
 METRICS_CACHE_SECONDS = env_int("METRICS_CACHE_SECONDS", 10)

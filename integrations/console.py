@@ -58,12 +58,24 @@ def patterns_with_active_ticket():
 
 
 TICKET_COLUMN = PatternColumn(
-    label="Ticket", template="integrations/_pattern_cell.html", values=latest_tickets
+    label="Ticket",
+    template="integrations/_pattern_cell.html",
+    values=latest_tickets,
+    permission="integrations.view_ticket",
 )
-TICKET_PANEL = PatternPanel(template="integrations/_pattern_panel.html", context=panel_context)
+TICKET_PANEL = PatternPanel(
+    template="integrations/_pattern_panel.html",
+    context=panel_context,
+    permission="integrations.view_ticket",
+)
 TICKET_DASHBOARD = DashboardPanel(
     template="integrations/_dashboard_card.html",
     context=dashboard_context,
     permission="integrations.view_ticket",
 )
-HAS_TICKET = PatternFlag(name="ticket", label="Has ticket", pattern_ids=patterns_with_active_ticket)
+HAS_TICKET = PatternFlag(
+    name="ticket",
+    label="Has ticket",
+    pattern_ids=patterns_with_active_ticket,
+    permission="integrations.view_ticket",
+)

@@ -31,6 +31,9 @@ SUMMARY_MAX = 255
 # Characters that start markup in Jira's wiki renderer; a backslash makes them literal.
 WIKI_SPECIAL = re.compile(r"([\\{}\[\]|*_?^~+!#-])")
 NOFORMAT = re.compile(r"\{(noformat|code|quote|panel)", re.IGNORECASE)
+# The renderer links bare URLs (scheme://..., mailto:...); an escaped colon breaks the
+# match and renders as a colon, so a URL from a log or the model shows as text.
+URL_SCHEME = re.compile(r"\b([a-z][a-z0-9+.]*(?=://)|mailto(?=:))", re.IGNORECASE)
 
 
 def client(integration: Integration) -> JIRA:
@@ -187,7 +190,10 @@ def wiki_text(content: TicketContent) -> str:
 
 
 def wiki_escape(text: str) -> str:
-    return WIKI_SPECIAL.sub(r"\\\1", text)
+    """Text that renders as written: no markup, and URLs not linked."""
+    # Reference: https://jira.atlassian.com/secure/WikiRendererHelpAction.jspa?section=all
+    # ("\\X: escape special character X").
+    return URL_SCHEME.sub(r"\1\\", WIKI_SPECIAL.sub(r"\\\1", text))
 
 
 def _one_line(text: str) -> str:

@@ -17,6 +17,7 @@ from ninja import Header, Path, Query, Router, Status
 
 from gogent.access import ApiError, errors, require_perm
 from gogent.cursors import decode_cursor
+from gogent.models import ApiKey
 from gogent.monitoring import broker_queue_depths, consumer_lag
 from logs.intake import IntakeUnavailable, LogsRefused, logs_submit
 from logs.metrics import ingest_rate, ingested_by_severity
@@ -87,11 +88,23 @@ def _cursor(cursor: str) -> str:
 # --- Logs -------------------------------------------------------------------------------
 
 
-@logs_router.get("", response={200: LogPage, **errors()}, summary="List logs, newest first")
+@logs_router.get(
+    "",
+    response={200: LogPage, **errors()},
+    summary="List logs, newest first",
+    description=(
+        "Keyset pages: pass next_cursor as cursor until it is null. With q, each page reads at "
+        "most LOG_SEARCH_WINDOW logs of the other filters (a substring match cannot use an "
+        "index), so a page can hold fewer than limit items, or none, while next_cursor is set: "
+        "keep paging to search further back."
+    ),
+)
 def list_logs(
     request: HttpRequest,
     q: str = Query(
-        "", pattern=NO_NUL, description="Text the message contains (a scan: combine with filters)."
+        "",
+        pattern=NO_NUL,
+        description="Text the message contains; read LOG_SEARCH_WINDOW logs a page (see above).",
     ),
     min_severity: str | None = Query(None, pattern=NO_NUL, description="e.g. warning, error"),
     service: str = Query("", pattern=NO_NUL),
@@ -143,7 +156,8 @@ LOG_BODY = {
         "and nothing is stored. Otherwise the logs are published into the JetStream stream and "
         "stored by the consumer like any other; the answer carries their stream sequences. "
         "With an Idempotency-Key header, a retry of the same request within two minutes "
-        "stores nothing twice."
+        "stores nothing twice. Keys are the caller's own (per API key, or per signed-in user): "
+        "another caller using the same key is not taken for a retry."
     ),
 )
 def submit_logs(
@@ -172,7 +186,9 @@ def submit_logs(
         )
     try:
         submitted = logs_submit(
-            payloads=[orjson.dumps(item) for item in items], idempotency_key=idempotency_key or ""
+            payloads=[orjson.dumps(item) for item in items],
+            caller=_caller(request),
+            idempotency_key=idempotency_key or "",
         )
     except LogsRefused as refused:
         raise ApiError(
@@ -197,6 +213,13 @@ def submit_logs(
             stream_seqs=submitted.stream_seqs,
         ),
     )
+
+
+def _caller(request: HttpRequest) -> str:
+    """Whose Idempotency-Key this is: "k<api key id>" or "u<user id>" (logs.intake._msg_id)."""
+    if isinstance(request.auth, ApiKey):
+        return f"k{request.auth.pk}"
+    return f"u{request.auth.pk}"
 
 
 # --- Patterns ---------------------------------------------------------------------------

@@ -30,9 +30,10 @@ class PatternFilterForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.flags = pattern_flags()
+        # Only the flags the user may see, e.g. "has ticket" needs integrations.view_ticket.
+        self.flags = pattern_flags(user=user)
         for flag in self.flags:
             self.fields[flag.name] = forms.ChoiceField(
                 label=flag.label, choices=FLAG_CHOICES, required=False

@@ -14,6 +14,7 @@ and nothing of its request is published or stored.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,6 +28,9 @@ from gogent.nats import NatsSettingsError, nats_connect_once
 from logs.consumer import ensure_stream_and_consumer
 from logs.models import RejectedMessage
 from logs.validation import Limits, LogRejected, parse_log_message
+
+# Idempotency keys up to this long go into the JetStream message id as written.
+MSG_ID_KEY_MAX = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +62,13 @@ class Submitted:
     duplicates: int
 
 
-def logs_submit(*, payloads: Sequence[bytes], idempotency_key: str = "") -> Submitted:
+def logs_submit(*, payloads: Sequence[bytes], caller: str, idempotency_key: str = "") -> Submitted:
     """Check every payload with the NATS input rules, then publish them all into the stream.
 
     With an idempotency key, each log goes out with the JetStream message id
-    "<key>:<index>", so a retried request (after a timeout, say) within the stream's
-    duplicate window (2 minutes by default) stores nothing twice.
+    "<caller>:<key>:<index>" (see _msg_id), so a retried request (after a timeout,
+    say) within the stream's duplicate window (2 minutes by default) stores nothing twice,
+    and another caller using the same key has its logs stored all the same.
     """
     limits = Limits.from_settings()
     now = timezone.now()
@@ -78,14 +83,31 @@ def logs_submit(*, payloads: Sequence[bytes], idempotency_key: str = "") -> Subm
     timeout = settings.API_PUBLISH_TIMEOUT
     try:
         return asyncio.run(
-            asyncio.wait_for(_publish(list(payloads), idempotency_key, timeout), timeout)
+            asyncio.wait_for(
+                _publish(list(payloads), _msg_id(caller, idempotency_key), timeout), timeout
+            )
         )
     except (nats.errors.Error, OSError, NatsSettingsError) as error:
         # OSError covers TimeoutError (asyncio's and nats-py's) and refused connections.
         raise IntakeUnavailable(str(error) or type(error).__name__) from error
 
 
-async def _publish(payloads: list[bytes], idempotency_key: str, timeout: float) -> Submitted:
+def _msg_id(caller: str, idempotency_key: str) -> str:
+    """The JetStream message id of a request's logs, before ":<index>"; "" without a key.
+
+    JetStream dedupes on the id across every publisher, so it starts with the caller
+    ("k<api key id>" or "u<user id>"): one key holder cannot make another's logs look like
+    duplicates. A key longer than MSG_ID_KEY_MAX is hashed, keeping the header short; a
+    hash is longer than any key kept as written, so the two never meet.
+    """
+    if not idempotency_key:
+        return ""
+    if len(idempotency_key) > MSG_ID_KEY_MAX:
+        idempotency_key = "sha256-" + hashlib.sha256(idempotency_key.encode()).hexdigest()
+    return f"{caller}:{idempotency_key}"
+
+
+async def _publish(payloads: list[bytes], msg_id: str, timeout: float) -> Submitted:
     client = await nats_connect_once(name="gogent-api", timeout=timeout)
     try:
         too_large = [
@@ -107,7 +129,7 @@ async def _publish(payloads: list[bytes], idempotency_key: str, timeout: float) 
                 settings.NATS_SUBJECT,
                 payload,
                 stream=settings.NATS_STREAM,
-                headers={"Nats-Msg-Id": f"{idempotency_key}:{index}"} if idempotency_key else None,
+                headers={"Nats-Msg-Id": f"{msg_id}:{index}"} if msg_id else None,
             )
             for index, payload in enumerate(payloads)
         ]

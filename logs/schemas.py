@@ -83,6 +83,10 @@ class SubmittedOut(Schema):
     )
 
 
+# The explanation is the current analysis's text: only callers who may read analyses see it.
+EXPLANATION_PERMISSION = "analysis.view_analysis"
+
+
 class PatternOut(Schema):
     id: int
     key: str
@@ -99,12 +103,22 @@ class PatternOut(Schema):
     merged_into_id: int | None = Field(
         description="Set when this pattern was merged into another, which now holds its logs."
     )
-    explanation: str = Field(description="The current analysis as plain text, if any.")
+    explanation: str = Field(
+        description="The current analysis as plain text, if any; empty for callers without "
+        f"the {EXPLANATION_PERMISSION!r} permission."
+    )
     created_at: datetime
 
     @staticmethod
     def resolve_max_severity(pattern: LogPattern) -> str:
         return _severity_name(pattern.max_severity)
+
+    @staticmethod
+    def resolve_explanation(pattern: LogPattern, context: dict[str, Any] | None = None) -> str:
+        auth = getattr((context or {}).get("request"), "auth", None)
+        if auth is None or not auth.has_perm(EXPLANATION_PERMISSION):
+            return ""
+        return pattern.explanation
 
 
 class ValueCount(Schema):

@@ -3,6 +3,8 @@
 Lists use keyset pagination (a cursor holding the last row's sort value and id),
 so page 500 costs what page 1 does. Activity over time comes from the rollups
 kept at ingest (LogPatternStat hours, LogVolume minutes), never from counting logs.
+Reads of logs are bounded: a text search reads LOG_SEARCH_WINDOW logs per page and the
+CSV export at most LOGS_EXPORT_MAX_ROWS, each saying how far it went (SearchWindow).
 """
 
 from __future__ import annotations
@@ -201,7 +203,37 @@ def filter_choices() -> dict[str, list[str]]:
     return choices
 
 
+NEWEST_FIRST = ("-timestamp", "-pk")
+EXPORT_FIELDS = ("timestamp", "severity", "hostname", "service", "message", "context", "pattern_id")
+
+
+@dataclass(frozen=True)
+class SearchWindow:
+    """How far a bounded read went: the logs from `oldest` to `newest` (their own times),
+    `size` of them, and no further, though older ones match the filter."""
+
+    newest: datetime
+    oldest: datetime
+    size: int
+    # A cursor for the logs older than the window (gogent.cursors).
+    cursor: str
+
+
+@dataclass(frozen=True)
+class SearchedPage(Page):
+    # Set when a text search stopped at LOG_SEARCH_WINDOW logs before filling the page;
+    # next_cursor then goes on from there.
+    searched: SearchWindow | None = None
+
+
+@dataclass(frozen=True)
+class LogExport:
+    rows: Iterator[tuple[Any, ...]]  # EXPORT_FIELDS, newest first
+    truncated: SearchWindow | None  # set when older logs of the filter were left out
+
+
 def log_queryset(filters: LogFilters) -> QuerySet[LogEntry]:
+    """Every log the filters other than the text (q) select; q is applied within a window."""
     logs = LogEntry.objects.all()
     if filters.pattern_id is not None:
         logs = logs.filter(pattern_id=filters.pattern_id)
@@ -213,44 +245,72 @@ def log_queryset(filters: LogFilters) -> QuerySet[LogEntry]:
         logs = logs.filter(hostname=filters.host)
     if filters.since in SINCE_CHOICES:
         logs = logs.filter(timestamp__gte=timezone.now() - SINCE_CHOICES[filters.since])
-    if filters.q:
-        logs = logs.filter(message__icontains=filters.q)
-        if search_is_windowed(filters):
-            newest = LogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-            logs = logs.filter(pk__gt=newest - settings.LOG_SEARCH_WINDOW)
     return logs
 
 
-def search_is_windowed(filters: LogFilters) -> bool:
-    """A message search limited to the newest LOG_SEARCH_WINDOW logs (see log_queryset)."""
-    return bool(filters.q) and filters.since not in SINCE_CHOICES and filters.pattern_id is None
+def _newest(logs: QuerySet[LogEntry], limit: int) -> tuple[QuerySet[LogEntry], SearchWindow | None]:
+    """The newest `limit` logs of the queryset, and the window if older ones were left out.
+
+    The cut is found by walking the filter's logs in timestamp order (an index), not by
+    reading messages; a substring match then reads only the logs inside the cut.
+    """
+    limit = max(limit, 1)
+    edge = list(logs.order_by(*NEWEST_FIRST).values_list("timestamp", "pk")[limit - 1 : limit + 1])
+    if len(edge) < 2:
+        return logs, None
+    timestamp, pk = edge[0]
+    newest = logs.order_by(*NEWEST_FIRST).values_list("timestamp", flat=True).first()
+    window = SearchWindow(
+        newest=newest, oldest=timestamp, size=limit, cursor=encode_cursor([timestamp, pk])
+    )
+    # The plain bound lets the database walk an index range; the OR alone would scan.
+    inside = logs.filter(timestamp__gte=timestamp).filter(
+        Q(timestamp__gt=timestamp) | Q(timestamp=timestamp, pk__gte=pk)
+    )
+    return inside, window
 
 
-def log_page(filters: LogFilters, cursor: str = "", size: int = PAGE_SIZE) -> Page:
-    logs = log_queryset(filters)
+def _older_than(logs: QuerySet[LogEntry], cursor: str) -> QuerySet[LogEntry]:
     after = decode_cursor(cursor)
     if after is not None:
         value = _cursor_value(LogEntry, "timestamp", after[0])
         if value is not None:
-            logs = logs.filter(Q(timestamp__lt=value) | Q(timestamp=value, pk__lt=after[1]))
-    rows = list(logs.select_related("pattern").order_by("-timestamp", "-pk")[: size + 1])
-    next_cursor = ""
+            logs = logs.filter(timestamp__lte=value).filter(
+                Q(timestamp__lt=value) | Q(timestamp=value, pk__lt=after[1])
+            )
+    return logs
+
+
+def log_page(filters: LogFilters, cursor: str = "", size: int = PAGE_SIZE) -> SearchedPage:
+    """A page of logs, newest first, after the cursor.
+
+    A text search reads at most LOG_SEARCH_WINDOW logs (of the other filters) per page: a
+    page can hold fewer than `size` matches, or none, and still have a next_cursor, which
+    searches the next window. `searched` then says which logs this page read.
+    """
+    logs = _older_than(log_queryset(filters), cursor)
+    window = None
+    if filters.q:
+        logs, window = _newest(logs, settings.LOG_SEARCH_WINDOW)
+        logs = logs.filter(message__icontains=filters.q)
+    rows = list(logs.select_related("pattern").order_by(*NEWEST_FIRST)[: size + 1])
     if len(rows) > size:
         rows = rows[:size]
-        next_cursor = encode_cursor([rows[-1].timestamp, rows[-1].pk])
-    return Page(rows=rows, next_cursor=next_cursor)
+        return SearchedPage(rows=rows, next_cursor=encode_cursor([rows[-1].timestamp, rows[-1].pk]))
+    if window is None:
+        return SearchedPage(rows=rows)
+    # The window ran out before the page filled: the next page searches below its oldest log.
+    return SearchedPage(rows=rows, next_cursor=window.cursor, searched=window)
 
 
-def log_export_rows(filters: LogFilters) -> Iterator[tuple[Any, ...]]:
-    """Every log matching the filters, newest first, streamed from the database."""
-    yield from (
-        log_queryset(filters)
-        .order_by("-timestamp", "-pk")
-        .values_list(
-            "timestamp", "severity", "hostname", "service", "message", "context", "pattern_id"
-        )
-        .iterator(chunk_size=2000)
-    )
+def log_export_rows(filters: LogFilters, *, limit: int) -> LogExport:
+    """The newest `limit` logs of the filter (with a text search: the matches among them),
+    newest first, streamed from the database; `truncated` says when older ones exist."""
+    logs, window = _newest(log_queryset(filters), limit)
+    if filters.q:
+        logs = logs.filter(message__icontains=filters.q)
+    rows = logs.order_by(*NEWEST_FIRST).values_list(*EXPORT_FIELDS).iterator(chunk_size=2000)
+    return LogExport(rows=rows, truncated=window)
 
 
 def recent_logs(pattern: LogPattern, *, limit: int = 20) -> list[LogEntry]:

@@ -19,6 +19,7 @@ from logs.console import dashboard_panels, pattern_columns, pattern_panels
 from logs.forms import LogFilterForm, PatternFilterForm, QuarantineFilterForm
 from logs.models import LogPattern, Severity
 from logs.selectors import (
+    LogExport,
     filter_choices,
     host_counts,
     hourly_activity,
@@ -32,7 +33,6 @@ from logs.selectors import (
     recent_logs,
     rejected_counts,
     rejected_page,
-    search_is_windowed,
 )
 from logs.services import pattern_set_status
 
@@ -61,7 +61,7 @@ def _fragment_or_page(
 @permission_required("logs.view_logpattern", raise_exception=True)
 @require_GET
 def pattern_list(request: HttpRequest) -> HttpResponse:
-    context = _pattern_results(request, PatternFilterForm(request.GET))
+    context = _pattern_results(request, PatternFilterForm(request.GET, user=request.user))
     context["choices"] = filter_choices()
     return _fragment_or_page(request, "logs/_pattern_results.html", "logs/patterns.html", context)
 
@@ -80,7 +80,7 @@ def pattern_bulk_status(request: HttpRequest) -> HttpResponse:
     for pattern in patterns:
         pattern_set_status(pattern=pattern, status=status)
     label = LogPattern.Status(status).label.lower()
-    context = _pattern_results(request, PatternFilterForm(request.POST))
+    context = _pattern_results(request, PatternFilterForm(request.POST, user=request.user))
     context["notice"] = f"{len(patterns)} pattern(s) {label}."
     return render(request, "logs/_pattern_results.html", context)
 
@@ -89,7 +89,7 @@ def _pattern_results(request: HttpRequest, form: PatternFilterForm) -> dict[str,
     page = pattern_page(form.filters(), request.GET.get("cursor", ""))
     ids = [pattern.pk for pattern in page.rows]
     activity, hosts = hourly_activity(ids), host_counts(ids)
-    columns = pattern_columns()
+    columns = pattern_columns(user=request.user)
     values = [column.values(ids) for column in columns]
     rows = [
         {
@@ -131,7 +131,10 @@ def pattern_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "breakdown": pattern_breakdown(pattern),
         "activity": hourly_activity([pattern.pk], hours=7 * 24)[pattern.pk],
         "logs": recent_logs(pattern),
-        "panels": [(panel.template, panel.context(request, pattern)) for panel in pattern_panels()],
+        "panels": [
+            (panel.template, panel.context(request, pattern))
+            for panel in pattern_panels(user=request.user)
+        ],
         "can_triage": request.user.has_perm(TRIAGE),
         "absorbed": pattern.absorbed.count(),
     }
@@ -160,7 +163,8 @@ def log_list(request: HttpRequest) -> HttpResponse:
     page = log_page(filters, request.GET.get("cursor", ""))
     context = {
         "form": form,
-        "search_window": settings.LOG_SEARCH_WINDOW if search_is_windowed(filters) else 0,
+        "searched": page.searched,
+        "export_limit": settings.LOGS_EXPORT_MAX_ROWS,
         "logs": page.rows,
         "next_cursor": page.next_cursor,
         "query": _query_without_cursor(request),
@@ -173,11 +177,15 @@ def log_list(request: HttpRequest) -> HttpResponse:
 @permission_required("logs.view_logentry", raise_exception=True)
 @require_GET
 def log_export(request: HttpRequest) -> StreamingHttpResponse:
-    """The current filter as CSV, streamed row by row (no size limit, flat memory)."""
+    """The current filter as CSV, newest first, streamed row by row (flat memory): at most
+    LOGS_EXPORT_MAX_ROWS logs; a cut export says so in its last line and a header."""
     filters = LogFilterForm(request.GET).filters()
-    response = StreamingHttpResponse(_csv_lines(log_export_rows(filters)), content_type="text/csv")
+    export = log_export_rows(filters, limit=settings.LOGS_EXPORT_MAX_ROWS)
+    response = StreamingHttpResponse(_csv_lines(export), content_type="text/csv")
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     response["Content-Disposition"] = f'attachment; filename="gogent-logs-{stamp}.csv"'
+    if export.truncated is not None:
+        response["X-Gogent-Truncated"] = f"{export.truncated.size} newest logs"
     return response
 
 
@@ -186,12 +194,12 @@ class _Echo:
         return value
 
 
-def _csv_lines(rows: Iterator[tuple[Any, ...]]) -> Iterator[str]:
+def _csv_lines(export: LogExport) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(
         ["timestamp", "severity", "hostname", "service", "message", "context", "pattern_id"]
     )
-    for timestamp, severity, hostname, service, message, context, pattern_id in rows:
+    for timestamp, severity, hostname, service, message, context, pattern_id in export.rows:
         yield writer.writerow(
             [
                 timestamp.isoformat(),
@@ -201,6 +209,16 @@ def _csv_lines(rows: Iterator[tuple[Any, ...]]) -> Iterator[str]:
                 _cell(message),
                 _cell(orjson.dumps(context).decode()),
                 pattern_id or "",
+            ]
+        )
+    if export.truncated is not None:
+        # Last, where whoever opens the file meets it; "#" marks it as no log.
+        cut = export.truncated
+        yield writer.writerow(
+            [
+                f"# truncated: the newest {cut.size} logs of this filter, back to "
+                f"{cut.oldest.isoformat()}; older ones are left out (LOGS_EXPORT_MAX_ROWS). A "
+                "narrower severity, service, host or pattern reaches further back."
             ]
         )
 
@@ -243,8 +261,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "top": [(pattern, count, activity[pattern.pk]) for pattern, count in top],
         "panels": [
             (panel.template, panel.context(request))
-            for panel in dashboard_panels()
-            if request.user.has_perm(panel.permission)
+            for panel in dashboard_panels(user=request.user)
         ],
         "refresh_seconds": DASHBOARD_REFRESH,
     }

@@ -7,12 +7,15 @@ reach the markup; markdown from an LLM is rendered, then sanitized by nh3.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from xml.etree.ElementTree import Element
 
 import markdown as markdown_lib
 import nh3
 from django import template
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 from logs.models import Severity
 
@@ -28,8 +31,8 @@ SEVERITY_COLOURS = {
     "ALERT": "#6d1209",
     "EMERGENCY": "#4a0b05",
 }
-# What an LLM's markdown may keep: text structure, no links' scripts, no images, no raw HTML.
-ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "code", "pre", "br", "blockquote", "a"}
+# What an LLM's markdown may keep: text structure; no links, no images, no raw HTML.
+ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "code", "pre", "br", "blockquote"}
 # A pattern template's placeholder (logs.grouping.WILDCARD). Markdown would read its `*` as
 # emphasis, so it crosses the renderer as a private-use character, removed from the input
 # first, and comes back as escaped text.
@@ -106,25 +109,58 @@ def volume_chart(series, width: int = 720, height: int = 160) -> SafeString:
 def severity_legend(names) -> SafeString:
     return format_html_join(
         "",
-        '<span><i style="background:{}"></i>{}</span>',
+        # The colour is an SVG attribute: a style="" would be refused by the CSP.
+        '<span><svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" '
+        'rx="2" fill="{}"></rect></svg>{}</span>',
         ((SEVERITY_COLOURS.get(name, "#999"), name) for name in names),
     )
+
+
+class _LinksAsText(Treeprocessor):
+    """Links and images become their text: "docs (https://…)", "[image: alt] (https://…)".
+
+    A model's answer is about logs that producers wrote; a link in it is a claim to read,
+    not a place to go. Only http(s) targets are shown; the rest (javascript:, data:) drop.
+    """
+
+    def run(self, root: Element) -> None:
+        for parent in list(root.iter()):
+            for child in [child for child in parent if child.tag in ("a", "img")]:
+                self._replace(parent, child)
+
+    @staticmethod
+    def _replace(parent: Element, child: Element) -> None:
+        if child.tag == "img":
+            shown, target = f"[image: {child.get('alt') or ''}]", child.get("src") or ""
+        else:
+            shown, target = "".join(child.itertext()), child.get("href") or ""
+        if target.lower().startswith(("http://", "https://")) and target != shown:
+            shown = f"{shown} ({target})" if shown else target
+        index = list(parent).index(child)
+        text = shown + (child.tail or "")
+        if index:
+            previous = parent[index - 1]
+            previous.tail = (previous.tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+        parent.remove(child)
+
+
+class _LinksAsTextExtension(Extension):
+    def extendMarkdown(self, md: markdown_lib.Markdown) -> None:
+        # After "inline" (20), which makes the <a> and <img> elements.
+        md.treeprocessors.register(_LinksAsText(md), "links_as_text", 15)
 
 
 @register.filter
 def markdown(text: str) -> SafeString:
     """Render untrusted markdown (LLM output) to HTML that can do nothing but show text.
 
-    Templates' <*> placeholders show as written, in prose and in code alike.
+    Templates' <*> placeholders show as written, in prose and in code alike. Links and
+    images, markdown's or raw HTML's, show as text: no href or src comes from a model.
     """
     source = str(text or "").replace(WILDCARD_MARK, "").replace(WILDCARD, WILDCARD_MARK)
-    html = markdown_lib.markdown(source, extensions=["sane_lists"])
-    cleaned = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}},
-        url_schemes={"http", "https"},
-        link_rel="noopener noreferrer nofollow",
-    )
+    html = markdown_lib.markdown(source, extensions=["sane_lists", _LinksAsTextExtension()])
+    cleaned = nh3.clean(html, tags=ALLOWED_TAGS, attributes={})
     cleaned = cleaned.replace(WILDCARD_MARK, escape(WILDCARD))
     return mark_safe(cleaned)  # noqa: S308 - sanitized by nh3 just above, <*> escaped

@@ -21,9 +21,13 @@ def test_a_method_not_allowed_is_json_405(api_key):
 
 
 def test_docs_and_schema_are_served_locally(db):
-    schema = Client().get("/api/v1/openapi.json")
+    from tests.conftest import user_with_role
+
+    browser = Client()
+    browser.force_login(user_with_role("viewer"))  # both need a sign-in (test_schema.py)
+    schema = browser.get("/api/v1/openapi.json")
     assert schema.status_code == 200
     assert "/api/v1/logs" in schema.json()["paths"]
-    docs = Client().get("/api/docs").content.decode()
+    docs = browser.get("/api/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in docs
     assert "cdn" not in docs.lower()

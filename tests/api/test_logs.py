@@ -9,9 +9,10 @@ import orjson
 import pytest
 from django.conf import settings
 
+from gogent.models import ApiKey
 from logs.models import LogEntry, LogPattern, RejectedMessage
-from tests.api.conftest import ingest, log
-from tests.conftest import wait_for
+from tests.api.conftest import ingest, log, session_client
+from tests.conftest import user_with_role, wait_for
 
 
 def all_pages(client, url: str, **params) -> list[list[dict]]:
@@ -231,6 +232,57 @@ def test_valid_logs_are_published_into_the_stream_once_per_idempotency_key(
     assert len(asyncio.run(_stream_payloads(nats_server.url))) == 2
     # No database row yet: storing is the consumer's job (next test).
     assert_nothing_stored()
+
+
+async def _stream_msg_ids(url: str) -> list[str]:
+    client = await nats.connect(url)
+    try:
+        js = client.jetstream()
+        info = await js.stream_info(settings.NATS_STREAM)
+        return [
+            ((await js.get_msg(settings.NATS_STREAM, seq)).headers or {}).get("Nats-Msg-Id", "")
+            for seq in range(info.state.first_seq, info.state.last_seq + 1)
+            if info.state.messages
+        ]
+    finally:
+        await client.close()
+
+
+def test_an_idempotency_key_belongs_to_its_caller(api_key, nats_server, settings):
+    settings.NATS_SERVERS = [nats_server.url]
+    first, second = api_key("operator"), api_key("operator")
+    mine, theirs = [log("Valve 3 stuck"), log("Valve 4 stuck")], [log("Door 9 open")]
+    assert post_logs(first, mine, HTTP_IDEMPOTENCY_KEY="nightly").json()["duplicates"] == 0
+    # Another producer picking the same key has its logs taken, not dropped as duplicates.
+    other = post_logs(second, theirs, HTTP_IDEMPOTENCY_KEY="nightly")
+    assert other.status_code == 202, other.content
+    assert other.json()["accepted"] == 1
+    assert other.json()["duplicates"] == 0
+    stored = [orjson.loads(p) for p in asyncio.run(_stream_payloads(nats_server.url))]
+    assert stored == mine + theirs
+    # Each caller's retry still dedupes against its own request only.
+    assert post_logs(first, mine, HTTP_IDEMPOTENCY_KEY="nightly").json()["duplicates"] == 2
+    assert post_logs(second, theirs, HTTP_IDEMPOTENCY_KEY="nightly").json()["duplicates"] == 1
+    assert len(asyncio.run(_stream_payloads(nats_server.url))) == 3
+    ids = asyncio.run(_stream_msg_ids(nats_server.url))
+    one, two = (ApiKey.objects.get(prefix=c.raw_key.split("_")[1]).pk for c in (first, second))
+    assert ids == [f"k{one}:nightly:0", f"k{one}:nightly:1", f"k{two}:nightly:0"]
+
+
+def test_a_signed_in_users_key_is_theirs_and_a_long_key_is_hashed(api_key, nats_server, settings):
+    settings.NATS_SERVERS = [nats_server.url]
+    long_key = "retry-" + "x" * 94
+    operator = user_with_role("operator")
+    for client in (api_key("operator"), session_client(operator)):
+        response = post_logs(client, log("Boiler 2 hot"), HTTP_IDEMPOTENCY_KEY=long_key)
+        assert response.status_code == 202, response.content
+        assert response.json()["duplicates"] == 0
+        again = post_logs(client, log("Boiler 2 hot"), HTTP_IDEMPOTENCY_KEY=long_key)
+        assert again.json()["duplicates"] == 1
+    ids = asyncio.run(_stream_msg_ids(nats_server.url))
+    assert len(ids) == 2
+    assert ids[0].startswith("k") and ids[1].startswith(f"u{operator.pk}:sha256-")
+    assert all(len(msg_id) < 100 and long_key not in msg_id for msg_id in ids)
 
 
 @pytest.mark.slow

@@ -104,3 +104,40 @@ def test_llm_text_with_templates_and_html_renders_safely(estop, role_client):
     assert "<em>" not in shown
     for unsafe in ("<script", "alert(1)</script>", "<img", "onerror", "javascript:"):
         assert unsafe not in shown
+
+
+def test_links_and_images_from_the_model_show_as_text(estop, role_client):
+    Analysis.objects.create(
+        pattern=estop,
+        trigger=Analysis.Trigger.OPERATOR,
+        status=Analysis.Status.DONE,
+        provider_name="fake",
+        model="m",
+        finished_at=timezone.now(),
+        result={
+            "summary": "See [the runbook](https://evil.example/runbook) or "
+            "<https://evil.example/auto> and https://evil.example/bare.",
+            "probable_cause": "![diagram](https://evil.example/pixel.png) "
+            '<a href="https://evil.example/raw">raw link</a> <img src="https://evil.example/i">',
+            "impact": "Mail <ops@evil.example>; [ref][1]\n\n[1]: https://evil.example/ref",
+            "recommended_actions": ["Read [docs](http://evil.example/docs)"],
+            "severity": "high",
+            "ticket_recommended": True,
+            "ticket_priority": "high",
+            "confidence": 0.8,
+        },
+    )
+
+    body = role_client("viewer").get(reverse("logs:pattern", args=[estop.pk])).content.decode()
+    shown = analysis_section(body)
+
+    for unsafe in ("<a", "href=", "<img", "src="):
+        assert unsafe not in shown
+    for text in (
+        "See the runbook (https://evil.example/runbook) or https://evil.example/auto and "
+        "https://evil.example/bare.",
+        "[image: diagram] (https://evil.example/pixel.png) raw link",
+        "Mail ops@evil.example; ref (https://evil.example/ref)",
+        "Read docs (http://evil.example/docs)",
+    ):
+        assert text in shown

@@ -124,7 +124,7 @@ def nats_server_version() -> str:
 def test_compose_has_the_cluster_the_stores_and_every_gogent_process():
     services = compose()["services"]
 
-    assert set(services) == {*NATS_NODES, "postgres", "redis", *APP_SERVICES}
+    assert set(services) == {*NATS_NODES, "postgres", "redis", *APP_SERVICES, "proxy"}
     for name in APP_SERVICES:
         assert services[name]["build"] == {"context": "..", "dockerfile": "deploy/Dockerfile"}
         for argv in commands_of(services[name]["command"]):
@@ -132,7 +132,7 @@ def test_compose_has_the_cluster_the_stores_and_every_gogent_process():
     assert services["postgres"]["healthcheck"]["test"][:2] == ["CMD", "pg_isready"]
     assert services["redis"]["command"] == ["redis-server", "--appendonly", "yes"]
     assert "redis-cli" in services["redis"]["healthcheck"]["test"]
-    for name in ["postgres", "redis", *NATS_NODES]:
+    for name in ["postgres", "redis", "proxy", *NATS_NODES]:
         tag = services[name]["image"].split(":")[1]
         assert re.match(r"\d+\.\d+", tag), f"{name}: pin the image's version, not {tag!r}"
 
@@ -664,3 +664,119 @@ def test_compose_migrate_and_the_systemd_migrate_unit_run_the_same_commands():
     ]
 
     assert in_compose == in_systemd == MIGRATE_COMMANDS
+
+
+# --- TLS: the reverse proxies and the settings behind them -------------------------------
+
+CADDYFILE = DEPLOY / "caddy" / "Caddyfile"
+NGINX_CONF = DEPLOY / "nginx" / "gogent.conf"
+# What Caddy's reverse_proxy sets on every request, replacing a client's (no trusted_proxies).
+CADDY_FORWARDED = {"X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"}
+
+
+def tls_docs() -> str:
+    text = (BASE_DIR / "docs" / "deployment.md").read_text()
+    return text.split("\n## TLS\n", 1)[1].split("\n## ", 1)[0]
+
+
+def documented_proxy_header() -> tuple[str, str]:
+    """The header and value docs/deployment.md tells operators to set, as written there."""
+    value = re.search(r"^\| `SECURE_PROXY_SSL_HEADER` \| `([^`]+)`", tls_docs(), re.M).group(1)
+    name, value = value.split(":", 1)
+    return name.strip(), value.strip()
+
+
+def nginx_directives(name: str) -> list[list[str]]:
+    """The arguments of each `name ...;` in the nginx config (blocks' openings left out)."""
+    statements = re.split(r"[;{}]", re.sub(r"#.*", "", NGINX_CONF.read_text()))
+    return [words[1:] for words in map(str.split, statements) if words[:1] == [name] and words[1:]]
+
+
+def test_the_docs_name_real_settings_for_tls():
+    names = set(re.findall(r"`((?:SECURE|CSRF|COOKIE|CSP)_[A-Z_]+|ALLOWED_HOSTS)`", tls_docs()))
+    env_example = (BASE_DIR / ".env.example").read_text()
+
+    assert {"SECURE_PROXY_SSL_HEADER", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
+            "CSRF_TRUSTED_ORIGINS", "ALLOWED_HOSTS"} <= names  # fmt: skip
+    for name in names:
+        assert is_setting(name), f"{name} is not read by gogent/settings.py"
+        assert re.search(rf"^# {name}=", env_example, re.M), f"{name} not in .env.example"
+
+
+def test_the_proxies_send_the_header_the_docs_name(monkeypatch):
+    header, value = documented_proxy_header()
+
+    # nginx sets it from the connection's scheme, replacing whatever the client sent.
+    assert [header, "$scheme"] in nginx_directives("proxy_set_header")
+    assert ["Host", "$host"] in nginx_directives("proxy_set_header")
+    # Caddy sets it by default; trusted_proxies or a header_up of it would let a client's in.
+    caddyfile = re.sub(r"#.*", "", CADDYFILE.read_text())
+    assert header in CADDY_FORWARDED
+    assert "trusted_proxies" not in caddyfile
+    assert "header_up" not in caddyfile
+    # Gogent behind either is told to read that header, and reads it as Django expects.
+    environment = compose()["x-gogent"]["environment"]
+    assert environment["SECURE_PROXY_SSL_HEADER"] == f"{header}: {value}"
+    systemd_env = (UNITS / "gogent.env.example").read_text()
+    assert f"\nSECURE_PROXY_SSL_HEADER={header}: {value}\n" in systemd_env
+    from gogent.settings import env_header
+
+    monkeypatch.setenv("SECURE_PROXY_SSL_HEADER", environment["SECURE_PROXY_SSL_HEADER"])
+    assert env_header("SECURE_PROXY_SSL_HEADER") == ("HTTP_X_FORWARDED_PROTO", value)
+    assert value == "https"
+
+
+def test_the_proxies_reach_the_web_process_where_it_listens():
+    services = compose()["services"]
+    proxy, web = services["proxy"], services["web"]
+    bind = web["command"][web["command"].index("--bind") + 1]
+
+    # Compose: Caddy on 443 (80 redirects) in front of web's port; web itself on loopback.
+    upstream = re.search(r"\{\$GOGENT_UPSTREAM:web:(\d+)\}", CADDYFILE.read_text())
+    assert upstream.group(1) == bind.rsplit(":", 1)[1]
+    assert "./caddy/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
+    assert {"80:80", "443:443"} <= set(proxy["ports"])
+    assert proxy["depends_on"] == {"web": {"condition": "service_healthy"}}
+    assert all(port.startswith("127.0.0.1:") for port in web["ports"])
+    # systemd: nginx in front of gunicorn's WEB_BIND.
+    systemd_env = (UNITS / "gogent.env.example").read_text()
+    web_bind = re.search(r"^WEB_BIND=(.+)$", systemd_env, re.M).group(1)
+    assert nginx_directives("server") == [[web_bind]]
+    assert ["443", "ssl"] in nginx_directives("listen")
+    assert ["301", "https://$host$request_uri"] in nginx_directives("return")
+
+
+def test_the_nginx_config_passes_nginx_t(tmp_path):
+    nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+    if nginx is None:
+        message = "nginx not found (apt-get install nginx)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}; under CI=true it must run")
+        pytest.skip(message)  # outside CI only
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=gogent.example.com",
+         "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    site = (
+        NGINX_CONF.read_text()
+        .replace("/etc/ssl/gogent/fullchain.pem", str(tmp_path / "cert.pem"))
+        .replace("/etc/ssl/gogent/privkey.pem", str(tmp_path / "key.pem"))
+    )
+    (tmp_path / "gogent.conf").write_text(site)
+    temp = "".join(
+        f"    {kind}_temp_path {tmp_path};\n"
+        for kind in ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
+    )
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log stderr;\nevents {{}}\n"
+        f"http {{\n    access_log off;\n{temp}    include {tmp_path}/gogent.conf;\n}}\n"
+    )
+
+    result = subprocess.run(
+        [nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-e", "stderr"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr

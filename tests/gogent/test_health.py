@@ -14,7 +14,7 @@ from analysis.models import Analysis
 from gogent.apikeys import api_key_create
 from logs.models import LogPattern
 from tests.api.conftest import KeyClient, ingest, log
-from tests.conftest import _reset_connections, free_port
+from tests.conftest import _reset_connections, free_port, user_with_role
 
 pytestmark = pytest.mark.production
 
@@ -24,6 +24,14 @@ def _no_nats_and_fresh_metrics(settings) -> None:
     settings.NATS_SERVERS = [f"nats://127.0.0.1:{free_port()}"]
     settings.METRICS_CACHE_SECONDS = 0
     settings.ANALYSIS_RESULTS_SUBJECT = ""
+    settings.READYZ_CACHE_SECONDS = 0
+
+
+def staff() -> Client:
+    """/readyz shows each component's result to staff only (tests/gogent/test_readyz.py)."""
+    browser = Client()
+    browser.force_login(user_with_role("admin"))
+    return browser
 
 
 @pytest.fixture
@@ -47,7 +55,7 @@ def test_healthz_answers_without_touching_anything():
 
 def test_readyz_is_ready_when_everything_answers(db, nats_server, settings):
     settings.NATS_SERVERS = [nats_server.url]
-    response = Client().get("/readyz")
+    response = staff().get("/readyz")
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["status"] == "ready"
@@ -60,9 +68,9 @@ def test_readyz_is_ready_when_everything_answers(db, nats_server, settings):
 
 def test_readyz_reports_a_stopped_nats_server_as_down(db, nats_server, settings):
     settings.NATS_SERVERS = [nats_server.url]
-    assert Client().get("/readyz").status_code == 200
+    assert staff().get("/readyz").status_code == 200
     nats_server.stop()
-    response = Client().get("/readyz")
+    response = staff().get("/readyz")
     assert response.status_code == 503
     checks = response.json()["checks"]
     assert checks["nats"]["ok"] is False
@@ -70,12 +78,12 @@ def test_readyz_reports_a_stopped_nats_server_as_down(db, nats_server, settings)
     assert checks["database"]["ok"] is True
     assert checks["broker"]["ok"] is True
     nats_server.start()
-    assert Client().get("/readyz").status_code == 200
+    assert staff().get("/readyz").status_code == 200
 
 
 def test_readyz_reports_an_unreachable_broker(db, nats_server, settings, broker_down):
     settings.NATS_SERVERS = [nats_server.url]
-    response = Client().get("/readyz")
+    response = staff().get("/readyz")
     assert response.status_code == 503
     checks = response.json()["checks"]
     assert (checks["broker"]["ok"], checks["nats"]["ok"]) == (False, True)
