@@ -114,7 +114,8 @@ class ProviderAdmin(admin.ModelAdmin):
         # Only the form's columns: a worker may have written limiter state meanwhile.
         provider_save(provider=obj, fields=EDITABLE_FIELDS if change else None)
 
-    @admin.action(description="Test connection")
+    # Change permission: the test sends the stored secret to the configured address.
+    @admin.action(description="Test connection", permissions=["change"])
     def test_connection(self, request: HttpRequest, queryset: QuerySet[Provider]) -> None:
         # Plain strings: Django escapes messages, and the detail may be remote text.
         for provider in queryset:
@@ -267,7 +268,7 @@ class AnalysisAdmin(ReadOnlyAdmin):
         done = 0
         for analysis in queryset:
             try:
-                analysis_cancel(analysis=analysis)
+                analysis_cancel(analysis=analysis, user=request.user)
             except ValueError as error:
                 messages.error(request, str(error))
             else:

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from analysis.providers import DEFAULT_BASE_URLS
-from analysis.providers.messages import ProviderConfig
+from analysis.providers.messages import LLMError, ProviderConfig
+from gogent.encryption import EncryptedTextField, SecretUndecryptable, secret_readable
+from gogent.secrets_env import SecretEnvRefused, secret_env_problem, secret_env_read
 from logs.models import LogPattern
 
 
@@ -35,7 +37,8 @@ class Provider(models.Model):
         "(https://<resource>.openai.azure.com/openai/deployments/<deployment>).",
     )
     model = models.CharField(max_length=200, default="deepseek-r1:1.5b")
-    api_key = models.TextField(
+    # Stored encrypted (gogent.encryption).
+    api_key = EncryptedTextField(
         blank=True,
         help_text="API key, or the client secret for Entra ID. Write-only: never shown again.",
     )
@@ -100,6 +103,11 @@ class Provider(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()}, {self.model})"
 
+    def clean(self) -> None:
+        problem = secret_env_problem(self.api_key_env)
+        if problem:
+            raise ValidationError({"api_key_env": problem})
+
     @property
     def is_failing(self) -> bool:
         """Its latest call failed."""
@@ -115,10 +123,18 @@ class Provider(models.Model):
         return (self.base_url or DEFAULT_BASE_URLS.get(self.kind, "")).rstrip("/")
 
     def config(self) -> ProviderConfig:
-        """What the wire protocols need, with the secret read at call time."""
-        secret = self.api_key
-        if self.api_key_env:
-            secret = os.environ.get(self.api_key_env, "")
+        """What the wire protocols need, with the secret read at call time. A secret that
+        cannot be read (a variable the rule refuses, a key no encryption key decrypts) is
+        an LLMError that retrying does not mend."""
+        try:
+            if self.api_key_env:
+                secret = secret_env_read(self.api_key_env, field="api_key_env")
+            else:
+                secret = secret_readable(self.api_key)
+        except (SecretEnvRefused, SecretUndecryptable) as error:
+            raise LLMError(
+                f"{self.name} ({self.kind}): {error}", retryable=False, kind="auth"
+            ) from None
         return ProviderConfig(
             kind=self.kind,
             base_url=self.resolved_base_url(),

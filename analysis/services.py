@@ -39,6 +39,8 @@ from analysis.schema import (
     repair_request,
 )
 from analysis.selectors import active_analysis, pattern_context, provider_chain
+from gogent.audit import Actor, audit_record
+from gogent.models import AuditEvent
 from gogent.nats import NatsPublisher
 from logs.models import LogPattern, Severity
 from logs.patterns import PatternChanges, pattern_lock_of
@@ -59,7 +61,12 @@ publisher = NatsPublisher("gogent-analysis")
 
 
 def analysis_request(*, pattern: LogPattern, trigger: str, user: object | None = None) -> Analysis:
-    """Queue an analysis of a pattern, unless one is queued or running already."""
+    """Queue an analysis of a pattern, unless one is queued or running already.
+
+    `user` is who asked: a user, the API key of an API call (recorded as the key; the
+    analysis's requested_by stays empty), or None for Gogent itself.
+    """
+    actor = Actor.of_user(user)
     with transaction.atomic():
         # Serializes requests for one pattern (SQLite's IMMEDIATE transactions already do).
         LogPattern.objects.select_for_update().filter(pk=pattern.pk).first()
@@ -67,10 +74,28 @@ def analysis_request(*, pattern: LogPattern, trigger: str, user: object | None =
         if existing is not None:
             return existing
         analysis = Analysis.objects.create(
-            pattern=pattern, trigger=trigger, requested_by=user, next_attempt_at=timezone.now()
+            pattern=pattern,
+            trigger=trigger,
+            requested_by=actor.stored_user,
+            next_attempt_at=timezone.now(),
         )
+        _audit(AuditEvent.Action.ANALYSIS_REQUESTED, actor, analysis, details={"trigger": trigger})
         _enqueue_on_commit([analysis.pk])
     return analysis
+
+
+def _audit(
+    action: str, actor: Actor, analysis: Analysis, details: dict[str, str] | None = None
+) -> None:
+    audit_record(
+        action,
+        actor,
+        obj=analysis,
+        pattern_id=analysis.pattern_id,
+        # Not str(analysis): its status in memory may be the one before this change.
+        object_repr=f"analysis {analysis.pk} of pattern {analysis.pattern_id}",
+        details=details,
+    )
 
 
 def analyses_after_ingest(*, changes: PatternChanges, replies: list[tuple[str, int, int]]) -> None:
@@ -158,7 +183,8 @@ def _enqueue_on_commit(analysis_ids: Iterable[int]) -> None:
 
 
 def analysis_retry(*, analysis: Analysis, user: object | None = None) -> Analysis:
-    """Run a failed or cancelled analysis again, from the first provider of the chain."""
+    """Run a failed or cancelled analysis again, from the first provider of the chain.
+    `user`: who asked (a user or an API key), as for analysis_request."""
     with transaction.atomic():
         updated = Analysis.objects.filter(
             pk=analysis.pk, status__in=[Analysis.Status.FAILED, Analysis.Status.CANCELLED]
@@ -174,21 +200,25 @@ def analysis_retry(*, analysis: Analysis, user: object | None = None) -> Analysi
             raise ValueError(
                 f"analysis {analysis.pk} is {analysis.status}, not failed or cancelled"
             )
+        _audit(AuditEvent.Action.ANALYSIS_RETRIED, Actor.of_user(user), analysis)
         _enqueue_on_commit([analysis.pk])
     analysis.refresh_from_db()
     return analysis
 
 
-def analysis_cancel(*, analysis: Analysis) -> Analysis:
-    """Stop a queued or running analysis; a call in flight finishes but its answer is dropped."""
-    updated = Analysis.objects.filter(pk=analysis.pk, status__in=ACTIVE).update(
-        status=Analysis.Status.CANCELLED,
-        finished_at=timezone.now(),
-        lease_token="",
-        lease_until=None,
-    )
-    if not updated:
-        raise ValueError(f"analysis {analysis.pk} is {analysis.status}, not queued or running")
+def analysis_cancel(*, analysis: Analysis, user: object | None = None) -> Analysis:
+    """Stop a queued or running analysis; a call in flight finishes but its answer is dropped.
+    `user`: who asked (a user or an API key), as for analysis_request."""
+    with transaction.atomic():
+        updated = Analysis.objects.filter(pk=analysis.pk, status__in=ACTIVE).update(
+            status=Analysis.Status.CANCELLED,
+            finished_at=timezone.now(),
+            lease_token="",
+            lease_until=None,
+        )
+        if not updated:
+            raise ValueError(f"analysis {analysis.pk} is {analysis.status}, not queued or running")
+        _audit(AuditEvent.Action.ANALYSIS_CANCELLED, Actor.of_user(user), analysis)
     analysis.refresh_from_db()
     return analysis
 

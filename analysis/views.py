@@ -107,7 +107,7 @@ def analysis_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     analysis = _get_analysis_for_user(request, pk, act=True)
     error = ""
     try:
-        analysis = analysis_cancel(analysis=analysis)
+        analysis = analysis_cancel(analysis=analysis, user=request.user)
     except ValueError as problem:
         error = str(problem)
     return _row(request, analysis, error)

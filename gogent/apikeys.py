@@ -27,7 +27,8 @@ from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from gogent.models import ApiKey
+from gogent.audit import SYSTEM, Actor, audit_record
+from gogent.models import ApiKey, AuditEvent
 
 KEY_SCHEME = "gog"
 PREFIX_BYTES = 6
@@ -59,29 +60,42 @@ def api_key_create(
     name: str,
     role: str,
     expires_at: datetime | None = None,
-    created_by: object | None = None,
+    created_by: Actor = SYSTEM,
 ) -> tuple[ApiKey, str]:
-    """Make a key; returns the row and the key itself, which is not stored and not shown again."""
+    """Make a key; returns the row and the key itself, which is not stored and not shown again.
+    The audit log names the key by its public prefix, as everywhere."""
     if role not in ApiKey.Role.values:
         raise ValueError(f"unknown role {role!r}: use {', '.join(ApiKey.Role.values)}")
     prefix = secrets.token_hex(PREFIX_BYTES)
     raw_key = f"{KEY_SCHEME}_{prefix}_{secrets.token_urlsafe(SECRET_BYTES)}"
-    key = ApiKey.objects.create(
-        name=name,
-        role=role,
-        prefix=prefix,
-        key_hash=key_hash(raw_key),
-        expires_at=expires_at,
-        created_by=created_by,
-    )
+    with transaction.atomic():
+        key = ApiKey.objects.create(
+            name=name,
+            role=role,
+            prefix=prefix,
+            key_hash=key_hash(raw_key),
+            expires_at=expires_at,
+            created_by=created_by.stored_user,
+        )
+        audit_record(
+            AuditEvent.Action.API_KEY_CREATED,
+            created_by,
+            obj=key,
+            details={"role": role, "expires_at": expires_at.isoformat() if expires_at else None},
+        )
     return key, raw_key
 
 
-def api_key_revoke(*, key: ApiKey) -> ApiKey:
-    """Refuse the key from now on; the row stays, for the record."""
-    if key.revoked_at is None:
-        key.revoked_at = timezone.now()
-        key.save(update_fields=["revoked_at"])
+def api_key_revoke(*, key: ApiKey, actor: Actor) -> ApiKey:
+    """Refuse the key from now on; the row stays, for the record. Revoking a revoked key
+    changes and records nothing."""
+    with transaction.atomic():
+        revoked = ApiKey.objects.filter(pk=key.pk, revoked_at=None).update(
+            revoked_at=timezone.now()
+        )
+        if revoked:
+            audit_record(AuditEvent.Action.API_KEY_REVOKED, actor, obj=key)
+    key.refresh_from_db(fields=["revoked_at"])
     return key
 
 

@@ -6,6 +6,8 @@ from typing import ClassVar
 
 from django import forms
 
+from gogent.encryption import UnreadableSecret
+
 
 def secret_field(label: str) -> forms.CharField:
     return forms.CharField(
@@ -30,12 +32,19 @@ class WriteOnlySecretsForm(forms.ModelForm):
         for name, what in self.secrets.items():
             # Blank, not the stored value: nothing can render it; has_changed means "typed".
             self.initial[name] = ""
-            stored = bool(getattr(self.instance, name))
-            self.fields[name].help_text = (
-                f"A {what} is stored; leave blank to keep it, or type a new one to replace it."
-                if stored
-                else f"No {what} stored."
-            ) + " Write-only: never shown."
+            stored = getattr(self.instance, name)
+            if isinstance(stored, UnreadableSecret):
+                help_text = (
+                    f"A {what} is set but unreadable: no encryption key decrypts it. "
+                    "Type it again, or restore the key it was encrypted with."
+                )
+            elif stored:
+                help_text = (
+                    f"A {what} is stored; leave blank to keep it, or type a new one to replace it."
+                )
+            else:
+                help_text = f"No {what} stored."
+            self.fields[name].help_text = help_text + " Write-only: never shown."
 
     def clean(self) -> dict:
         cleaned = super().clean()

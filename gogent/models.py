@@ -66,3 +66,79 @@ class ApiKey(models.Model):
     def has_perm(self, perm: str) -> bool:
         """The role's permission, as a user's has_perm answers for the role's group."""
         return perm in ROLE_PERMISSIONS.get(self.role, ())
+
+
+class AuditEvent(models.Model):
+    """Who did what, to what, and why: every state change a person, a key, a rule or
+    Gogent itself makes. Never holds a secret's value.
+
+    It lives in gogent because every app records here and dependencies point towards
+    gogent: patterns and tickets are named by id, not by foreign key, so the row outlives
+    what it names and gogent imports no app's models.
+    """
+
+    class Action(models.TextChoices):
+        TICKET_CREATED = "ticket_created", "Ticket created"
+        TICKET_COMMENTED = "ticket_commented", "Ticket commented"
+        TICKET_REOPENED = "ticket_reopened", "Ticket reopened"
+        TICKET_CLOSED = "ticket_closed", "Ticket closed remotely"
+        TICKET_FAILED = "ticket_failed", "Ticket failed"
+        TICKET_REQUESTED = "ticket_requested", "Ticket requested"
+        TICKET_DUPLICATE = "ticket_duplicate", "Ticket folded into another (patterns merged)"
+        DRAFT_CREATED = "draft_created", "Draft created"
+        DRAFT_APPROVED = "draft_approved", "Draft approved"
+        DRAFT_DISCARDED = "draft_discarded", "Draft discarded"
+        PATTERN_RESOLVED = "pattern_resolved", "Pattern resolved by its ticket"
+        PATTERN_STATUS = "pattern_status", "Pattern status changed"
+        ANALYSIS_REQUESTED = "analysis_requested", "Analysis requested"
+        ANALYSIS_RETRIED = "analysis_retried", "Analysis retried"
+        ANALYSIS_CANCELLED = "analysis_cancelled", "Analysis cancelled"
+        API_KEY_CREATED = "api_key_created", "API key created"
+        API_KEY_REVOKED = "api_key_revoked", "API key revoked"
+        USER_ADDED = "user_added", "User added"
+        USER_CHANGED = "user_changed", "User changed"
+        USER_DELETED = "user_deleted", "User deleted"
+        GROUP_ADDED = "group_added", "Role added"
+        GROUP_CHANGED = "group_changed", "Role changed"
+        GROUP_DELETED = "group_deleted", "Role deleted"
+        CONFIG_ADDED = "config_added", "Configuration added"
+        CONFIG_CHANGED = "config_changed", "Configuration changed"
+        CONFIG_DELETED = "config_deleted", "Configuration deleted"
+        CONFIG_DISABLED = "config_disabled", "Configuration disabled"
+        SECRETS_ROTATED = "secrets_rotated", "Stored secrets re-encrypted"
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=32, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    api_key = models.ForeignKey(
+        ApiKey, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # "alice", "key grafana (gog_1a2b3c4d_…)", "rule: <name>", "apply_config <file>",
+    # "worker": kept when users and keys go.
+    actor_label = models.CharField(max_length=200)
+    pattern_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    ticket_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # What changed: "analysis.provider", its pk and its name then.
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=100, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    reason = models.TextField(blank=True)
+    # Field names, keys, counts, old and new statuses: never values of secrets.
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The audit log: newest first, by action, by what was acted on.
+            models.Index(fields=["action", "created_at"], name="auditevent_action"),
+            models.Index(fields=["object_type", "object_id"], name="auditevent_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.actor_label}"

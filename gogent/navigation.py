@@ -27,6 +27,9 @@ def navigation(request: HttpRequest) -> dict[str, list[dict[str, object]]]:
             items.append({"label": label, "url": url, "current": current})
     if user.is_staff and user.has_perm("gogent.view_operations"):
         items.append({"label": "Operations", "url": reverse("admin-operations"), "current": False})
+    if user.is_staff and user.has_perm("gogent.view_auditevent"):
+        url = reverse("admin:gogent_auditevent_changelist")
+        items.append({"label": "Audit log", "url": url, "current": False})
     if user.is_staff:
         items.append({"label": "Admin", "url": reverse("admin:index"), "current": False})
     return {"nav": items}

@@ -54,7 +54,7 @@ _CONFIGURE = [
     "integrations.add_ticketrule",
     "integrations.change_ticketrule",
     "integrations.delete_ticketrule",
-    "integrations.view_auditevent",
+    "gogent.view_auditevent",
     # Login throttling (django-axes): failed sign-ins and lockouts; deleting an attempt
     # unlocks it. Successful sign-ins are kept: view only.
     "axes.view_accessattempt",

@@ -7,6 +7,7 @@ under data/, an embedded nats-server, a broker that needs no server process.
 import ipaddress
 import os
 import secrets
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -77,7 +78,17 @@ def generated_secret_key(path: Path) -> str:
 
 
 DATA_DIR = Path(env_str("GOGENT_DATA_DIR") or BASE_DIR / "data").resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+# It holds secrets (secret_key, encryption.key, the SQLite database): the owner's only.
+try:
+    DATA_DIR.chmod(0o700)
+except OSError as _error:
+    warnings.warn(
+        f"GOGENT_DATA_DIR {DATA_DIR} holds secrets but cannot be made mode 0700 "
+        f"({_error.strerror}): restrict it to the user Gogent runs as.",
+        RuntimeWarning,
+        stacklevel=1,
+    )
 
 SECRET_KEY = env_secret("SECRET_KEY") or generated_secret_key(DATA_DIR / "secret_key")
 DEBUG = env_bool("DEBUG", False)
@@ -230,6 +241,22 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# --- Secrets at rest ------------------------------------------------------------
+# Provider and integration secrets are stored encrypted (Fernet, gogent/encryption.py).
+# GOGENT_ENCRYPTION_KEYS: comma-separated Fernet keys, the first encrypts and every one
+# decrypts (rotation: docs/deployment.md, "Secrets at rest"). Unset: one key generated on
+# first use into ENCRYPTION_KEY_FILE (0600), which is then backed up with the database;
+# hosts or containers that do not share the data directory need GOGENT_ENCRYPTION_KEYS.
+ENCRYPTION_KEYS = [
+    key.strip() for key in env_secret("GOGENT_ENCRYPTION_KEYS").split(",") if key.strip()
+]
+ENCRYPTION_KEY_FILE = DATA_DIR / "encryption.key"
+# Environment variables a provider or integration may name as its secret (api_key_env,
+# secret_env, client_secret_env): names starting with the prefix, and those listed. Any
+# other (DATABASE_URL, SECRET_KEY) is refused when saved and when read (gogent.secrets_env).
+SECRET_ENV_PREFIX = env_str("SECRET_ENV_PREFIX", "GOGENT_SECRET_")
+SECRET_ENV_ALLOW = env_list("SECRET_ENV_ALLOW", [])
+
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
@@ -239,7 +266,8 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"nats": {"level": "WARNING"}},
+    # axes: failed and locked-out sign-ins are warnings; its per-attempt chatter is not.
+    "loggers": {"nats": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # --- NATS -------------------------------------------------------------------
@@ -372,6 +400,8 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# No start-up banner (management commands' output stays theirs), no user agents in logs.
+AXES_VERBOSE = False
 # The client address is REMOTE_ADDR, never X-Forwarded-For, which any client can write,
 # unless the request comes from one of TRUSTED_PROXIES (addresses or networks of our
 # reverse proxies): then it is the first address from the right of X-Forwarded-For that is

@@ -13,8 +13,9 @@ from django.utils.html import format_html
 from analysis.admin import ProviderAdmin, ReadOnlyAdmin
 from analysis.models import Provider
 from gogent.forms import WriteOnlySecretsForm, secret_field
+from gogent.models import AuditEvent
 from integrations.config import INTEGRATION_FIELDS, integration_problems, rule_problems
-from integrations.models import AuditEvent, Integration, Ticket, TicketRule
+from integrations.models import Integration, Ticket, TicketRule
 from integrations.services import (
     audit_admin_change,
     integration_save,
@@ -176,7 +177,8 @@ class IntegrationAdmin(AuditedAdmin):
     def save_model(self, request: HttpRequest, obj: Integration, form, change: bool) -> None:
         integration_save(integration=obj)
 
-    @admin.action(description="Test connection")
+    # Change permission: the test sends the stored secret to the configured address.
+    @admin.action(description="Test connection", permissions=["change"])
     def test_connection(self, request: HttpRequest, queryset: QuerySet[Integration]) -> None:
         # Plain strings: Django escapes messages, and the detail may be remote text.
         for integration in queryset:
@@ -195,7 +197,7 @@ class TicketRuleForm(forms.ModelForm):
         fields = [
             "name", "integration", "enabled", "min_severity", "min_occurrences",
             "window_minutes", "require_recommendation", "min_confidence", "accept_offline",
-            "services", "hosts", "cooldown_minutes",
+            "act_on_model_judgement", "services", "hosts", "cooldown_minutes",
         ]  # fmt: skip
 
     def _post_clean(self) -> None:
@@ -209,16 +211,17 @@ class TicketRuleAdmin(AuditedAdmin):
     form = TicketRuleForm
     list_display = [
         "name", "integration", "enabled", "min_severity", "min_occurrences", "window_minutes",
-        "require_recommendation", "min_confidence", "accept_offline", "cooldown_minutes",
+        "require_recommendation", "min_confidence", "accept_offline", "act_on_model_judgement",
+        "cooldown_minutes",
     ]  # fmt: skip
-    list_filter = ["enabled", "integration", "accept_offline"]
+    list_filter = ["enabled", "integration", "accept_offline", "act_on_model_judgement"]
     list_select_related = ["integration"]
     search_fields = ["name"]
     fieldsets = [
         (None, {"fields": ["name", "integration", "enabled"]}),
         ("When", {"fields": ["min_severity", "min_occurrences", "window_minutes",
                              "require_recommendation", "min_confidence", "accept_offline",
-                             "services", "hosts"]}),
+                             "act_on_model_judgement", "services", "hosts"]}),
         ("How often", {"fields": ["cooldown_minutes"]}),
     ]  # fmt: skip
 
@@ -302,27 +305,3 @@ class TicketAdmin(ReadOnlyAdmin):
                 count += 1
         if count:
             messages.success(request, f"{done}: {count} ticket{'s' if count != 1 else ''}.")
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = [
-        "created_at", "actor_label", "action", "target", "short_reason",
-    ]  # fmt: skip
-    list_filter = ["action"]
-    search_fields = ["actor_label", "object_repr", "reason"]
-    ordering = ["-created_at", "-pk"]
-    show_full_result_count = False
-    readonly_fields = [
-        "created_at", "action", "actor", "actor_label", "ticket", "pattern", "object_type",
-        "object_id", "object_repr", "reason", "details",
-    ]  # fmt: skip
-    fields = readonly_fields
-
-    @admin.display(description="what")
-    def target(self, event: AuditEvent) -> str:
-        return event.object_repr or (f"ticket {event.ticket_id}" if event.ticket_id else "-")
-
-    @admin.display(description="why")
-    def short_reason(self, event: AuditEvent) -> str:
-        return event.reason[:160]

@@ -80,9 +80,9 @@ def open_ticket(
     require_perm(request, OPEN)
     pattern = get_object_or_404(LogPattern, pk=pattern_id)
     integration = get_object_or_404(Integration, pk=body.integration)
-    user = request.auth if getattr(request.auth, "is_authenticated", False) else None
     try:
-        ticket = ticket_open(pattern=pattern, integration=integration, user=user)
+        # request.auth: the user or the API key, so a key's ticket is recorded as the key's.
+        ticket = ticket_open(pattern=pattern, integration=integration, user=request.auth)
     except ValueError as error:
         raise ApiError(409, "invalid_state", str(error)) from None
     return Status(202, Ticket.objects.select_related("integration").get(pk=ticket.pk))

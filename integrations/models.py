@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-import os
-
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from analysis.models import Analysis
+from gogent.encryption import EncryptedTextField, SecretUndecryptable, secret_readable
+from gogent.secrets_env import SecretEnvRefused, secret_env_problem, secret_env_read
+from integrations.remote import TicketError
 from logs.models import LogPattern, Severity
 
 # Analysis results' ticket_priority values, lowest first.
@@ -59,7 +61,8 @@ class Integration(models.Model):
     username = models.CharField(
         max_length=200, blank=True, help_text="Jira Cloud: the account's e-mail address."
     )
-    secret = models.TextField(
+    # Stored encrypted (gogent.encryption), as client_secret.
+    secret = EncryptedTextField(
         blank=True,
         help_text="Password, API token or personal access token. Write-only: never shown again.",
     )
@@ -70,7 +73,7 @@ class Integration(models.Model):
         help_text="Read the secret from this environment variable of the worker instead.",
     )
     client_id = models.CharField("OAuth client id", max_length=200, blank=True)
-    client_secret = models.TextField("OAuth client secret", blank=True)
+    client_secret = EncryptedTextField("OAuth client secret", blank=True)
     client_secret_env = models.CharField(
         "OAuth client secret environment variable", max_length=100, blank=True
     )
@@ -127,6 +130,15 @@ class Integration(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
 
+    def clean(self) -> None:
+        problems = {
+            name: secret_env_problem(getattr(self, name))
+            for name in ("secret_env", "client_secret_env")
+        }
+        problems = {name: problem for name, problem in problems.items() if problem}
+        if problems:
+            raise ValidationError(problems)
+
     @property
     def has_secret(self) -> bool:
         return bool(self.secret or self.secret_env)
@@ -137,12 +149,20 @@ class Integration(models.Model):
 
     def resolved_secret(self) -> str:
         """The secret, read at call time; never stored anywhere else."""
-        return os.environ.get(self.secret_env, "") if self.secret_env else self.secret
+        return self._credential("secret_env", self.secret_env, self.secret)
 
     def resolved_client_secret(self) -> str:
-        if self.client_secret_env:
-            return os.environ.get(self.client_secret_env, "")
-        return self.client_secret
+        return self._credential("client_secret_env", self.client_secret_env, self.client_secret)
+
+    def _credential(self, env_field: str, env_name: str, stored: str) -> str:
+        """A secret that cannot be read (a variable the rule refuses, a stored secret no
+        encryption key decrypts) is a TicketError for an admin, as refused credentials are."""
+        try:
+            if env_name:
+                return secret_env_read(env_name, field=env_field)
+            return secret_readable(stored)
+        except (SecretEnvRefused, SecretUndecryptable) as error:
+            raise TicketError(str(error), retryable=False, auth=True) from None
 
     def priorities(self) -> dict:
         if self.priority_map:
@@ -180,6 +200,13 @@ class TicketRule(models.Model):
         default=False,
         help_text="Act on analyses of the built-in offline analyzer (rule-based guesses). "
         "Off: the rule sees none until an LLM has analyzed the pattern.",
+    )
+    act_on_model_judgement = models.BooleanField(
+        "open tickets on the model's judgement",
+        default=False,
+        help_text="Off: when the rule depends on the analysis (its recommendation or "
+        "confidence), a match makes a draft an operator approves, since log text can steer "
+        "a model. On: a confident recommendation opens the ticket by itself.",
     )
     services = models.CharField(
         max_length=500,
@@ -323,57 +350,3 @@ class RuleSweep(models.Model):
 
     def __str__(self) -> str:
         return f"rules swept up to log {self.last_entry_id}"
-
-
-class AuditEvent(models.Model):
-    """Who did what to tickets and configuration, and why. Never holds a secret's value."""
-
-    class Action(models.TextChoices):
-        TICKET_CREATED = "ticket_created", "Ticket created"
-        TICKET_COMMENTED = "ticket_commented", "Ticket commented"
-        TICKET_REOPENED = "ticket_reopened", "Ticket reopened"
-        TICKET_CLOSED = "ticket_closed", "Ticket closed remotely"
-        TICKET_FAILED = "ticket_failed", "Ticket failed"
-        TICKET_REQUESTED = "ticket_requested", "Ticket requested"
-        TICKET_DUPLICATE = "ticket_duplicate", "Ticket folded into another (patterns merged)"
-        DRAFT_CREATED = "draft_created", "Draft created"
-        DRAFT_APPROVED = "draft_approved", "Draft approved"
-        DRAFT_DISCARDED = "draft_discarded", "Draft discarded"
-        PATTERN_RESOLVED = "pattern_resolved", "Pattern resolved by its ticket"
-        CONFIG_ADDED = "config_added", "Configuration added"
-        CONFIG_CHANGED = "config_changed", "Configuration changed"
-        CONFIG_DELETED = "config_deleted", "Configuration deleted"
-        CONFIG_DISABLED = "config_disabled", "Configuration disabled"
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    action = models.CharField(max_length=32, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-    # The user's name, "rule: <name>", "apply_config <file>" or "worker": kept when users go.
-    actor_label = models.CharField(max_length=200)
-    ticket = models.ForeignKey(
-        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
-    )
-    pattern = models.ForeignKey(
-        LogPattern, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
-    )
-    # What changed, for configuration: "analysis.provider", its pk and name then.
-    object_type = models.CharField(max_length=100, blank=True)
-    object_id = models.CharField(max_length=100, blank=True)
-    object_repr = models.CharField(max_length=200, blank=True)
-    reason = models.TextField(blank=True)
-    # Field names, keys, counts: never values of secrets.
-    details = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [
-            # The audit page: newest first, by action.
-            models.Index(fields=["created_at"], name="audit_created_at"),
-            models.Index(fields=["action", "created_at"], name="audit_action"),
-        ]
-
-    def __str__(self) -> str:
-        target = self.object_repr or (f"ticket {self.ticket_id}" if self.ticket_id else "")
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_label}: {self.action} {target}"

@@ -102,6 +102,12 @@ def rule_match(
             )
         else:
             reasons.append(f"confidence {confidence:.2f}")
+    if rule.needs_analysis and not rule.act_on_model_judgement and not draft_reason:
+        # Log text reaches the prompt and can try to talk the model into a ticket.
+        draft_reason = (
+            "the rule depends on the model's judgement, which the logs it reads can steer: "
+            "an operator approves (the rule does not open tickets on the model's word alone)"
+        )
     return RuleMatch(rule=rule, reason=", ".join(reasons), draft_reason=draft_reason)
 
 

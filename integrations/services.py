@@ -32,8 +32,10 @@ from django.utils import timezone
 from analysis.models import Analysis
 from analysis.selectors import pattern_current_analysis
 from analysis.services import ConnectionCheck
+from gogent.audit import SYNC, WORKER, Actor, audit_record
+from gogent.models import AuditEvent
 from integrations import tasks
-from integrations.models import AuditEvent, Integration, RuleSweep, Ticket, TicketRule
+from integrations.models import Integration, RuleSweep, Ticket, TicketRule
 from integrations.remote import RemoteTicket, ReopenImpossible, TicketError
 from integrations.selectors import (
     RuleMatch,
@@ -66,27 +68,6 @@ EARLY_TOLERANCE = timedelta(seconds=1)
 # Which of two active tickets survives a pattern merge: the one furthest along.
 RANK = {Ticket.Status.OPEN: 3, Ticket.Status.PENDING: 2, Ticket.Status.DRAFT: 1}
 STATUS_BATCH = 50
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who asks: an operator, a rule, or Gogent itself; `label` is what the audit log shows."""
-
-    label: str
-    user: Any = None
-    rule: TicketRule | None = None
-
-    @classmethod
-    def of_user(cls, user: Any) -> Actor:
-        return cls(label=user.get_username() if user is not None else "system", user=user)
-
-    @classmethod
-    def of_rule(cls, rule: TicketRule) -> Actor:
-        return cls(label=f"rule: {rule.name}", rule=rule)
-
-
-WORKER = Actor(label="worker")
-SYNC = Actor(label="ticket sync")
 
 
 # --- Operators ----------------------------------------------------------------------
@@ -326,7 +307,8 @@ def _ticket_request(
                     pattern=pattern,
                     analysis=analysis,
                     rule=actor.rule,
-                    created_by=actor.user,
+                    created_by=actor.stored_user,
+                    action_by=actor.label[:200],
                     status=Ticket.Status.DRAFT if draft_reason else Ticket.Status.PENDING,
                     action="" if draft_reason else Ticket.Action.CREATE,
                     reason=reason,
@@ -699,6 +681,8 @@ def _actor_of(ticket: Ticket) -> Actor:
         return Actor(label=f"rule: {ticket.rule.name}", rule=ticket.rule)
     if ticket.created_by_id is not None:
         return Actor.of_user(ticket.created_by)
+    if ticket.action_by:  # an API key: its label
+        return Actor(label=ticket.action_by)
     return WORKER
 
 
@@ -785,7 +769,10 @@ def _close(ticket: Ticket, integration: Integration, remote: RemoteTicket) -> in
             LogPattern.Status.NEW,
             LogPattern.Status.ACTIVE,
         ):
-            pattern_set_status(pattern=pattern, status=LogPattern.Status.RESOLVED)
+            # Recorded below, with its ticket, as "resolved by its ticket": one row, not two.
+            pattern_set_status(
+                pattern=pattern, status=LogPattern.Status.RESOLVED, actor=SYNC, record=False
+            )
             _audit(
                 AuditEvent.Action.PATTERN_RESOLVED, SYNC, ticket=ticket,
                 reason=f"{ticket.external_key} was resolved in {integration.name}",
@@ -955,16 +942,15 @@ def _audit(
     if ticket is not None and not object_repr:
         object_type = "integrations.ticket"
         object_id = str(ticket.pk)
-        object_repr = (ticket.external_key or f"ticket {ticket.pk}")[:200]
-    return AuditEvent.objects.create(
-        action=action,
-        actor=actor.user if getattr(actor.user, "pk", None) else None,
-        actor_label=actor.label[:200],
-        ticket=ticket,
+        object_repr = ticket.external_key or f"ticket {ticket.pk}"
+    return audit_record(
+        action,
+        actor,
+        ticket_id=ticket.pk if ticket is not None else None,
         pattern_id=ticket.pattern_id if ticket is not None else None,
         object_type=object_type,
         object_id=object_id,
         object_repr=object_repr,
         reason=reason,
-        details=details or {},
+        details=details,
     )

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from gogent.audit import Actor
 from logs.models import LogEntry, LogPattern, LogPatternStat, RejectedMessage
 from logs.services import pattern_set_status
 
@@ -13,7 +14,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj: LogPattern, form, change: bool) -> None:
-        pattern_set_status(pattern=obj, status=obj.status)
+        pattern_set_status(pattern=obj, status=obj.status, actor=Actor.of_user(request.user))
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
@@ -80,4 +81,4 @@ class LogPatternAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj: LogPattern, form, change: bool) -> None:
-        pattern_set_status(pattern=obj, status=obj.status)
+        pattern_set_status(pattern=obj, status=obj.status, actor=Actor.of_user(request.user))

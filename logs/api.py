@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Header, Path, Query, Router, Status
 
 from gogent.access import ApiError, errors, require_perm
+from gogent.audit import Actor
 from gogent.cursors import decode_cursor
 from gogent.models import ApiKey
 from gogent.monitoring import broker_queue_depths, consumer_lag
@@ -290,7 +291,7 @@ def set_pattern_status(
             "pattern_merged",
             f"Pattern {pattern.pk} was merged into {pattern.merged_into_id}; change that one.",
         )
-    return pattern_set_status(pattern=pattern, status=body.status)
+    return pattern_set_status(pattern=pattern, status=body.status, actor=Actor.of_request(request))
 
 
 # --- Stats ------------------------------------------------------------------------------

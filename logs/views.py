@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from gogent.audit import Actor
 from logs.console import dashboard_panels, pattern_columns, pattern_panels
 from logs.forms import LogFilterForm, PatternFilterForm, QuarantineFilterForm
 from logs.models import LogPattern, Severity
@@ -34,7 +35,7 @@ from logs.selectors import (
     rejected_counts,
     rejected_page,
 )
-from logs.services import pattern_set_status
+from logs.services import pattern_set_status, patterns_set_status
 
 TRIAGE = "logs.triage_pattern"
 DASHBOARD_REFRESH = 10
@@ -77,11 +78,10 @@ def pattern_bulk_status(request: HttpRequest) -> HttpResponse:
         return HttpResponse("Choose mute or resolve.", status=400)
     ids = [int(value) for value in request.POST.getlist("pattern") if value.isdigit()]
     patterns = list(LogPattern.objects.filter(pk__in=ids))
-    for pattern in patterns:
-        pattern_set_status(pattern=pattern, status=status)
+    count = patterns_set_status(patterns=patterns, status=status, actor=Actor.of_user(request.user))
     label = LogPattern.Status(status).label.lower()
     context = _pattern_results(request, PatternFilterForm(request.POST, user=request.user))
-    context["notice"] = f"{len(patterns)} pattern(s) {label}."
+    context["notice"] = f"{count} pattern(s) {label}."
     return render(request, "logs/_pattern_results.html", context)
 
 
@@ -150,7 +150,7 @@ def pattern_status(request: HttpRequest, pk: int) -> HttpResponse:
     status = request.POST.get("status", "")
     if status not in LogPattern.Status.values:
         return HttpResponse("Unknown status.", status=400)
-    pattern = pattern_set_status(pattern=pattern, status=status)
+    pattern = pattern_set_status(pattern=pattern, status=status, actor=Actor.of_user(request.user))
     return render(request, "logs/_pattern_status.html", {"pattern": pattern, "can_triage": True})
 
 

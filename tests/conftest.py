@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import connection
 from kombu import pools
 
+from gogent.encryption import encryption_keys
 from gogent.nats import nats_server_binary
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -259,6 +260,8 @@ def gogent_env(tmp_path: Path, nats_server: NatsServer, transactional_db: None) 
         NATS_URL=nats_server.url,
         GOGENT_DATA_DIR=str(data_dir),
         SECRET_KEY="test-only-secret-key",
+        # This process's keys: the children read the secrets it stored.
+        GOGENT_ENCRYPTION_KEYS=",".join(encryption_keys()),
         LOG_LEVEL="INFO",
     )
     return env

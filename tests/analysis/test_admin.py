@@ -100,13 +100,13 @@ def test_a_typed_key_replaces_the_stored_key(admin_client, cloud):
 
 
 def test_clear_removes_the_stored_key(admin_client, cloud):
-    data = form_data(cloud, clear_api_key="on", api_key_env="OPENAI_API_KEY")
+    data = form_data(cloud, clear_api_key="on", api_key_env="GOGENT_SECRET_OPENAI_API_KEY")
     response = admin_client.post(change_url(cloud), data)
 
     assert response.status_code == 302
     cloud.refresh_from_db()
     assert cloud.api_key == ""
-    assert cloud.api_key_env == "OPENAI_API_KEY"
+    assert cloud.api_key_env == "GOGENT_SECRET_OPENAI_API_KEY"
     assert "No key stored" in admin_client.get(change_url(cloud)).content.decode()
 
 
@@ -191,7 +191,7 @@ def test_cloudflare_through_an_ai_gateway_needs_no_account_id():
     provider = Provider(
         kind=Provider.Kind.CLOUDFLARE,
         base_url="https://gateway.ai.cloudflare.com/v1/acct/my-gateway",
-        api_key_env="CLOUDFLARE_API_TOKEN",
+        api_key_env="GOGENT_SECRET_CLOUDFLARE_API_TOKEN",
     )
     assert provider_problems(provider) == {}
 

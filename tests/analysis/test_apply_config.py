@@ -32,7 +32,7 @@ OPENAI = """
 name = "OpenAI"
 kind = "openai"
 model = "gpt-4o-mini"
-api_key_env = "OPENAI_API_KEY"
+api_key_env = "GOGENT_SECRET_OPENAI_API_KEY"
 fallback_order = 1
 tokens_per_minute = 0
 cost_per_million_input = 0.15
@@ -69,7 +69,7 @@ def test_providers_are_created_as_declared():
     openai = Provider.objects.get(name="OpenAI")
     assert (openai.kind, openai.api_key_env, openai.fallback_order) == (
         "openai",
-        "OPENAI_API_KEY",
+        "GOGENT_SECRET_OPENAI_API_KEY",
         1,
     )
     assert openai.tokens_per_minute is None  # 0: no limit

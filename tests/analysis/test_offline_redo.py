@@ -19,6 +19,7 @@ from analysis.services import (
     analysis_retry,
     analysis_run,
 )
+from gogent.audit import SYSTEM
 from logs.models import LogPattern
 from logs.services import pattern_set_status
 from tests.analysis.conftest import ingest, log
@@ -163,7 +164,7 @@ def test_a_retried_pass_never_adds_a_second_request_for_a_pattern(
     # Meanwhile an operator asked for one pattern and retried the failed analysis of another.
     analysis_request(pattern=requested, trigger=Analysis.Trigger.OPERATOR, user=admin_user)
     analysis_retry(analysis=failed, user=admin_user)
-    pattern_set_status(pattern=muted, status=LogPattern.Status.MUTED)
+    pattern_set_status(pattern=muted, status=LogPattern.Status.MUTED, actor=SYSTEM)
 
     assert analyses_redo_offline() == 1
     assert analyses_redo_offline() == 0  # a retried task, or a second worker

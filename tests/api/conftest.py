@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from gogent.apikeys import api_key_create, api_key_revoke
+from gogent.audit import SYSTEM
 from logs.services import IncomingMessage, logs_ingest_batch
 from tests.conftest import free_port
 
@@ -81,7 +82,7 @@ def api_key(db) -> Callable[..., KeyClient]:
         expires_at = timezone.now() - timedelta(minutes=1) if expired else None
         key, raw_key = api_key_create(name=f"test {role}", role=role, expires_at=expires_at)
         if revoked:
-            api_key_revoke(key=key)
+            api_key_revoke(key=key, actor=SYSTEM)
         return KeyClient(raw_key, **kwargs)
 
     return make

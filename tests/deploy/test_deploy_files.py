@@ -185,6 +185,7 @@ def test_compose_environment_sets_only_real_settings_pointing_at_its_services():
     )
     # Secrets have no default: compose refuses to start without them.
     assert environment["SECRET_KEY"].startswith("${SECRET_KEY:?")
+    assert environment["GOGENT_ENCRYPTION_KEYS"].startswith("${GOGENT_ENCRYPTION_KEYS:?")
 
 
 def test_compose_nats_nodes_share_the_cluster_config_and_keep_their_own_store():

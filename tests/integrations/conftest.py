@@ -131,7 +131,12 @@ def deliver(ticket: Ticket, *, steps: int = 10) -> Ticket:
 @pytest.fixture
 def make_rule(db) -> Callable[..., TicketRule]:
     def make(integration: Integration, **fields: Any) -> TicketRule:
-        values: dict[str, Any] = {"name": f"rule {TicketRule.objects.count() + 1}"}
+        # These tests are about what rules do once they act; that a rule does not act on the
+        # model's word alone by default is tested in test_rules.py.
+        values: dict[str, Any] = {
+            "name": f"rule {TicketRule.objects.count() + 1}",
+            "act_on_model_judgement": True,
+        }
         values.update(fields)
         return TicketRule.objects.create(integration=integration, **values)
 

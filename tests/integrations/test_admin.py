@@ -11,7 +11,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from analysis.models import Provider
-from integrations.models import AuditEvent, Integration, Ticket
+from gogent.models import AuditEvent
+from integrations.models import Integration, Ticket
 from integrations.services import rules_evaluate
 from tests.integrations.conftest import JIRA_TOKEN, analysis_done
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 INTEGRATIONS = "/admin/integrations/integration/"
 TICKETS = "/admin/integrations/ticket/"
-AUDIT = "/admin/integrations/auditevent/"
+AUDIT = "/admin/gogent/auditevent/"
 NEW_TOKEN = "typed-token-5e0c1d9a-NEW"
 
 

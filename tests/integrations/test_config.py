@@ -11,7 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from analysis.models import Provider
-from integrations.models import AuditEvent, Integration, TicketRule
+from gogent.models import AuditEvent
+from integrations.models import Integration, TicketRule
 from logs.models import Severity
 from tests.analysis.test_apply_config import apply, apply_error
 from tests.conftest import BASE_DIR
@@ -25,7 +26,7 @@ name = "Plant Jira"
 kind = "jira"
 base_url = "https://acme.atlassian.net"
 auth = "token"
-secret_env = "JIRA_PAT"
+secret_env = "GOGENT_SECRET_JIRA_PAT"
 project_key = "OPS"
 labels = ["gogent"]
 """
@@ -35,7 +36,7 @@ name = "ServiceNow"
 kind = "servicenow"
 instance = "acme"
 username = "gogent"
-secret_env = "SNOW_PASSWORD"
+secret_env = "GOGENT_SECRET_SNOW_PASSWORD"
 [integrations.priority_map]
 critical = { urgency = 1, impact = 1 }
 """
@@ -57,7 +58,7 @@ def test_integrations_and_rules_are_created_and_a_second_run_writes_nothing():
     assert "rules:\n  created (1): Critical to Jira" in output
     jira = Integration.objects.get(name="Plant Jira")
     assert (jira.auth, jira.secret_env, jira.labels, jira.issue_type) == (
-        "token", "JIRA_PAT", ["gogent"], "Task",
+        "token", "GOGENT_SECRET_JIRA_PAT", ["gogent"], "Task",
     )  # fmt: skip
     snow = Integration.objects.get(kind="servicenow")
     assert snow.priority_map == {"critical": {"urgency": 1, "impact": 1}}
@@ -117,6 +118,16 @@ def test_a_rule_accepts_offline_analyses_only_when_the_file_says_so():
     assert "[[rules]] #1 (Critical to Jira): accept_offline must be true or false" in error
 
 
+def test_a_rule_acts_on_the_models_judgement_only_when_the_file_says_so():
+    apply(JIRA + RULE)
+    assert TicketRule.objects.get().act_on_model_judgement is False
+
+    output = apply(JIRA + RULE + "act_on_model_judgement = true\n")
+
+    assert "updated (1): Critical to Jira (act_on_model_judgement)" in output
+    assert TicketRule.objects.get().act_on_model_judgement is True
+
+
 def test_kind_rules_are_the_admins():
     error = apply_error(
         '[[integrations]]\nname = "J"\nkind = "jira"\nauth = "oauth"\n'
@@ -150,7 +161,7 @@ def test_types_unknown_keys_and_severities_are_reported():
 
 
 def test_a_literal_secret_is_stored_with_a_warning_and_never_printed_or_audited():
-    text = JIRA.replace('secret_env = "JIRA_PAT"', f'secret = "{LITERAL}"')
+    text = JIRA.replace('secret_env = "GOGENT_SECRET_JIRA_PAT"', f'secret = "{LITERAL}"')
 
     output = apply(text)
 

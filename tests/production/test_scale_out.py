@@ -81,6 +81,7 @@ def test_two_consumers_and_two_workers_do_every_piece_of_work_once(
             min_severity=Severity.WARNING,
             window_minutes=0,
             min_confidence=0.5,
+            act_on_model_judgement=True,
         )
         consumers = [start_consumer("--batch-size", "500") for _ in range(2)]
         workers = [start_worker(concurrency=4) for _ in range(2)]

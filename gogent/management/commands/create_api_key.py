@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from gogent.apikeys import api_key_create
+from gogent.audit import Actor
 from gogent.models import ApiKey
 
 
@@ -33,7 +34,12 @@ class Command(BaseCommand):
             if expires_in_days < 1:
                 raise CommandError("--expires-in-days must be at least 1")
             expires_at = timezone.now() + timedelta(days=expires_in_days)
-        key, raw_key = api_key_create(name=name.strip(), role=role, expires_at=expires_at)
+        key, raw_key = api_key_create(
+            name=name.strip(),
+            role=role,
+            expires_at=expires_at,
+            created_by=Actor(label="manage.py create_api_key"),
+        )
         expiry = f"expires {expires_at:%Y-%m-%d %H:%M} UTC" if expires_at else "never expires"
         self.stderr.write(
             f"Created API key {key.name!r} ({key.role}, {expiry}). "

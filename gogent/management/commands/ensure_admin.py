@@ -3,6 +3,9 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from gogent.audit import Actor, audit_record
+from gogent.models import AuditEvent
+
 
 class Command(BaseCommand):
     help = (
@@ -19,7 +22,13 @@ class Command(BaseCommand):
             self.stdout.write("An admin account exists already; no account created.")
             return
         password = secrets.token_urlsafe(18)
-        User.objects.create_superuser(username=username, email="", password=password)
+        user = User.objects.create_superuser(username=username, email="", password=password)
+        audit_record(
+            AuditEvent.Action.USER_ADDED,
+            Actor(label="manage.py ensure_admin"),
+            obj=user,
+            details={"fields": ["username", "password", "is_staff", "is_superuser"]},
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 "\n"
