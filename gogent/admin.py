@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from gogent.apikeys import api_key_create, api_key_revoke
-from gogent.audit import Actor
+from gogent.audit import Actor, audit_record
 from gogent.models import ApiKey, AuditEvent
 
 NEW_KEY_ATTRIBUTE = "_gogent_new_api_key"
@@ -59,6 +60,14 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: ApiKey, form, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)
+            if form.changed_data:
+                details = {"fields": list(form.changed_data)}
+                if "role" in form.changed_data:
+                    details["role"] = {"from": form.initial.get("role"), "to": obj.role}
+                audit_record(
+                    AuditEvent.Action.CONFIG_CHANGED, Actor.of_user(request.user), obj=obj,
+                    details=details,
+                )  # fmt: skip
             return
         key, raw_key = api_key_create(
             name=obj.name,
@@ -82,6 +91,13 @@ class ApiKeyAdmin(admin.ModelAdmin):
             "raw_key": raw_key,
         }
         return TemplateResponse(request, "admin/gogent/apikey_created.html", context)
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
+        objects = list(queryset)
+        actor = Actor.of_user(request.user)
+        for key in objects:
+            audit_record(AuditEvent.Action.CONFIG_DELETED, actor, obj=key)
+        return super().log_deletions(request, objects)
 
     @admin.action(description="Revoke the selected keys", permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> HttpResponse | None:

@@ -317,6 +317,27 @@ def test_an_admin_creates_and_revokes_a_key_in_the_admin():
     assert_no_secret_in_the_log(raw_key, key)
 
 
+def test_changing_a_keys_role_or_deleting_it_in_the_admin_is_recorded():
+    admin = user_with_role("admin")
+    key, _ = api_key_create(name="grafana", role="viewer")
+    browser = signed_in("admin")
+    change = browser.post(
+        f"/admin/gogent/apikey/{key.pk}/change/",
+        {"name": "grafana", "role": "operator", "expires_at": ""},
+    )
+    assert change.status_code == 302, change.content
+    delete = browser.post(f"/admin/gogent/apikey/{key.pk}/delete/", {"post": "yes"})
+    assert delete.status_code == 302
+
+    (changed,) = events(AuditEvent.Action.CONFIG_CHANGED)
+    assert (changed.actor, changed.object_type, changed.object_id) == (
+        admin, "gogent.apikey", str(key.pk),
+    )  # fmt: skip
+    assert changed.details == {"fields": ["role"], "role": {"from": "viewer", "to": "operator"}}
+    (deleted,) = events(AuditEvent.Action.CONFIG_DELETED)
+    assert (deleted.actor, deleted.object_id) == (admin, str(key.pk))
+
+
 def test_the_command_creates_a_key_and_says_so_in_the_log():
     out = StringIO()
     call_command("create_api_key", role="operator", name="ci", stdout=out, stderr=StringIO())

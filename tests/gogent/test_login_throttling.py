@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from gogent.models import AuditEvent
 from tests.conftest import BASE_DIR, user_with_role
 
 LIMIT = 3
@@ -138,6 +139,10 @@ def test_admins_see_lockouts_and_deleting_one_unlocks(db):
 
     assert not AccessAttempt.objects.exists()
     assert sign_in(browser, "viewer", "pw-viewer").status_code == 302
+    unlocked = AuditEvent.objects.get(object_type="axes.accessattempt")
+    assert (unlocked.action, unlocked.actor_label, unlocked.object_repr) == (
+        AuditEvent.Action.CONFIG_DELETED, "admin", "sign-in attempts of viewer from 10.0.0.1",
+    )  # fmt: skip
 
 
 def test_the_clean_up_action_deletes_only_attempts_older_than_the_lockout(db):
