@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 from datetime import UTC, datetime, timedelta
 
 import nats
@@ -118,6 +117,14 @@ def test_logs_in_analysis_out_once_per_pattern(
     assert not LogEntry.objects.filter(subject=settings.ANALYSIS_RESULTS_SUBJECT).exists()
 
 
+def finished(worker) -> int:
+    """analyze_pattern tasks the worker has run to their end."""
+    return sum(
+        "analyze_pattern[" in line and " succeeded in " in line
+        for line in worker.output.splitlines()
+    )
+
+
 async def ask_for_reply(url: str, payload: bytes) -> list[dict]:
     client = await nats.connect(url)
     try:
@@ -140,10 +147,10 @@ def test_duplicated_deliveries_complete_one_analysis_and_call_once(
         analysis = analysis_request(pattern=pattern, trigger=Analysis.Trigger.OPERATOR)
         for _ in range(5):
             analyze_pattern.delay(analysis.pk)
-        start_worker(concurrency=4)
+        worker = start_worker(concurrency=4)
         wait_for(lambda: done(pattern.pk), what="the analysis")
-        # Give the duplicates time to run (they find the work claimed or done).
-        time.sleep(2)
+        # Every delivery ran to its end (the duplicates found the work claimed or done).
+        wait_for(lambda: finished(worker) == 6, what="the six deliveries")
         assert len(fake.requests) == 1
     assert Analysis.objects.filter(status=Analysis.Status.DONE).count() == 1
     assert Analysis.objects.get().attempts == 1
