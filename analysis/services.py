@@ -9,8 +9,6 @@ the LLM is not called again once it has.
 from __future__ import annotations
 
 import logging
-import random
-import secrets
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,6 +38,17 @@ from analysis.schema import (
 )
 from analysis.selectors import active_analysis, pattern_context, provider_chain
 from gogent.audit import Actor, audit_record
+from gogent.leases import (
+    LEASE_CLEARED,
+    after_failure,
+    backoff,
+    due,
+    internal_error,
+    lease_claim,
+    lease_release,
+    leases_resend,
+    unleased,
+)
 from gogent.models import AuditEvent
 from gogent.nats import NatsPublisher
 from logs.models import LogPattern, Severity
@@ -49,8 +58,6 @@ from logs.validation import reply_subject_problem
 logger = logging.getLogger(__name__)
 
 ACTIVE = (Analysis.Status.QUEUED, Analysis.Status.RUNNING)
-# A task may be delivered a little early; it still runs.
-EARLY_TOLERANCE = timedelta(seconds=1)
 OFFLINE_MODEL = "rules"
 # Prefix of Provider.pause_reason for a pause after a refused connection.
 UNREACHABLE = "unreachable: "
@@ -213,8 +220,7 @@ def analysis_cancel(*, analysis: Analysis, user: object | None = None) -> Analys
         updated = Analysis.objects.filter(pk=analysis.pk, status__in=ACTIVE).update(
             status=Analysis.Status.CANCELLED,
             finished_at=timezone.now(),
-            lease_token="",
-            lease_until=None,
+            **LEASE_CLEARED,
         )
         if not updated:
             raise ValueError(f"analysis {analysis.pk} is {analysis.status}, not queued or running")
@@ -319,36 +325,31 @@ def analysis_run(*, analysis_id: int) -> float | None:
         # A database error (a lost connection, a deadlock victim) or a bug: logged with its
         # traceback and tried again by this task after a backoff, as a provider error is.
         logger.exception("analysis %s: internal error", analysis_id)
-        failures, limit = analysis.provider_failures + 1, settings.ANALYSIS_MAX_RETRIES
-        problem = f"internal error: {type(error).__name__}: {error}"[:1500]
-        if failures >= limit:
-            _fail(analysis, token, error=f"{problem} (attempt {failures} of {limit})")
+        failures = analysis.provider_failures + 1
+        step = after_failure(
+            internal_error(error)[:1500], attempts=failures,
+            limit=settings.ANALYSIS_MAX_RETRIES, wait=_backoff(failures),
+        )  # fmt: skip
+        if step.wait is None:
+            _fail(analysis, token, error=step.error)
             return None
-        wait = _backoff(failures)
         return _release(
-            analysis, token, at=timezone.now() + timedelta(seconds=wait),
-            error=f"{problem} (attempt {failures} of {limit}, retrying in {wait:.0f}s)",
+            analysis, token, at=timezone.now() + timedelta(seconds=step.wait), error=step.error,
             provider_failures=failures,
         )  # fmt: skip
 
 
 def _claim(analysis_id: int) -> str | None:
     now = timezone.now()
-    token = secrets.token_hex(16)
-    claimable = Q(status=Analysis.Status.QUEUED) & (
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + EARLY_TOLERANCE)
-    )
-    stale = Q(status=Analysis.Status.RUNNING) & (
-        Q(lease_until__isnull=True) | Q(lease_until__lte=now)
-    )
-    updated = Analysis.objects.filter(Q(pk=analysis_id) & (claimable | stale)).update(
-        status=Analysis.Status.RUNNING,
-        lease_token=token,
+    claimable = Q(status=Analysis.Status.QUEUED) & due(now)
+    stale = Q(status=Analysis.Status.RUNNING) & unleased(now)
+    return lease_claim(
+        Analysis.objects.filter(Q(pk=analysis_id) & (claimable | stale)),
         # Long enough for the slowest call; renewed with each step.
-        lease_until=now + timedelta(seconds=_lease_seconds()),
+        seconds=_lease_seconds(),
+        status=Analysis.Status.RUNNING,
         started_at=Coalesce("started_at", Value(now)),
     )
-    return token if updated else None
 
 
 def _lease_seconds() -> float:
@@ -468,12 +469,14 @@ def _on_llm_error(
     hopeless_here = not error.retryable or moving_on
     if not hopeless_here and failures < settings.ANALYSIS_MAX_RETRIES:
         wait = error.retry_after or _backoff(failures)
+        step = after_failure(
+            message, attempts=failures, limit=settings.ANALYSIS_MAX_RETRIES, wait=wait
+        )
         return _release(
             analysis,
             token,
             at=timezone.now() + timedelta(seconds=wait),
-            error=f"{message} (attempt {failures} of {settings.ANALYSIS_MAX_RETRIES}, "
-            f"retrying in {wait:.0f}s)",
+            error=step.error,
             provider_failures=failures,
         )
     if fallback is not None:
@@ -502,11 +505,7 @@ def _on_invalid_reply(analysis: Analysis, token: str, text: str, problem: str) -
 
 
 def _backoff(failures: int) -> float:
-    """Exponential with full jitter over the upper half, capped."""
-    ceiling = min(
-        settings.ANALYSIS_BACKOFF_BASE * 2 ** (failures - 1), settings.ANALYSIS_BACKOFF_MAX
-    )
-    return ceiling * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
+    return backoff(failures, base=settings.ANALYSIS_BACKOFF_BASE, cap=settings.ANALYSIS_BACKOFF_MAX)
 
 
 def _release(
@@ -519,24 +518,16 @@ def _release(
     provider_failures: int | None = None,
 ) -> float | None:
     """Hand the analysis back to the queue, due at `at`; the caller's task comes back then."""
-    update: dict[str, object] = {
-        "status": Analysis.Status.QUEUED,
-        "next_attempt_at": at,
-        "lease_token": "",
-        "lease_until": None,
-    }
+    update: dict[str, object] = {"status": Analysis.Status.QUEUED}
     if error is not None:
         update["error"] = error
     if provider_failures is not None:
         update["provider_failures"] = provider_failures
-    updated = Analysis.objects.filter(
-        pk=analysis.pk, status=Analysis.Status.RUNNING, lease_token=token
-    ).update(**update)
-    if not updated:
-        return None  # cancelled or taken over meanwhile
-    if waiting:
+    running = Analysis.objects.filter(pk=analysis.pk, status=Analysis.Status.RUNNING)
+    seconds = lease_release(running, token, at=at, **update)
+    if seconds is not None and waiting:
         logger.debug("analysis %s waits %s for %s", analysis.pk, at, waiting)
-    return max((at - timezone.now()).total_seconds(), 0.0)
+    return seconds  # None: cancelled or taken over meanwhile
 
 
 def _answer_offline(
@@ -597,8 +588,7 @@ def _complete(
             repair_pending=False,
             finished_at=now,
             next_attempt_at=None,
-            lease_token="",
-            lease_until=None,
+            **LEASE_CLEARED,
         )
         if not updated:
             return None  # cancelled or taken over: this answer is not the request's
@@ -622,8 +612,7 @@ def _fail(analysis: Analysis, token: str, *, error: str, raw_reply: str | None =
         "error": error[:2000],
         "finished_at": timezone.now(),
         "next_attempt_at": None,
-        "lease_token": "",
-        "lease_until": None,
+        **LEASE_CLEARED,
     }
     if raw_reply is not None:
         update["raw_reply"] = raw_reply
@@ -745,20 +734,11 @@ def analyses_sweep() -> SweepReport:
     that did not reach NATS, and drops expired reply waiters and old ledger rows.
     """
     now = timezone.now()
-    overdue = now - timedelta(seconds=settings.ANALYSIS_STALE_AFTER)
-    stale = Analysis.objects.filter(
-        Q(status=Analysis.Status.QUEUED, next_attempt_at__lte=overdue)
-        | Q(status=Analysis.Status.RUNNING, lease_until__lte=now)
-    ).values_list("pk", flat=True)[:1000]
-    resent = 0
-    for analysis_id in stale:
-        # Due now, so the re-sent task may claim it; a duplicate of a task still on its way
-        # finds it claimed and does nothing.
-        Analysis.objects.filter(pk=analysis_id, status=Analysis.Status.QUEUED).update(
-            next_attempt_at=now
-        )
-        tasks.analyze_pattern.delay(analysis_id)
-        resent += 1
+    resent = leases_resend(
+        Analysis.objects.filter(status__in=ACTIVE),
+        stale_after=settings.ANALYSIS_STALE_AFTER,
+        send=tasks.analyze_pattern.delay,
+    )
     published = 0
     if settings.ANALYSIS_RESULTS_SUBJECT:
         for analysis in Analysis.objects.filter(

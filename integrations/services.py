@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import random
 import secrets
 import time
 from collections.abc import Iterable, Sequence
@@ -26,13 +25,24 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from analysis.models import Analysis
 from analysis.selectors import pattern_current_analysis
 from analysis.services import ConnectionCheck
 from gogent.audit import SYNC, WORKER, Actor, audit_record
+from gogent.leases import (
+    LEASE_CLEARED,
+    after_failure,
+    backoff,
+    due,
+    internal_error,
+    lease_claim,
+    lease_release,
+    leases_resend,
+    unleased,
+)
 from gogent.models import AuditEvent
 from integrations import tasks
 from integrations.models import Integration, RuleSweep, Ticket, TicketRule
@@ -63,8 +73,6 @@ def _system(kind: str) -> ModuleType:
     return importlib.import_module(SYSTEMS[kind])
 
 
-# A task may be delivered a little early; it still runs.
-EARLY_TOLERANCE = timedelta(seconds=1)
 # Which of two active tickets survives a pattern merge: the one furthest along.
 RANK = {Ticket.Status.OPEN: 3, Ticket.Status.PENDING: 2, Ticket.Status.DRAFT: 1}
 STATUS_BATCH = 50
@@ -406,8 +414,7 @@ def _queue(
         "attempts": 0,
         "error": "",
         "next_attempt_at": timezone.now(),
-        "lease_token": "",
-        "lease_until": None,
+        **LEASE_CLEARED,
         "action_reason": reason,
     }
     if action == Ticket.Action.CREATE:
@@ -461,16 +468,16 @@ def ticket_deliver(*, ticket_id: int) -> float | None:
         # A database error (a lost connection, a deadlock victim) or a bug, maybe after the
         # remote call: the next attempt finds a ticket made here by its correlation id.
         logger.exception("ticket %s: internal error", ticket.pk)
-        attempts, limit = ticket.attempts, settings.TICKETS_MAX_ATTEMPTS
-        problem = f"internal error: {type(error).__name__}: {error}"
-        if attempts >= limit:
-            _fail(ticket, token, f"{problem} (attempt {attempts} of {limit})")
-            return None
-        wait = _backoff(attempts)
-        return _release(
-            ticket, token, at=timezone.now() + timedelta(seconds=wait),
-            error=f"{problem} (attempt {attempts} of {limit}, retrying in {wait:.0f}s)",
+        step = after_failure(
+            internal_error(error), attempts=ticket.attempts,
+            limit=settings.TICKETS_MAX_ATTEMPTS, wait=_backoff(ticket.attempts),
         )  # fmt: skip
+        if step.wait is None:
+            _fail(ticket, token, step.error)
+            return None
+        return _release(
+            ticket, token, at=timezone.now() + timedelta(seconds=step.wait), error=step.error
+        )
     return None
 
 
@@ -484,20 +491,13 @@ def _claim(ticket_id: int) -> str | None:
     if timeout is None:
         return None
     now = timezone.now()
-    token = secrets.token_hex(16)
-    claimed = (
+    claimable = (
         Ticket.objects.filter(pk=ticket_id, status__in=[Ticket.Status.PENDING, Ticket.Status.OPEN])
         .exclude(action=Ticket.Action.NONE)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + EARLY_TOLERANCE))
-        .update(
-            lease_token=token,
-            # Up to four calls (client, search, create, ...) each within the timeout.
-            lease_until=now + timedelta(seconds=timeout * 5 + 10),
-            attempts=F("attempts") + 1,
-        )
+        .filter(unleased(now) & due(now))
     )
-    return token if claimed else None
+    # Up to four calls (client, search, create, ...) each within the timeout.
+    return lease_claim(claimable, seconds=timeout * 5 + 10, attempts=F("attempts") + 1)
 
 
 def _deliver_create(ticket: Ticket, token: str, system: ModuleType) -> None:
@@ -584,8 +584,7 @@ def _done() -> dict[str, Any]:
         "action": Ticket.Action.NONE,
         "error": "",
         "next_attempt_at": None,
-        "lease_token": "",
-        "lease_until": None,
+        **LEASE_CLEARED,
     }
 
 
@@ -602,12 +601,8 @@ def _on_error(ticket: Ticket, token: str, error: TicketError) -> float | None:
     if error.retryable and attempts < limit:
         wait = error.retry_after or _backoff(attempts)
         logger.info("ticket %s: %s; retrying in %.0fs", ticket.pk, error.message, wait)
-        return _release(
-            ticket,
-            token,
-            at=now + timedelta(seconds=wait),
-            error=f"{error.message} (attempt {attempts} of {limit}, retrying in {wait:.0f}s)",
-        )
+        step = after_failure(error.message, attempts=attempts, limit=limit, wait=wait)
+        return _release(ticket, token, at=now + timedelta(seconds=wait), error=step.error)
     _fail(ticket, token, error.message)
     return None
 
@@ -662,18 +657,12 @@ def _reopen_impossible(ticket: Ticket, token: str, error: ReopenImpossible) -> N
 
 
 def _release(ticket: Ticket, token: str, *, at: datetime, error: str | None = None) -> float | None:
-    update: dict[str, Any] = {"next_attempt_at": at, "lease_token": "", "lease_until": None}
-    if error is not None:
-        update["error"] = error[:2000]
-    if not Ticket.objects.filter(pk=ticket.pk, lease_token=token).update(**update):
-        return None
-    return max((at - timezone.now()).total_seconds(), 0.0)
+    update = {} if error is None else {"error": error[:2000]}
+    return lease_release(Ticket.objects.filter(pk=ticket.pk), token, at=at, **update)
 
 
 def _backoff(attempts: int) -> float:
-    """Exponential with jitter over the upper half, capped."""
-    ceiling = min(settings.TICKETS_BACKOFF_BASE * 2 ** (attempts - 1), settings.TICKETS_BACKOFF_MAX)
-    return ceiling * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
+    return backoff(attempts, base=settings.TICKETS_BACKOFF_BASE, cap=settings.TICKETS_BACKOFF_MAX)
 
 
 def _actor_of(ticket: Ticket) -> Actor:
@@ -791,19 +780,13 @@ def tickets_sweep() -> SweepReport:
     """Every TICKETS_RULES_INTERVAL: re-send work a dead worker or broker lost, and apply
     the rules to patterns that received logs since the last sweep (counts crossing a
     rule's threshold)."""
-    now = timezone.now()
-    overdue = now - timedelta(seconds=settings.TICKETS_STALE_AFTER)
-    stale = (
-        Ticket.objects.exclude(action=Ticket.Action.NONE)
-        .filter(status__in=[Ticket.Status.PENDING, Ticket.Status.OPEN])
-        .filter(Q(lease_until__isnull=True, next_attempt_at__lte=overdue) | Q(lease_until__lte=now))
-        .values_list("pk", flat=True)[:1000]
+    resent = leases_resend(
+        Ticket.objects.exclude(action=Ticket.Action.NONE).filter(
+            status__in=[Ticket.Status.PENDING, Ticket.Status.OPEN]
+        ),
+        stale_after=settings.TICKETS_STALE_AFTER,
+        send=tasks.open_ticket.delay,
     )
-    resent = 0
-    for ticket_id in stale:
-        Ticket.objects.filter(pk=ticket_id, lease_until__isnull=True).update(next_attempt_at=now)
-        tasks.open_ticket.delay(ticket_id)
-        resent += 1
     pattern_ids = _patterns_with_new_logs()
     acted = 0
     if pattern_ids:
