@@ -15,6 +15,7 @@ from analysis.models import Analysis, Provider, ProviderCall
 from analysis.provider_config import EDITABLE_FIELDS, provider_problems, provider_save
 from analysis.selectors import active_analysis
 from analysis.services import analysis_cancel, analysis_request, analysis_retry, provider_test
+from gogent.auditedadmin import AuditedAdmin
 from gogent.forms import WriteOnlySecretsForm, secret_field
 
 
@@ -49,7 +50,7 @@ class ProviderForm(WriteOnlySecretsForm):
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(AuditedAdmin):
     form = ProviderForm
     list_display = [
         "name", "kind", "model", "enabled", "is_default", "fallback_order", "limits", "health",

@@ -92,3 +92,29 @@ def audit_record(
         reason=reason,
         details=details or {},
     )
+
+
+# apply_config's sections (settings.CONFIG_SECTIONS) and what they configure.
+CONFIG_OBJECT_TYPES = {
+    "providers": "analysis.provider",
+    "integrations": "integrations.integration",
+    "rules": "integrations.ticketrule",
+}
+
+
+def audit_config_applied(*, reports: dict[str, Any], source: str) -> None:
+    """CONFIG_APPLIED_HOOKS: one event per provider, integration or rule a config file
+    added, changed or disabled (names of changed keys, never values)."""
+    actor = Actor(label=f"apply_config {source}"[:200])
+    for section, report in reports.items():
+        object_type = CONFIG_OBJECT_TYPES.get(section, section)
+        for names, action in (
+            (report.created, AuditEvent.Action.CONFIG_ADDED),
+            (report.updated, AuditEvent.Action.CONFIG_CHANGED),
+            (report.disabled, AuditEvent.Action.CONFIG_DISABLED),
+        ):
+            for name in names:
+                audit_record(
+                    action, actor, object_type=object_type, object_repr=name,
+                    details={"keys": report.changes.get(name, [])},
+                )  # fmt: skip

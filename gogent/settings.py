@@ -483,7 +483,7 @@ CONFIG_SECTIONS = {
     "integrations": "integrations.config.config_apply_integrations",
     "rules": "integrations.config.config_apply_rules",
 }
-CONFIG_APPLIED_HOOKS = ["integrations.services.audit_config_applied"]
+CONFIG_APPLIED_HOOKS = ["gogent.audit.audit_config_applied"]
 
 # --- Celery -------------------------------------------------------------------
 # The default broker is kombu's filesystem transport: no server process to run.

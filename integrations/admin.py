@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -10,67 +7,18 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from analysis.admin import ProviderAdmin, ReadOnlyAdmin
-from analysis.models import Provider
+from analysis.admin import ReadOnlyAdmin
+from gogent.auditedadmin import AuditedAdmin
 from gogent.forms import WriteOnlySecretsForm, secret_field
-from gogent.models import AuditEvent
 from integrations.config import INTEGRATION_FIELDS, integration_problems, rule_problems
 from integrations.models import Integration, Ticket, TicketRule
 from integrations.services import (
-    audit_admin_change,
     integration_save,
     integration_test,
     ticket_approve,
     ticket_discard,
     ticket_retry,
 )
-
-
-class AuditedAdmin(admin.ModelAdmin):
-    """Records each add, change and delete in the AuditEvent log, with the user and the
-    changed fields' names, next to Django's own admin history."""
-
-    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
-        audit_admin_change(user=request.user, action=AuditEvent.Action.CONFIG_ADDED, objects=[obj])
-        return super().log_addition(request, obj, message)
-
-    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
-        audit_admin_change(
-            user=request.user,
-            action=AuditEvent.Action.CONFIG_CHANGED,
-            objects=[obj],
-            fields=_changed_fields(message),
-        )
-        return super().log_change(request, obj, message)
-
-    def log_deletions(self, request: HttpRequest, queryset: Iterable[Any]) -> Any:
-        objects = list(queryset)
-        audit_admin_change(
-            user=request.user, action=AuditEvent.Action.CONFIG_DELETED, objects=objects
-        )
-        return super().log_deletions(request, objects)
-
-
-def _changed_fields(message: Any) -> list[str]:
-    """Field labels from the admin's change message ([{"changed": {"fields": [...]}}])."""
-    if not isinstance(message, list):
-        return []
-    return [
-        str(name)
-        for part in message
-        if isinstance(part, dict)
-        for name in part.get("changed", {}).get("fields", [])
-    ]
-
-
-# Provider changes are audited too: the analysis app's admin, with the audit added here
-# because analysis does not know this app.
-admin.site.unregister(Provider)
-
-
-@admin.register(Provider)
-class AuditedProviderAdmin(AuditedAdmin, ProviderAdmin):
-    pass
 
 
 class IntegrationForm(WriteOnlySecretsForm):

@@ -17,7 +17,7 @@ import importlib
 import logging
 import secrets
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import ModuleType
@@ -872,43 +872,6 @@ def integration_save(*, integration: Integration) -> Integration:
 
 
 # --- Audit --------------------------------------------------------------------------
-
-# apply_config's sections and what they configure.
-CONFIG_OBJECT_TYPES = {
-    "providers": "analysis.provider",
-    "integrations": "integrations.integration",
-    "rules": "integrations.ticketrule",
-}
-
-
-def audit_config_applied(*, reports: dict[str, Any], source: str) -> None:
-    """CONFIG_APPLIED_HOOKS: one event per provider, integration or rule a config file
-    added, changed or disabled (names of changed keys, never values)."""
-    actor = Actor(label=f"apply_config {source}"[:200])
-    for section, report in reports.items():
-        object_type = CONFIG_OBJECT_TYPES.get(section, section)
-        for names, action in (
-            (report.created, AuditEvent.Action.CONFIG_ADDED),
-            (report.updated, AuditEvent.Action.CONFIG_CHANGED),
-            (report.disabled, AuditEvent.Action.CONFIG_DISABLED),
-        ):
-            for name in names:
-                _audit(
-                    action, actor, object_type=object_type, object_repr=name,
-                    details={"keys": report.changes.get(name, [])},
-                )  # fmt: skip
-
-
-def audit_admin_change(
-    *, user: Any, action: str, objects: Iterable[Any], fields: Sequence[str] = ()
-) -> None:
-    """Configuration changed in Django admin (see integrations.admin.AuditedAdmin)."""
-    actor = Actor.of_user(user)
-    for obj in objects:
-        _audit(
-            action, actor, object_type=obj._meta.label_lower, object_id=str(obj.pk),
-            object_repr=str(obj)[:200], details={"fields": list(fields)},
-        )  # fmt: skip
 
 
 def _audit(
