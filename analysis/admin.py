@@ -15,7 +15,7 @@ from analysis.models import Analysis, Provider, ProviderCall
 from analysis.provider_config import EDITABLE_FIELDS, provider_problems, provider_save
 from analysis.selectors import active_analysis
 from analysis.services import analysis_cancel, analysis_request, analysis_retry, provider_test
-from gogent.auditedadmin import AuditedAdmin
+from gogent.adminbase import AuditedAdmin, ReadOnlyAdmin
 from gogent.forms import WriteOnlySecretsForm, secret_field
 
 
@@ -127,19 +127,6 @@ class ProviderAdmin(AuditedAdmin):
                 )
             else:
                 messages.error(request, f"✗ {provider.name}: {check.detail}")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows the workers write; admins read them."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(Analysis)

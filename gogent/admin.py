@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from gogent.adminbase import ReadOnlyAdmin
 from gogent.apikeys import api_key_create, api_key_revoke
 from gogent.audit import Actor, audit_record
 from gogent.models import ApiKey, AuditEvent
@@ -149,7 +150,7 @@ class ActorFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """The audit log: written by Gogent, read by admins, changed by nobody.
 
     Filtered by actor, object and time: the filters at the side, and in the query string
@@ -170,15 +171,6 @@ class AuditEventAdmin(admin.ModelAdmin):
         "object_type", "object_id", "object_repr", "object_history", "reason", "details",
     ]  # fmt: skip
     fields = readonly_fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     @admin.display(description="what")
     def target(self, event: AuditEvent) -> str:

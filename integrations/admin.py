@@ -7,8 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from analysis.admin import ReadOnlyAdmin
-from gogent.auditedadmin import AuditedAdmin
+from gogent.adminbase import AuditedAdmin, ReadOnlyAdmin
 from gogent.forms import WriteOnlySecretsForm, secret_field
 from integrations.config import INTEGRATION_FIELDS, integration_problems, rule_problems
 from integrations.models import Integration, Ticket, TicketRule

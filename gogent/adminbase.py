@@ -1,5 +1,5 @@
-"""Configuration changed in Django admin is audited: a ModelAdmin base for any app's
-configuration models (providers, integrations, rules), next to Django's own admin history."""
+"""ModelAdmin bases every app's admin shares: read-only pages for rows Gogent writes, and
+audited configuration (providers, integrations, rules), next to Django's own history."""
 
 from __future__ import annotations
 
@@ -11,6 +11,19 @@ from django.http import HttpRequest
 
 from gogent.audit import Actor, audit_record
 from gogent.models import AuditEvent
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows Gogent writes (analyses, tickets, the audit log); admins read them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 class AuditedAdmin(admin.ModelAdmin):
