@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -11,42 +10,13 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
+from analysis.forms import EDITABLE_FIELDS, ProviderForm
 from analysis.models import Analysis, Provider, ProviderCall
-from analysis.provider_config import EDITABLE_FIELDS, provider_problems, provider_save
+from analysis.provider_config import provider_save
 from analysis.selectors import active_analysis
 from analysis.services import analysis_cancel, analysis_request, analysis_retry, provider_test
 from gogent.adminbase import AuditedAdmin, ReadOnlyAdmin
-from gogent.forms import WriteOnlySecretsForm, secret_field
-
-
-class ProviderForm(WriteOnlySecretsForm):
-    """The API key is write-only: the stored key is never a value of this form."""
-
-    secrets = {"api_key": "key"}
-    api_key = secret_field("API key (Entra ID: the app's client secret)")
-    clear_api_key = forms.BooleanField(label="Clear stored key", required=False)
-    # https when no scheme is typed, as Django 6 will do: a key must not go out in clear text.
-    base_url = forms.URLField(
-        label="Base URL",
-        required=False,
-        max_length=500,
-        assume_scheme="https",
-        help_text=Provider._meta.get_field("base_url").help_text,
-    )
-
-    class Meta:
-        model = Provider
-        fields = EDITABLE_FIELDS
-
-    def _post_clean(self) -> None:
-        super()._post_clean()
-        for name, message in provider_problems(self.instance).items():
-            self.add_error(name if name in self.fields else None, message)
-
-    def _get_validation_exclusions(self) -> set[str]:
-        # provider_save takes the default flag from the previous default in the same
-        # transaction, so the one-default constraint is not the form's to check.
-        return super()._get_validation_exclusions() | {"is_default"}
+from gogent.errors import StateRefused
 
 
 @admin.register(Provider)
@@ -244,7 +214,7 @@ class AnalysisAdmin(ReadOnlyAdmin):
         for analysis in queryset:
             try:
                 analysis_retry(analysis=analysis, user=request.user)
-            except ValueError as error:
+            except StateRefused as error:
                 messages.error(request, str(error))
             else:
                 done += 1
@@ -257,7 +227,7 @@ class AnalysisAdmin(ReadOnlyAdmin):
         for analysis in queryset:
             try:
                 analysis_cancel(analysis=analysis, user=request.user)
-            except ValueError as error:
+            except StateRefused as error:
                 messages.error(request, str(error))
             else:
                 done += 1

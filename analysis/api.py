@@ -18,6 +18,7 @@ from analysis.selectors import analysis_page
 from analysis.services import analysis_cancel, analysis_request, analysis_retry
 from gogent.access import ApiError, errors, id_cursor_after, require_perm
 from gogent.cursors import encode_cursor
+from gogent.errors import StateRefused
 from logs.models import LogPattern
 
 analyses_router = Router(tags=["analyses"])
@@ -72,7 +73,7 @@ def retry_analysis(
     analysis = _get_analysis(analysis_id)
     try:
         return Status(202, analysis_retry(analysis=analysis, user=request.auth))
-    except ValueError as error:
+    except StateRefused as error:
         raise ApiError(409, "invalid_state", str(error)) from None
 
 
@@ -88,7 +89,7 @@ def cancel_analysis(
     analysis = _get_analysis(analysis_id)
     try:
         return analysis_cancel(analysis=analysis, user=request.auth)
-    except ValueError as error:
+    except StateRefused as error:
         raise ApiError(409, "invalid_state", str(error)) from None
 
 
@@ -97,8 +98,10 @@ def cancel_analysis(
     response={202: AnalysisOut, **errors(404, 409)},
     summary="Analyze a pattern again",
     description="Queues an analysis; if one is queued or running already, that one is returned.",
+    # As published before the view was renamed apart from the analyze_pattern task.
+    operation_id="analysis_api_analyze_pattern",
 )
-def analyze_pattern(
+def pattern_analysis_request(
     request: HttpRequest, pattern_id: int = Path(..., ge=1, le=MAX_ID)
 ) -> Status[Analysis]:
     require_perm(request, REQUEST)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.db import models
 from analysis.providers import DEFAULT_BASE_URLS
 from analysis.providers.messages import LLMError, ProviderConfig
 from gogent.encryption import EncryptedTextField, SecretUndecryptable, secret_readable
+from gogent.leases import LeasedWork
 from gogent.secrets_env import SecretEnvRefused, secret_env_problem, secret_env_read
 from logs.models import LogPattern
 
@@ -189,7 +189,7 @@ class ProviderCall(models.Model):
         return f"{self.provider_id} at {self.started_at:%H:%M:%S} {self.outcome or 'in flight'}"
 
 
-class Analysis(models.Model):
+class Analysis(LeasedWork):
     """One request to explain a pattern, and its outcome. The row is the idempotency key."""
 
     class Status(models.TextChoices):
@@ -240,11 +240,6 @@ class Analysis(models.Model):
     repair_pending = models.BooleanField(default=False)
     # A turn reserved with the provider's limiter (analysis.ratelimit): its slot time.
     turn_at = models.DateTimeField(null=True, blank=True)
-    # When the task is due again (capacity, backoff); the sweeper re-sends overdue ones.
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    # A running analysis belongs to the worker holding the lease until it expires.
-    lease_token = models.CharField(max_length=32, blank=True)
-    lease_until = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -275,9 +270,6 @@ class Analysis(models.Model):
         if self.is_offline:
             return "offline analyzer"
         return f"{self.provider_name} · {self.model}" if self.provider_name else ""
-
-    def lease_expired(self, now: datetime) -> bool:
-        return self.lease_until is None or self.lease_until <= now
 
 
 class ReplyWaiter(models.Model):

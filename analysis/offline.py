@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import get_args
 
 from analysis.prompt import PatternContext
-from analysis.schema import AnalysisResult, Priority, Severity
+from analysis.result import AnalysisResult, Priority, Severity
 
 OFFLINE_ANALYZER_NAME = "offline analyzer"
 # Opens the plain text of an offline analysis (Analysis.text, agent_logs.analysis).

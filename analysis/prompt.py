@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from analysis.providers.messages import LLMRequest
-from analysis.schema import ANALYSIS_JSON_SCHEMA, AnalysisResult
+from analysis.result import ANALYSIS_JSON_SCHEMA, AnalysisResult
 
 PROMPT_VERSION = "1"
 

@@ -48,8 +48,8 @@ WINDOW_SECONDS = 60.0
 LEASE_EXTRA_SECONDS = 30.0
 # With only a concurrency limit, when to look again: calls take about this long.
 CONCURRENCY_RETRY_SECONDS = 1.0
-# A ticket is good this long past its time (task delivery is not punctual).
-TICKET_GRACE_SECONDS = 2.0
+# A reserved turn is good this long past its time (task delivery is not punctual).
+TURN_GRACE_SECONDS = 2.0
 # A caller on its reserved turn may follow the previous call this soon (in intervals).
 TURN_SPACING = 0.5
 # Reason prefix of limits a turn holder waits out in place, keeping its turn.
@@ -89,11 +89,11 @@ def slot_interval(provider: Provider, busy: timedelta = timedelta(0)) -> timedel
 
 
 def slot_acquire(
-    *, provider_id: int, analysis_id: int | None, tokens: int, ticket: datetime | None = None
+    *, provider_id: int, analysis_id: int | None, tokens: int, turn_at: datetime | None = None
 ) -> ProviderCall | CapacityWait:
     """Take a request slot now, or reserve a turn and say when to come back.
 
-    `ticket` is the turn this caller reserved earlier: holding one lets it in
+    `turn_at` is the turn this caller reserved earlier: holding one lets it in
     ahead of callers without one, which queue behind the turns already given out.
     """
     with transaction.atomic():
@@ -101,7 +101,7 @@ def slot_acquire(
         now = timezone.now()
         held = _held_places(provider, now)
         interval = slot_interval(provider, _typical_duration(held))
-        holds_turn = ticket is not None and ticket <= now + timedelta(seconds=TICKET_GRACE_SECONDS)
+        holds_turn = turn_at is not None and turn_at <= now + timedelta(seconds=TURN_GRACE_SECONDS)
         ready_at, reason = _capacity_at(
             provider, now, tokens, held=held, interval=interval, holds_turn=holds_turn
         )

@@ -30,7 +30,7 @@ class AnalysisOut(Schema):
     error: str
     result: dict[str, Any] | None = Field(
         description="summary, probable_cause, impact, recommended_actions, severity, "
-        "ticket_recommended, ticket_priority, confidence (analysis/schema.py)."
+        "ticket_recommended, ticket_priority, confidence (analysis/result.py)."
     )
     text: str = Field(description="The result as plain text.")
     tokens_in: int | None

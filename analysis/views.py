@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from analysis.console import panel_context
 from analysis.models import Analysis
 from analysis.services import analysis_cancel, analysis_request, analysis_retry
+from gogent.errors import StateRefused
 from logs.models import LogPattern
 
 REQUEST = "analysis.request_analysis"
@@ -96,7 +97,7 @@ def analysis_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     try:
         analysis = analysis_retry(analysis=analysis, user=request.user)
-    except ValueError as problem:
+    except StateRefused as problem:
         error = str(problem)
     return _row(request, analysis, error)
 
@@ -108,7 +109,7 @@ def analysis_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     try:
         analysis = analysis_cancel(analysis=analysis, user=request.user)
-    except ValueError as problem:
+    except StateRefused as problem:
         error = str(problem)
     return _row(request, analysis, error)
 

@@ -6,7 +6,7 @@ then that provider's request rate held at its limit.
                                        [--min-severity WARNING]
 
 Everything is private and temporary: a nats-server with JetStream on a free 127.0.0.1 port
-and a temp store dir; a freshly migrated SQLite database and Celery's filesystem broker in a
+and a temp store dir; a freshly migrated SQLite database and Gogent's file broker (gogentfs://) in a
 temp data dir; `manage.py consume_logs` and Celery workers as subprocesses; and the fake LLM
 of tests.fakes.llm in this process, the only enabled provider (Ollama's protocol). Figures
 are printed, never asserted: one that misses its target is marked MISSED.
@@ -15,15 +15,11 @@ are printed, never asserted: one that misses its target is marked MISSED.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import logging
-import os
 import re
-import signal
 import sqlite3
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -34,15 +30,31 @@ ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, bench/ comes first on sys.path, and this file would shadow the analysis app.
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
 
-from bench.ingest import Child, Children, free_port, migrate, nats_server_start  # noqa: E402
+from bench.harness import (  # noqa: E402
+    READY_TIMEOUT,
+    Child,
+    Children,
+    argument_parser,
+    bench_env,
+    celery_worker_argv,
+    django_setup,
+    free_port,
+    machine_text,
+    manage_argv,
+    migrate,
+    missed,
+    nats_server_start,
+    percentile,
+    targets_print,
+    temp_dir,
+    unwind_on_sigterm,
+)
 from tests.fakes.llm import FakeLLM  # noqa: E402
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from analysis.models import Analysis
-
-PYTHON = sys.executable
 
 TARGET_CALLS_SHARE_OF_LOGS = 0.02
 TARGET_RATE_SHARE = 0.95
@@ -52,12 +64,11 @@ SLICE_SECONDS = 10.0
 WORKER_CONCURRENCY = 8
 PROVIDER_MAX_CONCURRENT = 16
 PROVIDER_TIMEOUT = 30.0
-READY_TIMEOUT = 60.0
 POLL_INTERVAL = 0.5
 PROGRESS_EVERY = 15.0
 # Django's, Celery's and nats-server's log formats.
 PROBLEM = re.compile(r"\b(WARNING|ERROR|CRITICAL)\b|Traceback|\[(WRN|ERR|FTL)\]")
-# kombu's filesystem transport has no host: every process says so once, harmlessly.
+# The file broker has no host: every process says so once, harmlessly.
 NOISE = "No hostname was supplied"
 LOG_TIME = re.compile(r"^\[?[\d/-]+[ T][\d:.,]+:?\s*")
 SEVERITIES = ("DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY")
@@ -66,8 +77,7 @@ SEVERITIES = ("DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "ALERT"
 def main() -> int:
     args = parse_args()
     sys.stdout.reconfigure(line_buffering=True)
-    # SIGTERM unwinds like Ctrl-C, so the with blocks below stop children and remove temp dirs.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    unwind_on_sigterm()
     with (
         temp_dir(keep=args.keep) as tmp,
         Children(Path(tmp)) as children,
@@ -77,9 +87,6 @@ def main() -> int:
             bench = Bench(args, Path(tmp), children, fake)
             bench.setup()
             bench.run()
-        except BaseException:
-            children.print_logs()
-            raise
         finally:
             if args.keep:
                 print(f"\nKept {tmp} (worker and consumer logs, database)")
@@ -87,7 +94,7 @@ def main() -> int:
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argument_parser(__doc__)
     parser.add_argument("--logs", type=int, default=100_000, help="Loghub logs to publish")
     parser.add_argument("--rpm", type=int, default=600, help="the provider's requests per minute")
     parser.add_argument("--latency", type=float, default=0.2, help="fake LLM reply time, s")
@@ -107,12 +114,6 @@ def parse_args() -> argparse.Namespace:
     if min(args.logs, args.rpm, args.saturate, args.workers) < 1 or args.latency < 0:
         parser.error("every number must be at least 1 (latency at least 0)")
     return args
-
-
-def temp_dir(*, keep: bool) -> contextlib.AbstractContextManager[str]:
-    if keep:
-        return contextlib.nullcontext(tempfile.mkdtemp(prefix="gogent-bench-"))
-    return tempfile.TemporaryDirectory(prefix="gogent-bench-")
 
 
 # --- Figures ------------------------------------------------------------------------------
@@ -137,6 +138,9 @@ class Outcomes:
         if self.first_created is None or self.last_finished is None:
             return None
         return self.last_finished - self.first_created
+
+    def queue_to_done_percentile(self, fraction: float) -> float | None:
+        return percentile(self.queue_to_done, fraction) if self.queue_to_done else None
 
 
 @dataclasses.dataclass
@@ -215,19 +219,8 @@ def busiest_window(times: list[float], seconds: float = WINDOW_SECONDS) -> int:
     return busiest
 
 
-def percentile(values: list[float], fraction: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[min(int(fraction * len(ordered)), len(ordered) - 1)]
-
-
 def seconds_text(value: float | None) -> str:
     return "n/a" if value is None else f"{value:,.1f} s"
-
-
-def missed(met: bool) -> str:
-    return "" if met else "  MISSED"
 
 
 # --- The bench ----------------------------------------------------------------------------
@@ -247,18 +240,13 @@ class Bench:
         self.nats_url = f"nats://127.0.0.1:{self.port}"
         self.services: list[Child] = []
         self.started = time.monotonic()
-        # Explicit values, so neither the caller's environment nor a .env file points the
-        # bench at a real database, NATS server or broker.
-        self.env = {
-            **os.environ,
-            "GOGENT_DATA_DIR": str(self.data_dir),
-            "DATABASE_URL": f"sqlite:///{self.db_path}",
-            "NATS_URL": self.nats_url,
-            "CELERY_BROKER_URL": "filesystem://",
-            "DJANGO_SETTINGS_MODULE": "gogent.settings",
-            "ANALYSIS_MIN_SEVERITY": args.min_severity,
-            "LOG_LEVEL": "INFO",
-        }
+        self.env = bench_env(
+            data_dir=self.data_dir,
+            database_url=f"sqlite:///{self.db_path}",
+            NATS_URL=self.nats_url,
+            ANALYSIS_MIN_SEVERITY=args.min_severity,
+            LOG_LEVEL="INFO",
+        )
 
     def setup(self) -> None:
         """Start nats-server, migrate a fresh database, load Django here, and add the provider.
@@ -266,10 +254,7 @@ class Bench:
         Django reads the bench's environment, so this process's Celery app sends to the
         workers' broker folder in the temp data dir.
         """
-        os.environ.update(self.env)
-        import django
-
-        django.setup()
+        django_setup(self.env)
         logging.getLogger("kombu.connection").setLevel(logging.ERROR)
         self.start_nats_server()
         migrate(self.env)
@@ -297,13 +282,17 @@ class Bench:
 
     def start_workers(self) -> None:
         workers = [
-            self.children.start(f"celery-worker-{n}", worker_argv(f"bench{n}"), env=self.env)
+            self.children.start(
+                f"celery-worker-{n}",
+                celery_worker_argv(f"bench{n}", concurrency=WORKER_CONCURRENCY),
+                env=self.env,
+            )
             for n in range(1, self.args.workers + 1)
         ]
         self.services += workers
         for worker in workers:
             self.wait_for(
-                lambda worker=worker: " ready." in worker.log_path.read_text(errors="replace"),
+                lambda worker=worker: " ready." in worker.log_text(),
                 timeout=READY_TIMEOUT,
                 what=f"{worker.name} to be ready",
             )
@@ -312,7 +301,7 @@ class Bench:
         from django.conf import settings
 
         print(
-            f"Gogent analysis bench: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+            f"Gogent analysis bench: {machine_text()}, "
             f"SQLite {sqlite3.sqlite_version}, nats-server on {self.nats_url}\n"
             f"  {self.args.logs:,} Loghub logs; fake LLM at {self.fake.url}, "
             f"{self.args.latency * 1000:.0f} ms a reply\n"
@@ -325,7 +314,7 @@ class Bench:
         )
         self.start_workers()
         self.services.append(
-            self.children.start("consume_logs", [PYTHON, "manage.py", "consume_logs"], env=self.env)
+            self.children.start("consume_logs", manage_argv("consume_logs"), env=self.env)
         )
         ingest = self.ingest_and_analyze()
         rate = self.saturate()
@@ -348,12 +337,11 @@ class Bench:
         started = time.monotonic()
         publisher = self.children.start(
             "publish_logs",
-            [
-                PYTHON, "manage.py", "publish_logs", "--loghub", "all", "--count", str(n),
-                "--wait", str(READY_TIMEOUT),
-            ],
+            manage_argv(
+                "publish_logs", "--loghub", "all", "--count", str(n), "--wait", str(READY_TIMEOUT)
+            ),
             env=self.env,
-        )  # fmt: skip
+        )
         self.wait_for(
             lambda: publisher.process.poll() is not None,
             timeout=max(300, n / 500),
@@ -488,8 +476,7 @@ class Bench:
         return True
 
     def check_services(self) -> None:
-        for child in self.services:
-            self.children.check_alive(child)
+        self.children.check_alive(*self.services)
 
     def progress(self) -> str:
         from analysis.models import Analysis
@@ -500,16 +487,6 @@ class Bench:
             + ", ".join(f"{statuses[status]:,} {status}" for status in Analysis.Status.values)
             + f"; {len(self.fake.requests):,} LLM calls"
         )
-
-
-def worker_argv(name: str) -> list[str]:
-    """A Celery worker as the Procfile runs it, with the bench's concurrency."""
-    return [
-        PYTHON, "-m", "celery", "--app", "gogent", "worker",
-        "--queues", "celery,analysis,tickets", "--pool", "threads",
-        "--concurrency", str(WORKER_CONCURRENCY), "--without-gossip", "--without-mingle",
-        "--hostname", f"{name}@%h", "--loglevel", "INFO",
-    ]  # fmt: skip
 
 
 def outcomes(analyses: QuerySet[Analysis]) -> Outcomes:
@@ -563,8 +540,8 @@ def print_ingest(figures: IngestFigures, min_severity: str) -> None:
         f"   time to analyze all new patterns {seconds_text(analyses.seconds)} (first request "
         f"to last done)\n"
         f"   queued to done per analysis: p50 "
-        f"{seconds_text(percentile(analyses.queue_to_done, 0.5))}, p95 "
-        f"{seconds_text(percentile(analyses.queue_to_done, 0.95))}, max "
+        f"{seconds_text(analyses.queue_to_done_percentile(0.5))}, p95 "
+        f"{seconds_text(analyses.queue_to_done_percentile(0.95))}, max "
         f"{seconds_text(max(analyses.queue_to_done, default=None))}"
     )
 
@@ -604,8 +581,7 @@ def print_log_problems(children: Children) -> None:
     """Warnings, errors and tracebacks the services logged, each distinct line once."""
     lines: Counter[str] = Counter()
     for child in children.started:
-        text = child.log_path.read_text(errors="replace") if child.log_path.exists() else ""
-        for line in text.splitlines():
+        for line in child.log_text().splitlines():
             if PROBLEM.search(line) and NOISE not in line:
                 lines[f"{child.name}: {LOG_TIME.sub('', line)[:160]}"] += 1
     if lines:
@@ -661,8 +637,7 @@ def summary_rows(ingest: IngestFigures, rate: RateFigures) -> Iterator[tuple[str
 
 def print_summary(ingest: IngestFigures, rate: RateFigures) -> None:
     print(f"\n{'Summary':<46} {'measured':<24} target")
-    for name, measured, target, met in summary_rows(ingest, rate):
-        print(f"  {name:<44} {measured:<24} {target:<10} {'ok' if met else 'MISSED'}")
+    targets_print(summary_rows(ingest, rate), widths=(44, 24, 10))
 
 
 if __name__ == "__main__":

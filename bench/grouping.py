@@ -15,6 +15,12 @@ Speed is `add()` alone, one fresh miner per dataset, on one core. The held-out c
 the same measure on generated plant-floor and IT logs (logs.sources.generated_logs), whose
 shapes the Loghub samples do not have. Figures are printed, never asserted.
 
+Beside each figure of ours stands drain3's (https://github.com/logpai/Drain3, the maintained
+Python Drain: Pinjia He, Jieming Zhu, Zibin Zheng, Michael R. Lyu, "Drain: An Online Log
+Parsing Approach with Fixed Depth Tree", ICWS 2017) on the same messages: its default
+configuration plus the masking of IP addresses and integers that its README gives, untuned,
+one fresh miner per dataset, as ours.
+
 Worst case: the cost per KiB of masking and mining messages of LOG_MAX_MESSAGE_BYTES shaped
 to make each masking rule work hardest (`adversarial_messages`), next to an ordinary message
 of the same size; tests/logs/test_grouping_linear_time.py bounds the ratio.
@@ -25,8 +31,8 @@ of the same size; tests/logs/test_grouping_linear_time.py bounds the ratio.
 
 from __future__ import annotations
 
-import argparse
 import csv
+import importlib.metadata
 import random
 import re
 import sys
@@ -37,14 +43,21 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# Run as a script, bench/ comes first on sys.path, and bench/analysis.py would shadow the
+# analysis app.
+sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
 
+from bench.harness import argument_parser  # noqa: E402
 from logs.grouping import TemplateMiner, mask  # noqa: E402
 from logs.sources import generated_logs  # noqa: E402
+
+if TYPE_CHECKING:
+    from drain3.template_miner_config import TemplateMinerConfig
 
 DEFAULT_LOGHUB = ROOT.parent / "shared" / "data" / "loghub"
 # The default of settings.LOG_MAX_MESSAGE_BYTES: the longest message ingest lets through.
@@ -52,7 +65,7 @@ DEFAULT_ADVERSARIAL_BYTES = 64 * 1024
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argument_parser(__doc__)
     parser.add_argument("--loghub", type=Path, default=DEFAULT_LOGHUB)
     parser.add_argument("--datasets", default="", help="comma-separated names; default all")
     parser.add_argument("--generated", type=int, default=20_000, help="0 to skip")
@@ -73,39 +86,57 @@ def main() -> int:
         for path in args.loghub.iterdir()
         if path.is_dir() and (not wanted or path.name in wanted)
     )
-    print(f"{'dataset':<12} {'lines':>7} {'clusters':>9} {'true':>6} {'GA':>7} {'lines/s':>10}")
+    print(f"{drain3_description()}\n")
+    print(f"{'':<21}{'Gogent TemplateMiner':^35}{SEPARATOR}{'drain3':^28}".rstrip())
+    print(
+        f"{'dataset':<12} {'lines':>7} {'clusters':>9} {'true':>6} {'GA':>7} {'lines/s':>10}"
+        f"{SEPARATOR}{'clusters':>9} {'GA':>7} {'lines/s':>10}"
+    )
     accuracies: list[float] = []
+    drain3_accuracies: list[float] = []
     total_lines = 0
     total_seconds = 0.0
+    drain3_seconds = 0.0
     for folder in folders:
         messages, events = loghub_sample(folder)
         result = grouping_run(messages, events)
+        drain3_result = drain3_run(messages, events)
         accuracies.append(result.accuracy)
+        drain3_accuracies.append(drain3_result.accuracy)
         total_lines += len(messages)
         total_seconds += result.seconds
-        print(result.row(folder.name))
+        drain3_seconds += drain3_result.seconds
+        print(f"{result.row(folder.name)}{SEPARATOR}{drain3_result.miner_columns()}")
         if args.errors:
             result.print_errors(messages, events)
     if accuracies:
-        print(f"{'mean GA':<12} {'':>7} {'':>9} {'':>6} {sum(accuracies) / len(accuracies):>7.3f}")
+        print(
+            f"{'mean GA':<12} {'':>7} {'':>9} {'':>6} {sum(accuracies) / len(accuracies):>7.3f}"
+            f" {'':>10}{SEPARATOR}{'':>9} "
+            f"{sum(drain3_accuracies) / len(drain3_accuracies):>7.3f}"
+        )
         print(
             f"{'overall':<12} {total_lines:>7} {'':>9} {'':>6} {'':>7} "
-            f"{total_lines / total_seconds:>10,.0f}  "
-            f"({total_seconds / total_lines * 1e6:.1f} µs a message)"
+            f"{total_lines / total_seconds:>10,.0f}{SEPARATOR}{'':>9} {'':>7} "
+            f"{total_lines / drain3_seconds:>10,.0f}"
+        )
+        print(
+            f"{'':<12} µs a message: ours {total_seconds / total_lines * 1e6:.1f}, "
+            f"drain3 {drain3_seconds / total_lines * 1e6:.1f}"
         )
     messages, events = invented_sample(args.invented, args.seed)
     result = grouping_run(messages, events)
     print(
         f"\nheld-out check: {args.invented} hand-written messages unlike Loghub's, seed {args.seed}"
     )
-    print(result.row("invented"))
+    print(f"{result.row('invented')}{SEPARATOR}{drain3_run(messages, events).miner_columns()}")
     if args.errors:
         result.print_errors(messages, events)
     if args.generated:
         messages, events = generated_sample(args.generated, args.seed)
         result = grouping_run(messages, events)
         print(f"\nheld-out check: {args.generated} generated logs, seed {args.seed}")
-        print(result.row("generated"))
+        print(f"{result.row('generated')}{SEPARATOR}{drain3_run(messages, events).miner_columns()}")
         if args.errors:
             result.print_errors(messages, events)
     if args.adversarial_bytes:
@@ -518,6 +549,13 @@ class GroupingResult:
             f"{len(self.events) / self.seconds:>10,.0f}"
         )
 
+    def miner_columns(self) -> str:
+        """Clusters, GA and lines per second: what depends on the miner, not the data."""
+        return (
+            f"{len(set(self.predicted)):>9} {self.accuracy:>7.3f} "
+            f"{len(self.events) / self.seconds:>10,.0f}"
+        )
+
     def print_errors(self, messages: Sequence[str], events: Sequence[str]) -> None:
         """For each wrongly grouped true event: how its messages were spread."""
         by_event: dict[str, Counter[str]] = defaultdict(Counter)
@@ -555,6 +593,54 @@ def _final(key: str, survivor_of: dict[str, str]) -> str:
     while key in survivor_of:
         key = survivor_of[key]
     return key
+
+
+# --- drain3, for comparison ---------------------------------------------------------------
+
+# drain3's README, "Masking": "following masking instructions ... will mask IP addresses and
+# integers". Everything else is TemplateMinerConfig()'s default; neither is tuned here.
+DRAIN3_MASKING = (
+    (r"((?<=[^A-Za-z0-9])|^)(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})((?=[^A-Za-z0-9])|$)", "IP"),
+    (r"((?<=[^A-Za-z0-9])|^)([\-\+]?\d+)((?=[^A-Za-z0-9])|$)", "NUM"),
+)
+SEPARATOR = "  | "
+
+
+def drain3_config() -> TemplateMinerConfig:
+    from drain3.masking import MaskingInstruction
+    from drain3.template_miner_config import TemplateMinerConfig
+
+    config = TemplateMinerConfig()
+    config.masking_instructions = [
+        MaskingInstruction(pattern, name) for pattern, name in DRAIN3_MASKING
+    ]
+    return config
+
+
+def drain3_description() -> str:
+    config = drain3_config()
+    masks = ", ".join(f"<{name}>" for _, name in DRAIN3_MASKING)
+    return (
+        f"drain3 {importlib.metadata.version('drain3')}: "
+        f"default TemplateMinerConfig (sim_th={config.drain_sim_th}, depth={config.drain_depth}, "
+        f"max_children={config.drain_max_children}, max_clusters={config.drain_max_clusters}, "
+        f"extra_delimiters={config.drain_extra_delimiters}, "
+        f"parametrize_numeric_tokens={config.parametrize_numeric_tokens}) plus its README's "
+        f"masking of IP addresses and integers ({masks}); no persistence, untuned"
+    )
+
+
+def drain3_run(messages: Sequence[str], events: Sequence[str]) -> GroupingResult:
+    """drain3 over the messages; a message's group is the cluster it was added to (drain3
+    never merges clusters)."""
+    from drain3 import TemplateMiner as Drain3TemplateMiner
+
+    miner = Drain3TemplateMiner(config=drain3_config())
+    add = miner.add_log_message
+    started = time.perf_counter()
+    clusters = [str(add(message)["cluster_id"]) for message in messages]
+    seconds = time.perf_counter() - started
+    return GroupingResult(clusters, events, seconds)
 
 
 def grouping_accuracy(predicted: Sequence[str], events: Sequence[str]) -> float:

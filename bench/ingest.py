@@ -22,12 +22,9 @@ import dataclasses
 import logging
 import os
 import signal
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -46,7 +43,31 @@ if TYPE_CHECKING:
     from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+# Run as a script, bench/ comes first on sys.path, and bench/analysis.py would shadow the
+# analysis app.
+sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
+
+from bench.harness import (  # noqa: E402
+    PYTHON,
+    READY_TIMEOUT,
+    Child,
+    Children,
+    argument_parser,
+    bench_env,
+    django_setup,
+    free_port,
+    machine_text,
+    manage_argv,
+    migrate,
+    ms,
+    nats_server_start,
+    peak_rss_mib,
+    percentile,
+    require_at_least_one,
+    targets_print,
+    temp_dir,
+    unwind_on_sigterm,
+)
 
 # Set for SQLite and one consumer; other runs print them as they are, labelled so.
 TARGET_DRAIN_RATE = 20_000
@@ -54,8 +75,6 @@ TARGET_RAW_RATIO = 0.66
 TARGET_P99 = 0.250
 TARGET_RSS_MIB = 150
 
-STOP_TIMEOUT = 15.0
-READY_TIMEOUT = 60.0
 POLL_INTERVAL = 0.02
 MIN_POLL = 0.005
 MAX_POLL = 0.25
@@ -71,24 +90,20 @@ def main() -> int:
     if args.raw_worker:
         asyncio.run(raw_pipeline(**orjson.loads(args.raw_worker)))
         return 0
-    # SIGTERM unwinds like Ctrl-C, so the with blocks below stop children, drop the bench's
-    # PostgreSQL databases and remove temp dirs (in that order).
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    with tempfile.TemporaryDirectory(prefix="gogent-bench-") as tmp:
+    # The with blocks stop children, drop the bench's PostgreSQL databases and remove temp
+    # dirs, in that order.
+    unwind_on_sigterm()
+    with temp_dir() as tmp:
         database = PostgreSQL(args.database) if args.database else SQLite(Path(tmp))
         with database, Children(Path(tmp)) as children:
-            try:
-                bench = Bench(args, Path(tmp), children, database)
-                bench.setup()
-                asyncio.run(bench.run())
-            except BaseException:
-                children.print_logs()
-                raise
+            bench = Bench(args, Path(tmp), children, database)
+            bench.setup()
+            asyncio.run(bench.run())
     return 0
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argument_parser(__doc__)
     parser.add_argument("--messages", type=int, default=100_000, help="backlog size to drain")
     parser.add_argument(
         "--rounds",
@@ -115,8 +130,9 @@ def parse_args() -> argparse.Namespace:
     # Internal: this file runs as the raw pipeline's process, configured by a JSON object.
     parser.add_argument("--raw-worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if min(args.messages, args.rounds, args.rate, args.latency_seconds, args.consumers) < 1:
-        parser.error("every number must be at least 1")
+    require_at_least_one(
+        parser, args.messages, args.rounds, args.rate, args.latency_seconds, args.consumers
+    )
     if args.database:
         if urlsplit(args.database).scheme not in {"postgres", "postgresql"}:
             parser.error("--database takes a postgres:// URL (SQLite is the default)")
@@ -126,127 +142,6 @@ def parse_args() -> argparse.Namespace:
         if len(longest.encode()) > MAX_IDENTIFIER:
             parser.error(f"database name too long for the bench's own names ({longest})")
     return args
-
-
-# --- Processes ----------------------------------------------------------------------------
-
-
-@dataclasses.dataclass
-class Child:
-    name: str
-    process: subprocess.Popen[bytes]
-    log_path: Path
-
-    def log_tail(self, lines: int = 25) -> str:
-        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
-
-
-class Children:
-    """Every process the bench starts; on exit all are stopped (TERM, then KILL), newest first."""
-
-    def __init__(self, log_dir: Path) -> None:
-        self.log_dir = log_dir
-        self.started: list[Child] = []
-
-    def __enter__(self) -> Children:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        for child in reversed(self.started):
-            self.stop(child)
-
-    def start(self, name: str, argv: list[str], *, env: dict[str, str]) -> Child:
-        log_path = self.log_dir / f"{name}.log"
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                argv, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log
-            )
-        child = Child(name, process, log_path)
-        self.started.append(child)
-        return child
-
-    def stop(self, child: Child) -> int:
-        """SIGTERM and wait; SIGKILL after STOP_TIMEOUT. Returns the exit code."""
-        if child.process.poll() is None:
-            child.process.terminate()
-            try:
-                child.process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                print(f"  ! {child.name} ignored SIGTERM for {STOP_TIMEOUT:.0f}s: killed")
-                child.process.kill()
-                child.process.wait(STOP_TIMEOUT)
-        return child.process.returncode
-
-    def check_alive(self, child: Child) -> None:
-        if child.process.poll() is not None:
-            raise RuntimeError(
-                f"{child.name} exited with {child.process.returncode}:\n{child.log_tail()}"
-            )
-
-    def print_logs(self) -> None:
-        for child in self.started:
-            print(f"\n--- last lines of {child.log_path.name} ---", file=sys.stderr)
-            print(child.log_tail(8), file=sys.stderr)
-
-
-def nats_server_start(children: Children, store_dir: Path, port: int, env: dict[str, str]) -> Child:
-    """A nats-server with JetStream in store_dir on 127.0.0.1:port, once it takes connections."""
-    from gogent.nats import nats_server_binary, nats_server_config
-
-    store_dir.mkdir()
-    config = store_dir / "nats-server.conf"
-    config.write_text(
-        nats_server_config(
-            host="127.0.0.1",
-            port=port,
-            monitor_port=0,
-            store_dir=store_dir,
-            server_name="gogent-bench",
-        )
-    )
-    server = children.start(
-        "nats-server", [str(nats_server_binary()), "--config", str(config)], env=env
-    )
-    deadline = time.monotonic() + READY_TIMEOUT
-    while True:
-        children.check_alive(server)
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-            return server
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"nats-server took no connection in {READY_TIMEOUT:.0f}s")
-        time.sleep(0.05)
-
-
-def migrate(env: dict[str, str]) -> None:
-    """`manage.py migrate` on the database env's DATABASE_URL names; its output on failure."""
-    done = subprocess.run(
-        [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        timeout=300,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"migrate failed:\n{done.stdout.decode()}{done.stderr.decode()}")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def peak_rss_mib(pid: int) -> float:
-    """VmHWM of a running process; refuses anything but a python (not a wrapper)."""
-    exe = Path(f"/proc/{pid}/exe").resolve()
-    if "python" not in exe.name:
-        raise RuntimeError(f"pid {pid} is {exe}, not a python process")
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmHWM in /proc/{pid}/status")
 
 
 # --- Databases ----------------------------------------------------------------------------
@@ -557,12 +452,7 @@ class Latency:
     exit_codes: list[int]
 
     def percentile(self, fraction: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(int(fraction * len(ordered)), len(ordered) - 1)]
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.0f} ms"
+        return percentile(self.latencies, fraction)
 
 
 def consumers_text(count: int) -> str:
@@ -583,24 +473,13 @@ class Bench:
         self.data_dir = tmp / "data"
         self.port = free_port()
         self.nats_url = f"nats://127.0.0.1:{self.port}"
-        # Explicit values, so neither the caller's environment nor a .env file points the
-        # bench at a real database, NATS server or broker.
-        self.env = {
-            **os.environ,
-            "GOGENT_DATA_DIR": str(self.data_dir),
-            "DATABASE_URL": database.template_url,
-            "NATS_URL": self.nats_url,
-            "CELERY_BROKER_URL": "filesystem://",
-            "DJANGO_SETTINGS_MODULE": "gogent.settings",
-        }
+        self.env = bench_env(
+            data_dir=self.data_dir, database_url=database.template_url, NATS_URL=self.nats_url
+        )
 
     def setup(self) -> None:
         """Start nats-server, migrate a fresh database, and load Django in this process."""
-        os.environ.update(self.env)
-        sys.path.insert(0, str(ROOT))
-        import django
-
-        django.setup()
+        django_setup(self.env)
         logging.getLogger("logs").setLevel(logging.WARNING)
         nats_server_start(self.children, self.tmp / "nats", self.port, self.env)
 
@@ -619,8 +498,8 @@ class Bench:
         )
         print(
             f"Gogent ingest bench: {self.database.name}, "
-            f"{consumers_text(self.args.consumers)}; {os.cpu_count()} CPUs, "
-            f"Python {sys.version.split()[0]}, nats-server on {self.nats_url}\n"
+            f"{consumers_text(self.args.consumers)}; {machine_text()}, "
+            f"nats-server on {self.nats_url}\n"
             f"  INGEST_BATCH_SIZE={settings.INGEST_BATCH_SIZE}, "
             f"{self.database.settings_text()}, "
             f"NATS_MAX_ACK_PENDING={settings.NATS_MAX_ACK_PENDING}{databases}",
@@ -684,7 +563,7 @@ class Bench:
                 await self.drain(
                     client,
                     f"consume_logs-{round_number}",
-                    [PYTHON, "manage.py", "consume_logs"],
+                    manage_argv("consume_logs"),
                     env={**self.env, "DATABASE_URL": database_url},
                     subject=settings.NATS_SUBJECT,
                     stream=settings.NATS_STREAM,
@@ -819,9 +698,7 @@ class Bench:
         js = client.jetstream()
         stream, durable = settings.NATS_STREAM, settings.NATS_CONSUMER
         first_seq = (await js.stream_info(stream)).state.last_seq + 1
-        consumers = self.start(
-            "consume_logs-latency", [PYTHON, "manage.py", "consume_logs"], env=self.env
-        )
+        consumers = self.start("consume_logs-latency", manage_argv("consume_logs"), env=self.env)
         await self.wait_pulling(js, consumers, stream, durable)
         stats = await publish_payloads(
             client,
@@ -867,8 +744,7 @@ class Bench:
         first_delivery = None
         acked_at_first_delivery = 0
         while True:
-            for child in processes:
-                self.children.check_alive(child)
+            self.children.check_alive(*processes)
             info = await js.consumer_info(stream, durable)
             now = time.monotonic()
             acked = info.ack_floor.stream_seq
@@ -896,8 +772,7 @@ class Bench:
         consume_logs keeps one open."""
         deadline = time.monotonic() + READY_TIMEOUT
         while (await js.consumer_info(stream, durable)).num_waiting < len(processes):
-            for child in processes:
-                self.children.check_alive(child)
+            self.children.check_alive(*processes)
             if time.monotonic() > deadline:
                 raise TimeoutError(
                     f"{processes[0].name}: no pull request from each in {READY_TIMEOUT:.0f}s"
@@ -949,8 +824,7 @@ def print_summary(
     ]
     print(f"\nSummary: {measured}")
     print(f"  {'':<36} {'measured':<22} target (set for SQLite, 1 consumer)")
-    for name, measured_text, target, met in rows:
-        print(f"  {name:<36} {measured_text:<22} {target:<12} {'ok' if met else 'MISSED'}")
+    targets_print(rows, widths=(36, 22, 12))
     print(
         f"  rounds: drain {', '.join(f'{run.rate:,.0f}' for run in product)} msgs/s; raw "
         f"{', '.join(f'{run.rate:,.0f}' for run in raw)} msgs/s; product / raw "

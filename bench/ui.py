@@ -21,9 +21,7 @@ import dataclasses
 import math
 import os
 import random
-import signal
 import sys
-import tempfile
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -36,6 +34,17 @@ ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, bench/ comes first on sys.path, and bench/analysis.py would shadow the
 # analysis app.
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
+
+from bench.harness import (  # noqa: E402
+    argument_parser,
+    bench_env,
+    django_setup,
+    percentile_nearest_rank,
+    require_at_least_one,
+    temp_dir,
+    timed,
+    unwind_on_sigterm,
+)
 
 TARGET_P95 = 0.150
 SEED = 20261122
@@ -145,8 +154,7 @@ REJECTION_WEIGHTS = {
 def main() -> int:
     args = parse_args()
     sys.stdout.reconfigure(line_buffering=True)
-    # SIGTERM unwinds like Ctrl-C, so the temp dir is removed.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    unwind_on_sigterm()
     with bench_dir(args) as root:
         data_dir = data_dir_in(Path(root))
         configure_django(data_dir)
@@ -164,7 +172,7 @@ def main() -> int:
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argument_parser(__doc__)
     parser.add_argument("--logs", type=int, default=1_000_000, help="log entries to seed")
     parser.add_argument("--patterns", type=int, default=10_000, help="patterns to seed")
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per page")
@@ -181,8 +189,7 @@ def parse_args() -> argparse.Namespace:
         help="no ANALYZE statistics for the query planner (Gogent itself never runs ANALYZE)",
     )
     args = parser.parse_args()
-    if min(args.logs, args.patterns, args.repeat) < 1:
-        parser.error("every number must be at least 1")
+    require_at_least_one(parser, args.logs, args.patterns, args.repeat)
     if args.logs < args.patterns:
         parser.error("--logs must be at least --patterns (every pattern has a log)")
     if args.reuse and not Path(args.reuse).is_dir():
@@ -193,9 +200,7 @@ def parse_args() -> argparse.Namespace:
 def bench_dir(args: argparse.Namespace) -> contextlib.AbstractContextManager[str]:
     if args.reuse:
         return contextlib.nullcontext(str(Path(args.reuse).resolve()))
-    if args.keep:
-        return contextlib.nullcontext(tempfile.mkdtemp(prefix="gogent-bench-ui-"))
-    return tempfile.TemporaryDirectory(prefix="gogent-bench-ui-")
+    return temp_dir(keep=args.keep, prefix="gogent-bench-ui-")
 
 
 def data_dir_in(root: Path) -> Path:
@@ -206,19 +211,14 @@ def data_dir_in(root: Path) -> Path:
 def configure_django(data_dir: Path) -> None:
     """The bench's own database and data dir, DEBUG off; before django.setup()."""
     hosts = [h for h in os.environ.get("ALLOWED_HOSTS", "localhost").split(",") if h.strip()]
-    os.environ.update(
-        {
-            "GOGENT_DATA_DIR": str(data_dir),
-            "DATABASE_URL": f"sqlite:///{data_dir / 'gogent.db'}",
-            "CELERY_BROKER_URL": "filesystem://",
-            "DEBUG": "false",
-            "ALLOWED_HOSTS": ",".join([*hosts, "testserver"]),
-            "DJANGO_SETTINGS_MODULE": "gogent.settings",
-        }
+    django_setup(
+        bench_env(
+            data_dir=data_dir,
+            database_url=f"sqlite:///{data_dir / 'gogent.db'}",
+            DEBUG="false",
+            ALLOWED_HOSTS=",".join([*hosts, "testserver"]),
+        )
     )
-    import django
-
-    django.setup()
 
 
 # --- Seeding ------------------------------------------------------------------------------
@@ -251,9 +251,10 @@ def seed(args: argparse.Namespace, data_dir: Path) -> None:
     now = time.time()
     started = time.perf_counter()
     print(f"Seeding {args.logs:,} logs and {args.patterns:,} patterns into {data_dir} ...")
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("collectstatic", verbosity=0, interactive=False)
-    steps = {"migrate + collectstatic": time.perf_counter() - started}
+    steps: dict[str, float] = {}
+    with timed(steps, "migrate + collectstatic"):
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("collectstatic", verbosity=0, interactive=False)
 
     with connection.cursor() as cursor:
         # A throwaway database: no fsync, foreign keys checked once at the end instead of
@@ -262,39 +263,35 @@ def seed(args: argparse.Namespace, data_dir: Path) -> None:
                        "temp_store=MEMORY"):  # fmt: skip
             cursor.execute(f"PRAGMA {pragma}")
 
-    step = time.perf_counter()
-    plans = plan_patterns(args.patterns, args.logs, now, rng)
-    steps["plan patterns"] = time.perf_counter() - step
+    with timed(steps, "plan patterns"):
+        plans = plan_patterns(args.patterns, args.logs, now, rng)
 
-    step = time.perf_counter()
-    index_sql = drop_indexes("logs_logentry")
-    with transaction.atomic(), connection.cursor() as cursor:
-        stats, volume = insert_logs(cursor, plans, now, rng)
-    steps["insert logs (indexes dropped)"] = time.perf_counter() - step
-    step = time.perf_counter()
-    with connection.cursor() as cursor:
+    with timed(steps, "insert logs (indexes dropped)"):
+        index_sql = drop_indexes("logs_logentry")
+        with transaction.atomic(), connection.cursor() as cursor:
+            stats, volume = insert_logs(cursor, plans, now, rng)
+    with timed(steps, f"create {len(index_sql)} log indexes"), connection.cursor() as cursor:
         for sql in index_sql:
             cursor.execute(sql)
-    steps[f"create {len(index_sql)} log indexes"] = time.perf_counter() - step
 
-    step = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor:
+    with (
+        timed(steps, "patterns, rollups, quarantine, analyses"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         analyses, explanations = plan_analyses(plans, now, rng)
         insert_patterns(cursor, plans, explanations, now, rng)
         insert_stats(cursor, stats)
         insert_volume(cursor, volume)
         insert_rejected(cursor, args.logs, now, rng)
         insert_analyses(cursor, analyses)
-    steps["patterns, rollups, quarantine, analyses"] = time.perf_counter() - step
 
-    step = time.perf_counter()
-    with connection.cursor() as cursor:
+    with timed(steps, "foreign key check"), connection.cursor() as cursor:
         cursor.execute("PRAGMA foreign_key_check")
         broken = cursor.fetchall()
         if broken:
             raise RuntimeError(f"seeded rows break foreign keys: {broken[:5]}")
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    steps["foreign key check"] = time.perf_counter() - step
     connection.close()
 
     total = time.perf_counter() - started
@@ -904,8 +901,7 @@ class Page:
 
     def percentile(self, fraction: float) -> float:
         """Nearest rank: with 30 requests, p95 is the second slowest."""
-        ordered = sorted(self.times)
-        return ordered[max(math.ceil(fraction * len(ordered)) - 1, 0)]
+        return percentile_nearest_rank(self.times, fraction)
 
     @property
     def missed(self) -> bool:

@@ -12,8 +12,8 @@ separate lock file (never truncated); a reader claims a message by renaming it
 into a folder on the same filesystem (atomic: one reader wins); and a message
 that still cannot be decoded is set aside with an error logged, never a crash.
 
-Registered as the "filesystem" transport when gogent.celery is imported, so
-CELERY_BROKER_URL=filesystem:// (the default) uses it.
+Registered under its own URL scheme, gogentfs://, when gogent.celery is imported;
+CELERY_BROKER_URL=gogentfs:// is the default. kombu's filesystem:// stays kombu's.
 """
 
 from __future__ import annotations
@@ -122,5 +122,8 @@ class Transport(filesystem.Transport):
     Channel = Channel
 
 
+SCHEME = "gogentfs"
+
+
 def register() -> None:
-    TRANSPORT_ALIASES["filesystem"] = "gogent.broker:Transport"
+    TRANSPORT_ALIASES[SCHEME] = "gogent.broker:Transport"

@@ -5,7 +5,7 @@ from celery import Celery
 from gogent import broker
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gogent.settings")
-# filesystem:// (the default broker) with whole-file writes and atomic claims.
+# gogentfs:// (the default broker): files under data/, written whole and claimed atomically.
 broker.register()
 
 app = Celery("gogent")

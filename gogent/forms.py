@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
 
 from django import forms
 
@@ -17,6 +18,19 @@ def secret_field(label: str) -> forms.CharField:
     )
 
 
+def https_url_field(model: type, name: str = "base_url", label: str = "Base URL") -> forms.URLField:
+    """The model's URL field, with https when no scheme is typed (as Django 6 will do): a
+    credential must not go out in clear text."""
+    model_field = model._meta.get_field(name)
+    return forms.URLField(
+        label=label,
+        required=not model_field.blank,
+        max_length=model_field.max_length,
+        assume_scheme="https",
+        help_text=model_field.help_text,
+    )
+
+
 class WriteOnlySecretsForm(forms.ModelForm):
     """Secrets are write-only: a stored secret is never a value of the form.
 
@@ -26,6 +40,9 @@ class WriteOnlySecretsForm(forms.ModelForm):
     """
 
     secrets: ClassVar[dict[str, str]] = {}
+    # What is wrong with the instance beyond its fields one by one (field name -> message):
+    # rules across fields, such as what each kind of provider or integration needs.
+    instance_problems: ClassVar[Callable[[Any], Mapping[str, str]] | None] = None
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -59,3 +76,10 @@ class WriteOnlySecretsForm(forms.ModelForm):
             elif not typed:
                 cleaned[name] = getattr(self.instance, name)
         return cleaned
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.instance_problems is None:
+            return
+        for name, message in type(self).instance_problems(self.instance).items():
+            self.add_error(name if name in self.fields else None, message)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -26,6 +27,24 @@ from django.utils import timezone
 EARLY_TOLERANCE = timedelta(seconds=1)
 # What a finished or released row holds: no one's lease.
 LEASE_CLEARED: dict[str, Any] = {"lease_token": "", "lease_until": None}
+
+
+class LeasedWork(models.Model):
+    """The lease columns of a row of leased work. How attempts are counted stays with each
+    model: a ticket counts deliveries, an analysis counts LLM calls and retries on
+    provider failures."""
+
+    # When the task is due again (capacity, backoff); the sweep re-sends overdue ones.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # The worker holding the lease owns the row's work until the lease runs out.
+    lease_token = models.CharField(max_length=32, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def lease_expired(self, now: datetime) -> bool:
+        return self.lease_until is None or self.lease_until <= now
 
 
 def due(now: datetime) -> Q:

@@ -12,10 +12,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count
 from django.utils.module_loading import import_string
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -88,18 +86,3 @@ def infrastructure_collect() -> Iterable[Metric]:
         if depth is not None:
             queues.add_metric([queue], depth)
     yield queues
-
-
-def tickets_collect() -> Iterable[Metric]:
-    """Tickets by status and integration, once the integrations app has its Ticket model."""
-    try:
-        ticket = apps.get_model("integrations", "Ticket")
-    except LookupError:
-        return []
-    family = GaugeMetricFamily(
-        "gogent_tickets", "Tickets by status and integration.", labels=["status", "integration"]
-    )
-    rows = ticket.objects.values_list("status", "integration__name").annotate(n=Count("id"))
-    for status, integration, count in rows.order_by():
-        family.add_metric([status, integration or ""], count)
-    return [family]

@@ -10,13 +10,26 @@ secret is read, so a row saved before the rule existed cannot send one either.
 from __future__ import annotations
 
 import os
+import re
 
 from django.conf import settings
+
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class SecretEnvRefused(Exception):
     """A stored row names a variable the rule does not allow. The message names the variable
     and the rule, never its value."""
+
+
+def env_name_problem(name: str, *, example: str) -> str:
+    """Why `name` is no environment variable name; "" when it is one (or is blank)."""
+    if not name or ENV_NAME.fullmatch(name):
+        return ""
+    return (
+        "Not an environment variable name: use letters, digits and underscores, "
+        f"not starting with a digit (e.g. {example})."
+    )
 
 
 def secret_env_problem(name: str) -> str:

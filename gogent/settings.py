@@ -424,6 +424,8 @@ LOGS_INGEST_HOOKS = [
 ]
 # Called inside the transaction that completes an analysis (see analysis.services).
 ANALYSIS_DONE_HOOKS: list[str] = ["integrations.services.rules_after_analysis"]
+# Called inside a pattern merge's transaction before rows move (logs.patterns.pattern_merge).
+PATTERN_MERGE_HOOKS = ["integrations.services.tickets_fold_for_merge"]
 
 # --- API and monitoring -------------------------------------------------------
 # Swagger UI at /api/docs from ninja's bundled static files, never a CDN.
@@ -454,7 +456,14 @@ METRICS_COLLECTORS = [
     "gogent.metrics.infrastructure_collect",
     "logs.metrics.collect",
     "analysis.metrics.collect",
-    "gogent.metrics.tickets_collect",
+    "integrations.metrics.collect",
+]
+# Each is a gogent.operations.OperationsSection: an app's part of /admin/operations/,
+# shown in this order after gogent's own (components, processes, backlog, workers, queues).
+OPERATIONS_SECTIONS = [
+    "logs.operations.INGEST_SECTION",
+    "analysis.operations.ANALYSIS_SECTION",
+    "integrations.operations.TICKETS_SECTION",
 ]
 # Celery queues whose depth /metrics, /api/v1/stats and the operations page show.
 MONITORED_QUEUES = env_list("MONITORED_QUEUES", ["celery", "analysis", "tickets"])
@@ -486,10 +495,14 @@ CONFIG_SECTIONS = {
 CONFIG_APPLIED_HOOKS = ["gogent.audit.audit_config_applied"]
 
 # --- Celery -------------------------------------------------------------------
-# The default broker is kombu's filesystem transport: no server process to run.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
-CELERY_BROKER_DIR = DATA_DIR / "celery-broker"
+# The default broker is gogentfs:// (gogent.broker): files under data/, no server process
+# to run. kombu's own filesystem:// is unsafe with several processes (gogent.broker says
+# why); before gogentfs:// had its own name, filesystem:// meant it, so it still does.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "gogentfs://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_URL = "gogentfs://" + CELERY_BROKER_URL.removeprefix("filesystem://")
+CELERY_BROKER_DIR = DATA_DIR / "celery-broker"
+if CELERY_BROKER_URL.startswith("gogentfs://"):
     (CELERY_BROKER_DIR / "control").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR),

@@ -5,7 +5,6 @@ from django.urls import include, path
 from gogent import health
 from gogent.api import api
 from gogent.operations import operations_view
-from logs.views import dashboard
 
 admin.site.site_header = "Gogent administration"
 admin.site.site_title = "Gogent"
@@ -32,7 +31,6 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("", dashboard, name="dashboard"),
     path("", include("logs.urls")),
     path("", include("analysis.urls")),
     path("", include("integrations.urls")),

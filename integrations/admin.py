@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -8,8 +7,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from gogent.adminbase import AuditedAdmin, ReadOnlyAdmin
-from gogent.forms import WriteOnlySecretsForm, secret_field
-from integrations.config import INTEGRATION_FIELDS, integration_problems, rule_problems
+from gogent.errors import StateRefused
+from integrations.forms import IntegrationForm, TicketRuleForm
 from integrations.models import Integration, Ticket, TicketRule
 from integrations.services import (
     integration_save,
@@ -18,33 +17,6 @@ from integrations.services import (
     ticket_discard,
     ticket_retry,
 )
-
-
-class IntegrationForm(WriteOnlySecretsForm):
-    """Secrets are write-only: a stored secret is never a value of this form."""
-
-    secrets = {"secret": "password or token", "client_secret": "client secret"}
-    secret = secret_field("Secret")
-    clear_secret = forms.BooleanField(label="Clear stored secret", required=False)
-    client_secret = secret_field("OAuth client secret")
-    clear_client_secret = forms.BooleanField(label="Clear stored client secret", required=False)
-    # https when no scheme is typed: credentials must not go out in clear text.
-    base_url = forms.URLField(
-        label="Base URL",
-        required=False,
-        max_length=500,
-        assume_scheme="https",
-        help_text=Integration._meta.get_field("base_url").help_text,
-    )
-
-    class Meta:
-        model = Integration
-        fields = INTEGRATION_FIELDS
-
-    def _post_clean(self) -> None:
-        super()._post_clean()
-        for name, message in integration_problems(self.instance).items():
-            self.add_error(name if name in self.fields else None, message)
 
 
 @admin.register(Integration)
@@ -136,21 +108,6 @@ class IntegrationAdmin(AuditedAdmin):
                 )
             else:
                 messages.error(request, f"✗ {integration.name}: {check.detail}")
-
-
-class TicketRuleForm(forms.ModelForm):
-    class Meta:
-        model = TicketRule
-        fields = [
-            "name", "integration", "enabled", "min_severity", "min_occurrences",
-            "window_minutes", "require_recommendation", "min_confidence", "accept_offline",
-            "act_on_model_judgement", "services", "hosts", "cooldown_minutes",
-        ]  # fmt: skip
-
-    def _post_clean(self) -> None:
-        super()._post_clean()
-        for name, message in rule_problems(self.instance).items():
-            self.add_error(name if name in self.fields else None, message)
 
 
 @admin.register(TicketRule)
@@ -246,7 +203,7 @@ class TicketAdmin(ReadOnlyAdmin):
         for ticket in queryset:
             try:
                 act(ticket)
-            except ValueError as error:
+            except StateRefused as error:
                 messages.error(request, str(error))
             else:
                 count += 1

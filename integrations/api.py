@@ -14,6 +14,7 @@ from ninja import Path, Query, Router, Status
 
 from gogent.access import ApiError, errors, id_cursor_after, require_perm
 from gogent.cursors import encode_cursor
+from gogent.errors import StateRefused
 from integrations.models import Integration, Ticket
 from integrations.schemas import TicketOpenIn, TicketOut, TicketPage, TicketStatus
 from integrations.services import ticket_open
@@ -73,8 +74,10 @@ def get_ticket(request: HttpRequest, ticket_id: int = Path(..., ge=1, le=MAX_ID)
     description="Returns the pattern's active ticket on that integration when it has one; "
     "otherwise one is opened (or a closed one reopened, as the integration says) by a "
     "worker: poll GET /tickets/{id} for its key and link, or the exact error.",
+    # As published before the view was renamed apart from the open_ticket task.
+    operation_id="integrations_api_open_ticket",
 )
-def open_ticket(
+def pattern_ticket_request(
     request: HttpRequest, body: TicketOpenIn, pattern_id: int = Path(..., ge=1, le=MAX_ID)
 ) -> Status[Ticket]:
     require_perm(request, OPEN)
@@ -83,6 +86,6 @@ def open_ticket(
     try:
         # request.auth: the user or the API key, so a key's ticket is recorded as the key's.
         ticket = ticket_open(pattern=pattern, integration=integration, user=request.auth)
-    except ValueError as error:
+    except StateRefused as error:
         raise ApiError(409, "invalid_state", str(error)) from None
     return Status(202, Ticket.objects.select_related("integration").get(pk=ticket.pk))

@@ -7,6 +7,7 @@ from django.db import models
 
 from analysis.models import Analysis
 from gogent.encryption import EncryptedTextField, SecretUndecryptable, secret_readable
+from gogent.leases import LeasedWork
 from gogent.secrets_env import SecretEnvRefused, secret_env_problem, secret_env_read
 from integrations.remote import TicketError
 from logs.models import LogPattern, Severity
@@ -234,7 +235,7 @@ class TicketRule(models.Model):
         return self.require_recommendation or self.min_confidence > 0
 
 
-class Ticket(models.Model):
+class Ticket(LeasedWork):
     """A ticket in Jira or ServiceNow for a pattern, from its request to its closing.
 
     `action` is the remote work still to do (create, comment, reopen): the open_ticket
@@ -287,9 +288,6 @@ class Ticket(models.Model):
     remote_status = models.CharField(max_length=100, blank=True)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    lease_token = models.CharField(max_length=32, blank=True)
-    lease_until = models.DateTimeField(null=True, blank=True)
     comments = models.PositiveIntegerField(default=0)
     reopened = models.PositiveIntegerField(default=0)
     # The last remote action (created, commented, reopened): rules' cooldowns count from it.
@@ -332,14 +330,6 @@ class Ticket(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
-
-    @classmethod
-    def before_pattern_merge(cls, *, absorbed_id: int, survivor_id: int) -> None:
-        """logs.patterns.pattern_merge calls this before moving the absorbed pattern's
-        tickets over: two active tickets on one integration would break the constraint."""
-        from integrations.services import tickets_fold_for_merge
-
-        tickets_fold_for_merge(absorbed_id=absorbed_id, survivor_id=survivor_id)
 
 
 class RuleSweep(models.Model):

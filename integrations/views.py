@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
+from gogent.errors import StateRefused
 from integrations.console import panel_context
 from integrations.models import Integration, Ticket
 from integrations.services import ticket_approve, ticket_discard, ticket_open, ticket_retry
@@ -52,7 +53,7 @@ def pattern_open_ticket(request: HttpRequest, pk: int) -> HttpResponse:
     integration = get_object_or_404(Integration, pk=request.POST.get("integration") or 0)
     try:
         ticket_open(pattern=pattern, integration=integration, user=request.user)
-    except ValueError as problem:
+    except StateRefused as problem:
         return _panel(request, pattern, str(problem))
     return _panel(request, pattern)
 
@@ -84,6 +85,6 @@ def ticket_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
 def _act(request: HttpRequest, ticket: Ticket, action) -> HttpResponse:
     try:
         action()
-    except ValueError as problem:
+    except StateRefused as problem:
         return _panel(request, ticket.pattern, str(problem))
     return _panel(request, ticket.pattern)

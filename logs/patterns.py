@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import Any, Protocol
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from gogent.db import insert_rows
 from logs.grouping import Cluster, GroupMatch, TemplateMiner
@@ -181,25 +184,41 @@ class PatternCatalog:
                 changes.created.add(pattern_id)
 
 
+class PatternMergeHook(Protocol):
+    """One of settings.PATTERN_MERGE_HOOKS: settles, before a merge moves the absorbed
+    pattern's rows, what the move would break (two active tickets on one integration
+    would break the one-active-ticket constraint). Called inside the merge's transaction
+    with both patterns locked."""
+
+    def __call__(self, *, absorbed_id: int, survivor_id: int) -> None: ...
+
+
+@cache
+def _merge_hooks_for(paths: tuple[str, ...]) -> tuple[PatternMergeHook, ...]:
+    return tuple(import_string(path) for path in paths)
+
+
+def pattern_merge_hooks() -> tuple[PatternMergeHook, ...]:
+    return _merge_hooks_for(tuple(settings.PATTERN_MERGE_HOOKS))
+
+
 def pattern_merge(*, absorbed_id: int, survivor_id: int, revision: int) -> None:
     """Fold one pattern into another: counts, logs and everything attached move over.
 
-    Attachments are found through the model's relations (analyses, tickets, ...),
-    so apps that point at LogPattern follow a merge without this app knowing them.
-    A model whose rows must stay unique per pattern (one open ticket per pattern and
-    integration) defines a classmethod before_pattern_merge(absorbed_id=, survivor_id=)
-    that settles the conflicts the move would cause; it is called before the move.
+    First settings.PATTERN_MERGE_HOOKS settle conflicts (see PatternMergeHook); then every
+    row that points at the absorbed pattern through a foreign key (logs, analyses,
+    tickets, ...) is moved, so no app's rows can stay behind on a pattern that no longer
+    counts, whether or not the app declared a hook.
     """
     if absorbed_id == survivor_id:
         raise ValueError(f"pattern {absorbed_id} cannot be merged into itself")
     absorbed = LogPattern.objects.select_for_update().get(pk=absorbed_id)
     survivor = LogPattern.objects.select_for_update().get(pk=survivor_id)
+    for hook in pattern_merge_hooks():
+        hook(absorbed_id=absorbed_id, survivor_id=survivor_id)
     for relation in LogPattern._meta.related_objects:
         if relation.related_model in (LogPattern, LogPatternStat) or not relation.field.concrete:
             continue
-        before_merge = getattr(relation.related_model, "before_pattern_merge", None)
-        if before_merge is not None:
-            before_merge(absorbed_id=absorbed_id, survivor_id=survivor_id)
         relation.related_model._base_manager.filter(**{relation.field.name: absorbed}).update(
             **{relation.field.name: survivor}
         )

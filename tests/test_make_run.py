@@ -17,7 +17,8 @@ import pytest
 from django.conf import settings
 
 from gogent.supervisor.status import supervisor_status
-from tests.conftest import BASE_DIR, free_port, run_async, wait_for
+from tests.helpers.processes import BASE_DIR, free_port
+from tests.helpers.wait import run_async, wait_for
 
 pytestmark = pytest.mark.slow
 

@@ -1,7 +1,8 @@
-"""Display helpers for the console: inline SVG charts, severity badges, safe markdown.
+"""Display helpers for the console: sparklines and safe markdown.
 
-Charts are drawn server-side as SVG from numbers only, so nothing from a log can
-reach the markup; markdown from an LLM is rendered, then sanitized by nh3.
+Sparklines are drawn server-side as SVG from numbers only, so nothing from a log can
+reach the markup; markdown from an LLM is rendered, then sanitized by nh3. Severity
+badges and the volume chart are the logs app's (logs/templatetags/severity.py).
 """
 
 from __future__ import annotations
@@ -12,25 +13,13 @@ from xml.etree.ElementTree import Element
 import markdown as markdown_lib
 import nh3
 from django import template
-from django.utils.html import escape, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from logs.models import Severity
-
 register = template.Library()
 
-SEVERITY_COLOURS = {
-    "DEBUG": "#7b8794",
-    "INFO": "#2f6fb0",
-    "NOTICE": "#3f7f8f",
-    "WARNING": "#b26b00",
-    "ERROR": "#c0392b",
-    "CRITICAL": "#8e1b10",
-    "ALERT": "#6d1209",
-    "EMERGENCY": "#4a0b05",
-}
 # What an LLM's markdown may keep: text structure; no links, no images, no raw HTML.
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "code", "pre", "br", "blockquote"}
 # A pattern template's placeholder (logs.grouping.WILDCARD). Markdown would read its `*` as
@@ -38,14 +27,6 @@ ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "code", "pre", "br", "blo
 # first, and comes back as escaped text.
 WILDCARD = "<*>"
 WILDCARD_MARK = "\ue000"
-
-
-@register.filter
-def severity_name(value: int) -> str:
-    try:
-        return Severity(int(value)).label
-    except (TypeError, ValueError):
-        return str(value)
 
 
 @register.simple_tag
@@ -68,51 +49,6 @@ def sparkline(values: Sequence[int], width: int = 120, height: int = 22) -> Safe
         f'<svg class="spark" width="{int(width)}" height="{int(height)}" role="img" '
         f'fill="#1f5fbf" aria-label="{total} occurrences over {hours} hours">'
         f"<title>{total} over {hours} hours</title>{''.join(bars)}</svg>"
-    )
-
-
-@register.simple_tag
-def volume_chart(series, width: int = 720, height: int = 160) -> SafeString:
-    """Stacked bars of logs per bucket and severity (logs.selectors.VolumeSeries)."""
-    buckets = len(series.minutes)
-    if not buckets:
-        return mark_safe("")
-    totals = [sum(counts[i] for counts in series.by_severity.values()) for i in range(buckets)]
-    peak = max(totals) or 1
-    plot = height - 16
-    step = width / buckets
-    order = [name for name in SEVERITY_COLOURS if name in series.by_severity]
-    parts = []
-    for i in range(buckets):
-        y = plot
-        for name in order:
-            value = series.by_severity[name][i]
-            if value:
-                h = value / peak * plot
-                y -= h
-                parts.append(
-                    f'<rect x="{i * step:.1f}" y="{y:.1f}" width="{max(step - 1, 1):.1f}" '
-                    f'height="{h:.1f}" fill="{SEVERITY_COLOURS[name]}">'
-                    f"<title>{name} {series.minutes[i]:%H:%M}: {int(value)}</title></rect>"
-                )
-    for i in range(0, buckets, max(buckets // 6, 1)):
-        parts.append(f'<text x="{i * step:.1f}" y="{height - 2}">{series.minutes[i]:%H:%M}</text>')
-    # Severity names are our constants and the rest are numbers and times.
-    return mark_safe(  # noqa: S308
-        f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" height="{height}" '
-        f'role="img" aria-label="Logs received: {series.total} in the period, '
-        f'at most {peak} per bucket">{"".join(parts)}</svg>'
-    )
-
-
-@register.simple_tag
-def severity_legend(names) -> SafeString:
-    return format_html_join(
-        "",
-        # The colour is an SVG attribute: a style="" would be refused by the CSP.
-        '<span><svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" '
-        'rx="2" fill="{}"></rect></svg>{}</span>',
-        ((SEVERITY_COLOURS.get(name, "#999"), name) for name in names),
     )
 
 

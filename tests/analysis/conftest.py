@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 
-import orjson
 import pytest
 
 from analysis.models import Provider
 from logs.models import LogPattern
-from logs.services import IncomingMessage, logs_ingest_batch
 from tests.fakes.llm import FakeLLM
+from tests.helpers.analysis import ingest, log
 
 
 @pytest.fixture
@@ -46,37 +44,6 @@ def make_provider(db) -> Callable[..., Provider]:
         return Provider.objects.create(**values)
 
     return make
-
-
-_sequence = iter(range(1, 10**9))
-
-
-def ingest(*logs: dict, reply_to: str = "") -> None:
-    """Store logs through the real ingest path (the consumer's service)."""
-    now = datetime.now(UTC)
-    logs_ingest_batch(
-        [
-            IncomingMessage(
-                subject="agent.technical.support",
-                stream_seq=next(_sequence) + 10_000_000,
-                data=orjson.dumps(log),
-                received_at=now,
-                reply_to=reply_to,
-            )
-            for log in logs
-        ]
-    )
-
-
-def log(message: str, severity: str = "ERROR", host: str = "plc-1", service: str = "line") -> dict:
-    return {
-        "timestamp": datetime.now(UTC).isoformat(),
-        "hostname": host,
-        "severity": severity,
-        "service": service,
-        "message": message,
-        "context": {"line": 3},
-    }
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from analysis.models import Analysis, Provider, ProviderCall
 from analysis.provider_config import provider_problems
-from tests.conftest import free_port
 from tests.fakes.llm import FakeLLM, Fault
+from tests.helpers.processes import free_port
 
 pytestmark = pytest.mark.django_db
 

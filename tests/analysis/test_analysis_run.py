@@ -22,9 +22,9 @@ from analysis.services import (
 )
 from logs.models import LogPattern
 from logs.patterns import PatternChanges, pattern_merge
-from tests.analysis.conftest import ingest, log
-from tests.conftest import free_port
 from tests.fakes.llm import DEFAULT_REPLY, Fault
+from tests.helpers.analysis import ingest, log
+from tests.helpers.processes import free_port
 
 pytestmark = [pytest.mark.production, pytest.mark.usefixtures("no_results_subject")]
 
@@ -321,7 +321,7 @@ def test_a_running_analysis_with_a_live_lease_is_left_alone(pattern, fake_llm, m
 
 def context_failing(monkeypatch, times: int) -> None:
     """The first `times` analysis steps meet a database error (as a deadlock victim would)."""
-    real_context = services.pattern_context
+    real_context = services.run.pattern_context
     calls = []
 
     def context(pattern: LogPattern) -> object:
@@ -330,7 +330,7 @@ def context_failing(monkeypatch, times: int) -> None:
             raise OperationalError("deadlock detected")
         return real_context(pattern)
 
-    monkeypatch.setattr(services, "pattern_context", context)
+    monkeypatch.setattr(services.run, "pattern_context", context)
 
 
 def test_an_internal_error_is_logged_and_its_task_comes_back_after_a_backoff(
@@ -362,7 +362,7 @@ def test_an_internal_error_during_a_call_frees_its_slot_at_once(
     def broken(config, request):
         raise RuntimeError("a bug between the slot and the call")
 
-    monkeypatch.setattr(services, "complete", broken)
+    monkeypatch.setattr(services.run, "complete", broken)
     analysis = queued_analysis(pattern)
     analysis_run(analysis_id=analysis.pk)
 

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from analysis.models import Provider
-from tests.conftest import BASE_DIR, child_database_url
+from tests.helpers.processes import BASE_DIR, child_database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -219,7 +219,7 @@ def test_the_documented_example_applies_cleanly_and_idempotently():
     assert "created (0)" in again.getvalue() and "updated (0)" in again.getvalue()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_command_reads_stdin_and_exits_non_zero_on_error(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(

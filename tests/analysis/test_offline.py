@@ -11,7 +11,7 @@ import pytest
 
 from analysis.offline import FAMILIES, MAX_CONFIDENCE, OFFLINE_ANALYZER_NAME, offline_analyze
 from analysis.prompt import Occurrence, PatternContext
-from analysis.schema import AnalysisResult
+from analysis.result import AnalysisResult
 
 T0 = datetime(2025, 3, 4, 2, 10, tzinfo=UTC)
 LOGHUB = Path("/work/shared/data/loghub")

@@ -22,9 +22,9 @@ from analysis.services import (
 from gogent.audit import SYSTEM
 from logs.models import LogPattern
 from logs.services import pattern_set_status
-from tests.analysis.conftest import ingest, log
-from tests.conftest import free_port
 from tests.fakes.llm import Fault
+from tests.helpers.analysis import ingest, log
+from tests.helpers.processes import free_port
 
 pytestmark = [pytest.mark.production, pytest.mark.usefixtures("no_results_subject")]
 

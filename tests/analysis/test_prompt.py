@@ -14,7 +14,7 @@ from analysis.prompt import (
     PatternContext,
     build_request,
 )
-from analysis.schema import ANALYSIS_JSON_SCHEMA, AnalysisResult
+from analysis.result import ANALYSIS_JSON_SCHEMA, AnalysisResult
 
 T0 = datetime(2025, 3, 4, 2, 10, tzinfo=UTC)
 INJECTION = (

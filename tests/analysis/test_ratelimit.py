@@ -34,8 +34,8 @@ def provider(db) -> Provider:
     )
 
 
-def take(provider: Provider, tokens: int = 10, ticket=None):
-    return slot_acquire(provider_id=provider.pk, analysis_id=None, tokens=tokens, ticket=ticket)
+def take(provider: Provider, tokens: int = 10, turn_at=None):
+    return slot_acquire(provider_id=provider.pk, analysis_id=None, tokens=tokens, turn_at=turn_at)
 
 
 def forget_turns(provider: Provider) -> None:
@@ -102,7 +102,7 @@ def test_a_turn_holder_goes_ahead_of_newcomers(provider):
     )
 
     newcomer = take(provider)
-    holder = take(provider, ticket=timezone.now())
+    holder = take(provider, turn_at=timezone.now())
 
     assert isinstance(newcomer, CapacityWait) and newcomer.reason == "waiting for turn"
     assert isinstance(holder, ProviderCall)
@@ -135,7 +135,7 @@ def test_concurrency_frees_on_release_and_on_expired_leases(provider):
     assert isinstance(take(provider), ProviderCall)
     # A worker died holding `second`: its lease runs out and the slot comes back.
     ProviderCall.objects.filter(pk=second.pk).update(lease_until=timezone.now())
-    assert isinstance(take(provider, ticket=timezone.now()), ProviderCall)
+    assert isinstance(take(provider, turn_at=timezone.now()), ProviderCall)
 
 
 def test_a_pause_holds_every_caller(provider):
@@ -161,10 +161,10 @@ def test_headroom_reports_the_window(provider):
 
 
 def test_late_bunched_turns_go_at_half_spacing_and_keep_their_place(provider):
-    first = take(provider, ticket=timezone.now())
+    first = take(provider, turn_at=timezone.now())
     assert isinstance(first, ProviderCall)
     # Another holder whose turn came late, right behind: it waits briefly, no new turn.
-    wait = take(provider, ticket=timezone.now() - timedelta(seconds=5))
+    wait = take(provider, turn_at=timezone.now() - timedelta(seconds=5))
     assert isinstance(wait, CapacityWait)
     assert wait.reason.startswith("briefly:")
     half = slot_interval(provider) / 2
@@ -254,7 +254,7 @@ def test_a_turn_holder_waits_in_place_for_a_slow_call_to_leave(provider):
     provider.refresh_from_db()
     leaves_at = timezone.now() - timedelta(seconds=60) + window(provider)
 
-    holder = take(provider, ticket=timezone.now())
+    holder = take(provider, turn_at=timezone.now())
 
     assert isinstance(holder, CapacityWait)
     assert holder.reason == "briefly: 2 requests per minute"

@@ -18,8 +18,9 @@ from analysis.services import analysis_request
 from analysis.tasks import analyze_pattern
 from logs.consumer import ensure_stream_and_consumer
 from logs.models import LogEntry, LogPattern, Severity
-from tests.conftest import run_async, task_envelopes, wait_for
 from tests.fakes.llm import FakeLLM, Fault
+from tests.helpers.celery import task_envelopes
+from tests.helpers.wait import run_async, wait_for
 from tests.logs.harness import final_stats, stop_gracefully
 
 pytestmark = [pytest.mark.slow, pytest.mark.production, pytest.mark.django_db(transaction=True)]

@@ -1,24 +1,17 @@
-"""Fixtures for the API: keys per role, clients that send them, and stored data."""
+"""Fixtures for the API: its settings, and keys per role in clients that send them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from itertools import count
+from datetime import timedelta
 
-import orjson
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from gogent.apikeys import api_key_create, api_key_revoke
 from gogent.audit import SYSTEM
-from logs.services import IncomingMessage, logs_ingest_batch
-from tests.conftest import free_port
-
-_sequence = count(50_000_000)
-# A browser's CSRF cookie; Django takes its unmasked 32-character secret in X-CSRFToken.
-CSRF_SECRET = "k" * 32
+from tests.helpers.api import KeyClient
+from tests.helpers.processes import free_port
 
 
 @pytest.fixture(autouse=True)
@@ -28,50 +21,6 @@ def _api_settings(settings) -> None:
     settings.NATS_SERVERS = [f"nats://127.0.0.1:{free_port()}"]
     settings.METRICS_CACHE_SECONDS = 0
     settings.ANALYSIS_RESULTS_SUBJECT = ""
-
-
-def ingest(*logs: dict) -> list[int]:
-    """Store logs through the consumer's ingest service; returns their stream sequences."""
-    now = datetime.now(UTC)
-    messages = [
-        IncomingMessage(
-            subject="agent.technical.support",
-            stream_seq=next(_sequence),
-            data=orjson.dumps(log),
-            received_at=now,
-        )
-        for log in logs
-    ]
-    logs_ingest_batch(messages)
-    return [message.stream_seq for message in messages]
-
-
-def log(
-    message: str,
-    severity: str = "error",
-    host: str = "plc-1",
-    service: str = "press",
-    minutes_ago: float = 0,
-) -> dict:
-    return {
-        "timestamp": (datetime.now(UTC) - timedelta(minutes=minutes_ago)).isoformat(),
-        "hostname": host,
-        "severity": severity,
-        "service": service,
-        "message": message,
-        "context": {"line": 3},
-    }
-
-
-class KeyClient(Client):
-    """The test client sending an API key with every request."""
-
-    def __init__(self, raw_key: str, *, header: str = "bearer") -> None:
-        if header == "bearer":
-            super().__init__(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
-        else:
-            super().__init__(HTTP_X_API_KEY=raw_key)
-        self.raw_key = raw_key
 
 
 @pytest.fixture
@@ -86,11 +35,3 @@ def api_key(db) -> Callable[..., KeyClient]:
         return KeyClient(raw_key, **kwargs)
 
     return make
-
-
-def session_client(user) -> Client:
-    """A signed-in browser that sends the CSRF token as the console's pages do."""
-    client = Client(enforce_csrf_checks=True, HTTP_X_CSRFTOKEN=CSRF_SECRET)
-    client.force_login(user)
-    client.cookies["csrftoken"] = CSRF_SECRET
-    return client

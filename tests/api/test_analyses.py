@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from analysis.models import Analysis
 from logs.models import LogPattern
-from tests.api.conftest import ingest, log, session_client
-from tests.conftest import user_with_role
+from tests.helpers.api import ingest, log, session_client
+from tests.helpers.users import user_with_role
 
 
 @pytest.fixture

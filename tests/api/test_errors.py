@@ -21,7 +21,7 @@ def test_a_method_not_allowed_is_json_405(api_key):
 
 
 def test_docs_and_schema_are_served_locally(db):
-    from tests.conftest import user_with_role
+    from tests.helpers.users import user_with_role
 
     browser = Client()
     browser.force_login(user_with_role("viewer"))  # both need a sign-in (test_schema.py)

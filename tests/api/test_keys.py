@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from gogent.apikeys import api_key_create, api_key_use
 from gogent.models import ApiKey
-from tests.api.conftest import KeyClient
-from tests.conftest import user_with_role
+from tests.helpers.api import KeyClient
+from tests.helpers.users import user_with_role
 
 
 def database_bytes() -> bytes:

@@ -11,8 +11,9 @@ from django.conf import settings
 
 from gogent.models import ApiKey
 from logs.models import LogEntry, LogPattern, RejectedMessage
-from tests.api.conftest import ingest, log, session_client
-from tests.conftest import user_with_role, wait_for
+from tests.helpers.api import ingest, log, session_client
+from tests.helpers.users import user_with_role
+from tests.helpers.wait import wait_for
 
 
 def all_pages(client, url: str, **params) -> list[list[dict]]:

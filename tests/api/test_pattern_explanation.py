@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Permission
 
 from logs.models import LogPattern
-from tests.api.conftest import ingest, log, session_client
+from tests.helpers.api import ingest, log, session_client
 
 
 def test_the_explanation_needs_the_view_analysis_permission(db, django_user_model, api_key):

@@ -30,8 +30,8 @@ from analysis.models import Analysis
 from gogent.api import api
 from gogent.apikeys import api_key_create
 from logs.models import LogPattern
-from tests.api.conftest import KeyClient, ingest, log
-from tests.conftest import user_with_role
+from tests.helpers.api import KeyClient, ingest, log
+from tests.helpers.users import user_with_role
 
 SCHEMA_URL = "/api/v1/openapi.json"
 DOCS_URL = "/api/docs"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import orjson
 
 from logs.services import IncomingMessage, logs_ingest_batch
-from tests.api.conftest import ingest, log
+from tests.helpers.api import ingest, log
 
 
 def quarantine(payload: bytes) -> None:

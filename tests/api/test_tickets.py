@@ -6,7 +6,7 @@ import pytest
 
 from integrations.models import Integration, Ticket
 from logs.models import LogPattern
-from tests.api.conftest import ingest, log
+from tests.helpers.api import ingest, log
 
 
 @pytest.fixture

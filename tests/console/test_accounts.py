@@ -3,7 +3,7 @@
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import user_with_role
+from tests.helpers.users import user_with_role
 
 
 def test_login_lands_on_the_dashboard_and_logout_needs_post(db):

@@ -15,8 +15,8 @@ from django.conf import settings
 
 from analysis.models import Analysis
 from logs.models import LogPattern
-from tests.conftest import user_with_role
 from tests.console.test_pages import XSS, ingest, log
+from tests.helpers.users import user_with_role
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "browser"

@@ -23,7 +23,7 @@ def objects(db) -> dict[str, int]:
 
 
 def client_for(role: str | None) -> Client:
-    from tests.conftest import user_with_role
+    from tests.helpers.users import user_with_role
 
     browser = Client()
     if role == "norole":
@@ -97,7 +97,7 @@ def test_actions_refuse_get(objects):
 
 
 def test_posts_need_the_csrf_token_htmx_included(objects):
-    from tests.conftest import user_with_role
+    from tests.helpers.users import user_with_role
 
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(user_with_role("operator"))

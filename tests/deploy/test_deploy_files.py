@@ -31,7 +31,8 @@ from django.core.management import get_commands
 
 from gogent.nats import nats_server_binary
 from logs.models import LogEntry, RejectedMessage
-from tests.conftest import BASE_DIR, ManagePy, free_port, run_async, wait_for
+from tests.helpers.processes import BASE_DIR, ManagePy, free_port
+from tests.helpers.wait import run_async, wait_for
 from tests.logs.harness import FAST_REDELIVERY, final_stats, generated, stop_gracefully
 
 DEPLOY = BASE_DIR / "deploy"

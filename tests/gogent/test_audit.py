@@ -22,10 +22,11 @@ from integrations.models import Integration, Ticket
 from integrations.services import ticket_open, tickets_sync
 from logs.models import LogPattern, Severity
 from logs.services import pattern_set_status
-from tests.api.conftest import KeyClient
-from tests.conftest import free_port, user_with_role
 from tests.fakes.jira import FakeJira
-from tests.integrations.conftest import JIRA_TOKEN, deliver, jira_integration_at
+from tests.helpers.api import KeyClient
+from tests.helpers.processes import free_port
+from tests.helpers.tickets import JIRA_TOKEN, deliver, jira_integration_at
+from tests.helpers.users import user_with_role
 
 pytestmark = pytest.mark.django_db
 

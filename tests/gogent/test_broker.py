@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from queue import Empty
 
 import pytest
+from django.conf import settings
 from kombu import Connection
 
 import gogent.celery  # noqa: F401  (registers the transport)
@@ -14,7 +18,7 @@ import gogent.celery  # noqa: F401  (registers the transport)
 
 def connection(folder: Path) -> Connection:
     return Connection(
-        "filesystem://",
+        "gogentfs://",
         transport_options={
             "data_folder_in": str(folder),
             "data_folder_out": str(folder),
@@ -24,9 +28,39 @@ def connection(folder: Path) -> Connection:
     )
 
 
-def test_the_filesystem_url_uses_gogents_transport(tmp_path):
+def test_the_gogentfs_url_uses_gogents_transport(tmp_path):
     with connection(tmp_path) as conn:
         assert type(conn.transport).__module__ == "gogent.broker"
+
+
+def test_kombus_filesystem_transport_is_left_as_kombu_wrote_it(tmp_path):
+    with Connection("filesystem://", transport_options={"data_folder_in": str(tmp_path)}) as conn:
+        assert type(conn.transport).__module__ == "kombu.transport.filesystem"
+
+
+PRINT_BROKER_URL = "from django.conf import settings; print(settings.CELERY_BROKER_URL)"
+
+
+@pytest.mark.parametrize(
+    ("configured", "used"),
+    [
+        (None, "gogentfs://"),
+        ("gogentfs://", "gogentfs://"),
+        # What filesystem:// meant before gogentfs:// had its own name.
+        ("filesystem://", "gogentfs://"),
+        ("redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/0"),
+    ],
+)
+def test_the_broker_url_setting(configured, used, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "CELERY_BROKER_URL"}
+    env.update(GOGENT_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="gogent.settings")
+    if configured is not None:
+        env["CELERY_BROKER_URL"] = configured
+    printed = subprocess.run(
+        [sys.executable, "-c", PRINT_BROKER_URL],
+        env=env, capture_output=True, text=True, check=True, cwd=settings.BASE_DIR,
+    ).stdout.strip()  # fmt: skip
+    assert printed == used
 
 
 def test_many_writers_and_readers_deliver_each_message_once(tmp_path):

@@ -13,7 +13,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from tests.conftest import BASE_DIR, free_port, run_async, wait_for
+from tests.helpers.processes import BASE_DIR, free_port
+from tests.helpers.wait import run_async, wait_for
 
 
 def manage(args: list[str], env: dict[str, str], **kwargs) -> subprocess.Popen:

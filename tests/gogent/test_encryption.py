@@ -30,7 +30,7 @@ from gogent.encryption import (
 from gogent.models import AuditEvent
 from integrations.models import Integration
 from integrations.remote import TicketError
-from tests.conftest import BASE_DIR
+from tests.helpers.processes import BASE_DIR
 
 pytestmark = pytest.mark.django_db
 

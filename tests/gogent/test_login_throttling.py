@@ -21,7 +21,8 @@ from django.test import Client
 from django.urls import reverse
 
 from gogent.models import AuditEvent
-from tests.conftest import BASE_DIR, user_with_role
+from tests.helpers.processes import BASE_DIR
+from tests.helpers.users import user_with_role
 
 LIMIT = 3
 LOCKED = "Too many sign-in attempts"

@@ -23,7 +23,8 @@ from gogent.nats import (
     nats_connect_options,
     nats_server_config,
 )
-from tests.conftest import BASE_DIR, ManagePy, free_port, run_async, wait_for
+from tests.helpers.processes import BASE_DIR, ManagePy, free_port
+from tests.helpers.wait import run_async, wait_for
 
 # Connects with Gogent's client and settings, as a consumer would; prints the outcome.
 CONNECT = """

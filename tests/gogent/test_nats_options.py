@@ -17,7 +17,8 @@ from gogent.nats import (
     nats_servers_display,
 )
 from logs.models import LogEntry
-from tests.conftest import ManagePy, free_port, wait_for
+from tests.helpers.processes import ManagePy, free_port
+from tests.helpers.wait import wait_for
 from tests.logs.harness import stop_gracefully
 
 PASSWORD = "pw-NATS-NEVER-PRINTED-7c1"

@@ -14,8 +14,9 @@ from analysis.models import Analysis
 from gogent.monitoring import broker_queue_depths, celery_workers
 from logs.models import LogPattern
 from logs.services import IncomingMessage, logs_ingest_batch
-from tests.api.conftest import ingest, log
-from tests.conftest import free_port, user_with_role
+from tests.helpers.api import ingest, log
+from tests.helpers.processes import free_port
+from tests.helpers.users import user_with_role
 
 
 @pytest.fixture(autouse=True)

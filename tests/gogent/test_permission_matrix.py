@@ -37,8 +37,6 @@ from integrations.models import Integration, Ticket, TicketRule
 from integrations.services import ticket_discard
 from logs.models import LogPattern
 from logs.services import IncomingMessage, logs_ingest_batch
-from tests.api.conftest import ingest, log
-from tests.conftest import free_port, user_with_role
 from tests.gogent.permission_routes import (
     Operation,
     Route,
@@ -52,6 +50,9 @@ from tests.gogent.permission_routes import (
     model_label,
     routes,
 )
+from tests.helpers.api import ingest, log
+from tests.helpers.processes import free_port
+from tests.helpers.users import user_with_role
 
 # --- What each route requires ------------------------------------------------------------
 

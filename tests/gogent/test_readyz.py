@@ -12,8 +12,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from gogent.apikeys import api_key_create
-from tests.api.conftest import KeyClient
-from tests.conftest import free_port, user_with_role
+from tests.helpers.api import KeyClient
+from tests.helpers.processes import free_port
+from tests.helpers.users import user_with_role
 
 REFUSED = "nats://127.0.0.1:{port}"
 

@@ -15,8 +15,9 @@ import pytest
 from django.urls import reverse
 
 from logs.models import LogPattern
-from tests.conftest import BASE_DIR, user_with_role
 from tests.console.test_pages import XSS, ingest, log
+from tests.helpers.processes import BASE_DIR
+from tests.helpers.users import user_with_role
 
 CONSOLE_POLICY = {
     "default-src": ["'self'"],

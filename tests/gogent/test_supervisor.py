@@ -17,7 +17,8 @@ import pytest
 
 from gogent.supervisor.config import procfile_read, supervisor_socket_path, supervisord_config
 from gogent.supervisor.status import ProcessStatus, supervisor_status
-from tests.conftest import BASE_DIR, wait_for
+from tests.helpers.processes import BASE_DIR
+from tests.helpers.wait import wait_for
 
 # Prints, then sleeps until SIGTERM; takes STOP_DELAY seconds to stop, then exits 0.
 LOOP = (

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gogent.models import AuditEvent
-from tests.conftest import user_with_role
+from tests.helpers.users import user_with_role
 
 NEW_PASSWORD = "a much longer passphrase 42"
 

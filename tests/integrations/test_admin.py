@@ -14,7 +14,7 @@ from analysis.models import Provider
 from gogent.models import AuditEvent
 from integrations.models import Integration, Ticket
 from integrations.services import rules_evaluate
-from tests.integrations.conftest import JIRA_TOKEN, analysis_done
+from tests.helpers.tickets import JIRA_TOKEN, analysis_done
 
 pytestmark = pytest.mark.django_db
 

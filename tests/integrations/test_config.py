@@ -15,7 +15,7 @@ from gogent.models import AuditEvent
 from integrations.models import Integration, TicketRule
 from logs.models import Severity
 from tests.analysis.test_apply_config import apply, apply_error
-from tests.conftest import BASE_DIR
+from tests.helpers.processes import BASE_DIR
 
 pytestmark = pytest.mark.django_db
 

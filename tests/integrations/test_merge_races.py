@@ -23,10 +23,10 @@ from integrations.models import Ticket
 from integrations.services import ticket_deliver, ticket_open
 from logs.models import GroupingState, LogPattern
 from logs.patterns import pattern_merge
-from tests.analysis.conftest import ingest, log
 from tests.analysis.test_worker import use_provider
-from tests.conftest import wait_for
 from tests.fakes.llm import FakeLLM
+from tests.helpers.analysis import ingest, log
+from tests.helpers.wait import wait_for
 
 pytestmark = [pytest.mark.production, pytest.mark.django_db(transaction=True)]
 

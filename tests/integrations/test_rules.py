@@ -21,10 +21,10 @@ from integrations.services import (
 )
 from logs.models import LogPattern, Severity
 from logs.services import pattern_set_status
-from tests.analysis.conftest import ingest, log
-from tests.conftest import user_with_role
 from tests.fakes.llm import FakeLLM
-from tests.integrations.conftest import RESULT, analysis_done, deliver, more_logs
+from tests.helpers.analysis import ingest, log
+from tests.helpers.tickets import RESULT, analysis_done, deliver, more_logs
+from tests.helpers.users import user_with_role
 
 pytestmark = [pytest.mark.production, pytest.mark.django_db]
 

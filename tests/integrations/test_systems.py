@@ -11,7 +11,7 @@ from integrations.remote import Section, TicketContent, TicketError
 from integrations.services import integration_test, ticket_deliver, ticket_open, tickets_sync
 from tests.fakes.jira import FakeJira, Fault
 from tests.fakes.servicenow import FakeServiceNow
-from tests.integrations.conftest import deliver
+from tests.helpers.tickets import deliver
 
 pytestmark = pytest.mark.django_db
 

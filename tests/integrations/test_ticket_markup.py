@@ -10,8 +10,8 @@ from integrations import jira, servicenow
 from integrations.remote import Section, TicketContent
 from integrations.services import ticket_open
 from logs.models import LogPattern
-from tests.analysis.conftest import ingest, log
-from tests.integrations.conftest import analysis_done, deliver
+from tests.helpers.analysis import ingest, log
+from tests.helpers.tickets import analysis_done, deliver
 
 pytestmark = pytest.mark.django_db
 

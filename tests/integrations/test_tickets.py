@@ -10,7 +10,6 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from gogent.models import AuditEvent
-from integrations import services
 from integrations.models import Integration, Ticket
 from integrations.services import (
     rules_evaluate,
@@ -21,15 +20,10 @@ from integrations.services import (
 )
 from logs.models import LogPattern
 from logs.patterns import pattern_merge
-from tests.analysis.conftest import ingest, log
+from tests.fakes.database import database_fails
 from tests.fakes.jira import Fault
-from tests.integrations.conftest import (
-    JIRA_TOKEN,
-    SNOW_PASSWORD,
-    analysis_done,
-    deliver,
-    more_logs,
-)
+from tests.helpers.analysis import ingest, log
+from tests.helpers.tickets import JIRA_TOKEN, SNOW_PASSWORD, analysis_done, deliver, more_logs
 
 pytestmark = [pytest.mark.production, pytest.mark.django_db]
 
@@ -188,22 +182,18 @@ def test_retries_end_in_a_failed_ticket(pattern, jira_integration, fake_jira, ad
 
 
 def test_a_database_error_after_the_remote_call_is_retried_without_a_second_issue(
-    pattern, jira_integration, fake_jira, admin_user, monkeypatch, caplog
+    pattern, jira_integration, fake_jira, admin_user, caplog
 ):
     """A deadlock victim or a lost connection while recording the new issue: the task comes
     back after a backoff and adopts the issue it made, found by its correlation id."""
-    record_health = services._integration_ok
-    calls = []
-
-    def failing_once(integration: Integration) -> None:
-        calls.append(integration.pk)
-        if len(calls) == 1:
-            raise OperationalError("deadlock detected")
-        record_health(integration)
-
-    monkeypatch.setattr(services, "_integration_ok", failing_once)
     ticket = ticket_open(pattern=pattern, integration=jira_integration, user=admin_user)
-    with caplog.at_level(logging.ERROR, logger="integrations.services"):
+    # Once Jira holds the issue, the first write of the ticket (recording it) is refused.
+    deadlock = database_fails(
+        OperationalError("deadlock detected"),
+        table="integrations_ticket",
+        when=lambda: bool(fake_jira.issues),
+    )
+    with deadlock, caplog.at_level(logging.ERROR, logger="integrations.services"):
         wait = ticket_deliver(ticket_id=ticket.pk)
 
     assert wait is not None and wait > 0  # open_ticket re-sends itself with this countdown

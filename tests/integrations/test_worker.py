@@ -14,11 +14,12 @@ from integrations.models import Integration, Ticket
 from integrations.services import ticket_open
 from integrations.tasks import open_ticket
 from logs.models import LogPattern
-from tests.analysis.conftest import ingest, log
-from tests.conftest import task_envelopes, wait_for
 from tests.fakes.jira import FakeJira, Fault
 from tests.fakes.servicenow import FakeServiceNow
-from tests.integrations.conftest import JIRA_TOKEN, SNOW_PASSWORD
+from tests.helpers.analysis import ingest, log
+from tests.helpers.celery import task_envelopes
+from tests.helpers.tickets import JIRA_TOKEN, SNOW_PASSWORD
+from tests.helpers.wait import wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.production, pytest.mark.django_db(transaction=True)]
 

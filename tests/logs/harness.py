@@ -16,7 +16,9 @@ from logs.consumer import ensure_stream_and_consumer
 from logs.models import LogEntry, RejectedMessage
 from logs.publisher import PublishStats, publish_payloads
 from logs.sources import generated_logs
-from tests.conftest import ManagePy, NatsServer, consumer_info, run_async, wait_for
+from tests.helpers.nats import NatsServer, consumer_info
+from tests.helpers.processes import ManagePy
+from tests.helpers.wait import run_async, wait_for
 
 # Short ack wait so messages delivered to a killed consumer come back within the test.
 FAST_REDELIVERY = {"NATS_ACK_WAIT": "3"}

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from logs.models import LogEntry
-from tests.api.conftest import ingest, log, session_client
-from tests.conftest import user_with_role
+from tests.helpers.api import ingest, log, session_client
+from tests.helpers.users import user_with_role
 
 pytestmark = pytest.mark.django_db
 

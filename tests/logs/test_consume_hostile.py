@@ -16,7 +16,8 @@ from django.conf import settings
 
 from logs.consumer import REPLY_HEADER, ensure_stream_and_consumer
 from logs.models import IngestEvent, LogEntry, RejectedMessage, StreamEpoch
-from tests.conftest import NatsServer, run_async, wait_for
+from tests.helpers.nats import NatsServer
+from tests.helpers.wait import run_async, wait_for
 from tests.logs.harness import (
     POISON,
     generated,

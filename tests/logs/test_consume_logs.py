@@ -20,7 +20,9 @@ from nats.js.api import AckPolicy
 from logs.consumer import ensure_stream_and_consumer
 from logs.models import LogEntry, RejectedMessage
 from logs.validation import parse_log_message
-from tests.conftest import NatsServer, child_database_url, free_port, run_async, wait_for
+from tests.helpers.nats import NatsServer
+from tests.helpers.processes import child_database_url, free_port
+from tests.helpers.wait import run_async, wait_for
 from tests.logs.harness import (
     FAST_REDELIVERY,
     final_stats,

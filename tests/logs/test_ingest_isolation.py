@@ -21,7 +21,8 @@ from logs.services import (
     stream_epoch_record,
 )
 from logs.validation import reply_subject_problem
-from tests.conftest import free_port, user_with_role
+from tests.helpers.processes import free_port
+from tests.helpers.users import user_with_role
 from tests.logs.harness import POISON, refusing_poison
 from tests.logs.test_ingest_batch import RECEIVED_AT, incoming
 
@@ -156,7 +157,7 @@ def test_a_database_that_is_unavailable_is_no_message_s_fault(monkeypatch):
         calls.append(len(messages))
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr("logs.services.logs_ingest_batch", unavailable)
+    monkeypatch.setattr("logs.services.ingest.logs_ingest_batch", unavailable)
     with pytest.raises(OperationalError):
         logs_ingest([incoming(seq, log("pump stopped")) for seq in range(1, 9)])
     assert calls == [8]  # not split

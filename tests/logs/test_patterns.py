@@ -21,9 +21,6 @@ RECEIVED_AT = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 def fresh_catalog(monkeypatch):
     """Each test starts as a freshly started process would."""
     monkeypatch.setattr(patterns, "catalog", patterns.PatternCatalog())
-    import logs.services
-
-    monkeypatch.setattr(logs.services, "catalog", patterns.catalog)
 
 
 class Stream:
@@ -158,9 +155,6 @@ def test_a_restart_neither_loses_nor_renumbers_patterns(monkeypatch):
 
     restarted = patterns.PatternCatalog()
     monkeypatch.setattr(patterns, "catalog", restarted)
-    import logs.services
-
-    monkeypatch.setattr(logs.services, "catalog", restarted)
     logs_ingest_batch(stream.batch(*messages))
 
     assert LogPattern.objects.count() == 2
@@ -170,15 +164,13 @@ def test_a_restart_neither_loses_nor_renumbers_patterns(monkeypatch):
 
 
 def test_a_pattern_made_by_another_process_is_reused_not_duplicated(monkeypatch):
-    import logs.services
-
     stream = Stream()
     other_process = patterns.PatternCatalog()
-    monkeypatch.setattr(logs.services, "catalog", other_process)
+    monkeypatch.setattr(patterns, "catalog", other_process)
     logs_ingest_batch(stream.batch(timeout_log("10.0.0.1", 1)))
 
     this_process = patterns.PatternCatalog()
-    monkeypatch.setattr(logs.services, "catalog", this_process)
+    monkeypatch.setattr(patterns, "catalog", this_process)
     logs_ingest_batch(stream.batch(timeout_log("10.0.0.2", 2)))
 
     assert LogPattern.objects.count() == 1
@@ -226,8 +218,6 @@ def test_a_merge_moves_everything_that_points_at_the_pattern():
 
 
 def test_a_batch_rolled_back_after_grouping_leaves_no_stale_patterns(monkeypatch):
-    import logs.services
-
     stream = Stream()
     logs_ingest_batch(stream.batch(timeout_log("10.0.0.1", 1)))
     failing = stream.batch({"message": "Spindle motor M7 overheated"}, timeout_log("10.0.0.2", 2))
@@ -236,7 +226,7 @@ def test_a_batch_rolled_back_after_grouping_leaves_no_stale_patterns(monkeypatch
         raise OSError("disk full")
 
     with monkeypatch.context() as patch:
-        patch.setattr(logs.services, "patterns_count", disk_full)
+        patch.setattr(patterns, "patterns_count", disk_full)
         with pytest.raises(OSError):
             logs_ingest_batch(failing)
     assert LogPattern.objects.count() == 1  # the new pattern was rolled back with the batch

@@ -15,7 +15,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from logs.consumer import ensure_stream_and_consumer
-from tests.conftest import ManagePy, free_port, run_async, wait_for
+from tests.helpers.processes import ManagePy, free_port
+from tests.helpers.wait import run_async, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

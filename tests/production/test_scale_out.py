@@ -20,10 +20,10 @@ from analysis.ratelimit import TURN_SPACING
 from integrations.models import Ticket, TicketRule
 from logs.models import LogEntry, LogPattern, LogPatternStat, LogVolume, RejectedMessage, Severity
 from tests.analysis.test_worker import use_provider
-from tests.conftest import wait_for
 from tests.fakes.jira import FakeJira
 from tests.fakes.llm import FakeLLM
-from tests.integrations.conftest import JIRA_TOKEN, jira_integration_at
+from tests.helpers.tickets import JIRA_TOKEN, jira_integration_at
+from tests.helpers.wait import wait_for
 from tests.logs.harness import final_stats, generated, publish, stop_gracefully, wait_until_drained
 
 pytestmark = [pytest.mark.slow, pytest.mark.production, pytest.mark.django_db(transaction=True)]

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from gogent.config import ConfigError, ConfigReport, type_name
+from gogent.config import ConfigAppliedHook, ConfigError, ConfigReport, type_name
 
 
 class Command(BaseCommand):
@@ -85,6 +85,7 @@ def apply(document: dict, *, source: str, dry_run: bool) -> dict[str, ConfigRepo
         if dry_run:
             transaction.set_rollback(True)
         else:
-            for hook in settings.CONFIG_APPLIED_HOOKS:
-                import_string(hook)(reports=reports, source=source)
+            for path in settings.CONFIG_APPLIED_HOOKS:
+                hook: ConfigAppliedHook = import_string(path)
+                hook(reports=reports, source=source)
     return reports

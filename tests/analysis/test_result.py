@@ -7,7 +7,7 @@ import json
 import pytest
 
 from analysis.providers.messages import LLMRequest
-from analysis.schema import (
+from analysis.result import (
     ANALYSIS_JSON_SCHEMA,
     AnalysisResult,
     ReplyInvalid,

@@ -1,0 +1,20 @@
+"""The integrations app's numbers for /metrics, from its tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Count
+from prometheus_client.core import GaugeMetricFamily, Metric
+
+from integrations.models import Ticket
+
+
+def collect() -> Iterable[Metric]:
+    family = GaugeMetricFamily(
+        "gogent_tickets", "Tickets by status and integration.", labels=["status", "integration"]
+    )
+    rows = Ticket.objects.values_list("status", "integration__name").annotate(n=Count("id"))
+    for status, integration, count in rows.order_by():
+        family.add_metric([status, integration or ""], count)
+    return [family]

@@ -1,0 +1,284 @@
+"""Storing a batch: logs_ingest_batch() in one transaction, logs_ingest() around it so
+that one message cannot hold back the rest, and quarantine for what cannot be stored."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.db import (
+    DataError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    transaction,
+)
+from django.utils import timezone
+
+from gogent.db import insert_rows
+
+# The catalog through its module, not imported by name: a restarted process (and a test
+# acting as one) replaces logs.patterns.catalog, and ingest must group with that one.
+from logs import patterns
+from logs.models import IngestEvent, LogEntry, RejectedMessage
+from logs.services.batch import IncomingMessage, IngestResult, by_epoch
+from logs.services.hooks import ingest_hooks
+from logs.services.receipts import batch_receipts
+from logs.services.rows import (
+    ENTRY_COLUMNS,
+    REJECTED_COLUMNS,
+    count_volume,
+    datetime_adapter,
+    entry_row,
+    insert_stream_rows,
+    rejected_row,
+)
+from logs.validation import (
+    Limits,
+    LogRejected,
+    ParsedLog,
+    parse_log_message,
+    reply_subject_problem,
+)
+
+logger = logging.getLogger(__name__)
+# Failures of the database itself, not of any message in the batch: retrying the same
+# batch later is right, splitting it would only quarantine good logs.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# What the database says is wrong with the data itself.
+MESSAGE_FAULTS = (DataError, IntegrityError)
+STORE_FAILED_DETAIL_MAX = 2000
+
+
+def logs_ingest(messages: Sequence[IncomingMessage]) -> IngestResult:
+    """Store a batch as logs_ingest_batch() does, so that one message cannot hold back the rest.
+
+    A batch that fails is split in halves, each stored in its own transaction, until
+    each message that fails stands alone; those are quarantined (store_failed, with the
+    error) and every other message is stored. When every message fails, the fault is
+    not in the messages (a broken schema, a bug) unless the database blamed the data:
+    the error propagates and the caller hands the batch back. So does an error of the
+    database itself (connection lost, locked), at once, with nothing split.
+    """
+    result = IngestResult()
+    failures = _store_or_split(messages, result)
+    if not failures:
+        return result
+    if len(failures) == len(messages) and not all(
+        isinstance(error, MESSAGE_FAULTS) for _, error in failures
+    ):
+        raise failures[0][1]
+    for message, error in failures:
+        result.add(
+            logs_quarantine(
+                message=message,
+                reason=RejectedMessage.Reason.STORE_FAILED,
+                detail=f"{type(error).__name__}: {error}",
+            )
+        )
+    return result
+
+
+def _store_or_split(
+    messages: Sequence[IncomingMessage], result: IngestResult
+) -> list[tuple[IncomingMessage, Exception]]:
+    """Store what can be stored into `result`; return each message that fails alone."""
+    try:
+        result.add(logs_ingest_batch(messages))
+        return []
+    except DATABASE_UNAVAILABLE:
+        raise
+    except Exception as error:
+        if len(messages) == 1:
+            return [(messages[0], error)]
+        logger.warning(
+            "a batch of %d messages failed (%s: %s); storing it in halves to find the culprit",
+            len(messages),
+            type(error).__name__,
+            error,
+        )
+    middle = len(messages) // 2
+    return _store_or_split(messages[:middle], result) + _store_or_split(messages[middle:], result)
+
+
+def logs_quarantine(*, message: IncomingMessage, reason: str, detail: str) -> IngestResult:
+    """Quarantine one message that cannot be stored as a log, with its payload and why.
+
+    A message whose place in the stream holds a stored log already is left alone:
+    quarantine is for what would otherwise be lost.
+    """
+    detail = detail[:STORE_FAILED_DETAIL_MAX]
+    logger.error(
+        "message %d:%d quarantined (%s): %s",
+        message.stream_epoch,
+        message.stream_seq,
+        reason,
+        detail,
+    )
+    rejection = LogRejected(reason, detail)
+    result = IngestResult()
+    message = _with_valid_reply(message, result)
+    with transaction.atomic(), connection.cursor() as cursor:
+        stored = LogEntry.objects.filter(
+            stream_epoch=message.stream_epoch, stream_seq=message.stream_seq
+        ).exists()
+        if stored:
+            result.duplicates = 1
+        else:
+            insert_stream_rows(
+                cursor,
+                RejectedMessage,
+                REJECTED_COLUMNS,
+                [rejected_row(message, rejection, datetime_adapter())],
+            )
+            _count_bad_replies(result)
+    if not stored:
+        result.rejected[reason] += 1
+        result.rejected_seqs.add(message.stream_seq)
+        result.receipts = batch_receipts([], [(message, rejection)])
+    return result
+
+
+def logs_ingest_batch(messages: Sequence[IncomingMessage]) -> IngestResult:
+    """Validate, group and store a batch in one transaction; the caller acks after it returns.
+
+    Redelivered messages (a stream sequence already stored) are left out before
+    grouping, so calling this twice with the same batch stores and counts each log
+    once; the unique index on stream_seq backs that up.
+    """
+    entries: list[tuple[IncomingMessage, ParsedLog]] = []
+    rejections: list[tuple[IncomingMessage, LogRejected]] = []
+    limits = Limits.from_settings()
+    ignored_subjects = _ignored_subjects()
+    ignored = 0
+    result = IngestResult()
+    for message in messages:
+        if message.subject in ignored_subjects:
+            ignored += 1
+            continue
+        if message.reply_to:
+            message = _with_valid_reply(message, result)
+        try:
+            entries.append(
+                (
+                    message,
+                    parse_log_message(message.data, received_at=message.received_at, limits=limits),
+                )
+            )
+        except LogRejected as rejection:
+            rejections.append((message, rejection))
+
+    try:
+        _store(entries, rejections, result)
+    except BaseException:
+        patterns.catalog.forget()
+        raise
+    result.duplicates = len(entries) - result.stored
+    result.ignored = ignored
+    result.rejected.update(rejection.reason for _, rejection in rejections)
+    result.rejected_seqs = {message.stream_seq for message, _ in rejections}
+    result.receipts = batch_receipts(entries, rejections)
+    return result
+
+
+def _with_valid_reply(message: IncomingMessage, result: IngestResult) -> IncomingMessage:
+    """The message, its reply header dropped (and counted) unless it is a valid subject."""
+    problem = reply_subject_problem(message.reply_to) if message.reply_to else ""
+    if not problem:
+        return message
+    result.bad_reply_subjects += 1
+    result.bad_reply_detail = (
+        f"message {message.stream_epoch}:{message.stream_seq} on {message.subject}: {problem}"
+    )
+    logger.warning("%s; reply header ignored, the log stored all the same", result.bad_reply_detail)
+    return dataclasses.replace(message, reply_to="")
+
+
+def _count_bad_replies(result: IngestResult) -> None:
+    if result.bad_reply_subjects:
+        ingest_event_count(
+            kind=IngestEvent.Kind.BAD_REPLY_SUBJECT,
+            count=result.bad_reply_subjects,
+            detail=result.bad_reply_detail,
+        )
+
+
+def ingest_event_count(*, kind: str, count: int = 1, detail: str = "") -> None:
+    """Add to the count of an ingest event (one upsert; never on the path of a clean batch)."""
+    table = connection.ops.quote_name(IngestEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        insert_rows(
+            cursor,
+            IngestEvent,
+            ("kind", "count", "last_at", "last_detail"),
+            [(kind, count, connection.ops.adapt_datetimefield_value(timezone.now()), detail)],
+            f"ON CONFLICT (kind) DO UPDATE SET count = {table}.count + excluded.count, "
+            "last_at = excluded.last_at, last_detail = excluded.last_detail",
+        )
+
+
+def _store(
+    entries: list[tuple[IncomingMessage, ParsedLog]],
+    rejections: list[tuple[IncomingMessage, LogRejected]],
+    result: IngestResult,
+) -> None:
+    """The batch's one transaction: group, insert, count, call the hooks."""
+    adapt_datetime = datetime_adapter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        if entries:
+            state = patterns.grouping_lock()
+            # Under the lock, so a redelivered log is neither grouped nor counted twice.
+            new_entries = _not_yet_stored(entries)
+            logs = [log for _, log in new_entries]
+            pattern_ids = patterns.catalog.group(logs, state, result.patterns)
+            insert_stream_rows(
+                cursor,
+                LogEntry,
+                ENTRY_COLUMNS,
+                [
+                    entry_row(m, p, pattern_id, adapt_datetime)
+                    for (m, p), pattern_id in zip(new_entries, pattern_ids, strict=True)
+                ],
+            )
+            result.stored = len(new_entries)
+            patterns.patterns_count(pattern_ids, logs, result.patterns)
+            for epoch, seqs in by_epoch(m for m, _ in new_entries).items():
+                patterns.patterns_count_hours(epoch, seqs)
+            count_volume(new_entries, cursor, adapt_datetime)
+            replies = [
+                (m.reply_to, m.stream_seq, pattern_id)
+                for (m, _), pattern_id in zip(new_entries, pattern_ids, strict=True)
+                if m.reply_to
+            ]
+            if replies or result.patterns.worth_a_hook:
+                for hook in ingest_hooks():
+                    hook(changes=result.patterns, replies=replies)
+        if rejections:
+            insert_stream_rows(
+                cursor,
+                RejectedMessage,
+                REJECTED_COLUMNS,
+                [rejected_row(m, r, adapt_datetime) for m, r in rejections],
+            )
+        _count_bad_replies(result)
+
+
+def _ignored_subjects() -> frozenset[str]:
+    return frozenset(filter(None, [settings.ANALYSIS_RESULTS_SUBJECT]))
+
+
+def _not_yet_stored(
+    entries: list[tuple[IncomingMessage, ParsedLog]],
+) -> list[tuple[IncomingMessage, ParsedLog]]:
+    stored: set[tuple[int, int]] = set()
+    for epoch, seqs in by_epoch(m for m, _ in entries).items():
+        stored.update(
+            (epoch, seq)
+            for seq in LogEntry.objects.filter(
+                stream_epoch=epoch, stream_seq__range=(min(seqs), max(seqs))
+            ).values_list("stream_seq", flat=True)
+        )
+    return [(m, log) for m, log in entries if (m.stream_epoch, m.stream_seq) not in stored]

@@ -1,0 +1,48 @@
+"""Retention: deleting old logs and the rollups that go with them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import transaction
+
+from logs.models import LogEntry, LogPatternStat, LogVolume
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeReport:
+    logs: int
+    hours: int
+    minutes: int
+
+
+def logs_purge(
+    *, older_than: datetime, batch_size: int = 2000, max_batches: int | None = None
+) -> PurgeReport:
+    """Delete logs received before `older_than`, in short transactions of `batch_size`.
+
+    Each batch is its own transaction, so ingest (which needs the write lock on
+    SQLite) waits at most one small delete. Patterns keep their counts, first and
+    last seen and per-host/service/severity statistics: those are totals, not rows.
+    The hourly and per-minute activity rollups older than the cutoff go too.
+    """
+    deleted = batches = 0
+    while max_batches is None or batches < max_batches:
+        with transaction.atomic():
+            ids = list(
+                LogEntry.objects.filter(received_at__lt=older_than)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                break
+            LogEntry.objects.filter(pk__in=ids).delete()
+        deleted += len(ids)
+        batches += 1
+    cutoff_hour = older_than.astimezone(UTC).strftime("%Y-%m-%dT%H")
+    hours, _ = LogPatternStat.objects.filter(
+        dimension=LogPatternStat.Dimension.HOUR, value__lt=cutoff_hour
+    ).delete()
+    minutes, _ = LogVolume.objects.filter(minute__lt=older_than).delete()
+    return PurgeReport(logs=deleted, hours=hours, minutes=minutes)
