@@ -20,6 +20,7 @@ from gogent.audit import Actor
 from gogent.cursors import decode_cursor
 from gogent.models import ApiKey
 from gogent.monitoring import broker_queue_depths, consumer_lag
+from logs.activity import log_volume
 from logs.intake import IntakeUnavailable, LogsRefused, logs_submit
 from logs.metrics import ingest_rate, ingested_by_severity
 from logs.models import LogPattern, Severity
@@ -40,7 +41,6 @@ from logs.selectors import (
     LogFilters,
     PatternFilters,
     log_page,
-    log_volume,
     pattern_breakdown,
     pattern_page,
     rejected_counts,

@@ -1,8 +1,9 @@
 """Reads for the logs app: the console's lists, filters and activity rollups.
 
 Lists use keyset pagination (a cursor holding the last row's sort value and id),
-so page 500 costs what page 1 does. Activity over time comes from the rollups
-kept at ingest (LogPatternStat hours, LogVolume minutes), never from counting logs.
+so page 500 costs what page 1 does. A pattern's activity over time comes from the rollups
+kept at ingest (LogPatternStat hours), never from counting logs; the dashboard's is in
+logs.activity, ingest health in logs.operations.
 Reads of logs are bounded: a text search reads LOG_SEARCH_WINDOW logs per page and the
 CSV export at most LOGS_EXPORT_MAX_ROWS, each saying how far it went (SearchWindow).
 """
@@ -20,14 +21,10 @@ from django.utils import timezone
 
 from gogent.cursors import decode_cursor, encode_cursor
 from logs.models import (
-    IngestEvent,
     LogEntry,
     LogPattern,
     LogPatternStat,
-    LogVolume,
     RejectedMessage,
-    Severity,
-    StreamEpoch,
 )
 
 PAGE_SIZE = 50
@@ -346,68 +343,3 @@ def rejected_counts() -> list[tuple[str, str, int]]:
         .order_by("-count")
         .values_list("reason", "count")
     ]
-
-
-@dataclass(frozen=True)
-class VolumeSeries:
-    minutes: list[datetime]
-    by_severity: dict[str, list[int]]
-
-    @property
-    def total(self) -> int:
-        return sum(sum(counts) for counts in self.by_severity.values())
-
-
-def log_volume(*, hours: int = 3, bucket_minutes: int = 5) -> VolumeSeries:
-    """Logs received per bucket and severity over the last hours, oldest first."""
-    now = timezone.now().replace(second=0, microsecond=0)
-    start = now - timedelta(hours=hours)
-    start -= timedelta(minutes=start.minute % bucket_minutes)
-    buckets = int((now - start) / timedelta(minutes=bucket_minutes)) + 1
-    minutes = [start + timedelta(minutes=bucket_minutes * i) for i in range(buckets)]
-    by_severity: dict[str, list[int]] = {}
-    for minute, severity, count in LogVolume.objects.filter(minute__gte=start).values_list(
-        "minute", "severity", "count"
-    ):
-        index = int((minute - start) / timedelta(minutes=bucket_minutes))
-        if 0 <= index < buckets:
-            name = Severity(severity).label
-            by_severity.setdefault(name, [0] * buckets)[index] += count
-    return VolumeSeries(minutes=minutes, by_severity=by_severity)
-
-
-def patterns_new_since(hours: int = 24) -> int:
-    return LogPattern.objects.filter(
-        merged_into=None, created_at__gte=timezone.now() - timedelta(hours=hours)
-    ).count()
-
-
-def patterns_top_active(*, hours: int = 24, limit: int = 8) -> list[tuple[LogPattern, int]]:
-    """Patterns with the most occurrences in the last hours (from the hourly rollup)."""
-    start = (timezone.now() - timedelta(hours=hours)).astimezone(UTC).strftime("%Y-%m-%dT%H")
-    top = (
-        LogPatternStat.objects.filter(dimension=HOUR, value__gte=start)
-        .values("pattern_id")
-        .annotate(recent=Sum("count"))
-        .order_by("-recent")[:limit]
-    )
-    counts = {row["pattern_id"]: row["recent"] for row in top}
-    patterns = LogPattern.objects.in_bulk(list(counts))
-    return [(patterns[pk], count) for pk, count in counts.items() if pk in patterns]
-
-
-@dataclass(frozen=True, slots=True)
-class IngestHealth:
-    """What ingest got past: stream lives (resets) and counted events."""
-
-    epochs: list[StreamEpoch]
-    resets: int
-    events: list[IngestEvent]
-
-
-def ingest_health(*, epochs: int = 5) -> IngestHealth:
-    return IngestHealth(
-        epochs=list(StreamEpoch.objects.order_by("-number")[:epochs]),
-        resets=StreamEpoch.objects.filter(is_reset=True).count(),
-        events=list(IngestEvent.objects.order_by("kind")),
-    )

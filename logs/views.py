@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from gogent.audit import Actor
+from logs.activity import log_volume, patterns_new_since, patterns_top_active
 from logs.console import dashboard_panels, pattern_columns, pattern_panels
 from logs.forms import LogFilterForm, PatternFilterForm, QuarantineFilterForm
 from logs.models import LogPattern, Severity
@@ -26,11 +27,8 @@ from logs.selectors import (
     hourly_activity,
     log_export_rows,
     log_page,
-    log_volume,
     pattern_breakdown,
     pattern_page,
-    patterns_new_since,
-    patterns_top_active,
     recent_logs,
     rejected_counts,
     rejected_page,

@@ -36,7 +36,7 @@ def severity_name(value: int) -> str:
 
 @register.simple_tag
 def volume_chart(series, width: int = 720, height: int = 160) -> SafeString:
-    """Stacked bars of logs per bucket and severity (logs.selectors.VolumeSeries)."""
+    """Stacked bars of logs per bucket and severity (logs.activity.VolumeSeries)."""
     buckets = len(series.minutes)
     if not buckets:
         return mark_safe("")
