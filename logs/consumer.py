@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import connection
 from nats.aio.client import Client
 from nats.aio.msg import Msg
+from nats.js import JetStreamContext
 from nats.js.api import (
     AckPolicy,
     ConsumerConfig,
@@ -64,6 +65,13 @@ STATS_INTERVAL = 10.0
 # (before storing a batch it always checks).
 STREAM_CHECK_INTERVAL = 10.0
 STREAM_INFO_TIMEOUT = 2.0
+# A stream that vanished while consuming was just deleted, and nats-server (2.15) removes
+# its files after the deletion has answered: a stream of the same name created within
+# milliseconds lost its message files with them ("Critical write error ... no such file or
+# directory") and stored nothing after, so every producer's publish timed out (seen in the
+# stream-reset test, on two busy cores). Before creating it again, wait this long and look
+# once more (an operator may have created it meanwhile).
+STREAM_RECREATE_PAUSE = 2.0
 MAX_DELIVERIES_ADVISORY = "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES"
 # Longest wait between attempts to store a batch while the database is unavailable.
 MAX_RETRY_DELAY = 30
@@ -96,19 +104,24 @@ def consumer_config() -> ConsumerConfig:
     )
 
 
-async def ensure_stream_and_consumer(client: Client) -> StreamInfo:
+async def ensure_stream_and_consumer(
+    client: Client, *, pause_before_create: float = 0.0
+) -> StreamInfo:
     """Create or update AGENT_STREAM and AGENT_CONSUMER; safe to run from every consumer.
 
     Only the fields Gogent manages are changed on an existing stream, so settings an
     operator made on the cluster (placement; replicas unless NATS_STREAM_REPLICAS is set)
-    stay. Returns the stream as it is once the consumer exists: the life its messages
-    come from.
+    stay. A missing stream is created after `pause_before_create` seconds if it is still
+    missing then (see STREAM_RECREATE_PAUSE). Returns the stream as it is once the consumer
+    exists: the life its messages come from.
     """
     js = client.jetstream()
     wanted = stream_config()
-    try:
-        current = (await js.stream_info(wanted.name)).config
-    except NotFoundError:
+    current = await _stream_config(js, wanted.name)
+    if current is None and pause_before_create:
+        await asyncio.sleep(pause_before_create)
+        current = await _stream_config(js, wanted.name)
+    if current is None:
         await js.add_stream(wanted)
         logger.info("created stream %s on %s", wanted.name, ", ".join(wanted.subjects or []))
     else:
@@ -123,6 +136,13 @@ async def ensure_stream_and_consumer(client: Client) -> StreamInfo:
     # CONSUMER.CREATE with an existing durable's name updates it in place.
     await js.add_consumer(wanted.name, consumer_config())
     return await js.stream_info(wanted.name)
+
+
+async def _stream_config(js: JetStreamContext, name: str) -> StreamConfig | None:
+    try:
+        return (await js.stream_info(name)).config
+    except NotFoundError:
+        return None
 
 
 def close_db_connection() -> None:
@@ -352,7 +372,9 @@ class LogConsumer:
 
     async def _recreate_consumer(self) -> None:
         try:
-            info = await ensure_stream_and_consumer(self._client)
+            info = await ensure_stream_and_consumer(
+                self._client, pause_before_create=STREAM_RECREATE_PAUSE
+            )
             await self._adopt_stream(info)
             self._consumer_missing = False
         except Exception as error:

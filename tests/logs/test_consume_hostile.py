@@ -186,10 +186,8 @@ def test_a_stream_deleted_and_created_again_loses_no_new_log(nats_server, start_
             await client.close()
 
     run_async(delete())
-    # consume_logs hears its consumer was deleted and creates the stream again; publishing
-    # waits for that. When this test also created the stream moments after deleting it (as
-    # consume_logs did too), the stream took no message for over 60 s in 2 of 3 production
-    # runs with both cores busy; why is not known yet.
+    # consume_logs hears its consumer was deleted and creates the stream again (after
+    # logs.consumer.STREAM_RECREATE_PAUSE); publishing waits for that.
     wait_for(
         lambda: StreamEpoch.objects.filter(number=1).exists(),
         timeout=60,
@@ -207,6 +205,8 @@ def test_a_stream_deleted_and_created_again_loses_no_new_log(nats_server, start_
     assert (reset.is_reset, reset.previous_last_seq) == (True, 300)
     output = stop_gracefully(consumer)
     assert "was created anew" in output
+    # Recreated too soon, the new stream lost its files to the old one's removal.
+    assert "Critical write error" not in nats_server.log_path.read_text()
 
 
 def test_a_lost_jetstream_store_loses_no_new_log(nats_server: NatsServer, start_consumer):
