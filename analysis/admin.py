@@ -116,6 +116,7 @@ class AnalysisAdmin(ReadOnlyAdmin):
         "ticket_recommendation", "confidence", "raw_reply_text", "thinking_text",
         "prompt_version", "tokens_in", "tokens_out", "latency", "cost_estimate",
         "created_at", "started_at", "finished_at", "next_attempt_at", "published_at",
+        "publish_pending",
     ]  # fmt: skip
     fieldsets = [
         ("Request", {"fields": ["pattern_link", "status", "trigger", "requested_by", "attempts",
@@ -126,7 +127,7 @@ class AnalysisAdmin(ReadOnlyAdmin):
                                "cost_estimate"]}),
         ("Reply", {"fields": ["raw_reply_text", "thinking_text"]}),
         ("Times", {"fields": ["created_at", "started_at", "finished_at", "next_attempt_at",
-                              "published_at"]}),
+                              "publish_pending", "published_at"]}),
     ]  # fmt: skip
     actions = ["retry", "cancel", "analyze_again"]
 

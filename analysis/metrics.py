@@ -22,6 +22,7 @@ from prometheus_client.core import (
 from analysis.models import Analysis, Provider, ProviderCall
 from analysis.offline import OFFLINE_ANALYZER_NAME
 from analysis.ratelimit import provider_headroom
+from analysis.selectors import results_outbox
 
 LATENCY_BUCKETS = (0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0)
 CALLS_WINDOW = timedelta(hours=1)
@@ -126,4 +127,36 @@ def collect() -> Iterable[Metric]:
         paused.add_metric([provider.name], 1 if headroom.paused_until else 0)
         in_flight.add_metric([provider.name], headroom.in_flight)
         window.add_metric([provider.name], headroom.requests_used)
-    return [analyses, latency, tokens, waiting, calls, paused, in_flight, window]
+    return [analyses, latency, tokens, waiting, calls, paused, in_flight, window, *_outbox()]
+
+
+def _outbox() -> list[Metric]:
+    outbox = results_outbox()
+    publisher = outbox.publisher
+    waiting = GaugeMetricFamily(
+        "gogent_results_outbox",
+        "Completed analyses and answers to waiting logs not yet published on NATS.",
+        labels=["kind"],
+    )
+    waiting.add_metric(["analysis"], outbox.analyses)
+    waiting.add_metric(["answer"], outbox.answers)
+    oldest = GaugeMetricFamily(
+        "gogent_results_outbox_oldest_seconds",
+        "Age of the oldest result waiting to be published (0: none waits).",
+        value=(timezone.now() - outbox.oldest).total_seconds() if outbox.oldest else 0,
+    )
+    published = CounterMetricFamily(
+        "gogent_results_published",
+        "Analyses and answers published on NATS.",
+        value=publisher.published_total,
+    )
+    metrics: list[Metric] = [waiting, oldest, published]
+    if publisher.reachable is not None:
+        metrics.append(
+            GaugeMetricFamily(
+                "gogent_nats_reachable",
+                "1 when NATS took the results publisher's last attempt, 0 when it failed.",
+                value=1 if publisher.reachable else 0,
+            )
+        )
+    return metrics

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -240,6 +241,8 @@ class Analysis(LeasedWork):
     repair_pending = models.BooleanField(default=False)
     # A turn reserved with the provider's limiter (analysis.ratelimit): its slot time.
     turn_at = models.DateTimeField(null=True, blank=True)
+    # The outbox: completed while ANALYSIS_RESULTS_SUBJECT was set, not yet on NATS.
+    publish_pending = models.BooleanField(default=False)
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -254,8 +257,12 @@ class Analysis(LeasedWork):
             models.Index(fields=["status", "next_attempt_at"], name="analysis_status_due"),
             # The analyses page: one status, newest first.
             models.Index(fields=["status", "created_at"], name="analysis_status_created"),
-            # Completed analyses still to publish on NATS.
-            models.Index(fields=["published_at", "status"], name="analysis_unpublished"),
+            # The results publisher: the outbox, in the order analyses completed.
+            models.Index(
+                fields=["finished_at", "id"],
+                condition=models.Q(publish_pending=True),
+                name="analysis_outbox",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -279,6 +286,11 @@ class ReplyWaiter(models.Model):
     reply_to = models.CharField(max_length=255)
     stream_seq = models.PositiveBigIntegerField()
     expires_at = models.DateTimeField()
+    # The outbox: the analysis this log is answered with, once there is one; the
+    # publisher sends it and deletes the row.
+    answer = models.ForeignKey(
+        "Analysis", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
         indexes = [
@@ -289,3 +301,27 @@ class ReplyWaiter(models.Model):
 
     def __str__(self) -> str:
         return f"reply to {self.reply_to} (seq {self.stream_seq})"
+
+
+class ResultsPublisher(models.Model):
+    """The one row that says how publishing results and replies to NATS goes: whether NATS
+    took the last attempt, and when the publisher tries again after failures (its pause).
+    Shared by every worker, shown on the operations page and /metrics."""
+
+    reachable = models.BooleanField(null=True, help_text="Unknown until the first attempt.")
+    failures = models.PositiveIntegerField(default=0, help_text="Failed attempts in a row.")
+    retry_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    # The first failure of the current run of failures.
+    unreachable_since = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    published_total = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return {True: "NATS reachable", False: "NATS unreachable"}.get(
+            self.reachable, "NATS not tried yet"
+        )
+
+    def paused(self, now: datetime) -> bool:
+        return self.retry_at is not None and self.retry_at > now

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from analysis.models import Analysis, Provider
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Min
+
+from analysis.models import Analysis, Provider, ReplyWaiter, ResultsPublisher
 from analysis.prompt import Occurrence, PatternContext
 from logs.models import LogEntry, LogPattern, LogPatternStat, Severity
 
@@ -90,3 +96,39 @@ def analysis_page(
     if len(rows) > size:
         return rows[:size], rows[size - 1].pk
     return rows, None
+
+
+@dataclass(frozen=True, slots=True)
+class ResultsOutbox:
+    """What waits to be published on NATS, and how the publisher last fared."""
+
+    analyses: int
+    answers: int
+    # When the oldest waiting result completed; None when nothing waits.
+    oldest: datetime | None
+    publisher: ResultsPublisher
+    subject: str
+
+    @property
+    def size(self) -> int:
+        return self.analyses + self.answers
+
+
+def results_outbox() -> ResultsOutbox:
+    pending = Analysis.objects.filter(publish_pending=True)
+    answered = ReplyWaiter.objects.filter(answer__isnull=False)
+    oldest = [
+        moment
+        for moment in (
+            pending.aggregate(oldest=Min("finished_at"))["oldest"],
+            answered.aggregate(oldest=Min("answer__finished_at"))["oldest"],
+        )
+        if moment is not None
+    ]
+    return ResultsOutbox(
+        analyses=pending.count(),
+        answers=answered.count(),
+        oldest=min(oldest, default=None),
+        publisher=ResultsPublisher.objects.filter(pk=1).first() or ResultsPublisher(pk=1),
+        subject=settings.ANALYSIS_RESULTS_SUBJECT,
+    )

@@ -17,7 +17,13 @@ def analyze_pattern(analysis_id: int) -> None:
 
 @shared_task(acks_late=True, ignore_result=True)
 def send_replies(pattern_id: int) -> None:
-    services.replies_send_current(pattern_id=pattern_id)
+    # Sent by versions before the outbox; kept so their queued messages still answer.
+    services.replies_answer_current(pattern_ids=[pattern_id])
+
+
+@shared_task(ignore_result=True)
+def publish_results() -> None:
+    services.results_publish()
 
 
 @shared_task(ignore_result=True)

@@ -17,11 +17,14 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from gogent.runlock import Deadline
 
 # A task may be delivered a little early (clocks, broker countdowns); it still runs.
 EARLY_TOLERANCE = timedelta(seconds=1)
@@ -86,11 +89,17 @@ def backoff(attempts: int, *, base: float, cap: float) -> float:
 
 
 def leases_resend(
-    work: QuerySet, *, stale_after: float, send: Callable[[int], Any], limit: int = 1000
+    work: QuerySet,
+    *,
+    stale_after: float,
+    send: Callable[[int], Any],
+    limit: int = 1000,
+    deadline: Deadline | None = None,
 ) -> int:
     """Send again the tasks of `work` (rows that still have work to do) that a dead worker
     or a lost task message left behind: due for `stale_after` seconds with no one holding
-    them, or held under a lease that ran out. Returns how many were sent."""
+    them, or held under a lease that ran out. Stops at the deadline, the rest left for the
+    next sweep. Returns how many were sent."""
     now = timezone.now()
     overdue = now - timedelta(seconds=stale_after)
     stale = work.filter(
@@ -100,6 +109,8 @@ def leases_resend(
     for pk in stale:
         # Due now, so the task sent may claim it; a duplicate of a task still on its way
         # finds it claimed and does nothing.
+        if deadline is not None and deadline.passed():
+            break
         work.filter(pk=pk, lease_until__isnull=True).update(next_attempt_at=now)
         send(pk)
         resent += 1

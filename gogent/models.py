@@ -142,3 +142,21 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.actor_label}"
+
+
+class RunLock(models.Model):
+    """A job that runs alone across every process (a sweep, the results publisher): who
+    holds it, until when. A holder that dies leaves a lock that runs out."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    token = models.CharField(max_length=32, blank=True)
+    until = models.DateTimeField(null=True, blank=True)
+    # "host:pid", for the operations page and logs.
+    holder = models.CharField(max_length=200, blank=True)
+    taken_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.holder or 'free'}"
+
+    def held(self, now: datetime) -> bool:
+        return self.until is not None and self.until > now

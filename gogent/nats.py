@@ -14,6 +14,7 @@ NATS_EMBEDDED_TOKEN_FILE (0600), which Gogent's own clients then send
 from __future__ import annotations
 
 import asyncio
+import atexit
 import ipaddress
 import json
 import logging
@@ -24,7 +25,6 @@ import ssl
 import sys
 import threading
 from collections.abc import Awaitable, Callable
-from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeoutError
 from pathlib import Path
 from typing import Any
@@ -312,47 +312,84 @@ async def nats_connect_once(*, name: str, timeout: float) -> Client:
     return client
 
 
-class NatsPublisher:
-    """Publish from synchronous code (Celery tasks) over one connection per process.
+class NatsUnreachable(ConnectionError):
+    """NATS did not take a message in time: not connected, or no answer to the flush."""
 
-    The connection lives on an event loop in a daemon thread, made on first use and
-    kept across tasks; publish() blocks until the server has the message or the
-    timeout passes, and raises then, so the caller can record and retry.
+
+class NatsPublisher:
+    """Publish from synchronous code over one connection per process, never for long.
+
+    The connection lives on an event loop in a daemon thread, made on first use and kept
+    while it stays up. It does not reconnect in the background: when the server goes
+    away the connection closes, and the next publish() connects afresh within `timeout`
+    or raises NatsUnreachable, so a caller is held at most about `timeout` seconds and
+    no thread keeps retrying (or logging) while NATS is down.
     """
 
     def __init__(self, name: str) -> None:
         self.name = name
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._client: Future[Client] | None = None
+        self._client: Client | None = None
+        atexit.register(self.close)
 
-    def publish(self, subject: str, payload: bytes, *, timeout: float = 5.0) -> None:
-        client_future = self._connection()
-        try:
-            client = client_future.result(timeout=timeout)
-        except FutureTimeoutError:
-            raise ConnectionError(
-                f"NATS at {nats_servers_display()} not reachable within {timeout:g}s"
-            ) from None
-
-        async def send() -> None:
-            await client.publish(subject, payload)
-            await client.flush(timeout=timeout)
-
-        asyncio.run_coroutine_threadsafe(send(), self._loop).result(timeout=timeout + 1)
-
-    def _connection(self) -> Future[Client]:
+    def publish(
+        self,
+        subject: str,
+        payload: bytes,
+        *,
+        timeout: float,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Send one message and wait until the server has it (a flush)."""
         with self._lock:
-            if self._client is None or (
-                self._client.done()
-                and (self._client.exception() is not None or self._client.result().is_closed)
-            ):
-                if self._loop is None:
-                    self._loop = asyncio.new_event_loop()
-                    threading.Thread(
-                        target=self._loop.run_forever, name=f"{self.name}-nats", daemon=True
-                    ).start()
-                self._client = asyncio.run_coroutine_threadsafe(
-                    nats_connect(name=self.name), self._loop
-                )
-            return self._client
+            try:
+                self._run(self._send(subject, payload, headers, timeout), timeout * 2 + 1)
+            except Exception as error:
+                self._drop()
+                raise NatsUnreachable(
+                    f"NATS at {nats_servers_display()}: {_describe(error)}"
+                ) from None
+
+    def close(self) -> None:
+        with self._lock:
+            self._drop()
+
+    async def _send(
+        self, subject: str, payload: bytes, headers: dict[str, str] | None, timeout: float
+    ) -> None:
+        if self._client is None or not self._client.is_connected:
+            self._client = await nats_connect_once(name=self.name, timeout=timeout)
+        await self._client.publish(subject, payload, headers=headers)
+        await self._client.flush(timeout=timeout)
+
+    def _run(self, coroutine: Awaitable[None], timeout: float) -> None:
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+            threading.Thread(
+                target=self._loop.run_forever, name=f"{self.name}-nats", daemon=True
+            ).start()
+        future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)  # type: ignore[arg-type]
+        try:
+            future.result(timeout=timeout)
+        except FutureTimeoutError:
+            future.cancel()
+            raise TimeoutError(f"no answer within {timeout:g}s") from None
+
+    def _drop(self) -> None:
+        client, self._client = self._client, None
+        if client is not None and not client.is_closed and self._loop is not None:
+            closing = asyncio.run_coroutine_threadsafe(client.close(), self._loop)
+            try:
+                closing.result(timeout=2)
+            except Exception:  # closing a connection that is already gone
+                closing.cancel()
+
+
+def _describe(error: BaseException) -> str:
+    """An error as an operator reads it: nats-py's timeouts and refused connections have
+    no message of their own."""
+    text = str(error).strip()
+    if isinstance(error, asyncio.TimeoutError | TimeoutError) and not text:
+        return "timed out"
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

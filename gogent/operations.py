@@ -2,7 +2,8 @@
 
 One page for "is Gogent keeping up?". gogent shows what it runs: the components'
 readiness, the processes `make run` supervises (state, restarts, last exit), the
-JetStream backlog, live Celery workers and queue depths. Each app adds its own
+JetStream backlog, live Celery workers, queue depths and the periodic jobs running
+now (gogent.runlock). Each app adds its own
 sections after those (settings.OPERATIONS_SECTIONS, in that order): ingest events and
 quarantined messages, analyses and providers, failed tickets; gogent imports no app.
 """
@@ -22,6 +23,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from gogent.models import RunLock
 from gogent.monitoring import broker_queue_depths, celery_workers, consumer_lag, readiness
 from gogent.supervisor.status import supervisor_status
 
@@ -54,6 +56,7 @@ def operations_view(request: HttpRequest) -> TemplateResponse:
         "lag": consumer_lag(),
         "workers": celery_workers(),
         "queues": broker_queue_depths(),
+        "jobs": RunLock.objects.order_by("name"),
         "sections": [
             (section.template, section.context())
             for section in _load(tuple(settings.OPERATIONS_SECTIONS))

@@ -19,8 +19,15 @@ load_dotenv(BASE_DIR / ".env", override=False)
 
 
 def env_str(name: str, default: str = "") -> str:
-    """The variable's value; set but empty (as in a copied .env.example) means the default."""
+    """The variable's value; set but empty (as in a copied .env.example) means the default.
+    For a setting whose empty value turns something off, use env_str_or_off."""
     return os.environ.get(name, "").strip() or default
+
+
+def env_str_or_off(name: str, default: str) -> str:
+    """The variable's value; unset means the default, set but empty means "" (off)."""
+    value = os.environ.get(name)
+    return default if value is None else value.strip()
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -346,9 +353,20 @@ LOGS_EXPORT_MAX_ROWS = env_int("LOGS_EXPORT_MAX_ROWS", 100_000)
 # Patterns that reach this severity are analyzed once; regressions and operator
 # requests always are. Names as in logs.models.Severity.
 ANALYSIS_MIN_SEVERITY = env_str("ANALYSIS_MIN_SEVERITY", "WARNING").upper()
-# Results of completed analyses go here (empty: not published). AGENT_STREAM
+# Results of completed analyses go here (set but empty: not published). AGENT_STREAM
 # captures it too, so the consumer skips it instead of storing it as a log.
-ANALYSIS_RESULTS_SUBJECT = env_str("ANALYSIS_RESULTS_SUBJECT", f"{NATS_SUBJECT}.analysis")
+ANALYSIS_RESULTS_SUBJECT = env_str_or_off("ANALYSIS_RESULTS_SUBJECT", f"{NATS_SUBJECT}.analysis")
+# Results and replies wait in an outbox that one publisher at a time drains. Connecting
+# and each publish are given this long; when NATS does not answer, the publisher pauses
+# (2 s, doubling up to ANALYSIS_PUBLISH_PAUSE_MAX seconds) instead of holding a worker.
+ANALYSIS_PUBLISH_TIMEOUT = env_int("ANALYSIS_PUBLISH_TIMEOUT_MS", 2000) / 1000
+ANALYSIS_PUBLISH_PAUSE_MAX = env_int("ANALYSIS_PUBLISH_PAUSE_MAX", 60)
+for _name, _value in [
+    ("ANALYSIS_PUBLISH_TIMEOUT_MS", ANALYSIS_PUBLISH_TIMEOUT * 1000),
+    ("ANALYSIS_PUBLISH_PAUSE_MAX", ANALYSIS_PUBLISH_PAUSE_MAX),
+]:
+    if _value < 1:
+        raise ValueError(f"{_name} must be at least 1, not {_value:g}")
 # How long a log sent with Gogent-Reply-To waits for its pattern's analysis.
 ANALYSIS_REPLY_TIMEOUT = env_int("ANALYSIS_REPLY_TIMEOUT", 30)
 # Failed calls to one provider before moving on (fallback, offline analyzer, or failed).
@@ -485,6 +503,11 @@ TICKETS_SYNC_INTERVAL = env_int("TICKETS_SYNC_INTERVAL", 300)
 TICKETS_STALE_AFTER = env_int("TICKETS_STALE_AFTER", 120)
 # Log ids each sweep reads again, for ids committed out of order by parallel consumers.
 TICKETS_SWEEP_OVERLAP = env_int("TICKETS_SWEEP_OVERLAP", 10_000)
+# Each periodic job (sweeps, ticket sync, retention) runs alone across workers and stops
+# after this many seconds, leaving the rest to its next run.
+SWEEP_TIME_LIMIT = env_int("SWEEP_TIME_LIMIT", 60)
+if SWEEP_TIME_LIMIT < 1:
+    raise ValueError(f"SWEEP_TIME_LIMIT must be at least 1 (seconds), not {SWEEP_TIME_LIMIT}")
 # `manage.py apply_config`: each top-level array of the file and the function that
 # applies it, in order (rules name integrations); then hooks hear what changed (audit).
 CONFIG_SECTIONS = {

@@ -337,6 +337,8 @@ class RuleSweep(models.Model):
 
     last_entry_id = models.PositiveBigIntegerField(default=0)
     swept_at = models.DateTimeField(null=True, blank=True)
+    # Patterns a sweep had no time left for (SWEEP_TIME_LIMIT): the next one takes them.
+    carried_pattern_ids = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:
         return f"rules swept up to log {self.last_entry_id}"

@@ -46,6 +46,19 @@ def _in_memory_celery_broker() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _empty_memory_broker() -> Iterator[None]:
+    """Tasks a test sends to the in-memory broker end with it: the next test's queue depths
+    (/api/v1/stats, the operations page) start from zero."""
+    yield
+    from gogent.celery import app
+
+    if app.conf.broker_url == "memory://":
+        with app.connection_for_write() as conn, conn.channel() as channel:
+            for queue in settings.MONITORED_QUEUES:
+                channel.queue_purge(queue)
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The manifest comes from collectstatic, which `make run` does and tests do not.

@@ -16,7 +16,7 @@ from analysis.models import Analysis
 from analysis.offline import OFFLINE_ANALYZER_NAME, OFFLINE_TEXT_PREFIX, offline_analyze
 from analysis.prompt import PROMPT_VERSION, PatternContext
 from analysis.result import ParsedReply, analysis_text
-from analysis.services.publish import analysis_publish, replies_send
+from analysis.services.publish import replies_mark, results_publish_soon
 from gogent.leases import LEASE_CLEARED
 from logs.models import LogPattern
 from logs.patterns import pattern_lock_of
@@ -85,6 +85,7 @@ def analysis_complete(
             repair_pending=False,
             finished_at=now,
             next_attempt_at=None,
+            publish_pending=bool(settings.ANALYSIS_RESULTS_SUBJECT),
             **LEASE_CLEARED,
         )
         if not updated:
@@ -93,7 +94,10 @@ def analysis_complete(
         analysis.refresh_from_db()
         for hook in _done_hooks():
             hook(analysis=analysis)
-    analysis_publish(analysis=analysis)
+        # Into the outbox: NATS is the publisher's business, never this worker's.
+        answered = replies_mark(analysis=analysis)
+        if analysis.publish_pending or answered:
+            results_publish_soon()
     return None
 
 
@@ -120,13 +124,15 @@ def analysis_fail(
     }
     if raw_reply is not None:
         update["raw_reply"] = raw_reply
-    updated = Analysis.objects.filter(
-        pk=analysis.pk, status=Analysis.Status.RUNNING, lease_token=token
-    ).update(**update)
-    if updated:
-        logger.warning(
-            "analysis %s of pattern %s failed: %s", analysis.pk, analysis.pattern_id, error
-        )
-        analysis.refresh_from_db()
-        replies_send(analysis=analysis)
+    with transaction.atomic():
+        updated = Analysis.objects.filter(
+            pk=analysis.pk, status=Analysis.Status.RUNNING, lease_token=token
+        ).update(**update)
+        if not updated:
+            return None
+        # Logs that asked are told it failed, through the outbox like any answer.
+        if replies_mark(analysis=analysis):
+            results_publish_soon()
+    logger.warning("analysis %s of pattern %s failed: %s", analysis.pk, analysis.pattern_id, error)
+    analysis.refresh_from_db()
     return None

@@ -13,7 +13,10 @@ from analysis.models import Analysis
 from analysis.selectors import active_analysis, provider_chain
 from analysis.services.providers import provider_test
 from analysis.services.request import ACTIVE, enqueue_on_commit
+from gogent.runlock import run_alone
 from logs.models import LogPattern
+
+OFFLINE_REDO_LOCK = "analysis-offline-redo"
 
 
 def analyses_redo_offline() -> int:
@@ -25,10 +28,16 @@ def analyses_redo_offline() -> int:
     (its limits apply as to any analysis) without crowding out new patterns. When no
     provider has answered since its last error, one that has not failed for
     ANALYSIS_OFFLINE_REDO_INTERVAL is sent a tiny prompt to find out whether it answers now.
-    Safe to run twice at once: a pattern gets a request only while, under its lock, its
+    Runs alone across workers (a probe can take a provider's whole timeout), and would be
+    safe twice at once anyway: a pattern gets a request only while, under its lock, its
     latest analysis is still that offline one and none is queued or running.
     Returns how many were queued.
     """
+    with run_alone(OFFLINE_REDO_LOCK, seconds=settings.SWEEP_TIME_LIMIT) as deadline:
+        return 0 if deadline is None else _redo_offline()
+
+
+def _redo_offline() -> int:
     room = settings.ANALYSIS_OFFLINE_REDO_BATCH - (
         Analysis.objects.filter(status__in=ACTIVE, trigger=Analysis.Trigger.OFFLINE_REDO).count()
     )

@@ -1,18 +1,38 @@
-"""Results on NATS: completed analyses on the results subject, answers to waiting logs."""
+"""Results on NATS, through an outbox: completed analyses on the results subject, and
+answers to the logs that asked for one (Gogent-Reply-To).
+
+Finishing an analysis never waits for NATS. In its own transaction it marks the analysis
+`publish_pending` and the waiting logs' `answer`, then asks for a publisher run
+(results_publish_soon). The publisher runs alone across workers (gogent.runlock), drains
+the outbox oldest first and stops at the first failure. Then it pauses, 2 s doubling up
+to ANALYSIS_PUBLISH_PAUSE_MAX, recorded in ResultsPublisher for every worker: while NATS
+is down, one connection attempt per pause is all the NATS work any worker does.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
 
 import orjson
 from django.conf import settings
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from analysis.models import Analysis, ReplyWaiter
-from gogent.nats import NatsPublisher
+from analysis import tasks
+from analysis.models import Analysis, ReplyWaiter, ResultsPublisher
+from gogent.nats import NatsPublisher, NatsUnreachable
+from gogent.runlock import Deadline, run_alone
 from logs.validation import reply_subject_problem
 
 logger = logging.getLogger(__name__)
+
+PUBLISHER_LOCK = "analysis-results-publisher"
+PUBLISH_BATCH = 100
+PAUSE_FIRST = 2.0
 
 publisher = NatsPublisher("gogent-analysis")
 
@@ -42,60 +62,189 @@ def analysis_message(analysis: Analysis) -> dict[str, object]:
     }
 
 
-def analysis_publish(*, analysis: Analysis) -> bool:
-    """Publish a completed analysis on the results subject, then answer waiting logs.
-
-    A failure is logged and left for the sweeper, which publishes what is still
-    unpublished; the analysis itself is already safe in the database. Returns whether
-    the results subject has it (or there is none to publish on).
-    """
-    subject = settings.ANALYSIS_RESULTS_SUBJECT
-    if subject and analysis.published_at is None:
-        try:
-            publisher.publish(subject, orjson.dumps(analysis_message(analysis)))
-        except Exception as error:
-            logger.warning("analysis %s not published yet: %s", analysis.pk, error)
-            return False
-        Analysis.objects.filter(pk=analysis.pk).update(published_at=timezone.now())
-    replies_send(analysis=analysis)
-    return True
+def replies_mark(*, analysis: Analysis) -> int:
+    """The logs still waiting on the analysis's pattern get it as their answer (outbox);
+    returns how many. Call inside the transaction that completes or fails it."""
+    return ReplyWaiter.objects.filter(
+        pattern_id=analysis.pattern_id, answer=None, expires_at__gt=timezone.now()
+    ).update(answer=analysis)
 
 
-def replies_send(*, analysis: Analysis) -> int:
-    """Answer the logs still waiting on this analysis's pattern; returns how many."""
-    now = timezone.now()
-    waiters = list(
-        ReplyWaiter.objects.filter(pattern_id=analysis.pattern_id, expires_at__gt=now)[:10_000]
-    )
-    if not waiters:
-        return 0
-    message = analysis_message(analysis)
-    sent: list[int] = []
-    # Ingest stores only valid reply subjects; rows from before it checked may hold others,
-    # which no retry can send: they are dropped, so they never block the rest.
-    unsendable = [waiter.pk for waiter in waiters if reply_subject_problem(waiter.reply_to)]
+def replies_answer_current(*, pattern_ids: Iterable[int]) -> int:
+    """Answer the waiting logs of patterns that already have their analysis, each with its
+    latest completed one; returns how many were answered."""
+    marked = 0
+    for pattern_id in pattern_ids:
+        analysis = (
+            Analysis.objects.filter(pattern_id=pattern_id, status=Analysis.Status.DONE)
+            .order_by("-finished_at", "-pk")
+            .first()
+        )
+        if analysis is not None:
+            marked += replies_mark(analysis=analysis)
+    if marked:
+        results_publish_soon()
+    return marked
+
+
+def results_publish_soon() -> None:
+    """Once the caller's transaction commits, a publisher run; none while the publisher
+    pauses after a failure (it tries again by itself when the pause ends)."""
+    transaction.on_commit(_publisher_wake, robust=True)
+
+
+def _publisher_wake() -> None:
+    if not publisher_state().paused(timezone.now()):
+        tasks.publish_results.delay()
+
+
+def publisher_state() -> ResultsPublisher:
+    return ResultsPublisher.objects.get_or_create(pk=1)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class PublishRun:
+    analyses: int = 0
+    replies: int = 0
+    # Why the run stopped before the outbox was empty (NATS's error), or did nothing.
+    error: str = ""
+    skipped: str = ""
+
+
+def results_publish() -> PublishRun:
+    """Drain the outbox to NATS: analyses in the order they completed, then answers in the
+    order logs asked. One run at a time, within SWEEP_TIME_LIMIT; a failure pauses the
+    publisher and sends the next run for when the pause ends. Returns what was published."""
+    if publisher_state().paused(timezone.now()):
+        return PublishRun(skipped="paused after a failure")
+    with run_alone(PUBLISHER_LOCK, seconds=settings.SWEEP_TIME_LIMIT) as deadline:
+        if deadline is None:
+            return PublishRun(skipped="another run is publishing")
+        run = _drain(deadline)
+        if run.error:
+            pause = _failed(run.error)
+        elif run.analyses or run.replies:
+            _succeeded(run.analyses + run.replies)
+    if run.error:
+        tasks.publish_results.apply_async(countdown=pause)
+    elif outbox_size():
+        # Left by the deadline, or added while this run was finishing.
+        tasks.publish_results.delay()
+    return run
+
+
+def _drain(deadline: Deadline) -> PublishRun:
+    analyses = replies = 0
     try:
-        for waiter in waiters:
-            if waiter.pk in unsendable:
-                continue
-            publisher.publish(
-                waiter.reply_to, orjson.dumps({**message, "stream_seq": waiter.stream_seq})
-            )
-            sent.append(waiter.pk)
-    except Exception as error:
-        logger.warning("replies for pattern %s not sent yet: %s", analysis.pattern_id, error)
-    if unsendable:
-        logger.warning("dropped %d replies to invalid subjects", len(unsendable))
-    ReplyWaiter.objects.filter(pk__in=sent + unsendable).delete()
-    return len(sent)
+        while not deadline.passed():
+            published = _publish_analyses(deadline)
+            handled, answered = _publish_replies(deadline)
+            analyses += published
+            replies += answered
+            if not published and not handled:
+                break
+    except NatsUnreachable as error:
+        return PublishRun(analyses=analyses, replies=replies, error=str(error))
+    return PublishRun(analyses=analyses, replies=replies)
 
 
-def replies_send_current(*, pattern_id: int) -> int:
-    """Answer waiting logs of a pattern that already has its analysis."""
-    analysis = (
-        Analysis.objects.filter(pattern_id=pattern_id, status=Analysis.Status.DONE)
+def _publish_analyses(deadline: Deadline) -> int:
+    subject = settings.ANALYSIS_RESULTS_SUBJECT
+    published = 0
+    batch = (
+        Analysis.objects.filter(publish_pending=True)
         .select_related("pattern")
-        .order_by("-finished_at", "-pk")
-        .first()
+        .order_by("finished_at", "pk")[:PUBLISH_BATCH]
     )
-    return replies_send(analysis=analysis) if analysis else 0
+    for analysis in batch:
+        if subject:
+            # JetStream keeps the results subject too (AGENT_STREAM): the id makes a
+            # message sent twice (a worker died between send and mark) stored once.
+            publisher.publish(
+                subject,
+                orjson.dumps(analysis_message(analysis)),
+                headers={"Nats-Msg-Id": f"gogent-analysis-{analysis.pk}"},
+                timeout=min(settings.ANALYSIS_PUBLISH_TIMEOUT, max(deadline.left(), 0.1)),
+            )
+        # With the subject turned off since it was marked, it leaves the outbox unsent.
+        Analysis.objects.filter(pk=analysis.pk).update(
+            publish_pending=False, published_at=timezone.now() if subject else None
+        )
+        published += 1
+        if deadline.passed():
+            break
+    return published
+
+
+def _publish_replies(deadline: Deadline) -> tuple[int, int]:
+    """Returns how many answers left the outbox, and how many of them were sent."""
+    handled = sent = 0
+    now = timezone.now()
+    messages: dict[int, dict[str, object]] = {}
+    batch = (
+        ReplyWaiter.objects.filter(answer__isnull=False)
+        .select_related("answer__pattern")
+        .order_by("pk")[:PUBLISH_BATCH]
+    )
+    for waiter in batch:
+        # Ingest stores only valid reply subjects; rows from before it checked may hold
+        # others, which no retry can send: they are dropped so they never block the rest.
+        if waiter.expires_at > now and not reply_subject_problem(waiter.reply_to):
+            if waiter.answer_id not in messages:
+                messages[waiter.answer_id] = analysis_message(waiter.answer)
+            publisher.publish(
+                waiter.reply_to,
+                orjson.dumps({**messages[waiter.answer_id], "stream_seq": waiter.stream_seq}),
+                timeout=min(settings.ANALYSIS_PUBLISH_TIMEOUT, max(deadline.left(), 0.1)),
+            )
+            sent += 1
+        ReplyWaiter.objects.filter(pk=waiter.pk).delete()
+        handled += 1
+        if deadline.passed():
+            break
+    return handled, sent
+
+
+def _failed(error: str) -> float:
+    """Record a failed attempt (the caller holds the publisher's lock); returns the pause."""
+    state = publisher_state()
+    failures = state.failures + 1
+    pause = min(PAUSE_FIRST * 2 ** (failures - 1), float(settings.ANALYSIS_PUBLISH_PAUSE_MAX))
+    now = timezone.now()
+    ResultsPublisher.objects.filter(pk=state.pk).update(
+        reachable=False,
+        failures=failures,
+        retry_at=now + timedelta(seconds=pause),
+        last_error=error[:2000],
+        last_failure_at=now,
+        unreachable_since=state.unreachable_since if state.failures else now,
+    )
+    logger.warning(
+        "results not published: %s; %d waiting, trying again in %.0f s",
+        error,
+        outbox_size(),
+        pause,
+    )
+    return pause
+
+
+def _succeeded(published: int) -> None:
+    state = publisher_state()
+    if state.reachable is False:
+        logger.info("NATS takes results again after %d failed attempts", state.failures)
+    ResultsPublisher.objects.filter(pk=state.pk).update(
+        reachable=True,
+        failures=0,
+        retry_at=None,
+        unreachable_since=None,
+        last_success_at=timezone.now(),
+        published_total=F("published_total") + published,
+    )
+
+
+def outbox_size() -> int:
+    """Analyses and answers waiting to be published."""
+    return (
+        Analysis.objects.filter(publish_pending=True).count()
+        + ReplyWaiter.objects.filter(answer__isnull=False).count()
+    )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from analysis import tasks
 from analysis.models import Analysis, ReplyWaiter
 from analysis.selectors import active_analysis
+from analysis.services.publish import replies_answer_current
 from gogent.audit import Actor, audit_record
 from gogent.errors import StateRefused
 from gogent.leases import LEASE_CLEARED
@@ -118,10 +119,8 @@ def analyses_after_ingest(*, changes: PatternChanges, replies: list[tuple[str, i
         }
     if wanted:
         _request_many(wanted)
-    for pattern_id in answer_now:
-        transaction.on_commit(
-            lambda pattern_id=pattern_id: tasks.send_replies.delay(pattern_id), robust=True
-        )
+    if answer_now:
+        replies_answer_current(pattern_ids=answer_now)
 
 
 def _request_many(wanted: dict[int, str]) -> None:

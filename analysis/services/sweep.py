@@ -10,42 +10,46 @@ from django.utils import timezone
 
 from analysis import tasks
 from analysis.models import Analysis, ProviderCall, ReplyWaiter
-from analysis.services.publish import analysis_publish
+from analysis.services.publish import outbox_size, publisher_state
 from analysis.services.request import ACTIVE
 from gogent.leases import leases_resend
+from gogent.runlock import run_alone
+
+SWEEP_LOCK = "analysis-sweep"
 
 
 @dataclass(frozen=True, slots=True)
 class SweepReport:
     resent: int
-    published: int
+    # Results and answers waiting for the publisher, which this sweep woke if it was idle.
+    outbox: int
     expired_waiters: int
     old_calls: int
 
 
-def analyses_sweep() -> SweepReport:
+def analyses_sweep() -> SweepReport | None:
     """Recover what a dead worker or broker hiccup left behind; tidy the ledgers.
 
     Re-sends tasks for analyses overdue by ANALYSIS_STALE_AFTER (queued and never
-    picked up, or running with an expired lease), publishes completed analyses
-    that did not reach NATS, and drops expired reply waiters and old ledger rows.
+    picked up, or running with an expired lease), wakes the results publisher when its
+    outbox holds anything and it is not pausing, and drops expired reply waiters and old
+    ledger rows. Runs alone within SWEEP_TIME_LIMIT; returns None when another sweep is
+    running.
     """
-    now = timezone.now()
-    resent = leases_resend(
-        Analysis.objects.filter(status__in=ACTIVE),
-        stale_after=settings.ANALYSIS_STALE_AFTER,
-        send=tasks.analyze_pattern.delay,
-    )
-    published = 0
-    if settings.ANALYSIS_RESULTS_SUBJECT:
-        for analysis in Analysis.objects.filter(
-            status=Analysis.Status.DONE,
-            published_at__isnull=True,
-            finished_at__gte=now - timedelta(hours=1),
-        ).select_related("pattern")[:100]:
-            published += analysis_publish(analysis=analysis)
-    expired, _ = ReplyWaiter.objects.filter(expires_at__lte=now).delete()
-    old_calls, _ = ProviderCall.objects.filter(started_at__lt=now - timedelta(days=1)).delete()
-    return SweepReport(
-        resent=resent, published=published, expired_waiters=expired, old_calls=old_calls
-    )
+    with run_alone(SWEEP_LOCK, seconds=settings.SWEEP_TIME_LIMIT) as deadline:
+        if deadline is None:
+            return None
+        now = timezone.now()
+        resent = leases_resend(
+            Analysis.objects.filter(status__in=ACTIVE),
+            stale_after=settings.ANALYSIS_STALE_AFTER,
+            send=tasks.analyze_pattern.delay,
+            deadline=deadline,
+        )
+        expired, _ = ReplyWaiter.objects.filter(expires_at__lte=now).delete()
+        old_calls, _ = ProviderCall.objects.filter(started_at__lt=now - timedelta(days=1)).delete()
+        waiting = outbox_size()
+        # A lost wake-up (a broker hiccup) costs at most one sweep interval.
+        if waiting and not publisher_state().paused(now):
+            tasks.publish_results.delay()
+    return SweepReport(resent=resent, outbox=waiting, expired_waiters=expired, old_calls=old_calls)

@@ -10,10 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from gogent.leases import leases_resend
+from gogent.runlock import run_alone
 from integrations import tasks
 from integrations.models import RuleSweep, Ticket, TicketRule
 from integrations.services.rules import rules_evaluate
 from logs.models import LogEntry, LogPattern
+
+SWEEP_LOCK = "tickets-sweep"
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,22 +26,35 @@ class SweepReport:
     acted: int
 
 
-def tickets_sweep() -> SweepReport:
+def tickets_sweep() -> SweepReport | None:
     """Every TICKETS_RULES_INTERVAL: re-send work a dead worker or broker lost, and apply
     the rules to patterns that received logs since the last sweep (counts crossing a
-    rule's threshold)."""
-    resent = leases_resend(
-        Ticket.objects.exclude(action=Ticket.Action.NONE).filter(
-            status__in=[Ticket.Status.PENDING, Ticket.Status.OPEN]
-        ),
-        stale_after=settings.TICKETS_STALE_AFTER,
-        send=tasks.open_ticket.delay,
-    )
-    pattern_ids = _patterns_with_new_logs()
-    acted = 0
-    if pattern_ids:
-        for pattern in LogPattern.objects.filter(pk__in=pattern_ids, merged_into=None):
-            acted += len(rules_evaluate(pattern=pattern))
+    rule's threshold). Runs alone within SWEEP_TIME_LIMIT; patterns not reached by then
+    are evaluated by the next sweep. None when another sweep is running."""
+    with run_alone(SWEEP_LOCK, seconds=settings.SWEEP_TIME_LIMIT) as deadline:
+        if deadline is None:
+            return None
+        resent = leases_resend(
+            Ticket.objects.exclude(action=Ticket.Action.NONE).filter(
+                status__in=[Ticket.Status.PENDING, Ticket.Status.OPEN]
+            ),
+            stale_after=settings.TICKETS_STALE_AFTER,
+            send=tasks.open_ticket.delay,
+            deadline=deadline,
+        )
+        pattern_ids = sorted(_patterns_with_new_logs())
+        left = list(pattern_ids)
+        acted = 0
+        try:
+            while left and not deadline.passed():
+                pattern = LogPattern.objects.filter(pk=left[0], merged_into=None).first()
+                if pattern is not None:
+                    acted += len(rules_evaluate(pattern=pattern))
+                left.pop(0)
+        finally:
+            # Out of time, or an error: what is left is the next sweep's, never skipped.
+            if left:
+                RuleSweep.objects.filter(pk=1).update(carried_pattern_ids=left)
     return SweepReport(resent=resent, patterns=len(pattern_ids), acted=acted)
 
 
@@ -51,13 +67,15 @@ def _patterns_with_new_logs() -> set[int]:
         first_sweep = state.swept_at is None
         nothing_new = latest <= state.last_entry_id
         since = max(state.last_entry_id - settings.TICKETS_SWEEP_OVERLAP, 0)
+        carried = set(state.carried_pattern_ids)
         state.last_entry_id = latest
         state.swept_at = timezone.now()
-        state.save(update_fields=["last_entry_id", "swept_at"])
+        state.carried_pattern_ids = []
+        state.save(update_fields=["last_entry_id", "swept_at", "carried_pattern_ids"])
     # New patterns were evaluated at ingest; the first sweep only sets the mark.
     if first_sweep or nothing_new or not TicketRule.objects.filter(enabled=True).exists():
-        return set()
-    return set(
+        return carried
+    return carried | set(
         LogEntry.objects.filter(pk__gt=since, pk__lte=latest)
         .exclude(pattern=None)
         .values_list("pattern_id", flat=True)

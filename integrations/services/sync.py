@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from gogent.audit import SYNC
 from gogent.models import AuditEvent
+from gogent.runlock import Deadline, run_alone
 from integrations.models import Integration, Ticket
 from integrations.remote import RemoteTicket, TicketError
 from integrations.services.integration import system_of
@@ -20,6 +22,7 @@ from logs.models import LogPattern
 from logs.services import pattern_set_status
 
 STATUS_BATCH = 50
+SYNC_LOCK = "tickets-sync"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,9 +32,16 @@ class SyncReport:
     errors: list[str]
 
 
-def tickets_sync() -> SyncReport:
+def tickets_sync() -> SyncReport | None:
     """Read open tickets' status back from Jira and ServiceNow; close what was closed there
-    (and resolve its pattern, where the integration says so)."""
+    (and resolve its pattern, where the integration says so). Runs alone within
+    SWEEP_TIME_LIMIT, least recently synced first, so what is left is next run's start.
+    None when another sync is running."""
+    with run_alone(SYNC_LOCK, seconds=settings.SWEEP_TIME_LIMIT) as deadline:
+        return None if deadline is None else _sync(deadline)
+
+
+def _sync(deadline: Deadline) -> SyncReport:
     checked = closed = 0
     errors: list[str] = []
     for integration in Integration.objects.filter(enabled=True, auth_failed_at=None):
@@ -45,6 +55,8 @@ def tickets_sync() -> SyncReport:
             .order_by(F("synced_at").asc(nulls_first=True))[:1000]
         )
         for start in range(0, len(tickets), STATUS_BATCH):
+            if deadline.passed():
+                break
             batch = tickets[start : start + STATUS_BATCH]
             try:
                 remote = system.tickets_status(integration, [t.external_id for t in batch])

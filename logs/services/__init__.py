@@ -15,7 +15,7 @@ from logs.services.ingest import (
     logs_ingest_batch,
     logs_quarantine,
 )
-from logs.services.purge import PurgeReport, logs_purge
+from logs.services.purge import PurgeReport, logs_purge, logs_purge_expired
 from logs.services.status import pattern_set_status, patterns_set_status
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "logs_ingest",
     "logs_ingest_batch",
     "logs_purge",
+    "logs_purge_expired",
     "logs_quarantine",
     "pattern_set_status",
     "patterns_set_status",

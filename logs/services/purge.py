@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
+from gogent.runlock import Deadline, run_alone
 from logs.models import LogEntry, LogPatternStat, LogVolume
+
+RETENTION_LOCK = "logs-retention"
+# Hourly; a first purge of a large backlog takes several runs of this length.
+RETENTION_TIME_LIMIT = 600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,8 +24,27 @@ class PurgeReport:
     minutes: int
 
 
+def logs_purge_expired() -> PurgeReport | None:
+    """Retention, hourly: logs older than LOG_RETENTION_DAYS go, at most RETENTION_TIME_LIMIT
+    per run and one run at a time. None when retention is off or another run is purging."""
+    if settings.LOG_RETENTION_DAYS <= 0:
+        return None
+    with run_alone(RETENTION_LOCK, seconds=RETENTION_TIME_LIMIT) as deadline:
+        if deadline is None:
+            return None
+        return logs_purge(
+            older_than=timezone.now() - timedelta(days=settings.LOG_RETENTION_DAYS),
+            batch_size=settings.LOG_RETENTION_BATCH,
+            deadline=deadline,
+        )
+
+
 def logs_purge(
-    *, older_than: datetime, batch_size: int = 2000, max_batches: int | None = None
+    *,
+    older_than: datetime,
+    batch_size: int = 2000,
+    max_batches: int | None = None,
+    deadline: Deadline | None = None,
 ) -> PurgeReport:
     """Delete logs received before `older_than`, in short transactions of `batch_size`.
 
@@ -29,6 +55,8 @@ def logs_purge(
     """
     deleted = batches = 0
     while max_batches is None or batches < max_batches:
+        if deadline is not None and deadline.passed():
+            break
         with transaction.atomic():
             ids = list(
                 LogEntry.objects.filter(received_at__lt=older_than)

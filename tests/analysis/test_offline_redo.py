@@ -19,7 +19,9 @@ from analysis.services import (
     analysis_retry,
     analysis_run,
 )
+from analysis.services.offline_redo import OFFLINE_REDO_LOCK
 from gogent.audit import SYSTEM
+from gogent.runlock import run_lock_release, run_lock_take
 from logs.models import LogPattern
 from logs.services import pattern_set_status
 from tests.fakes.llm import Fault
@@ -218,3 +220,18 @@ def test_beat_runs_the_pass_on_the_analysis_queue():
     entry = settings.CELERY_BEAT_SCHEDULE["analysis-offline-redo"]
     assert entry["task"] == tasks.redo_offline_analyses.name
     assert entry["schedule"] == settings.ANALYSIS_OFFLINE_REDO_INTERVAL
+
+
+def test_a_pass_that_finds_the_lock_held_does_nothing(fake_llm, make_provider):
+    make_provider(fake_llm.url)  # never heard from: the pass would probe it first
+    analyzed_offline(("Press 2 hydraulic pressure low", "ERROR"))
+    token = run_lock_take(OFFLINE_REDO_LOCK, seconds=60)
+    assert token is not None
+
+    assert analyses_redo_offline() == 0
+
+    assert queued_redos() == []
+    assert fake_llm.requests == []  # not even the probe
+    run_lock_release(OFFLINE_REDO_LOCK, token)
+    assert analyses_redo_offline() == 1
+    assert len(queued_redos()) == 1

@@ -10,9 +10,10 @@ from django.test import Client
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
-from analysis.models import Analysis
+from analysis.models import Analysis, ReplyWaiter, ResultsPublisher
 from gogent.apikeys import api_key_create
 from logs.models import LogPattern
+from tests.helpers.analysis import analysis_in_outbox
 from tests.helpers.api import KeyClient, ingest, log
 from tests.helpers.celery import reset_connections
 from tests.helpers.processes import free_port
@@ -200,3 +201,48 @@ def test_metrics_are_cached_for_a_few_seconds(db, settings):
     ingest(log("Something new", severity="error"))
     assert scrape(Client()) == first
     cache.delete(CACHE_KEY)
+
+
+def test_metrics_show_the_results_outbox_before_any_attempt(db, settings):
+    settings.METRICS_ACCESS = ["localhost"]
+
+    families = scrape(Client())
+
+    assert sample(families, "gogent_results_outbox", kind="analysis") == 0
+    assert sample(families, "gogent_results_outbox", kind="answer") == 0
+    assert sample(families, "gogent_results_outbox_oldest_seconds") == 0
+    assert sample(families, "gogent_results_published_total") == 0
+    # Reachability is not known until the publisher tried: not shown as down.
+    assert "gogent_nats_reachable" not in families
+
+
+def test_metrics_show_what_waits_and_nats_unreachable_after_a_failure(db, settings):
+    settings.METRICS_ACCESS = ["localhost"]
+    analysis_in_outbox("older", finished_at=timezone.now() - timedelta(minutes=10))
+    answer = analysis_in_outbox("newer", finished_at=timezone.now() - timedelta(minutes=1))
+    ReplyWaiter.objects.create(
+        pattern=answer.pattern, reply_to="_INBOX.metrics", stream_seq=3,
+        expires_at=timezone.now() + timedelta(minutes=1), answer=answer,
+    )  # fmt: skip
+    now = timezone.now()
+    ResultsPublisher.objects.create(
+        pk=1, reachable=False, failures=2, retry_at=now + timedelta(seconds=4),
+        last_error="nats: no servers available for connection", last_failure_at=now,
+        unreachable_since=now - timedelta(seconds=6), published_total=17,
+    )  # fmt: skip
+
+    families = scrape(Client())
+
+    assert sample(families, "gogent_results_outbox", kind="analysis") == 2
+    assert sample(families, "gogent_results_outbox", kind="answer") == 1
+    assert 600 <= sample(families, "gogent_results_outbox_oldest_seconds") < 700
+    assert sample(families, "gogent_results_published_total") == 17
+    assert sample(families, "gogent_nats_reachable") == 0
+
+    ResultsPublisher.objects.filter(pk=1).update(reachable=True, failures=0, retry_at=None)
+    Analysis.objects.update(publish_pending=False, published_at=timezone.now())
+    ReplyWaiter.objects.all().delete()
+    families = scrape(Client())
+    assert sample(families, "gogent_nats_reachable") == 1
+    assert sample(families, "gogent_results_outbox", kind="analysis") == 0
+    assert sample(families, "gogent_results_outbox_oldest_seconds") == 0

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
-from analysis.models import Analysis
+from analysis.models import Analysis, ReplyWaiter, ResultsPublisher
 from gogent.monitoring import broker_queue_depths, celery_workers
+from gogent.runlock import run_alone
 from logs.models import LogPattern
 from logs.services import IncomingMessage, logs_ingest_batch
+from tests.helpers.analysis import analysis_in_outbox
 from tests.helpers.api import ingest, log
 from tests.helpers.processes import free_port
 from tests.helpers.users import user_with_role
@@ -148,3 +152,66 @@ def test_processes_say_when_the_supervisor_stopped_or_is_not_used(db, settings, 
     write_supervisor_state(settings.SUPERVISOR_DIR, running=False)
     section = processes_section(admin_client().get("/admin/operations/").content.decode())
     assert "is not running" in section
+
+
+def results_section(page: str) -> str:
+    return page.split("<h2>Results on NATS</h2>")[1].split("</div>")[0]
+
+
+def test_results_on_nats_show_an_unreachable_server_and_what_waits(db, settings):
+    settings.ANALYSIS_RESULTS_SUBJECT = "plant.results"
+    now = timezone.now()
+    oldest = now - timedelta(hours=2, minutes=5)
+    analysis_in_outbox("older", finished_at=oldest)
+    answer = analysis_in_outbox("newer", finished_at=now - timedelta(minutes=1))
+    ReplyWaiter.objects.create(
+        pattern=answer.pattern, reply_to="_INBOX.ops", stream_seq=9,
+        expires_at=now + timedelta(minutes=1), answer=answer,
+    )  # fmt: skip
+    ResultsPublisher.objects.create(
+        pk=1, reachable=False, failures=3, retry_at=now + timedelta(seconds=8),
+        last_error="nats: no servers available for connection", last_failure_at=now,
+        unreachable_since=now - timedelta(minutes=3), published_total=41,
+    )  # fmt: skip
+
+    section = results_section(admin_client().get("/admin/operations/").content.decode())
+
+    since = dateformat.format(timezone.localtime(now - timedelta(minutes=3)), "Y-m-d H:i:s e")
+    assert f"<strong>unreachable</strong> since {since} (3 attempts failed;" in section
+    assert "nats: no servers available for connection" in section
+    assert "plant.results" in section
+    assert "2 results, 1 answer to waiting logs" in section
+    completed = dateformat.format(timezone.localtime(oldest), "Y-m-d H:i:s e")
+    assert f"<strong>2\xa0hours, 5\xa0minutes</strong> (completed {completed})" in section
+    assert "<td>41</td>" in section
+
+
+def test_results_on_nats_say_when_the_publisher_has_not_tried_yet(db):
+    section = results_section(admin_client().get("/admin/operations/").content.decode())
+
+    assert "not tried yet" in section
+    assert "unreachable" not in section
+    assert "0 results, 0 answers to waiting logs" in section
+    assert "ANALYSIS_RESULTS_SUBJECT is empty: results are not published" in section
+    assert "<td>none</td>" in section  # nothing waits
+
+
+def test_periodic_jobs_show_which_run_now_and_who_ran_them_last(db):
+    page = admin_client().get("/admin/operations/").content.decode()
+    assert "None has run yet" in page
+
+    with run_alone("analysis-sweep", seconds=60):
+        pass
+    with run_alone("tickets-sync", seconds=60):
+        page = admin_client().get("/admin/operations/").content.decode()
+
+    rows = {
+        name: row
+        for name, row in (
+            (job, page.split(f"<td>{job}</td>", 1)[1].split("</tr>", 1)[0])
+            for job in ("analysis-sweep", "tickets-sync")
+        )
+    }
+    assert "idle" in rows["analysis-sweep"]
+    assert "running (lock held until" in rows["tickets-sync"]
+    assert f"{socket.gethostname()}:{os.getpid()}" in rows["tickets-sync"]

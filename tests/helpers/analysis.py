@@ -1,11 +1,15 @@
-"""Logs stored for analysis and ticket tests, through the consumer's ingest service."""
+"""Logs stored for analysis and ticket tests, through the consumer's ingest service, and
+analyses waiting to be published."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 import orjson
+from django.utils import timezone
 
+from analysis.models import Analysis
+from logs.models import LogPattern, Severity
 from logs.services import IncomingMessage, logs_ingest_batch
 
 _sequence = iter(range(1, 10**9))
@@ -37,3 +41,16 @@ def log(message: str, severity: str = "ERROR", host: str = "plc-1", service: str
         "message": message,
         "context": {"line": 3},
     }
+
+
+def analysis_in_outbox(key: str, *, finished_at: datetime | None = None) -> Analysis:
+    """A completed analysis of a pattern of its own, waiting to be published on NATS."""
+    finished_at = finished_at or timezone.now()
+    pattern = LogPattern.objects.create(
+        key=key, template=f"Spindle <*> overheated ({key})", sample_message="Spindle 3 overheated",
+        first_seen=finished_at, last_seen=finished_at, count=1, max_severity=Severity.ERROR,
+    )  # fmt: skip
+    return Analysis.objects.create(
+        pattern=pattern, trigger=Analysis.Trigger.NEW_PATTERN, status=Analysis.Status.DONE,
+        text=f"explanation of {key}", finished_at=finished_at, publish_pending=True,
+    )  # fmt: skip

@@ -11,7 +11,8 @@ from analysis.offline import MAX_CONFIDENCE
 from analysis.services import analyses_redo_offline, analysis_run
 from gogent.audit import SYSTEM
 from gogent.models import AuditEvent
-from integrations.models import Integration, Ticket, TicketRule
+from gogent.runlock import run_lock_release, run_lock_take
+from integrations.models import Integration, RuleSweep, Ticket, TicketRule
 from integrations.services import (
     rules_evaluate,
     ticket_approve,
@@ -19,7 +20,8 @@ from integrations.services import (
     ticket_open,
     tickets_sweep,
 )
-from logs.models import LogPattern, Severity
+from integrations.services.sweep import SWEEP_LOCK as TICKETS_SWEEP_LOCK
+from logs.models import LogEntry, LogPattern, Severity
 from logs.services import pattern_set_status
 from tests.fakes.llm import FakeLLM
 from tests.helpers.analysis import ingest, log
@@ -396,3 +398,47 @@ def test_only_rules_that_depend_on_the_model_need_its_judgement_allowed(
     (ticket,) = rules_evaluate(pattern=pattern)
 
     assert ticket.status == expected
+
+
+# --- The sweep runs alone, within SWEEP_TIME_LIMIT ------------------------------------
+
+
+def test_a_sweep_that_finds_the_lock_held_does_nothing(pattern, jira_integration, make_rule):
+    analysis_done(pattern)
+    make_rule(jira_integration, min_occurrences=3, window_minutes=60)
+    tickets_sweep()  # the first sweep sets the mark
+    more_logs(pattern, 2)
+    token = run_lock_take(TICKETS_SWEEP_LOCK, seconds=60)
+    assert token is not None
+
+    assert tickets_sweep() is None
+
+    assert not Ticket.objects.exists()
+    assert RuleSweep.objects.get().last_entry_id < LogEntry.objects.latest("pk").pk
+    run_lock_release(TICKETS_SWEEP_LOCK, token)
+    assert tickets_sweep().acted == 1
+    assert Ticket.objects.get().status == Ticket.Status.PENDING
+
+
+def test_patterns_a_sweep_had_no_time_for_are_evaluated_by_the_next(
+    pattern, jira_integration, make_rule, settings
+):
+    analysis_done(pattern)
+    make_rule(jira_integration, min_occurrences=5, window_minutes=60)
+    tickets_sweep()  # the first sweep sets the mark
+    more_logs(pattern, 4)
+    settings.SWEEP_TIME_LIMIT = 0  # out of time before the first pattern
+
+    report = tickets_sweep()
+
+    assert (report.patterns, report.acted) == (1, 0)
+    assert not Ticket.objects.exists()
+    assert RuleSweep.objects.get().carried_pattern_ids == [pattern.pk]
+
+    settings.SWEEP_TIME_LIMIT = 60
+    report = tickets_sweep()  # no new logs since: the carried pattern alone
+
+    assert (report.patterns, report.acted) == (1, 1)
+    assert Ticket.objects.get().status == Ticket.Status.PENDING
+    assert RuleSweep.objects.get().carried_pattern_ids == []
+    assert tickets_sweep().patterns == 0

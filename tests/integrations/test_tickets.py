@@ -10,6 +10,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from gogent.models import AuditEvent
+from gogent.runlock import run_lock_release, run_lock_take
 from integrations.models import Integration, Ticket
 from integrations.services import (
     rules_evaluate,
@@ -18,6 +19,7 @@ from integrations.services import (
     ticket_retry,
     tickets_sync,
 )
+from integrations.services.sync import SYNC_LOCK
 from logs.models import LogPattern
 from logs.patterns import pattern_merge
 from tests.fakes.database import database_fails
@@ -438,3 +440,38 @@ def test_secrets_never_reach_tickets_errors_or_the_audit_log(
     ]
     assert "ServiceNow refused the credentials (HTTP 401)" in str(stored)
     assert JIRA_TOKEN not in str(stored) and SNOW_PASSWORD not in str(stored)
+
+
+# --- The sync runs alone, within SWEEP_TIME_LIMIT -------------------------------------
+
+
+def test_a_sync_that_finds_the_lock_held_does_nothing(
+    pattern, jira_integration, fake_jira, admin_user
+):
+    ticket = deliver(ticket_open(pattern=pattern, integration=jira_integration, user=admin_user))
+    fake_jira.close(ticket.external_key)
+    token = run_lock_take(SYNC_LOCK, seconds=60)
+    assert token is not None
+
+    assert tickets_sync() is None
+
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.synced_at) == (Ticket.Status.OPEN, None)
+    run_lock_release(SYNC_LOCK, token)
+    assert close_and_sync(ticket, fake_jira).status == Ticket.Status.CLOSED
+
+
+def test_a_sync_out_of_time_leaves_the_tickets_to_its_next_run(
+    pattern, jira_integration, fake_jira, admin_user, settings
+):
+    ticket = deliver(ticket_open(pattern=pattern, integration=jira_integration, user=admin_user))
+    fake_jira.close(ticket.external_key)
+    settings.SWEEP_TIME_LIMIT = 0
+
+    report = tickets_sync()
+
+    assert (report.checked, report.closed, report.errors) == (0, 0, [])
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.OPEN
+    settings.SWEEP_TIME_LIMIT = 60
+    assert close_and_sync(ticket, fake_jira).status == Ticket.Status.CLOSED

@@ -8,8 +8,10 @@ import orjson
 import pytest
 from django.db import connection
 
+from gogent.runlock import Deadline, run_lock_release, run_lock_take
 from logs.models import LogEntry, LogPattern, LogPatternStat, LogVolume
-from logs.services import IncomingMessage, logs_ingest_batch, logs_purge
+from logs.services import IncomingMessage, logs_ingest_batch, logs_purge, logs_purge_expired
+from logs.services.purge import RETENTION_LOCK
 from logs.tasks import purge_old_logs
 
 pytestmark = pytest.mark.production
@@ -72,4 +74,30 @@ def test_the_task_keeps_everything_by_default(db, settings):
     assert LogEntry.objects.count() == 3
     settings.LOG_RETENTION_DAYS = 30
     purge_old_logs()
+    assert LogEntry.objects.count() == 0
+
+
+def test_a_purge_out_of_time_deletes_nothing_and_the_next_run_does(db):
+    now = datetime.now(UTC)
+    ingest(5, received_at=now - timedelta(days=40), start=1)
+
+    report = logs_purge(older_than=now - timedelta(days=30), batch_size=10, deadline=Deadline(0))
+
+    assert (report.logs, LogEntry.objects.count()) == (0, 5)
+    later = logs_purge(older_than=now - timedelta(days=30), batch_size=10, deadline=Deadline(60))
+    assert (later.logs, LogEntry.objects.count()) == (5, 0)
+
+
+def test_a_retention_run_that_finds_the_lock_held_does_nothing(db, settings):
+    settings.LOG_RETENTION_DAYS = 30
+    ingest(3, received_at=datetime.now(UTC) - timedelta(days=40), start=1)
+    token = run_lock_take(RETENTION_LOCK, seconds=60)
+    assert token is not None
+
+    assert logs_purge_expired() is None
+    purge_old_logs()
+
+    assert LogEntry.objects.count() == 3
+    run_lock_release(RETENTION_LOCK, token)
+    assert logs_purge_expired().logs == 3
     assert LogEntry.objects.count() == 0
