@@ -499,6 +499,10 @@ TICKETS_BACKOFF_MAX = env_int("TICKETS_BACKOFF_MAX_MS", 300_000) / 1000
 # between status syncs (tickets closed in Jira/ServiceNow).
 TICKETS_RULES_INTERVAL = env_int("TICKETS_RULES_INTERVAL", 30)
 TICKETS_SYNC_INTERVAL = env_int("TICKETS_SYNC_INTERVAL", 300)
+# After a create whose outcome is unknown (its reply timed out or was lost, or a 5xx),
+# seconds its correlation search must stay empty before a second create: Jira Cloud's
+# search shows a new issue only after a delay that can reach tens of seconds.
+TICKETS_INDEX_LAG = env_int("TICKETS_INDEX_LAG", 60)
 # Seconds past due after which the sweeper re-sends ticket work (lost by a dead worker).
 TICKETS_STALE_AFTER = env_int("TICKETS_STALE_AFTER", 120)
 # Log ids each sweep reads again, for ids committed out of order by parallel consumers.

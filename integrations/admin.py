@@ -144,7 +144,8 @@ class TicketAdmin(ReadOnlyAdmin):
     readonly_fields = [
         "key_link", "integration", "pattern_link", "analysis", "status", "action", "origin",
         "reason", "draft_reason", "title", "remote_status", "error", "attempts",
-        "next_attempt_at", "comments", "reopened", "correlation_id", "duplicate_of",
+        "next_attempt_at", "ambiguous_create_at", "comments", "reopened", "correlation_id",
+        "duplicate_of",
         "created_at", "opened_at", "last_action_at", "closed_at", "synced_at",
     ]  # fmt: skip
     fields = readonly_fields

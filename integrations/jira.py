@@ -22,6 +22,7 @@ from integrations.remote import (
     ReopenImpossible,
     TicketContent,
     TicketError,
+    reply_lost,
     retry_after_seconds,
 )
 
@@ -236,15 +237,17 @@ def _remote(what: str, integration: Integration) -> Iterator[None]:
         yield
     except JIRAError as error:
         raise _jira_error(what, error) from None
-    except requests.Timeout:
+    except requests.Timeout as error:
         raise TicketError(
             f"Jira did not answer ({what}) within {integration.timeout_seconds:g}s",
             retryable=True,
+            ambiguous=reply_lost(error),
         ) from None
     except requests.ConnectionError as error:
         raise TicketError(
             f"cannot reach Jira at {integration.base_url} ({what}): {type(error).__name__}",
             retryable=True,
+            ambiguous=reply_lost(error),
         ) from None
     except (requests.RequestException, ValueError) as error:
         # ValueError: a reply that is not JSON, e.g. a proxy's error page.
@@ -275,6 +278,7 @@ def _jira_error(what: str, error: JIRAError) -> TicketError:
         return TicketError(
             f"Jira failed (HTTP {status}) to {what}: {detail}",
             retryable=True,
+            ambiguous=True,
             retry_after=retry_after_seconds(headers.get("Retry-After")),
             status=status,
         )

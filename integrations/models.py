@@ -281,6 +281,10 @@ class Ticket(LeasedWork):
     # Written on the remote ticket (Jira label, ServiceNow correlation_id) and searched for
     # before creating, so a retry after a lost reply finds the ticket instead of adding one.
     correlation_id = models.CharField(max_length=100, unique=True)
+    # A create sent then got no clear answer (a lost reply, a 5xx): it may have created the
+    # remote ticket, which the remote's search can show only later. No worker creates
+    # again until that search has come back empty TICKETS_INDEX_LAG after it.
+    ambiguous_create_at = models.DateTimeField(null=True, blank=True)
     title = models.CharField(max_length=255, blank=True)
     external_key = models.CharField(max_length=100, blank=True)
     external_id = models.CharField(max_length=100, blank=True)

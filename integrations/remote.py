@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
+import requests
 from django.utils import timezone
+from urllib3.exceptions import NewConnectionError
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +47,9 @@ class RemoteTicket:
 
 class TicketError(Exception):
     """A failed remote call. retryable: a timeout, 429 or 5xx, worth trying again later;
-    auth: a 401/403, which needs an admin, not a retry."""
+    auth: a 401/403, which needs an admin, not a retry; ambiguous: the remote side may have
+    carried the request out all the same (its reply was lost, or it failed with a 5xx), so
+    a create may have created."""
 
     def __init__(
         self,
@@ -55,6 +59,7 @@ class TicketError(Exception):
         retry_after: float | None = None,
         auth: bool = False,
         status: int | None = None,
+        ambiguous: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -62,6 +67,21 @@ class TicketError(Exception):
         self.retry_after = retry_after
         self.auth = auth
         self.status = status
+        self.ambiguous = ambiguous
+
+
+def reply_lost(error: requests.RequestException) -> bool:
+    """Whether a request that failed this way may have reached the remote side: a read
+    timeout or a dropped connection may follow a create that happened. A connection that
+    was never made (refused, a name that does not resolve, a connect timeout) carried
+    nothing."""
+    if isinstance(error, requests.ConnectTimeout):
+        return False
+    if isinstance(error, requests.ConnectionError) and error.args:
+        reason = getattr(error.args[0], "reason", error.args[0])
+        if isinstance(reason, NewConnectionError):
+            return False
+    return True
 
 
 class ReopenImpossible(TicketError):

@@ -26,6 +26,7 @@ from integrations.remote import (
     ReopenImpossible,
     TicketContent,
     TicketError,
+    reply_lost,
     retry_after_seconds,
 )
 
@@ -209,15 +210,17 @@ def _remote(what: str, integration: Integration) -> Iterator[None]:
         yield
     except requests.HTTPError as error:
         raise _http_error(what, error.response) from None
-    except requests.Timeout:
+    except requests.Timeout as error:
         raise TicketError(
             f"ServiceNow did not answer ({what}) within {integration.timeout_seconds:g}s",
             retryable=True,
+            ambiguous=reply_lost(error),
         ) from None
     except requests.ConnectionError as error:
         raise TicketError(
             f"cannot reach ServiceNow at {base_url(integration)} ({what}): {type(error).__name__}",
             retryable=True,
+            ambiguous=reply_lost(error),
         ) from None
     except TokenCreateError as error:
         status = error.snow_status_code
@@ -266,6 +269,7 @@ def _http_error(what: str, response: requests.Response | None) -> TicketError:
         return TicketError(
             f"ServiceNow failed (HTTP {status}) to {what}: {detail}",
             retryable=True,
+            ambiguous=True,
             retry_after=retry_after,
             status=status,
         )

@@ -52,8 +52,8 @@ def ticket_deliver(*, ticket_id: int) -> float | None:
     system = system_of(integration.kind)
     try:
         if ticket.action == Ticket.Action.CREATE:
-            _deliver_create(ticket, token, system)
-        elif ticket.action == Ticket.Action.COMMENT:
+            return _deliver_create(ticket, token, system)
+        if ticket.action == Ticket.Action.COMMENT:
             _deliver_comment(ticket, token, system)
         elif ticket.action == Ticket.Action.REOPEN:
             _deliver_reopen(ticket, token, system)
@@ -98,13 +98,30 @@ def _claim(ticket_id: int) -> str | None:
     return leases.lease_claim(claimable, seconds=timeout * 5 + 10, attempts=F("attempts") + 1)
 
 
-def _deliver_create(ticket: Ticket, token: str, system: ModuleType) -> None:
+def _deliver_create(ticket: Ticket, token: str, system: ModuleType) -> float | None:
+    """Find the ticket by its correlation id, else create it. After an ambiguous create,
+    an empty search is believed only TICKETS_INDEX_LAG after that create: until then the
+    task comes back (no attempt counted) and searches again. Returns the task's countdown,
+    or None when done."""
     integration = ticket.integration
     content = ticket_content(ticket)
     remote = system.ticket_find(integration, ticket.correlation_id)
     adopted = remote is not None
+    if remote is None and ticket.ambiguous_create_at is not None:
+        believed_at = ticket.ambiguous_create_at + timedelta(seconds=settings.TICKETS_INDEX_LAG)
+        if timezone.now() < believed_at:
+            return _await_index(ticket, token, believed_at)
     if remote is None:
-        remote = system.ticket_create(integration, content, ticket.correlation_id)
+        sent_at = timezone.now()
+        try:
+            remote = system.ticket_create(integration, content, ticket.correlation_id)
+        except TicketError as error:
+            if error.ambiguous:
+                # On the row, so every worker holds back, not only the next to claim it.
+                Ticket.objects.filter(pk=ticket.pk, lease_token=token).update(
+                    ambiguous_create_at=sent_at
+                )
+            raise
     now = timezone.now()
     with transaction.atomic():
         pattern = ticket_lock_pattern(ticket)
@@ -120,7 +137,7 @@ def _deliver_create(ticket: Ticket, token: str, system: ModuleType) -> None:
             **ticket_work_done(),
         )
         if not updated:
-            return  # the lease ran out; the next holder finds the ticket by its correlation id
+            return None  # the lease ran out; the next holder finds it by its correlation id
         # A merge may have made it a duplicate meanwhile; it keeps that status.
         Ticket.objects.filter(pk=ticket.pk, status=Ticket.Status.PENDING).update(
             status=Ticket.Status.OPEN
@@ -132,9 +149,27 @@ def _deliver_create(ticket: Ticket, token: str, system: ModuleType) -> None:
             reason=ticket.reason,
             details={
                 "key": remote.key, "found_existing": adopted, "attempts": ticket.attempts,
+                "after_ambiguous_create": ticket.ambiguous_create_at is not None,
             },
         )  # fmt: skip
         integration_ok(integration)
+    return None
+
+
+def _await_index(ticket: Ticket, token: str, believed_at: datetime) -> float | None:
+    """Come back when an empty search can be believed; a wait, not an attempt."""
+    sent = timezone.localtime(ticket.ambiguous_create_at).strftime("%H:%M:%S")
+    until = timezone.localtime(believed_at).strftime("%H:%M:%S")
+    Ticket.objects.filter(pk=ticket.pk, lease_token=token).update(attempts=F("attempts") - 1)
+    return _release(
+        ticket,
+        token,
+        at=believed_at,
+        error=(
+            f"the create sent at {sent} got no clear answer and the search does not show it "
+            f"yet; searching again at {until} before creating again (TICKETS_INDEX_LAG)"
+        ),
+    )
 
 
 def _deliver_comment(ticket: Ticket, token: str, system: ModuleType) -> None:

@@ -25,6 +25,7 @@ def ticket_work_done() -> dict[str, Any]:
     return {
         "action": Ticket.Action.NONE,
         "error": "",
+        "ambiguous_create_at": None,
         "next_attempt_at": None,
         **LEASE_CLEARED,
     }

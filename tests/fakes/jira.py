@@ -5,8 +5,9 @@
         ...
         assert len(jira.issues) == 1
 
-Operations (for faults): serverInfo, field, myself, project, create, issue, comment,
-transitions, transition, search. Issues follow a small workflow: To Do and In
+FakeJira(search_lag=20) shows a new issue in search only 20 s after it was created, as Jira
+Cloud's index can. Operations (for faults): serverInfo, field, myself, project, create,
+issue, comment, transitions, transition, search. Issues follow a small workflow: To Do and In
 Progress are open; Done is done; "Reopen" takes a done issue to Reopened. JQL
 understands what Gogent asks: `labels = "x"`, `id in (1, 2)`, `key in (...)`,
 joined with AND, and an ORDER BY it ignores.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -67,8 +69,11 @@ class FakeJira(FakeServer):
         cloud: bool = False,
         reopen: bool = True,
         latency: float = 0.0,
+        search_lag: float = 0.0,
     ) -> None:
         super().__init__(user=user, password=password, token=token, latency=latency)
+        # Seconds before search shows a new issue, as Jira Cloud's index does.
+        self.search_lag = search_lag
         self.projects = projects or {"OPS": "Operations"}
         self.cloud = cloud
         self.reopen = reopen  # False: the workflow has no way out of Done
@@ -225,6 +230,7 @@ class FakeJira(FakeServer):
             "labels": list(labels),
             "status": "To Do",
             "comments": [],
+            "created": time.monotonic(),
         }
         return 201, {"id": issue_id, "key": key, "self": f"{self.url}{API}issue/{issue_id}"}, {}
 
@@ -320,7 +326,12 @@ class FakeJira(FakeServer):
         params = request.body if request.method == "POST" else request.query
         jql = (params or {}).get("jql", "")
         try:
-            matches = [issue for issue in self.issues.values() if _jql_matches(jql, issue)]
+            indexed = time.monotonic() - self.search_lag
+            matches = [
+                issue
+                for issue in self.issues.values()
+                if issue["created"] <= indexed and _jql_matches(jql, issue)
+            ]
         except ValueError as error:
             return 400, {"errorMessages": [str(error)], "errors": {}}, {}
         limit = int((params or {}).get("maxResults") or 50)

@@ -3,8 +3,10 @@ and delivering a ticket without waiting out its countdowns."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from analysis.models import Analysis
@@ -68,9 +70,13 @@ def analysis_done(pattern: LogPattern, **result: Any) -> Analysis:
 
 
 def deliver(ticket: Ticket, *, steps: int = 10) -> Ticket:
-    """Run the ticket's task back to back, as if each countdown had already passed."""
+    """Run the ticket's task back to back, as if each countdown had already passed, and the
+    index lag after an ambiguous create too (tests/integrations/test_index_lag.py waits it)."""
     for _ in range(steps):
         Ticket.objects.filter(pk=ticket.pk).update(next_attempt_at=timezone.now())
+        Ticket.objects.filter(pk=ticket.pk, ambiguous_create_at__isnull=False).update(
+            ambiguous_create_at=timezone.now() - timedelta(seconds=settings.TICKETS_INDEX_LAG)
+        )
         Integration.objects.update(paused_until=None)
         wait = ticket_deliver(ticket_id=ticket.pk)
         ticket.refresh_from_db()
