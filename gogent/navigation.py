@@ -11,6 +11,7 @@ PAGES = [
     ("Patterns", "logs:patterns", "logs.view_logpattern"),
     ("Logs", "logs:logs", "logs.view_logentry"),
     ("Analyses", "analysis:analyses", "analysis.view_analysis"),
+    ("Tickets", "integrations:tickets", "integrations.view_ticket"),
     ("Quarantine", "logs:quarantine", "logs.view_rejectedmessage"),
 ]
 

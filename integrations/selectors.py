@@ -1,4 +1,5 @@
-"""Reads for the integrations app: a pattern's tickets, what a ticket says, rule matches."""
+"""Reads for the integrations app: a pattern's tickets, what a ticket says, rule matches,
+the Tickets page."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -263,3 +264,46 @@ def _sample_lines(pattern: LogPattern) -> list[str]:
 
 def _when(moment: Any) -> str:
     return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC" if moment else "-"
+
+
+# The Tickets page without a status filter: what needs someone.
+TICKETS_ATTENTION = (Ticket.Status.DRAFT, Ticket.Status.PENDING, Ticket.Status.FAILED)
+
+
+@dataclass(frozen=True, slots=True)
+class TicketPage:
+    tickets: list[Ticket]
+    # The last ticket's id when older ones follow: the next page's `before`.
+    before: int | None
+    counts: dict[str, int]
+
+
+def ticket_page(
+    *,
+    status: str = "",
+    integration_id: int | None = None,
+    query: str = "",
+    before: int | None = None,
+    size: int = 50,
+) -> TicketPage:
+    """Tickets newest first (by id), filtered; without a status, those needing attention.
+    `query` matches the remote key, the title or the pattern's template."""
+    tickets = Ticket.objects.select_related("integration", "pattern", "rule", "created_by")
+    if integration_id is not None:
+        tickets = tickets.filter(integration_id=integration_id)
+    if query:
+        tickets = tickets.filter(
+            Q(external_key__iexact=query)
+            | Q(title__icontains=query)
+            | Q(pattern__template__icontains=query)
+        )
+    counts = dict(tickets.values_list("status").annotate(n=Count("id")).order_by())
+    tickets = (
+        tickets.filter(status=status) if status else tickets.filter(status__in=TICKETS_ATTENTION)
+    )
+    if before is not None:
+        tickets = tickets.filter(pk__lt=before)
+    rows = list(tickets.defer("pattern__sample_message").order_by("-pk")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return TicketPage(tickets=rows, before=rows[-1].pk if more else None, counts=counts)

@@ -1,8 +1,9 @@
-"""Console actions on tickets (server-rendered, HTMX): open, approve or discard a draft, retry."""
+"""Console pages and actions on tickets (server-rendered, HTMX): the Tickets page; open,
+approve or discard a draft, retry, from a pattern's panel or in place on the page."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gogent.errors import StateRefused
 from integrations.console import panel_context
 from integrations.models import Integration, Ticket
+from integrations.selectors import TICKETS_ATTENTION, ticket_page
 from integrations.services import ticket_approve, ticket_discard, ticket_open, ticket_retry
 from logs.models import LogPattern
 
@@ -83,8 +85,66 @@ def ticket_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _act(request: HttpRequest, ticket: Ticket, action) -> HttpResponse:
+    """Do the action; answer with what the request came from: its row on the Tickets page
+    (HTMX targeting the row), else the pattern's tickets panel."""
+    error = ""
     try:
         action()
     except StateRefused as problem:
-        return _panel(request, ticket.pattern, str(problem))
-    return _panel(request, ticket.pattern)
+        error = str(problem)
+    if request.htmx and request.htmx.target == f"ticket-{ticket.pk}":
+        ticket.refresh_from_db()
+        context = _row_context(request, ticket, error)
+        return render(request, "integrations/_ticket_row.html", context)
+    return _panel(request, ticket.pattern, error)
+
+
+def _row_context(request: HttpRequest, ticket: Ticket, error: str = "") -> dict[str, object]:
+    return {
+        "ticket": ticket,
+        "error": error,
+        "can_open": request.user.has_perm(OPEN),
+        "can_review": request.user.has_perm(REVIEW),
+    }
+
+
+@login_required
+@permission_required("integrations.view_ticket", raise_exception=True)
+@require_GET
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    """Tickets to work: drafts to review, being opened, failed (by default), or any status,
+    by integration, with a text search; newest first, a page at a time."""
+    status = request.GET.get("status", "")
+    if status not in Ticket.Status.values:
+        status = ""
+    integration_id = _int_or_none(request.GET.get("integration"))
+    query = request.GET.get("q", "").strip()[:200]
+    page = ticket_page(
+        status=status,
+        integration_id=integration_id,
+        query=query,
+        before=_int_or_none(request.GET.get("before")),
+    )
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": [
+            (value, label, page.counts.get(value, 0)) for value, label in Ticket.Status.choices
+        ],
+        "attention": sum(page.counts.get(value, 0) for value in TICKETS_ATTENTION),
+        "integrations": Integration.objects.order_by("name"),
+        "integration_id": integration_id,
+        "query": query,
+        "can_open": request.user.has_perm(OPEN),
+        "can_review": request.user.has_perm(REVIEW),
+    }
+    return render(request, "integrations/tickets.html", context)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    """An id from the query string; anything else (text, out of range) means no filter."""
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if 0 < number < 2**63 else None

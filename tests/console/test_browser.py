@@ -118,6 +118,41 @@ def test_operator_filters_opens_a_pattern_and_asks_for_an_analysis(page):
     assert modbus.status == LogPattern.Status.MUTED
 
 
+def test_operator_approves_a_draft_in_place_on_the_tickets_page(page):
+    from playwright.sync_api import expect
+
+    from integrations.models import Integration, Ticket
+
+    seed()
+    jira = Integration.objects.create(
+        name="Plant Jira", kind=Integration.Kind.JIRA, base_url="http://127.0.0.1:9",
+        auth=Integration.Auth.TOKEN, secret="token", project_key="OPS",
+    )  # fmt: skip
+    draft, other = (
+        Ticket.objects.create(
+            integration=jira,
+            pattern=LogPattern.objects.get(template__startswith=start),
+            status=Ticket.Status.DRAFT,
+            correlation_id=f"c-{start}",
+            draft_reason="confidence 0.40 below 0.70",
+        )
+        for start in ("Modbus", "Conveyor")
+    )
+    log_in(page, "operator")
+
+    page.get_by_role("link", name="Tickets").click()
+    page.wait_for_url("**/tickets/")
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(2)
+    page.evaluate("window.__noReload = true")
+    page.locator(f"#ticket-{draft.pk}").get_by_role("button", name="Approve").click()
+    expect(page.locator(f"#ticket-{draft.pk}")).to_contain_text("Being opened")
+    assert page.evaluate("window.__noReload === true")  # the row changed, the page did not
+    expect(page.locator(f"#ticket-{other.pk}")).to_contain_text("Draft")
+    draft.refresh_from_db()
+    assert draft.status == Ticket.Status.PENDING
+
+
 def test_xss_payloads_in_logs_render_as_text(page):
     seed()
     log_in(page, "viewer")
@@ -203,6 +238,7 @@ def test_console_and_admin_pages_run_under_the_content_security_policy(page):
         f"/patterns/{modbus.pk}/",
         "/logs/?q=Modbus",
         "/analyses/",
+        "/tickets/?status=open",
         "/patterns/?ticket=yes",
         "/admin/",
         "/admin/logs/logpattern/",

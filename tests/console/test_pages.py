@@ -59,6 +59,7 @@ PAGES = [
     ("logs:logs", {}),
     ("logs:quarantine", {}),
     ("analysis:analyses", {}),
+    ("integrations:tickets", {}),
 ]
 
 

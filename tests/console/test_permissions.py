@@ -43,6 +43,7 @@ def pages(ids: dict[str, int]) -> list[str]:
         reverse("logs:quarantine"),
         reverse("analysis:analyses"),
         reverse("analysis:pattern-panel", args=[ids["pattern"]]),
+        reverse("integrations:tickets"),
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from integrations.models import Integration, Ticket
 from logs.models import LogPattern
@@ -104,3 +105,109 @@ def test_dashboard_counts_tickets(pattern, jira, role_client):
     )  # fmt: skip
     body = role_client("viewer").get(reverse("dashboard")).content.decode()
     assert "failed 1" in body
+
+
+# --- The Tickets page -----------------------------------------------------------------
+
+
+def make_ticket(pattern: LogPattern, integration: Integration, status: str, n: int, **fields):
+    """A ticket of a pattern of its own (one active ticket per pattern and integration),
+    like `pattern` but on line n."""
+    now = timezone.now()
+    own = LogPattern.objects.create(
+        key=f"{pattern.key[:20]}-{n}", template=f"{pattern.template} (line {n})",
+        sample_message=pattern.sample_message, first_seen=now, last_seen=now, count=1,
+        max_severity=pattern.max_severity,
+    )  # fmt: skip
+    return Ticket.objects.create(
+        integration=integration, pattern=own, status=status, correlation_id=f"t-{n}", **fields
+    )
+
+
+def listed(response) -> list[int]:
+    return [ticket.pk for ticket in response.context["page"].tickets]
+
+
+def test_the_tickets_page_starts_with_what_needs_attention(pattern, jira, role_client):
+    draft = make_ticket(pattern, jira, Ticket.Status.DRAFT, 1, draft_reason="confidence 0.40")
+    failed = make_ticket(pattern, jira, Ticket.Status.FAILED, 2, error="HTTP 400: no project")
+    pending = make_ticket(pattern, jira, Ticket.Status.PENDING, 3)
+    opened = make_ticket(pattern, jira, Ticket.Status.OPEN, 4, external_key="OPS-9")
+    make_ticket(pattern, jira, Ticket.Status.CLOSED, 5, external_key="OPS-3")
+
+    response = role_client("viewer").get(reverse("integrations:tickets"))
+
+    assert response.status_code == 200
+    assert listed(response) == [pending.pk, failed.pk, draft.pk]
+    body = response.content.decode()
+    assert "Needs attention (3)" in body and "Open (1)" in body and "Closed (1)" in body
+    assert "HTTP 400: no project" in body and "confidence 0.40" in body
+    # A viewer sees the queue but no buttons.
+    assert "Approve" not in body and "Retry" not in body
+    opened_page = role_client("viewer").get(reverse("integrations:tickets"), {"status": "open"})
+    assert listed(opened_page) == [opened.pk]
+    assert "OPS-9" in opened_page.content.decode()
+
+
+def test_the_tickets_page_filters_by_integration_and_text_and_pages(pattern, jira, role_client):
+    snow = Integration.objects.create(
+        name="Plant ServiceNow", kind=Integration.Kind.SERVICENOW, base_url="http://127.0.0.1:9",
+        auth=Integration.Auth.BASIC, username="gogent", secret="snow-secret",
+    )  # fmt: skip
+    on_jira = make_ticket(pattern, jira, Ticket.Status.OPEN, 1, external_key="OPS-1")
+    on_snow = make_ticket(pattern, snow, Ticket.Status.OPEN, 2, external_key="INC0010001")
+    browser = role_client("viewer")
+    url = reverse("integrations:tickets")
+
+    assert listed(browser.get(url, {"status": "open", "integration": snow.pk})) == [on_snow.pk]
+    assert listed(browser.get(url, {"status": "open", "q": "ops-1"})) == [on_jira.pk]
+    assert listed(browser.get(url, {"status": "open", "q": "Modbus"})) == [on_snow.pk, on_jira.pk]
+    # Nonsense in the query string is no filter, never an error.
+    for junk in ({"integration": "x"}, {"integration": "9" * 30}, {"status": "<b>"}):
+        assert browser.get(url, junk).status_code == 200
+
+    for n in range(3, 56):
+        make_ticket(pattern, jira, Ticket.Status.CLOSED, n)
+    first = browser.get(url, {"status": "closed"})
+    assert len(listed(first)) == 50
+    second = browser.get(url, {"status": "closed", "before": first.context["page"].before})
+    assert len(listed(second)) == 3
+    assert not set(listed(first)) & set(listed(second))
+    assert second.context["page"].before is None
+
+
+def test_a_draft_is_approved_in_place_on_the_tickets_page(pattern, jira, role_client):
+    draft = make_ticket(pattern, jira, Ticket.Status.DRAFT, 1, draft_reason="confidence 0.40")
+    browser = role_client("operator")
+    assert "Approve" in browser.get(reverse("integrations:tickets")).content.decode()
+
+    response = browser.post(
+        reverse("integrations:approve", args=[draft.pk]),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET=f"ticket-{draft.pk}",
+    )
+
+    body = response.content.decode()
+    assert body.lstrip().startswith(f'<tr id="ticket-{draft.pk}">')
+    assert "Being opened" in body and "Approve" not in body
+    draft.refresh_from_db()
+    assert draft.status == Ticket.Status.PENDING
+
+
+def test_a_refused_action_in_place_says_why_in_its_row(pattern, jira, role_client):
+    discarded = make_ticket(pattern, jira, Ticket.Status.DISCARDED, 1)
+    response = role_client("operator").post(
+        reverse("integrations:approve", args=[discarded.pk]),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET=f"ticket-{discarded.pk}",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'<tr id="ticket-{discarded.pk}">' in body and 'role="alert"' in body
+
+
+def test_dashboard_ticket_counts_link_to_the_tickets_page(pattern, jira, role_client):
+    make_ticket(pattern, jira, Ticket.Status.FAILED, 1)
+    body = role_client("viewer").get(reverse("dashboard")).content.decode()
+    assert 'href="/tickets/?status=failed">failed 1</a>' in body
+    assert 'href="/tickets/"' in body  # in the navigation
