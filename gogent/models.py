@@ -106,6 +106,8 @@ class AuditEvent(models.Model):
         CONFIG_DELETED = "config_deleted", "Configuration deleted"
         CONFIG_DISABLED = "config_disabled", "Configuration disabled"
         SECRETS_ROTATED = "secrets_rotated", "Stored secrets re-encrypted"
+        QUARANTINE_REPLAYED = "quarantine_replayed", "Quarantined messages replayed"
+        LOGS_REPLAYED = "logs_replayed", "Stored logs regrouped (replay)"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=32, choices=Action.choices)

@@ -177,6 +177,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not memory: end-to-end tests run the consumer as a separate process.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-gogent.db")}
+# The Go seed's database name: with the embedded default (SQLite at DATA_DIR/gogent.db),
+# migrate makes DATA_DIR/<this> a symbolic link to gogent.db, so `sqlite3 data/agent.db
+# "SELECT ... FROM agent_logs ..."` works as written (logs.seed). Empty: no link.
+SEED_DB_LINK = env_str_or_off("SEED_DB_LINK", "agent.db")
+if SEED_DB_LINK and Path(SEED_DB_LINK).name != SEED_DB_LINK:
+    raise ValueError(f"SEED_DB_LINK must be a file name in GOGENT_DATA_DIR, not {SEED_DB_LINK!r}")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -339,6 +345,9 @@ REJECTED_RAW_MAX_BYTES = env_int("REJECTED_RAW_MAX_BYTES", 64 * 1024)
 # LOG_RETENTION_BATCH (0: keep every log). Patterns keep their counts and first/last seen.
 LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 0)
 LOG_RETENTION_BATCH = env_int("LOG_RETENTION_BATCH", 2000)
+# Quarantined messages received more than this many days ago are deleted by the same
+# hourly job, in batches of LOG_RETENTION_BATCH (0: keep them until replayed or deleted).
+QUARANTINE_RETENTION_DAYS = env_int("QUARANTINE_RETENTION_DAYS", 30)
 
 # --- Bounded reads ------------------------------------------------------------
 # No console or API request reads the whole log table. A text search (a substring match
@@ -369,6 +378,14 @@ for _name, _value in [
         raise ValueError(f"{_name} must be at least 1, not {_value:g}")
 # How long a log sent with Gogent-Reply-To waits for its pattern's analysis.
 ANALYSIS_REPLY_TIMEOUT = env_int("ANALYSIS_REPLY_TIMEOUT", 30)
+# The analysis service (logs/analyze_service.py, run by every consume_logs): a NATS request
+# on this subject carrying a log stores it through the stream and is answered with its
+# pattern's analysis, or "pending" after ANALYZE_REPLY_TIMEOUT seconds. Set but empty: off.
+# It must be a subject no stream captures (checked when consume_logs starts).
+ANALYZE_SUBJECT = env_str_or_off("ANALYZE_SUBJECT", "gogent.analyze")
+ANALYZE_REPLY_TIMEOUT = env_int("ANALYZE_REPLY_TIMEOUT", ANALYSIS_REPLY_TIMEOUT)
+# Requests one consume_logs serves at a time; more are answered "busy" at once.
+ANALYZE_MAX_IN_FLIGHT = env_int("ANALYZE_MAX_IN_FLIGHT", 100)
 # Failed calls to one provider before moving on (fallback, offline analyzer, or failed).
 ANALYSIS_MAX_RETRIES = env_int("ANALYSIS_MAX_RETRIES", 4)
 ANALYSIS_BACKOFF_BASE = env_int("ANALYSIS_BACKOFF_BASE_MS", 2000) / 1000
@@ -483,6 +500,17 @@ OPERATIONS_SECTIONS = [
     "analysis.operations.ANALYSIS_SECTION",
     "integrations.operations.TICKETS_SECTION",
 ]
+# `manage.py status`: each app's part of the report, by its key in --json, shown in this
+# order after gogent's own (components, processes, celery); each path names a function
+# that returns a gogent.status.StatusSection.
+STATUS_SECTIONS = {
+    "ingest": "logs.status.ingest_status",
+    "analysis": "analysis.status.analysis_status",
+    "tickets": "integrations.status.tickets_status",
+}
+# `manage.py status` calls ingest stalled (down) when messages wait in JetStream and no log
+# or quarantined message was stored for this many seconds.
+STATUS_INGEST_STALLED_AFTER = env_int("STATUS_INGEST_STALLED_AFTER", 300)
 # Celery queues whose depth /metrics, /api/v1/stats and the operations page show.
 MONITORED_QUEUES = env_list("MONITORED_QUEUES", ["celery", "analysis", "tickets"])
 
@@ -556,6 +584,7 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_BEAT_SCHEDULE = {
     "logs-retention": {"task": "logs.tasks.purge_old_logs", "schedule": 3600.0},
+    "logs-wake-snoozed": {"task": "logs.tasks.wake_snoozed_patterns", "schedule": 30.0},
     "analysis-sweep": {"task": "analysis.tasks.sweep_analyses", "schedule": 15.0},
     "analysis-offline-redo": {
         "task": "analysis.tasks.redo_offline_analyses",

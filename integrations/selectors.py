@@ -70,7 +70,7 @@ def rule_match(
     *, rule: TicketRule, pattern: LogPattern, analysis: Analysis | None
 ) -> RuleMatch | None:
     """Whether a rule wants a ticket for a pattern now. Cooldowns are the caller's."""
-    if pattern.merged_into_id is not None or pattern.status == LogPattern.Status.MUTED:
+    if pattern.merged_into_id is not None or pattern.is_quiet:
         return None
     if pattern.max_severity < rule.min_severity:
         return None

@@ -7,17 +7,20 @@ views call, and return. gogent.api mounts these routers under /api/v1/.
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import timedelta
 from typing import Any
 
 import orjson
 from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Header, Path, Query, Router, Status
 
 from gogent.access import ApiError, errors, require_perm
 from gogent.audit import Actor
 from gogent.cursors import decode_cursor
+from gogent.errors import StateRefused
 from gogent.models import ApiKey
 from gogent.monitoring import broker_queue_depths, consumer_lag
 from logs.activity import log_volume
@@ -33,6 +36,7 @@ from logs.schemas import (
     PatternSort,
     PatternStatus,
     Since,
+    SnoozeIn,
     StatsOut,
     StatusIn,
     SubmittedOut,
@@ -45,7 +49,7 @@ from logs.selectors import (
     pattern_page,
     rejected_counts,
 )
-from logs.services import pattern_set_status
+from logs.services import pattern_set_status, pattern_snooze
 from logs.validation import SEVERITY_ALIASES
 
 logs_router = Router(tags=["logs"])
@@ -292,6 +296,32 @@ def set_pattern_status(
             f"Pattern {pattern.pk} was merged into {pattern.merged_into_id}; change that one.",
         )
     return pattern_set_status(pattern=pattern, status=body.status, actor=Actor.of_request(request))
+
+
+@patterns_router.post(
+    "/{pattern_id}/snooze",
+    response={200: PatternOut, **errors(404, 409)},
+    summary="Snooze a pattern until a time, for a while, or for a number of more logs",
+)
+def snooze_pattern(
+    request: HttpRequest, body: SnoozeIn, pattern_id: int = Path(..., ge=1, le=MAX_ID)
+) -> LogPattern:
+    require_perm(request, "logs.triage_pattern")
+    pattern = _get_pattern(pattern_id)
+    until = body.until
+    if body.minutes is not None:
+        by_minutes = timezone.now() + timedelta(minutes=body.minutes)
+        until = min(until, by_minutes) if until else by_minutes
+    try:
+        return pattern_snooze(
+            pattern=pattern,
+            actor=Actor.of_request(request),
+            until=until,
+            more=body.more,
+            reason=body.reason,
+        )
+    except StateRefused as problem:
+        raise ApiError(409, "snooze_refused", str(problem)) from None
 
 
 # --- Stats ------------------------------------------------------------------------------

@@ -95,3 +95,28 @@ class QuarantineFilterForm(forms.Form):
     reason = forms.ChoiceField(
         label="Reason", choices=[("", "any"), *RejectedMessage.Reason.choices], required=False
     )
+
+
+class SnoozeForm(forms.Form):
+    """Snooze for a while, or until N more logs of the pattern (either or both)."""
+
+    DURATIONS = [
+        ("", "—"),
+        ("60", "1 hour"),
+        ("240", "4 hours"),
+        ("1440", "1 day"),
+        ("10080", "1 week"),
+    ]
+
+    minutes = forms.TypedChoiceField(
+        label="for", choices=DURATIONS, coerce=int, empty_value=None, required=False
+    )
+    more = forms.IntegerField(
+        label="or until more logs", min_value=1, max_value=10**9, required=False
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        if data.get("minutes") is None and data.get("more") is None:
+            raise forms.ValidationError("Choose how long, or how many more logs.")
+        return data

@@ -168,6 +168,7 @@ class LogPattern(models.Model):
         NEW = "new", "New"
         ACTIVE = "active", "Active"
         MUTED = "muted", "Muted"
+        SNOOZED = "snoozed", "Snoozed"
         RESOLVED = "resolved", "Resolved"
 
     # Stable identity: the key of the pattern's first template, kept when it generalizes.
@@ -180,6 +181,14 @@ class LogPattern(models.Model):
     max_severity = models.PositiveSmallIntegerField(choices=Severity.choices)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # Who set the status ("alice", "key grafana (…)", "rule: …", "system"); the audit log
+    # keeps every change, this the latest, for the pages. Nullable so adding it is an ALTER
+    # TABLE: a NOT NULL column makes SQLite rebuild the table under the agent_logs view.
+    status_by = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
+    # A snoozed pattern wakes (becomes active) at this time, or once its count exceeds
+    # snoozed_until_count, whichever comes first.
+    snoozed_until = models.DateTimeField(null=True, blank=True)
+    snoozed_until_count = models.PositiveBigIntegerField(null=True, blank=True)
     regressed_at = models.DateTimeField(null=True, blank=True)
     # Set on a pattern absorbed into another; its counts and attachments moved there.
     merged_into = models.ForeignKey(
@@ -200,6 +209,12 @@ class LogPattern(models.Model):
             # The patterns page: newest activity first, by status.
             models.Index(fields=["status", "last_seen"], name="pattern_status_last_seen"),
             models.Index(fields=["last_seen"], name="pattern_last_seen"),
+            # Waking snoozed patterns whose time has come.
+            models.Index(
+                fields=["snoozed_until"],
+                condition=models.Q(status="snoozed"),
+                name="pattern_snoozed",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -208,6 +223,20 @@ class LogPattern(models.Model):
     @property
     def is_regression(self) -> bool:
         return self.regressed_at is not None and self.status == self.Status.ACTIVE
+
+    @property
+    def is_quiet(self) -> bool:
+        """Muted or snoozed: rules, re-analyses and notifications leave it alone."""
+        return self.status in QUIET_STATUSES
+
+    @property
+    def snooze_occurrences_left(self) -> int | None:
+        if self.snoozed_until_count is None:
+            return None
+        return max(self.snoozed_until_count - self.count, 0)
+
+
+QUIET_STATUSES = (LogPattern.Status.MUTED, LogPattern.Status.SNOOZED)
 
 
 class LogPatternStat(models.Model):

@@ -274,9 +274,17 @@ def pattern_lock_of(model: type[Model], pk: int) -> LogPattern:
 
 
 def patterns_count(
-    pattern_ids: Sequence[int], logs: Sequence[ParsedLog], changes: PatternChanges
+    pattern_ids: Sequence[int],
+    logs: Sequence[ParsedLog],
+    changes: PatternChanges,
+    *,
+    regress: bool = True,
 ) -> None:
-    """Add a batch's logs to their patterns' counters; resolved patterns that recur regress."""
+    """Add a batch's logs to their patterns' counters; resolved patterns that recur regress.
+
+    regress=False for logs that did not just occur (a replay moving stored logs between
+    patterns): counted, but a resolved pattern stays resolved.
+    """
     totals: dict[int, list] = {}
     stats: dict[tuple[int, str, str], list] = {}
     for pattern_id, log in zip(pattern_ids, logs, strict=True):
@@ -309,13 +317,15 @@ def patterns_count(
     for pattern_id, status, max_severity in LogPattern.objects.filter(pk__in=totals).values_list(
         "pk", "status", "max_severity"
     ):
-        if status == LogPattern.Status.RESOLVED:
+        if regress and status == LogPattern.Status.RESOLVED:
             changes.regressed.add(pattern_id)
         if totals[pattern_id][3] > max_severity:
             changes.escalated.add(pattern_id)
     adapt = connection.ops.adapt_datetimefield_value
     table = connection.ops.quote_name(LogPattern._meta.db_table)
     resolved, active = LogPattern.Status.RESOLVED.value, LogPattern.Status.ACTIVE.value
+    if not regress:
+        resolved = ""  # no status is empty: no CASE below matches
     now = adapt(timezone.now())
     # SET expressions see the row as it was, so status and regressed_at test the old status.
     with connection.cursor() as cursor:

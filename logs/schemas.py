@@ -13,7 +13,9 @@ from logs.models import LogEntry, LogPattern, Severity
 SeverityName = Literal[
     "DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY"
 ]
-PatternStatus = Literal["new", "active", "muted", "resolved"]
+PatternStatus = Literal["new", "active", "muted", "snoozed", "resolved"]
+# What POST /patterns/{id}/status sets; a snooze has its own endpoint, with its end.
+SettableStatus = Literal["new", "active", "muted", "resolved"]
 Since = Literal["1h", "24h", "7d", "30d"]
 PatternSort = Literal["last_seen", "count", "severity"]
 
@@ -98,6 +100,13 @@ class PatternOut(Schema):
     first_seen: datetime
     last_seen: datetime
     status_changed_at: datetime | None
+    status_by: str | None = Field(
+        description="Who set the status last: a user, a key, a rule or system (None before)."
+    )
+    snoozed_until: datetime | None = Field(description="A snoozed pattern wakes at this time…")
+    snoozed_until_count: int | None = Field(
+        description="…or once its count exceeds this, whichever comes first."
+    )
     regressed_at: datetime | None
     is_regression: bool
     merged_into_id: int | None = Field(
@@ -140,7 +149,17 @@ class PatternPage(Schema):
 
 
 class StatusIn(Schema):
-    status: PatternStatus
+    status: SettableStatus
+
+
+class SnoozeIn(Schema):
+    """Until a time, for a number of minutes, or until a number of more logs; with a time
+    and a number of logs, it wakes at whichever comes first."""
+
+    until: datetime | None = None
+    minutes: int | None = Field(None, ge=1, le=525_600)
+    more: int | None = Field(None, ge=1, le=10**12)
+    reason: str = Field("", max_length=500)
 
 
 class VolumeOut(Schema):

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from logs.services import logs_purge_expired
+from logs.services import logs_purge_expired, patterns_wake
 
 
 @shared_task(ignore_result=True)
 def purge_old_logs() -> None:
     logs_purge_expired()
+
+
+@shared_task(ignore_result=True)
+def wake_snoozed_patterns() -> None:
+    # Those snoozed "for N more logs" wake at ingest; this wakes those whose time came.
+    patterns_wake()

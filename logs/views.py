@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import orjson
@@ -16,9 +17,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from gogent.audit import Actor
+from gogent.errors import StateRefused
 from logs.activity import log_volume, patterns_new_since, patterns_top_active
 from logs.console import dashboard_panels, pattern_columns, pattern_panels
-from logs.forms import LogFilterForm, PatternFilterForm, QuarantineFilterForm
+from logs.forms import LogFilterForm, PatternFilterForm, QuarantineFilterForm, SnoozeForm
 from logs.models import LogPattern, Severity
 from logs.selectors import (
     LogExport,
@@ -33,7 +35,7 @@ from logs.selectors import (
     rejected_counts,
     rejected_page,
 )
-from logs.services import pattern_set_status, patterns_set_status
+from logs.services import pattern_set_status, pattern_snooze, patterns_set_status
 
 TRIAGE = "logs.triage_pattern"
 DASHBOARD_REFRESH = 10
@@ -134,6 +136,7 @@ def pattern_detail(request: HttpRequest, pk: int) -> HttpResponse:
             for panel in pattern_panels(user=request.user)
         ],
         "can_triage": request.user.has_perm(TRIAGE),
+        "snooze_form": SnoozeForm(),
         "absorbed": pattern.absorbed.count(),
     }
     return render(request, "logs/pattern_detail.html", context)
@@ -148,8 +151,47 @@ def pattern_status(request: HttpRequest, pk: int) -> HttpResponse:
     status = request.POST.get("status", "")
     if status not in LogPattern.Status.values:
         return HttpResponse("Unknown status.", status=400)
-    pattern = pattern_set_status(pattern=pattern, status=status, actor=Actor.of_user(request.user))
-    return render(request, "logs/_pattern_status.html", {"pattern": pattern, "can_triage": True})
+    error = ""
+    try:
+        pattern = pattern_set_status(
+            pattern=pattern, status=status, actor=Actor.of_user(request.user)
+        )
+    except StateRefused as problem:
+        error = str(problem)
+    return _status_fragment(request, pattern, error)
+
+
+@login_required
+@require_POST
+def pattern_snooze_view(request: HttpRequest, pk: int) -> HttpResponse:
+    pattern = _get_pattern_for_user(request, pk)
+    if not request.user.has_perm(TRIAGE):
+        raise PermissionDenied
+    form = SnoozeForm(request.POST)
+    if not form.is_valid():
+        problems = [problem for problems in form.errors.values() for problem in problems]
+        return _status_fragment(request, pattern, " ".join(problems))
+    minutes, more = form.cleaned_data["minutes"], form.cleaned_data["more"]
+    try:
+        pattern = pattern_snooze(
+            pattern=pattern,
+            actor=Actor.of_user(request.user),
+            until=timezone.now() + timedelta(minutes=minutes) if minutes else None,
+            more=more,
+        )
+    except StateRefused as problem:
+        return _status_fragment(request, pattern, str(problem))
+    return _status_fragment(request, pattern)
+
+
+def _status_fragment(request: HttpRequest, pattern: LogPattern, error: str = "") -> HttpResponse:
+    context = {
+        "pattern": pattern,
+        "can_triage": True,
+        "snooze_form": SnoozeForm(),
+        "error": error,
+    }
+    return render(request, "logs/_pattern_status.html", context)
 
 
 @login_required

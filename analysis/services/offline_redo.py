@@ -14,7 +14,7 @@ from analysis.selectors import active_analysis, provider_chain
 from analysis.services.providers import provider_test
 from analysis.services.request import ACTIVE, enqueue_on_commit
 from gogent.runlock import run_alone
-from logs.models import LogPattern
+from logs.models import QUIET_STATUSES, LogPattern
 
 OFFLINE_REDO_LOCK = "analysis-offline-redo"
 
@@ -55,7 +55,7 @@ def _offline_current(*, limit: int) -> list[tuple[int, int]]:
     latest = Analysis.objects.filter(pattern=OuterRef("pk")).order_by("-pk").values("pk")[:1]
     return list(
         LogPattern.objects.filter(merged_into=None, pk__in=offline_done.values("pattern_id"))
-        .exclude(status=LogPattern.Status.MUTED)
+        .exclude(status__in=QUIET_STATUSES)
         .annotate(latest_analysis=Subquery(latest))
         .filter(Exists(offline_done.filter(pk=OuterRef("latest_analysis"))))
         .order_by("-max_severity", "-last_seen", "-pk")

@@ -29,7 +29,7 @@ def rules_evaluate(*, pattern: LogPattern, analysis: Analysis | None = None) -> 
     for rules that accept offline analyses; the others see no analysis, and wait for an
     LLM's when they need one.
     """
-    if pattern.merged_into_id is not None or pattern.status == LogPattern.Status.MUTED:
+    if pattern.merged_into_id is not None or pattern.is_quiet:
         return []
     rules = TicketRule.objects.filter(
         enabled=True, integration__enabled=True, integration__auth_failed_at=None

@@ -2,7 +2,9 @@
 
 One topic a module: ingest (a batch in one transaction, splitting, quarantine), batch
 (the messages and results), rows (raw inserts), receipts, hooks (LOGS_INGEST_HOOKS),
-epochs (lives of the stream), status (pattern status changes), purge (retention).
+epochs (lives of the stream), status (pattern status changes), purge (retention of logs
+and quarantine), replay (quarantine through validation, stored logs through grouping again:
+logs.services.replay, imported from there).
 """
 
 from logs.services.batch import IncomingMessage, IngestResult
@@ -16,7 +18,12 @@ from logs.services.ingest import (
     logs_quarantine,
 )
 from logs.services.purge import PurgeReport, logs_purge, logs_purge_expired
-from logs.services.status import pattern_set_status, patterns_set_status
+from logs.services.status import (
+    pattern_set_status,
+    pattern_snooze,
+    patterns_set_status,
+    patterns_wake,
+)
 
 __all__ = [
     "DATABASE_UNAVAILABLE",
@@ -32,6 +39,8 @@ __all__ = [
     "logs_purge_expired",
     "logs_quarantine",
     "pattern_set_status",
+    "pattern_snooze",
     "patterns_set_status",
+    "patterns_wake",
     "stream_epoch_record",
 ]

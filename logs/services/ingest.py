@@ -36,6 +36,7 @@ from logs.services.rows import (
     insert_stream_rows,
     rejected_row,
 )
+from logs.services.status import patterns_wake
 from logs.validation import (
     Limits,
     LogRejected,
@@ -245,6 +246,8 @@ def _store(
             )
             result.stored = len(new_entries)
             patterns.patterns_count(pattern_ids, logs, result.patterns)
+            # A pattern snoozed "for N more logs" wakes with the log that passes the mark.
+            patterns_wake(pattern_ids=set(pattern_ids))
             for epoch, seqs in by_epoch(m for m, _ in new_entries).items():
                 patterns.patterns_count_hours(epoch, seqs)
             count_volume(new_entries, cursor, adapt_datetime)

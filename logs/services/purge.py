@@ -1,8 +1,8 @@
-"""Retention: deleting old logs and the rollups that go with them."""
+"""Retention: deleting old logs and the rollups that go with them, and old quarantine."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -10,11 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from gogent.runlock import Deadline, run_alone
-from logs.models import LogEntry, LogPatternStat, LogVolume
+from logs.models import LogEntry, LogPatternStat, LogVolume, RejectedMessage
 
 RETENTION_LOCK = "logs-retention"
 # Hourly; a first purge of a large backlog takes several runs of this length.
 RETENTION_TIME_LIMIT = 600.0
+# The quarantine's share of a run: a backlog of old rejects never holds back the logs' purge.
+QUARANTINE_TIME_SHARE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,21 +24,61 @@ class PurgeReport:
     logs: int
     hours: int
     minutes: int
+    # Quarantined messages (RejectedMessage) deleted.
+    rejected: int = 0
 
 
 def logs_purge_expired() -> PurgeReport | None:
-    """Retention, hourly: logs older than LOG_RETENTION_DAYS go, at most RETENTION_TIME_LIMIT
-    per run and one run at a time. None when retention is off or another run is purging."""
-    if settings.LOG_RETENTION_DAYS <= 0:
+    """Retention, hourly: logs older than LOG_RETENTION_DAYS and quarantined messages older
+    than QUARANTINE_RETENTION_DAYS go, at most RETENTION_TIME_LIMIT per run (the quarantine
+    at most a quarter of it) and one run at a time. None when both are off or another run
+    is purging."""
+    log_days, quarantine_days = settings.LOG_RETENTION_DAYS, settings.QUARANTINE_RETENTION_DAYS
+    if log_days <= 0 and quarantine_days <= 0:
         return None
     with run_alone(RETENTION_LOCK, seconds=RETENTION_TIME_LIMIT) as deadline:
         if deadline is None:
             return None
-        return logs_purge(
-            older_than=timezone.now() - timedelta(days=settings.LOG_RETENTION_DAYS),
+        now = timezone.now()
+        rejected = 0
+        if quarantine_days > 0:
+            rejected = quarantine_purge(
+                older_than=now - timedelta(days=quarantine_days),
+                batch_size=settings.LOG_RETENTION_BATCH,
+                deadline=Deadline(
+                    min(deadline.left(), RETENTION_TIME_LIMIT * QUARANTINE_TIME_SHARE)
+                ),
+            )
+        if log_days <= 0:
+            return PurgeReport(logs=0, hours=0, minutes=0, rejected=rejected)
+        report = logs_purge(
+            older_than=now - timedelta(days=log_days),
             batch_size=settings.LOG_RETENTION_BATCH,
             deadline=deadline,
         )
+        return replace(report, rejected=rejected)
+
+
+def quarantine_purge(
+    *, older_than: datetime, batch_size: int = 2000, deadline: Deadline | None = None
+) -> int:
+    """Delete quarantined messages received before `older_than`, in short transactions of
+    `batch_size` (as logs_purge does); returns how many went. Quarantine is for messages
+    someone may still replay (`manage.py replay quarantine`) or read; past the retention
+    they are gone for good."""
+    deleted = 0
+    while deadline is None or not deadline.passed():
+        with transaction.atomic():
+            ids = list(
+                RejectedMessage.objects.filter(received_at__lt=older_than)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                break
+            RejectedMessage.objects.filter(pk__in=ids).delete()
+        deleted += len(ids)
+    return deleted
 
 
 def logs_purge(

@@ -15,25 +15,29 @@ def batch_receipts(
 ) -> list[tuple[str, dict[str, Any]]]:
     """(reply subject, receipt) for each message of the batch that asked for one."""
     waiting = [m for m, _ in entries if m.reply_to]
-    ids: dict[tuple[int, int], int] = {}
+    # (epoch, sequence) -> (log id, pattern id)
+    ids: dict[tuple[int, int], tuple[int, int]] = {}
     for epoch, seqs in by_epoch(waiting).items():
         ids.update(
-            ((epoch, seq), pk)
-            for seq, pk in LogEntry.objects.filter(
+            ((epoch, seq), (pk, pattern_id))
+            for seq, pk, pattern_id in LogEntry.objects.filter(
                 stream_epoch=epoch, stream_seq__in=seqs
-            ).values_list("stream_seq", "id")
+            ).values_list("stream_seq", "id", "pattern_id")
         )
-    receipts = [
-        (
-            m.reply_to,
-            {
-                "status": "stored",
-                "id": ids.get((m.stream_epoch, m.stream_seq)),
-                "stream_seq": m.stream_seq,
-            },
+    receipts: list[tuple[str, dict[str, Any]]] = []
+    for m in waiting:
+        log_id, pattern_id = ids.get((m.stream_epoch, m.stream_seq), (None, None))
+        receipts.append(
+            (
+                m.reply_to,
+                {
+                    "status": "stored",
+                    "id": log_id,
+                    "pattern_id": pattern_id,
+                    "stream_seq": m.stream_seq,
+                },
+            )
         )
-        for m in waiting
-    ]
     receipts += [
         (
             m.reply_to,

@@ -153,6 +153,46 @@ def test_operator_approves_a_draft_in_place_on_the_tickets_page(page):
     assert draft.status == Ticket.Status.PENDING
 
 
+def test_keyboard_moves_through_patterns_opens_one_and_mutes_it(page):
+    from playwright.sync_api import expect
+
+    seed()
+    log_in(page, "operator")
+    page.goto("/patterns/?sort=count")
+    rows = page.locator("#pattern-results tbody tr")
+    expect(rows).to_have_count(3)
+    page.evaluate("window.__noReload = true")
+
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    page.keyboard.press("j")
+    second = rows.nth(1)
+    expect(second).to_have_class("current")
+    pattern_id = int(second.get_attribute("data-pattern"))
+
+    page.keyboard.press("m")  # mutes the current row, the list redrawn in place
+    expect(page.locator(f'tr[data-pattern="{pattern_id}"]')).to_contain_text("Muted")
+    assert page.evaluate("window.__noReload === true")
+    assert LogPattern.objects.get(pk=pattern_id).status == LogPattern.Status.MUTED
+    expect(page.locator(f'tr[data-pattern="{pattern_id}"]')).to_have_class("current")
+
+    page.keyboard.press("?")
+    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_hidden()
+
+    page.keyboard.press("o")
+    page.wait_for_url(f"**/patterns/{pattern_id}/")
+    page.keyboard.press("r")
+    page.locator("#pattern-status").get_by_text("Resolved").wait_for()
+    assert LogPattern.objects.get(pk=pattern_id).status == LogPattern.Status.RESOLVED
+    page.keyboard.press("s")
+    expect(page.locator("#pattern-status form.snooze select")).to_be_focused()
+    page.keyboard.press("m")  # typed into the select: not a shortcut
+    assert LogPattern.objects.get(pk=pattern_id).status == LogPattern.Status.RESOLVED
+
+
 def test_xss_payloads_in_logs_render_as_text(page):
     seed()
     log_in(page, "viewer")

@@ -111,6 +111,7 @@ ROUTES: dict[str, Access] = {
     "logs:patterns-bulk": perm("logs.triage_pattern"),
     "logs:pattern": perm("logs.view_logpattern"),
     "logs:pattern-status": perm("logs.view_logpattern", "logs.triage_pattern"),
+    "logs:pattern-snooze": perm("logs.view_logpattern", "logs.triage_pattern"),
     "logs:logs": perm("logs.view_logentry"),
     "logs:export": perm("logs.view_logentry"),
     "logs:quarantine": perm("logs.view_rejectedmessage"),
@@ -120,6 +121,7 @@ ROUTES: dict[str, Access] = {
     "analysis:pattern-panel": perm("analysis.view_analysis"),
     "analysis:analyze": perm("analysis.view_analysis", "analysis.request_analysis"),
     "integrations:pattern-panel": perm("integrations.view_ticket"),
+    "integrations:tickets": perm("integrations.view_ticket"),
     "integrations:open": perm("integrations.view_ticket", "integrations.open_ticket"),
     "integrations:approve": perm("integrations.view_ticket", "integrations.review_draft"),
     "integrations:discard": perm("integrations.view_ticket", "integrations.review_draft"),
@@ -191,6 +193,9 @@ API_OPERATIONS: dict[str, ApiAccess] = {
     "GET /api/v1/patterns/{pattern_id}": ApiAccess("logs.view_logpattern"),
     "POST /api/v1/patterns/{pattern_id}/status": ApiAccess(
         "logs.triage_pattern", body=lambda world: {"status": "muted"}
+    ),
+    "POST /api/v1/patterns/{pattern_id}/snooze": ApiAccess(
+        "logs.triage_pattern", body=lambda world: {"minutes": 60}
     ),
     "POST /api/v1/patterns/{pattern_id}/analyze": ApiAccess("analysis.request_analysis"),
     "POST /api/v1/patterns/{pattern_id}/tickets": ApiAccess(
@@ -273,6 +278,7 @@ ROUTE_ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
 # Form data for the console's POST actions, so an allowed caller reaches the action.
 POST_DATA: dict[str, Callable[[World], dict[str, Any]]] = {
     "logs:pattern-status": lambda world: {"status": "muted"},
+    "logs:pattern-snooze": lambda world: {"minutes": "60"},
     "logs:patterns-bulk": lambda world: {"set_status": "muted", "pattern": world.ids["pattern"]},
     "integrations:open": lambda world: {"integration": world.ids["integration"]},
     "integrations:discard": lambda world: {"reason": "matrix"},

@@ -184,7 +184,12 @@ def test_a_message_asking_for_a_receipt_gets_one(nats_server, start_consumer):
 
     stored, rejected = run_async(request_receipts())
     entry = LogEntry.objects.get()
-    assert stored == {"status": "stored", "id": entry.id, "stream_seq": entry.stream_seq}
+    assert stored == {
+        "status": "stored",
+        "id": entry.id,
+        "pattern_id": entry.pattern_id,
+        "stream_seq": entry.stream_seq,
+    }
     assert rejected["status"] == "rejected"
     assert rejected["reason"] == "not_json"
 

@@ -100,7 +100,7 @@ def test_receipts_name_the_entry_or_the_rejection():
     entry = LogEntry.objects.get(stream_seq=7)
     assert result.receipts[0] == (
         "_INBOX.a",
-        {"status": "stored", "id": entry.id, "stream_seq": 7},
+        {"status": "stored", "id": entry.id, "pattern_id": entry.pattern_id, "stream_seq": 7},
     )
     reply_to, receipt = result.receipts[1]
     assert (reply_to, receipt["status"], receipt["reason"]) == ("_INBOX.b", "rejected", "not_json")
@@ -125,9 +125,10 @@ def test_agent_logs_view_answers_the_gogent_seed_query():
             "SELECT id, hostname, service, context, created_at FROM agent_logs ORDER BY id"
         )
         assert len(cursor.fetchall()) == 3
-    assert [(str(ts)[:19], sev, msg, analysis) for ts, sev, msg, analysis in rows] == [
-        ("2024-05-01 11:00:00", "ERROR", "new", ""),
-        ("2024-05-01 10:00:00", "ERROR", "old", ""),
+    # Timestamps as RFC 3339 text in UTC, as the seed's column held them (migration 0011).
+    assert rows == [
+        ("2024-05-01T11:00:00.000000Z", "ERROR", "new", ""),
+        ("2024-05-01T10:00:00.000000Z", "ERROR", "old", ""),
     ]
 
 

@@ -1,15 +1,33 @@
 import asyncio
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from gogent.nats import NatsSettingsError
+from logs.analyze_service import AnalyzeService, AnalyzeSettingsError, analyze_settings_check
 from logs.consumer import LogConsumer
+
+
+async def consume_and_serve(*, batch_size: int | None) -> None:
+    """The consumer, and beside it the analysis service (ANALYZE_SUBJECT) until it stops."""
+    consumer = LogConsumer(batch_size=batch_size)
+    if not settings.ANALYZE_SUBJECT:
+        await consumer.run()
+        return
+    service = AnalyzeService()
+    serving = asyncio.create_task(service.run())
+    try:
+        await consumer.run()
+    finally:
+        service.stop()
+        await serving
 
 
 class Command(BaseCommand):
     help = (
-        "Consume logs from the JetStream stream into the database. Creates the stream "
-        "and durable consumer if needed. SIGTERM/SIGINT finish the batch in flight, then exit."
+        "Consume logs from the JetStream stream into the database, and answer analysis "
+        "requests on ANALYZE_SUBJECT. Creates the stream and durable consumer if needed. "
+        "SIGTERM/SIGINT finish the batch in flight, answer the requests in flight, then exit."
     )
 
     def add_arguments(self, parser) -> None:
@@ -17,6 +35,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch_size: int | None, **options) -> None:
         try:
-            asyncio.run(LogConsumer(batch_size=batch_size).run())
-        except NatsSettingsError as error:
+            analyze_settings_check()
+            asyncio.run(consume_and_serve(batch_size=batch_size))
+        except (NatsSettingsError, AnalyzeSettingsError) as error:
             raise CommandError(str(error)) from None
