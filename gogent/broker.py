@@ -121,6 +121,12 @@ def _write_whole(path: str, data: bytes) -> None:
 class Transport(filesystem.Transport):
     Channel = Channel
 
+    @property
+    def default_connection_params(self) -> dict[str, object]:
+        # Files have no host: without this kombu warns "No hostname was supplied" on every
+        # connection (each `manage.py status`, each readiness probe) and means localhost.
+        return {"port": None, "hostname": None}
+
 
 SCHEME = "gogentfs"
 
