@@ -127,6 +127,12 @@ def parse_args() -> argparse.Namespace:
         default=1,
         help="consume_logs processes (and raw pipeline processes) draining at once",
     )
+    parser.add_argument(
+        "--without-search-index",
+        action="store_true",
+        help="drop the full-text index of log messages after migrating (its cost at ingest: "
+        "compare with a run without this option)",
+    )
     # Internal: this file runs as the raw pipeline's process, configured by a JSON object.
     parser.add_argument("--raw-worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -210,6 +216,13 @@ class SQLite:
             for statement in schema:
                 db.execute(statement)
         return {"db_path": str(path), "synchronous": settings.SQLITE_SYNCHRONOUS}
+
+    def drop_search_index(self) -> None:
+        """The FTS5 table and its triggers (migration logs 0013), from the template."""
+        with contextlib.closing(sqlite3.connect(self.template)) as db, db:
+            for trigger in ("insert", "delete", "update"):
+                db.execute(f"DROP TRIGGER logs_logentry_fts_{trigger}")
+            db.execute("DROP TABLE logs_logentry_fts")
 
     def rows(self, label: str, *tables: str) -> int:
         with contextlib.closing(sqlite3.connect(self.path(label))) as db:
@@ -361,6 +374,12 @@ class PostgreSQL:
     def drop(self, label: str) -> None:
         self.drop_database(self.database(label))
 
+    def drop_search_index(self) -> None:
+        """The GIN index of migration logs 0013, from the template (so from the raw
+        pipeline's table too, which copies the template's indexes)."""
+        with self.connect(self.template_url, autocommit=True) as db:
+            db.execute("DROP INDEX logentry_message_fts")
+
     def install_insert_time_trigger(self) -> None:
         """On the template database, which the latency test's consumers write to. The row
         trigger fires right after each row's INSERT statement; clock_timestamp() is the time
@@ -485,6 +504,8 @@ class Bench:
 
         self.database.create_template()
         migrate(self.env)
+        if self.args.without_search_index:
+            self.database.drop_search_index()
 
     async def run(self) -> None:
         from django.conf import settings
@@ -502,7 +523,9 @@ class Bench:
             f"nats-server on {self.nats_url}\n"
             f"  INGEST_BATCH_SIZE={settings.INGEST_BATCH_SIZE}, "
             f"{self.database.settings_text()}, "
-            f"NATS_MAX_ACK_PENDING={settings.NATS_MAX_ACK_PENDING}{databases}",
+            f"NATS_MAX_ACK_PENDING={settings.NATS_MAX_ACK_PENDING}{databases}\n"
+            f"  full-text index of messages: "
+            f"{'dropped (--without-search-index)' if self.args.without_search_index else 'kept'}",
             flush=True,
         )
         client = await nats.connect(

@@ -27,6 +27,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import orjson
 
@@ -54,6 +55,7 @@ CHUNK = 50_000
 VARIANTS = 16  # pre-rendered messages per pattern
 COMMON_WORD = "timeout"
 RARE_WORD = "quench"
+PHRASE = '"read timeout"'
 REJECTED = 5_000
 ANALYSES = 10_000
 USERNAME = "bench-admin"
@@ -273,6 +275,8 @@ def seed(args: argparse.Namespace, data_dir: Path) -> None:
     with timed(steps, f"create {len(index_sql)} log indexes"), connection.cursor() as cursor:
         for sql in index_sql:
             cursor.execute(sql)
+    with timed(steps, "build the full-text index"), connection.cursor() as cursor:
+        cursor.execute("INSERT INTO logs_logentry_fts (logs_logentry_fts) VALUES ('rebuild')")
 
     with (
         timed(steps, "patterns, rollups, quarantine, analyses"),
@@ -326,6 +330,8 @@ def reuse(data_dir: Path) -> None:
         f"{age} ago (times are relative to then: the 3-hour volume chart and 'last 24h' "
         "filters see less as the data ages)."
     )
+    # Static files added since are in no manifest yet; collecting again copies only those.
+    call_command("collectstatic", verbosity=0, interactive=False)
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     if plan:
@@ -372,20 +378,21 @@ def database_mib(data_dir: Path) -> float:
 
 
 def drop_indexes(table: str) -> list[str]:
-    """Drop a table's indexes (bar the unique ones SQLite made), returning how to recreate
-    them: building an index over a million rows once is much faster than updating it per row."""
+    """Drop a table's indexes (bar the unique ones SQLite made) and triggers (the full-text
+    index's), returning how to recreate them: building an index over a million rows once is
+    much faster than updating it per row."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
-            "AND sql IS NOT NULL",
+            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+            "AND tbl_name = %s AND sql IS NOT NULL",
             [table],
         )
         indexes = cursor.fetchall()
-        for name, _ in indexes:
-            cursor.execute(f'DROP INDEX "{name}"')
-    return [sql for _, sql in indexes]
+        for kind, name, _ in indexes:
+            cursor.execute(f'DROP {kind.upper()} "{name}"')
+    return [sql for _, _, sql in indexes]
 
 
 def zipf_counts(patterns: int, logs: int) -> list[int]:
@@ -874,12 +881,14 @@ def insert_analyses(cursor: Any, rows: list[tuple]) -> None:
         "pattern_id, trigger, status, provider_id, provider_name, model, is_offline, attempts, "
         "provider_failures, error, result, text, raw_reply, thinking, prompt_version, tokens_in, "
         "tokens_out, latency_ms, cost_estimate, created_at, started_at, finished_at, "
-        "repair_pending, turn_at, next_attempt_at, lease_token, lease_until, published_at"
+        "repair_pending, turn_at, next_attempt_at, lease_token, lease_until, published_at, "
+        "publish_pending"
     )
     placeholders = ", ".join(["%s"] * len(columns.split(",")))
     cursor.executemany(
         f"INSERT INTO analysis_analysis ({columns}) VALUES ({placeholders})",
-        rows,
+        # Seeded analyses were published (or have nothing to publish): no outbox left.
+        [(*row, False) for row in rows],
     )
 
 
@@ -1004,7 +1013,7 @@ def console_pages(client: Any) -> list[Page]:
     small = LogPattern.objects.order_by("count", "pk").first()
     with connection.cursor() as cursor:
         words = {}
-        for word in (COMMON_WORD, RARE_WORD):
+        for word in (COMMON_WORD, RARE_WORD, PHRASE.strip('"')):
             cursor.execute(
                 "SELECT (SELECT count(*) FROM logs_logentry WHERE message LIKE %s), "
                 "(SELECT count(*) FROM logs_logpattern WHERE template LIKE %s)",
@@ -1049,6 +1058,11 @@ def console_pages(client: Any) -> list[Page]:
         Page(f"logs ?pattern={big.pk}", f"{logs_url}?pattern={big.pk}"),
         Page(f"logs ?q={COMMON_WORD} (common)", f"{logs_url}?q={COMMON_WORD}"),
         Page(f"logs ?q={RARE_WORD} (rare)", f"{logs_url}?q={RARE_WORD}"),
+        *(
+            Page(f"logs ?q={q}", f"{logs_url}?{urlencode({'q': q})}")
+            for q in (PHRASE, f"{COMMON_WORD} host:{host}", f"{RARE_WORD} severity:warning")
+        ),
+        Page(f"logs ?q={COMMON_WORD} (HTMX)", f"{logs_url}?q={COMMON_WORD}", htmx=True),
         Page("logs page 2 (cursor)", f"{logs_url}?cursor={cursors[logs_url]}"),
         Page("logs (HTMX)", logs_url, htmx=True),
         Page("logs ?severity=40 (HTMX)", f"{logs_url}?severity=40", htmx=True),

@@ -69,6 +69,7 @@ api.add_router("/v1/analyses", "analysis.api.analyses_router")
 api.add_router("/v1/stats", "logs.api.stats_router")
 api.add_router("/v1/tickets", "integrations.api.tickets_router")
 api.add_router("/v1/patterns", "integrations.api.pattern_tickets_router")
+api.add_router("/v1/maintenance-windows", "integrations.maintenance.api.maintenance_router")
 
 
 def _respond(

@@ -108,6 +108,8 @@ class AuditEvent(models.Model):
         SECRETS_ROTATED = "secrets_rotated", "Stored secrets re-encrypted"
         QUARANTINE_REPLAYED = "quarantine_replayed", "Quarantined messages replayed"
         LOGS_REPLAYED = "logs_replayed", "Stored logs regrouped (replay)"
+        MAINTENANCE_ENDED = "maintenance_ended", "Maintenance window ended, held work released"
+        NOTIFICATION_RESENT = "notification_resent", "Failed notification sent again"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=32, choices=Action.choices)

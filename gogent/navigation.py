@@ -13,6 +13,7 @@ PAGES = [
     ("Analyses", "analysis:analyses", "analysis.view_analysis"),
     ("Tickets", "integrations:tickets", "integrations.view_ticket"),
     ("Quarantine", "logs:quarantine", "logs.view_rejectedmessage"),
+    ("Maintenance", "integrations:maintenance", "integrations.view_maintenancewindow"),
 ]
 
 

@@ -23,6 +23,11 @@ _READ = [
     "integrations.view_ticket",
     "integrations.view_integration",
     "integrations.view_ticketrule",
+    "integrations.view_maintenancewindow",
+    "integrations.view_maintenanceoccurrence",
+    "integrations.view_channel",
+    "integrations.view_notificationrule",
+    "integrations.view_notification",
 ]
 _ACT = [
     "logs.triage_pattern",
@@ -54,6 +59,15 @@ _CONFIGURE = [
     "integrations.add_ticketrule",
     "integrations.change_ticketrule",
     "integrations.delete_ticketrule",
+    "integrations.add_maintenancewindow",
+    "integrations.change_maintenancewindow",
+    "integrations.delete_maintenancewindow",
+    "integrations.add_channel",
+    "integrations.change_channel",
+    "integrations.delete_channel",
+    "integrations.add_notificationrule",
+    "integrations.change_notificationrule",
+    "integrations.delete_notificationrule",
     "gogent.view_auditevent",
     # Login throttling (django-axes): failed sign-ins and lockouts; deleting an attempt
     # unlocks it. Successful sign-ins are kept: view only.

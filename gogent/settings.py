@@ -149,6 +149,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gogent.navigation.navigation",
+                "integrations.maintenance.context.maintenance_banner",
             ],
         },
     },
@@ -350,12 +351,10 @@ LOG_RETENTION_BATCH = env_int("LOG_RETENTION_BATCH", 2000)
 QUARANTINE_RETENTION_DAYS = env_int("QUARANTINE_RETENTION_DAYS", 30)
 
 # --- Bounded reads ------------------------------------------------------------
-# No console or API request reads the whole log table. A text search (a substring match
-# cannot use an index) reads at most this many of the newest logs of the other filters per
-# page; "Older" (next_cursor) searches the next ones. The page says how far it searched.
-LOG_SEARCH_WINDOW = env_int("LOG_SEARCH_WINDOW", 100_000)
-# The CSV export writes at most this many logs of the filter, newest first (with a text
-# search: the matches among that many); a cut export ends with a "# truncated" line.
+# No console or API request reads the whole log table: a search reads the full-text index
+# of every log (logs.search), the Logs list and its live update alike.
+# The CSV export writes at most this many logs of the filter and search, newest first; a
+# cut export ends with a "# truncated" line.
 LOGS_EXPORT_MAX_ROWS = env_int("LOGS_EXPORT_MAX_ROWS", 100_000)
 
 # --- Analysis -----------------------------------------------------------------
@@ -418,6 +417,9 @@ CONSOLE_DASHBOARD_PANELS = [
     "analysis.console.ANALYSIS_DASHBOARD",
     "integrations.console.TICKET_DASHBOARD",
 ]
+# Seconds between the Patterns and Logs lists' polls for what changed (live.js); 0 turns
+# live updates off.
+CONSOLE_LIVE_INTERVAL = env_int("CONSOLE_LIVE_INTERVAL", 5)
 
 # --- Login throttling ---------------------------------------------------------
 # django-axes (in INSTALLED_APPS and last in MIDDLEWARE above) counts failed sign-ins at
@@ -456,9 +458,15 @@ AXES_CLIENT_IP_CALLABLE = "gogent.proxies.client_address"
 LOGS_INGEST_HOOKS = [
     "analysis.services.analyses_after_ingest",
     "integrations.services.rules_after_ingest",
+    "integrations.notifications.notifications_after_ingest",
 ]
 # Called inside the transaction that completes an analysis (see analysis.services).
-ANALYSIS_DONE_HOOKS: list[str] = ["integrations.services.rules_after_analysis"]
+ANALYSIS_DONE_HOOKS: list[str] = [
+    "integrations.services.rules_after_analysis",
+    "integrations.notifications.notifications_after_analysis",
+]
+# Called by ingest with the analyses it would queue; returns those it holds (maintenance).
+ANALYSIS_HOLD_HOOKS = ["integrations.maintenance.holds.maintenance_hold_analyses"]
 # Called inside a pattern merge's transaction before rows move (logs.patterns.pattern_merge).
 PATTERN_MERGE_HOOKS = ["integrations.services.tickets_fold_for_merge"]
 
@@ -499,6 +507,7 @@ OPERATIONS_SECTIONS = [
     "logs.operations.INGEST_SECTION",
     "analysis.operations.ANALYSIS_SECTION",
     "integrations.operations.TICKETS_SECTION",
+    "integrations.operations.NOTIFICATIONS_SECTION",
 ]
 # `manage.py status`: each app's part of the report, by its key in --json, shown in this
 # order after gogent's own (components, processes, celery); each path names a function
@@ -540,12 +549,41 @@ TICKETS_SWEEP_OVERLAP = env_int("TICKETS_SWEEP_OVERLAP", 10_000)
 SWEEP_TIME_LIMIT = env_int("SWEEP_TIME_LIMIT", 60)
 if SWEEP_TIME_LIMIT < 1:
     raise ValueError(f"SWEEP_TIME_LIMIT must be at least 1 (seconds), not {SWEEP_TIME_LIMIT}")
+
+# --- Maintenance windows ------------------------------------------------------
+# While a window (Django admin, or [[maintenance_windows]] in apply_config) is on, logs of
+# the patterns in its scope are stored, counted and grouped, but analyses, ticket rules and
+# notifications for them are held; every MAINTENANCE_RELEASE_INTERVAL seconds the ones
+# that ended MAINTENANCE_RELEASE_GRACE seconds ago or more are summarized and released.
+MAINTENANCE_RELEASE_INTERVAL = env_int("MAINTENANCE_RELEASE_INTERVAL", 30)
+MAINTENANCE_RELEASE_GRACE = env_int("MAINTENANCE_RELEASE_GRACE", 30)
+# Told of each ended occurrence, inside the transaction that releases it (notifications).
+MAINTENANCE_ENDED_HOOKS = ["integrations.notifications.notifications_after_maintenance"]
+
+# --- Notifications ------------------------------------------------------------
+# Channels (Slack, Teams, e-mail, JSON webhook) and notification rules are configured in
+# Django admin or with [[channels]] and [[notification_rules]] in `manage.py apply_config`.
+# Messages link to the console at TICKETS_BASE_URL. Sends per message (timeouts, 429, 5xx)
+# before it fails for good, and the backoff between them (milliseconds, with jitter).
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 6)
+NOTIFICATIONS_BACKOFF_BASE = env_int("NOTIFICATIONS_BACKOFF_BASE_MS", 5000) / 1000
+NOTIFICATIONS_BACKOFF_MAX = env_int("NOTIFICATIONS_BACKOFF_MAX_MS", 300_000) / 1000
+# Patterns listed in one message; the rest are counted ("and 180 more").
+NOTIFICATIONS_MAX_ITEMS = env_int("NOTIFICATIONS_MAX_ITEMS", 20)
+# Seconds between notification sweeps: thresholds crossed, ingest stalled, providers down,
+# and sends a dead worker lost (re-sent NOTIFICATIONS_STALE_AFTER seconds past due).
+NOTIFICATIONS_CHECK_INTERVAL = env_int("NOTIFICATIONS_CHECK_INTERVAL", 30)
+NOTIFICATIONS_STALE_AFTER = env_int("NOTIFICATIONS_STALE_AFTER", 120)
+
 # `manage.py apply_config`: each top-level array of the file and the function that
 # applies it, in order (rules name integrations); then hooks hear what changed (audit).
 CONFIG_SECTIONS = {
     "providers": "analysis.provider_config.config_apply_providers",
     "integrations": "integrations.config.config_apply_integrations",
     "rules": "integrations.config.config_apply_rules",
+    "maintenance_windows": "integrations.maintenance.config.config_apply_maintenance_windows",
+    "channels": "integrations.config.config_apply_channels",
+    "notification_rules": "integrations.config.config_apply_notification_rules",
 }
 CONFIG_APPLIED_HOOKS = ["gogent.audit.audit_config_applied"]
 
@@ -597,5 +635,13 @@ CELERY_BEAT_SCHEDULE = {
     "tickets-sync": {
         "task": "integrations.tasks.sync_tickets",
         "schedule": float(TICKETS_SYNC_INTERVAL),
+    },
+    "maintenance-release": {
+        "task": "integrations.tasks.release_maintenance",
+        "schedule": float(MAINTENANCE_RELEASE_INTERVAL),
+    },
+    "notifications-sweep": {
+        "task": "integrations.tasks.sweep_notifications",
+        "schedule": float(NOTIFICATIONS_CHECK_INTERVAL),
     },
 }

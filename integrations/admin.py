@@ -2,14 +2,23 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
 from gogent.adminbase import AuditedAdmin, ReadOnlyAdmin
 from gogent.errors import StateRefused
-from integrations.forms import IntegrationForm, TicketRuleForm
-from integrations.models import Integration, Ticket, TicketRule
+from integrations.forms import ChannelForm, IntegrationForm, NotificationRuleForm, TicketRuleForm
+from integrations.models import (
+    Channel,
+    Integration,
+    Notification,
+    NotificationRule,
+    Ticket,
+    TicketRule,
+)
+from integrations.notifications import channel_save, channel_test, notification_retry
+from integrations.notifications.channels import mask_url
 from integrations.services import (
     integration_save,
     integration_test,
@@ -210,3 +219,188 @@ class TicketAdmin(ReadOnlyAdmin):
                 count += 1
         if count:
             messages.success(request, f"{done}: {count} ticket{'s' if count != 1 else ''}.")
+
+
+@admin.register(Channel)
+class ChannelAdmin(AuditedAdmin):
+    """Secrets (the webhook URL, signing secret, SMTP password) are write-only: the list and
+    view-only pages show whether one is stored and, for a URL, its host only."""
+
+    form = ChannelForm
+    change_form_template = "admin/integrations/channel/change_form.html"
+    list_display = ["name", "kind", "enabled", "target", "health", "secret_stored"]
+    list_filter = ["kind", "enabled"]
+    search_fields = ["name", "smtp_host", "email_to"]
+    readonly_fields = [
+        "last_success_at", "last_error_at", "last_error", "paused_until", "created_at",
+        "updated_at",
+    ]  # fmt: skip
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "enabled", "timeout_seconds"]}),
+        ("Slack, Teams and webhooks", {"fields": ["url", "clear_url", "url_env",
+                                                  "signing_secret", "clear_signing_secret",
+                                                  "signing_secret_env"]}),
+        ("E-mail", {"fields": ["smtp_host", "smtp_port", "smtp_security", "smtp_username",
+                               "smtp_password", "clear_smtp_password", "smtp_password_env",
+                               "email_from", "email_to"]}),
+        ("Health", {"fields": readonly_fields}),
+    ]  # fmt: skip
+    actions = ["send_test"]
+    SECRETS = ("url", "signing_secret", "smtp_password")
+
+    def get_fieldsets(self, request: HttpRequest, obj: Channel | None = None) -> list:
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        # A view-only page shows stored values as text; secrets must not be among them.
+        hidden = {f"clear_{name}" for name in self.SECRETS}
+        shown = {name: f"{name}_stored" for name in self.SECRETS}
+        return [
+            (name, {**options, "fields": [
+                shown.get(field, field) for field in options["fields"] if field not in hidden
+            ]})
+            for name, options in fieldsets
+        ]  # fmt: skip
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Channel | None = None) -> list:
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_change_permission(request, obj):
+            fields += [f"{name}_stored" for name in self.SECRETS]
+        return fields
+
+    @admin.display(description="target")
+    def target(self, channel: Channel) -> str:
+        if channel.kind == Channel.Kind.EMAIL:
+            return f"{channel.smtp_host}:{channel.smtp_port} → {channel.email_to}"
+        if channel.url_env:
+            return f"${channel.url_env}"
+        if isinstance(channel.url, str) and channel.url:
+            return mask_url(channel.url)
+        return "-"
+
+    @admin.display(description="health")
+    def health(self, channel: Channel) -> str:
+        if channel.last_error_at and (
+            not channel.last_success_at or channel.last_error_at > channel.last_success_at
+        ):
+            state = "error"
+        elif channel.last_success_at:
+            state = "ok"
+        else:
+            state = "-"
+        return format_html('<span title="{}">{}</span>', channel.last_error, state)
+
+    @admin.display(description="secret stored", boolean=True)
+    def secret_stored(self, channel: Channel) -> bool:
+        return bool(channel.url or channel.smtp_password or channel.signing_secret)
+
+    @admin.display(description="webhook URL stored", boolean=True)
+    def url_stored(self, channel: Channel) -> bool:
+        return bool(channel.url)
+
+    @admin.display(description="signing secret stored", boolean=True)
+    def signing_secret_stored(self, channel: Channel) -> bool:
+        return bool(channel.signing_secret)
+
+    @admin.display(description="SMTP password stored", boolean=True)
+    def smtp_password_stored(self, channel: Channel) -> bool:
+        return bool(channel.smtp_password)
+
+    def save_model(self, request: HttpRequest, obj: Channel, form, change: bool) -> None:
+        channel_save(channel=obj)
+
+    # Change permission: the test sends the stored secret to the configured address.
+    # The channel page's button posts this action for its channel, and comes back there.
+    @admin.action(description="Send test message", permissions=["change"])
+    def send_test(
+        self, request: HttpRequest, queryset: QuerySet[Channel]
+    ) -> HttpResponseRedirect | None:
+        channels = list(queryset)
+        for channel in channels:
+            self._report_test(request, channel)
+        if request.POST.get("_from_change_page") and len(channels) == 1:
+            return HttpResponseRedirect(
+                reverse("admin:integrations_channel_change", args=[channels[0].pk])
+            )
+        return None
+
+    def _report_test(self, request: HttpRequest, channel: Channel) -> None:
+        # Plain strings: Django escapes messages, and the detail may be remote text.
+        check = channel_test(channel=channel)
+        if check.ok:
+            messages.success(
+                request, f"✓ {channel.name}: test message sent in {check.latency_ms} ms — "
+                f"{check.detail}",
+            )  # fmt: skip
+        else:
+            messages.error(request, f"✗ {channel.name}: test message not sent — {check.detail}")
+
+
+@admin.register(NotificationRule)
+class NotificationRuleAdmin(AuditedAdmin):
+    form = NotificationRuleForm
+    list_display = [
+        "name", "channel", "enabled", "event_list", "min_severity", "group_seconds",
+        "cooldown_minutes",
+    ]  # fmt: skip
+    list_filter = ["enabled", "channel"]
+    list_select_related = ["channel"]
+    search_fields = ["name"]
+    fieldsets = [
+        (None, {"fields": ["name", "channel", "enabled", "events"]}),
+        ("Which patterns", {"fields": ["min_severity", "services", "hosts"]}),
+        ("Threshold event", {"fields": ["threshold_count", "threshold_minutes"]}),
+        ("How often", {"fields": ["group_seconds", "cooldown_minutes"]}),
+    ]  # fmt: skip
+
+    @admin.display(description="events")
+    def event_list(self, rule: NotificationRule) -> str:
+        labels = dict(NotificationRule.Event.choices)
+        return ", ".join(labels.get(e, e).split(" (")[0] for e in rule.events or [])
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id", "title_or_collecting", "channel", "rule", "status", "event_count", "attempts",
+        "created_at", "sent_at", "short_error",
+    ]  # fmt: skip
+    list_filter = ["status", "channel"]
+    list_select_related = ["channel", "rule"]
+    search_fields = ["title"]
+    ordering = ["-created_at"]
+    show_full_result_count = False
+    readonly_fields = [
+        "title", "channel", "rule", "status", "event_count", "attempts", "error",
+        "idempotency_key", "next_attempt_at", "created_at", "sent_at", "updated_at",
+    ]  # fmt: skip
+    fields = readonly_fields
+    actions = ["retry"]
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("integrations.change_channel")
+
+    @admin.display(description="message")
+    def title_or_collecting(self, notification: Notification) -> str:
+        return notification.title or f"(collecting {notification.event_count} events)"
+
+    @admin.display(description="error")
+    def short_error(self, notification: Notification) -> str:
+        return notification.error[:120]
+
+    @admin.action(description="Send failed notification again", permissions=["retry"])
+    def retry(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        count = 0
+        for notification in queryset:
+            try:
+                notification_retry(notification=notification, user=request.user)
+            except StateRefused as error:
+                messages.error(request, str(error))
+            else:
+                count += 1
+        if count:
+            messages.success(request, f"Queued again: {count} notification{'s' * (count != 1)}.")
+
+
+# Maintenance windows register their own admin pages.
+import integrations.maintenance.admin  # noqa: E402, F401

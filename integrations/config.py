@@ -1,8 +1,9 @@
-"""Integrations and ticket rules in a config file: the [[integrations]] and [[rules]] sections.
+"""Integrations, ticket rules, notification channels and rules in a config file: the
+[[integrations]], [[rules]], [[channels]] and [[notification_rules]] sections.
 
-Each table is validated by the admin's form (integrations.forms), so an integration or
-rule is held to the same rules however it is configured. Tables are matched by name,
-like [[providers]]; a rule names its integration.
+Each table is validated by the admin's form (integrations.forms), so each is held to the
+same rules however it is configured. Tables are matched by name, like [[providers]]; a
+rule names its integration, a notification rule its channel.
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ from gogent.config import (
     config_section_prune,
     config_section_report,
 )
-from integrations.forms import IntegrationForm, TicketRuleForm
+from integrations.forms import (
+    ChannelForm,
+    IntegrationForm,
+    NotificationRuleForm,
+    TicketRuleForm,
+)
+from integrations.models import NotificationRule
+from integrations.notifications import channel_save
 from integrations.services import integration_save
 from logs.models import Severity
 
@@ -53,6 +61,35 @@ RULES = ConfigSection(
     form=TicketRuleForm,
     converted={
         # Severities by name, as logs show them.
+        "min_severity": ConfigKey(to_form=_severity_value, types=((str,), "a name")),
+        "services": NAME_PATTERNS,
+        "hosts": NAME_PATTERNS,
+    },
+)
+
+
+def _event_names(value: list[str]) -> list[str]:
+    if not all(isinstance(name, str) for name in value):
+        raise ValueError("events must be an array of event names")
+    unknown = [name for name in value if name not in NotificationRule.Event.values]
+    if unknown:
+        known = ", ".join(NotificationRule.Event.values)
+        raise ValueError(f"unknown event(s) {', '.join(map(repr, unknown))}; use {known}")
+    return value
+
+
+CHANNELS = ConfigSection(
+    label="channels",
+    form=ChannelForm,
+    literal_warning="a secret (webhook URL, signing secret or SMTP password) is written in "
+    "the file; secrets belong in the environment (name the variable with url_env, "
+    "signing_secret_env or smtp_password_env)",
+)
+NOTIFICATION_RULES = ConfigSection(
+    label="notification_rules",
+    form=NotificationRuleForm,
+    converted={
+        "events": ConfigKey(to_form=_event_names, types=((list,), "an array of event names")),
         "min_severity": ConfigKey(to_form=_severity_value, types=((str,), "a name")),
         "services": NAME_PATTERNS,
         "hosts": NAME_PATTERNS,
@@ -92,3 +129,15 @@ def _apply(
         if prune:
             report.disabled = config_section_prune(section=section, plans=plans)
     return report
+
+
+def config_apply_channels(*, tables: object, prune: bool) -> ConfigReport:
+    """Make the notification channels match [[channels]] tables; a left-out secret keeps
+    the stored one; with prune, channels not in the file are disabled."""
+    return _apply(CHANNELS, tables, prune, save=lambda channel: channel_save(channel=channel))
+
+
+def config_apply_notification_rules(*, tables: object, prune: bool) -> ConfigReport:
+    """Make the notification rules match [[notification_rules]] tables; `channel` is a
+    channel's name (from the database or the file's [[channels]], applied first)."""
+    return _apply(NOTIFICATION_RULES, tables, prune, save=lambda rule: rule.save())

@@ -1,17 +1,28 @@
-"""The integration and ticket rule forms: every rule each must meet, however configured.
+"""The integration, ticket rule, channel and notification rule forms: every rule each must
+meet, however configured.
 
-The admin edits integrations and rules with these forms and `manage.py apply_config`
-binds each [[integrations]] and [[rules]] table to them (integrations.config), so the
-two accept and refuse the same values with the same messages.
+The admin edits them with these forms and `manage.py apply_config` binds each
+[[integrations]], [[rules]], [[channels]] and [[notification_rules]] table to them
+(integrations.config), so the two accept and refuse the same values with the same messages.
 """
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
 
 from gogent.forms import WriteOnlySecretsForm, https_url_field, secret_field
 from gogent.secrets_env import env_name_problem
-from integrations.models import PRIORITIES, Integration, TicketRule
+from integrations.models import (
+    PRIORITIES,
+    Channel,
+    Integration,
+    NotificationRule,
+    TicketRule,
+)
 
 NO_CREDENTIAL = (
     "A password or token is needed: as the secret, or in the environment variable named by "
@@ -127,4 +138,135 @@ class TicketRuleForm(forms.ModelForm):
     def _post_clean(self) -> None:
         super()._post_clean()
         for name, message in rule_problems(self.instance).items():
+            self.add_error(name if name in self.fields else None, message)
+
+
+# --- Notifications ----------------------------------------------------------------------
+
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+NO_URL = (
+    "A webhook URL is needed: as the URL, or in the environment variable named by the "
+    "webhook URL environment variable."
+)
+CHANNEL_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in Channel._meta.concrete_fields if f.editable and not f.primary_key
+)
+
+
+def _url_problem(url: str) -> str:
+    """Why a typed webhook URL cannot be used; never quotes it (it holds a token)."""
+    try:
+        URLValidator(schemes=["https", "http"])(url)
+        parts = urlsplit(url)
+    except (ValidationError, ValueError):
+        return "The webhook URL is not a valid http(s) URL (it is not shown: it holds a token)."
+    if parts.scheme == "http" and (parts.hostname or "") not in LOOPBACK_HOSTS:
+        return "The webhook URL must use https: its token must not cross the network in clear."
+    return ""
+
+
+def _address_problem(value: str, label: str) -> str:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return f"{label}: {value!r} is not an e-mail address."
+    return ""
+
+
+def channel_problems(channel: Channel) -> dict[str, str]:
+    """What a channel lacks for its kind, by field name; empty when it can be used."""
+    problems: dict[str, str] = {}
+    for env_field in ("url_env", "signing_secret_env", "smtp_password_env"):
+        if env_problem := env_name_problem(getattr(channel, env_field), example="SLACK_WEBHOOK"):
+            problems[env_field] = env_problem
+    if channel.kind == Channel.Kind.EMAIL:
+        if not channel.smtp_host:
+            problems["smtp_host"] = "E-mail needs the SMTP server's host name."
+        if not channel.email_from:
+            problems["email_from"] = "E-mail needs a From address."
+        elif problem := _address_problem(channel.email_from, "From"):
+            problems["email_from"] = problem
+        recipients = channel.recipients()
+        if not recipients:
+            problems["email_to"] = "E-mail needs at least one To address."
+        for address in recipients:
+            if problem := _address_problem(address, "To"):
+                problems["email_to"] = problem
+                break
+        has_password = bool(channel.smtp_password or channel.smtp_password_env)
+        if channel.smtp_username and not has_password:
+            problems["smtp_password"] = "A user needs a password (or the variable that holds it)."  # noqa: S105
+        if (
+            channel.smtp_username
+            and channel.smtp_security == Channel.Security.NONE
+            and channel.smtp_host not in LOOPBACK_HOSTS
+        ):
+            problems["smtp_security"] = (
+                "Without TLS the password would cross the network in clear: use STARTTLS or "
+                "TLS, or a relay on this host."
+            )
+        return problems
+    if not (channel.url or channel.url_env) and "url_env" not in problems:
+        problems["url"] = NO_URL
+    elif isinstance(channel.url, str) and channel.url and (problem := _url_problem(channel.url)):
+        problems["url"] = problem
+    if channel.kind != Channel.Kind.WEBHOOK and (
+        channel.signing_secret or channel.signing_secret_env
+    ):
+        problems["signing_secret"] = "Only JSON webhooks are signed; clear the signing secret."  # noqa: S105
+    return problems
+
+
+def notification_rule_problems(rule: NotificationRule) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if not rule.events:
+        problems["events"] = "Choose at least one event."
+    if rule.wants(NotificationRule.Event.THRESHOLD):
+        if rule.threshold_count < 1:
+            problems["threshold_count"] = "At least 1."
+        if rule.threshold_minutes < 1:
+            problems["threshold_minutes"] = "At least 1 minute."
+    return problems
+
+
+class ChannelForm(WriteOnlySecretsForm):
+    """Secrets are write-only: the webhook URL (its path is a token), the signing secret and
+    the SMTP password are never values of this form."""
+
+    secrets = {
+        "url": "webhook URL",
+        "signing_secret": "signing secret",
+        "smtp_password": "SMTP password",
+    }
+    url = secret_field("Webhook URL")
+    clear_url = forms.BooleanField(label="Clear stored webhook URL", required=False)
+    signing_secret = secret_field("Signing secret")
+    clear_signing_secret = forms.BooleanField(label="Clear stored signing secret", required=False)
+    smtp_password = secret_field("SMTP password")
+    clear_smtp_password = forms.BooleanField(label="Clear stored SMTP password", required=False)
+    instance_problems = staticmethod(channel_problems)
+
+    class Meta:
+        model = Channel
+        fields = CHANNEL_FIELDS
+
+
+class NotificationRuleForm(forms.ModelForm):
+    events = forms.MultipleChoiceField(
+        choices=NotificationRule.Event.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Pattern events pass the filters below; site events (ingest, providers, "
+        "maintenance) go to every rule that chooses them.",
+    )
+
+    class Meta:
+        model = NotificationRule
+        fields = [
+            "name", "channel", "enabled", "events", "min_severity", "services", "hosts",
+            "threshold_count", "threshold_minutes", "group_seconds", "cooldown_minutes",
+        ]  # fmt: skip
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        for name, message in notification_rule_problems(self.instance).items():
             self.add_error(name if name in self.fields else None, message)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db.models import Count
 from prometheus_client.core import GaugeMetricFamily, Metric
 
-from integrations.models import Ticket
+from integrations.models import Notification, Ticket
 
 
 def collect() -> Iterable[Metric]:
@@ -17,4 +17,12 @@ def collect() -> Iterable[Metric]:
     rows = Ticket.objects.values_list("status", "integration__name").annotate(n=Count("id"))
     for status, integration, count in rows.order_by():
         family.add_metric([status, integration or ""], count)
-    return [family]
+    notifications = GaugeMetricFamily(
+        "gogent_notifications",
+        "Notifications by status and channel.",
+        labels=["status", "channel"],
+    )
+    rows = Notification.objects.values_list("status", "channel__name").annotate(n=Count("id"))
+    for status, channel, count in rows.order_by():
+        notifications.add_metric([status, channel or ""], count)
+    return [family, notifications]

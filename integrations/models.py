@@ -346,3 +346,345 @@ class RuleSweep(models.Model):
 
     def __str__(self) -> str:
         return f"rules swept up to log {self.last_entry_id}"
+
+
+class MaintenanceWindow(models.Model):
+    """Planned work: while an occurrence is on, logs of the patterns in its scope are still
+    stored, counted and grouped, but their analyses, ticket rules and notifications are held
+    (integrations.maintenance) and summarized when it ends."""
+
+    name = models.CharField(max_length=100, unique=True)
+    enabled = models.BooleanField(default=True)
+    reason = models.CharField(max_length=500, blank=True)
+    starts_at = models.DateTimeField(
+        help_text="The start of the first (or only) occurrence, in the server's TIME_ZONE."
+    )
+    ends_at = models.DateTimeField(help_text="Its end; each recurrence lasts as long.")
+    recurrence = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="An iCalendar RRULE: FREQ=WEEKLY;BYDAY=SU is every Sunday, "
+        "FREQ=DAILY;COUNT=5 five days. Blank: once.",
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        help_text="The recurrence's clock (Europe/Berlin): 02:00 stays 02:00 across DST.",
+    )
+    services = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Comma-separated service names, * and ? allowed (line-*). Blank: any.",
+    )
+    hosts = models.CharField(
+        max_length=500, blank=True, help_text="Comma-separated host names, * and ? allowed."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MaintenanceOccurrence(models.Model):
+    """One occurrence of a window in which something was held, and what, for its summary."""
+
+    window = models.ForeignKey(
+        MaintenanceWindow, on_delete=models.CASCADE, related_name="occurrences"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    # Set when it ended and what it held was released and summarized.
+    released_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["window", "starts_at"], name="maintenance_once")
+        ]
+        indexes = [models.Index(fields=["released_at", "ends_at"], name="maintenance_due")]
+
+    def __str__(self) -> str:
+        return f"{self.window} from {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class MaintenanceHold(models.Model):
+    """A pattern whose analysis, ticket rules or notifications an occurrence held."""
+
+    occurrence = models.ForeignKey(
+        MaintenanceOccurrence, on_delete=models.CASCADE, related_name="holds"
+    )
+    pattern = models.ForeignKey(LogPattern, on_delete=models.CASCADE, related_name="+")
+    # The analysis trigger held (new pattern, regression, ...); blank: none.
+    analysis_trigger = models.CharField(max_length=20, blank=True)
+    tickets = models.BooleanField(default=False)
+    notifications = models.PositiveIntegerField(default=0)
+    held_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["occurrence", "pattern"], name="maintenance_hold_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"pattern {self.pattern_id} held by {self.occurrence}"
+
+
+# --- Notifications (integrations.notifications) ---------------------------------------
+
+
+class Channel(models.Model):
+    """Where notifications go: a Slack or Teams incoming webhook, a JSON webhook, or e-mail
+    over SMTP. The webhook URL (it holds the token), the signing key and the SMTP password
+    are secrets: stored encrypted, write-only, never shown again."""
+
+    class Kind(models.TextChoices):
+        SLACK = "slack", "Slack (incoming webhook)"
+        TEAMS = "teams", "Microsoft Teams (incoming webhook / workflow)"
+        WEBHOOK = "webhook", "Webhook (JSON)"
+        EMAIL = "email", "E-mail (SMTP)"
+
+    class Security(models.TextChoices):
+        STARTTLS = "starttls", "STARTTLS (usually port 587)"
+        TLS = "tls", "TLS from the start (usually port 465)"
+        NONE = "none", "None (only to a relay on this host)"
+
+    name = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    enabled = models.BooleanField(default=True)
+    # Stored encrypted: a Slack or Teams webhook URL is its own credential.
+    url = EncryptedTextField(
+        "webhook URL", blank=True, help_text="Slack, Teams, webhook. Write-only: never shown."
+    )
+    url_env = models.CharField(
+        "webhook URL environment variable",
+        max_length=100,
+        blank=True,
+        help_text="Read the URL from this environment variable of the worker instead.",
+    )
+    signing_secret = EncryptedTextField(
+        blank=True,
+        help_text="Webhook: sign each request with HMAC-SHA256 of this key (X-Gogent-Signature).",
+    )
+    signing_secret_env = models.CharField(
+        "signing secret environment variable", max_length=100, blank=True
+    )
+    smtp_host = models.CharField("SMTP host", max_length=255, blank=True)
+    smtp_port = models.PositiveIntegerField(
+        "SMTP port", default=587, validators=[MinValueValidator(1), MaxValueValidator(65535)]
+    )
+    smtp_security = models.CharField(
+        "SMTP security", max_length=16, choices=Security.choices, default=Security.STARTTLS
+    )
+    smtp_username = models.CharField("SMTP user", max_length=200, blank=True)
+    smtp_password = EncryptedTextField("SMTP password", blank=True)
+    smtp_password_env = models.CharField(
+        "SMTP password environment variable", max_length=100, blank=True
+    )
+    email_from = models.CharField("From", max_length=254, blank=True)
+    email_to = models.CharField(
+        "To", max_length=1000, blank=True, help_text="Comma-separated e-mail addresses."
+    )
+    timeout_seconds = models.FloatField(
+        default=10.0, validators=[MinValueValidator(1.0), MaxValueValidator(120.0)]
+    )
+    # Health, written by the workers and Send test.
+    last_success_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    last_error_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A 429's Retry-After, honoured by every worker.
+    paused_until = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+    def clean(self) -> None:
+        problems = {
+            name: secret_env_problem(getattr(self, name))
+            for name in ("url_env", "signing_secret_env", "smtp_password_env")
+        }
+        problems = {name: problem for name, problem in problems.items() if problem}
+        if problems:
+            raise ValidationError(problems)
+
+    @property
+    def is_email(self) -> bool:
+        return self.kind == self.Kind.EMAIL
+
+    def recipients(self) -> list[str]:
+        return [address.strip() for address in self.email_to.split(",") if address.strip()]
+
+
+class NotificationRule(models.Model):
+    """Which events go to which channel, filtered, grouped and spaced: events within
+    `group_seconds` make one message, and a rule sends at most one message per cooldown
+    (what happens meanwhile goes into the next)."""
+
+    class Event(models.TextChoices):
+        NEW_PATTERN = "new_pattern", "New pattern"
+        REGRESSION = "regression", "Regression (a resolved pattern occurs again)"
+        THRESHOLD = "threshold", "Pattern crosses N occurrences in a window"
+        ANALYSIS_DONE = "analysis_done", "Analysis done"
+        TICKET_OPENED = "ticket_opened", "Ticket opened"
+        TICKET_FAILED = "ticket_failed", "Ticket failed"
+        INGEST_STALLED = "ingest_stalled", "Ingest stalled (and recovered)"
+        PROVIDER_DOWN = "provider_down", "LLM provider down (and recovered)"
+        MAINTENANCE_ENDED = "maintenance_ended", "Maintenance window ended (summary)"
+
+    # Events about one pattern: filtered by severity, services and hosts, held by
+    # maintenance windows. The others concern the whole site.
+    PATTERN_EVENTS = (
+        Event.NEW_PATTERN,
+        Event.REGRESSION,
+        Event.THRESHOLD,
+        Event.ANALYSIS_DONE,
+        Event.TICKET_OPENED,
+        Event.TICKET_FAILED,
+    )
+
+    name = models.CharField(max_length=100, unique=True)
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="rules")
+    enabled = models.BooleanField(default=True)
+    events = models.JSONField(default=list, blank=True)
+    min_severity = models.PositiveSmallIntegerField(
+        "minimum severity", choices=Severity.choices, default=Severity.ERROR
+    )
+    services = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Comma-separated service names, * and ? allowed (line-*). Blank: any.",
+    )
+    hosts = models.CharField(
+        max_length=500, blank=True, help_text="Comma-separated host names, * and ? allowed."
+    )
+    threshold_count = models.PositiveIntegerField(
+        "occurrences", default=100, help_text="Threshold event: at least this many logs..."
+    )
+    threshold_minutes = models.PositiveIntegerField(
+        "in minutes", default=10, help_text="...within this many minutes."
+    )
+    group_seconds = models.PositiveIntegerField(
+        "group for seconds",
+        default=60,
+        validators=[MaxValueValidator(3600)],
+        help_text="The first event waits this long for others: together they make one message.",
+    )
+    cooldown_minutes = models.PositiveIntegerField(
+        default=15,
+        help_text="At most one message per this many minutes; events meanwhile go into the "
+        "next. A pattern crossing the threshold is told again after its window at the soonest.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def wants(self, event: str) -> bool:
+        return isinstance(self.events, list) and event in self.events
+
+
+class Notification(LeasedWork):
+    """One message of a rule (or its events, while it collects them), sent once under a
+    lease by the send_notification task, retried on 429/5xx/timeouts, failed visibly.
+
+    Until it is first claimed (`closed`), events of its rule join it; the claim closes it,
+    and what it says is written into `content` then, so that retries send the same message
+    with the same `idempotency_key`."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        DISCARDED = "discarded", "Discarded (rule or channel disabled)"
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="notifications")
+    rule = models.ForeignKey(
+        NotificationRule,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    # Sent with every attempt (Idempotency-Key header, e-mail Message-ID): a receiver can
+    # drop a repeat after a reply that was lost.
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    # Set by the first claim: no event joins it after.
+    closed = models.BooleanField(default=False)
+    title = models.CharField(max_length=255, blank=True)
+    event_count = models.PositiveIntegerField(default=0)
+    content = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # Events join the one open notification of their rule.
+            models.UniqueConstraint(
+                fields=["rule"],
+                condition=models.Q(status="pending", closed=False),
+                name="notification_one_collecting_per_rule",
+            )
+        ]
+        indexes = [
+            # The sweep's stale work; the pages' lists by status.
+            models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
+            # A rule's last message (its cooldown).
+            models.Index(fields=["rule", "sent_at"], name="notification_rule_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"notification {self.pk}: {self.title or 'collecting'} ({self.get_status_display()})"
+
+
+class NotificationEvent(models.Model):
+    """Something a rule tells of, in the notification that carries it."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="events")
+    rule = models.ForeignKey(NotificationRule, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=32, choices=NotificationRule.Event.choices)
+    pattern = models.ForeignKey(
+        LogPattern, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What the event says beyond the pattern: ticket key and error, the stall, the summary.
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            # Whether a rule told of a pattern's crossing within its window already.
+            models.Index(fields=["rule", "pattern", "kind", "created_at"], name="notif_event_seen"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for pattern {self.pattern_id}"
+
+
+class WatchedCondition(models.Model):
+    """A site-wide condition the notification sweep watches (ingest stalled, a provider
+    down): told when it starts and when it ends, not at every check."""
+
+    key = models.CharField(max_length=200, unique=True)
+    active = models.BooleanField(default=False)
+    since = models.DateTimeField(null=True, blank=True)
+    detail = models.TextField(blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {'active' if self.active else 'clear'}"

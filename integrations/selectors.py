@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, timedelta
-from fnmatch import fnmatchcase
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from analysis.models import Analysis
 from analysis.selectors import pattern_current_analysis
 from integrations.models import PRIORITIES, Integration, Ticket, TicketRule
 from integrations.remote import Section, TicketContent
+from integrations.scope import scope_filters, scope_matches, scope_seen
 from logs.models import LogEntry, LogPattern, LogPatternStat, Severity
 
 SAMPLE_LOGS = 3
@@ -74,10 +74,10 @@ def rule_match(
         return None
     if pattern.max_severity < rule.min_severity:
         return None
-    if not _dimension_matches(pattern, LogPatternStat.Dimension.SERVICE, rule.services):
-        return None
-    if not _dimension_matches(pattern, LogPatternStat.Dimension.HOST, rule.hosts):
-        return None
+    if scope_filters(rule):
+        seen = scope_seen([pattern.pk]).get(pattern.pk, {})
+        if not scope_matches(rule, seen):
+            return None
     occurrences = _occurrences(pattern, rule)
     if occurrences < rule.min_occurrences:
         return None
@@ -110,16 +110,6 @@ def rule_match(
             "an operator approves (the rule does not open tickets on the model's word alone)"
         )
     return RuleMatch(rule=rule, reason=", ".join(reasons), draft_reason=draft_reason)
-
-
-def _dimension_matches(pattern: LogPattern, dimension: str, filters: str) -> bool:
-    globs = [item.strip().lower() for item in filters.split(",") if item.strip()]
-    if not globs:
-        return True
-    values = LogPatternStat.objects.filter(pattern=pattern, dimension=dimension).values_list(
-        "value", flat=True
-    )
-    return any(fnmatchcase(value.lower(), glob) for value in values for glob in globs)
 
 
 def _occurrences(pattern: LogPattern, rule: TicketRule) -> int:

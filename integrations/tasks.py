@@ -24,3 +24,28 @@ def sweep_tickets() -> None:
 @shared_task(ignore_result=True)
 def sync_tickets() -> None:
     services.tickets_sync()
+
+
+@shared_task(ignore_result=True)
+def release_maintenance() -> None:
+    # Imported here: the release runs the ticket rules, whose services import these tasks.
+    from integrations.maintenance.release import maintenance_release
+
+    maintenance_release()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_notification(notification_id: int) -> None:
+    """Send a notification once; come back after a backoff or Retry-After."""
+    from integrations.notifications import notification_deliver
+
+    wait = notification_deliver(notification_id=notification_id)
+    if wait is not None:
+        send_notification.apply_async((notification_id,), countdown=wait)
+
+
+@shared_task(ignore_result=True)
+def sweep_notifications() -> None:
+    from integrations.notifications import notifications_sweep
+
+    notifications_sweep()

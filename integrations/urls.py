@@ -6,6 +6,7 @@ app_name = "integrations"
 
 urlpatterns = [
     path("tickets/", views.ticket_list, name="tickets"),
+    path("maintenance/", views.maintenance_list, name="maintenance"),
     path("patterns/<int:pk>/tickets", views.pattern_panel, name="pattern-panel"),
     path("patterns/<int:pk>/tickets/open", views.pattern_open_ticket, name="open"),
     path("tickets/<int:pk>/approve", views.ticket_approve_view, name="approve"),

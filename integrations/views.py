@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gogent.errors import StateRefused
 from integrations.console import panel_context
+from integrations.maintenance.selectors import maintenance_occurrences, maintenance_windows
 from integrations.models import Integration, Ticket
 from integrations.selectors import TICKETS_ATTENTION, ticket_page
 from integrations.services import ticket_approve, ticket_discard, ticket_open, ticket_retry
@@ -139,6 +140,20 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "can_review": request.user.has_perm(REVIEW),
     }
     return render(request, "integrations/tickets.html", context)
+
+
+@login_required
+@permission_required("integrations.view_maintenancewindow", raise_exception=True)
+@require_GET
+def maintenance_list(request: HttpRequest) -> HttpResponse:
+    """Maintenance windows: on now, next, over; and what the latest occurrences held."""
+    context = {
+        "windows": maintenance_windows(),
+        "occurrences": maintenance_occurrences(),
+        "can_change": request.user.is_staff
+        and request.user.has_perm("integrations.change_maintenancewindow"),
+    }
+    return render(request, "integrations/maintenance.html", context)
 
 
 def _int_or_none(value: str | None) -> int | None:

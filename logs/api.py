@@ -41,6 +41,7 @@ from logs.schemas import (
     StatusIn,
     SubmittedOut,
 )
+from logs.search import SearchSyntaxError
 from logs.selectors import (
     LogFilters,
     PatternFilters,
@@ -98,10 +99,11 @@ def _cursor(cursor: str) -> str:
     response={200: LogPage, **errors()},
     summary="List logs, newest first",
     description=(
-        "Keyset pages: pass next_cursor as cursor until it is null. With q, each page reads at "
-        "most LOG_SEARCH_WINDOW logs of the other filters (a substring match cannot use an "
-        "index), so a page can hold fewer than limit items, or none, while next_cursor is set: "
-        "keep paging to search further back."
+        "Keyset pages: pass next_cursor as cursor until it is null. q searches every retained "
+        "log through a full-text index: words (all must be in the message, as whole words), "
+        '"quoted phrases", host:NAME and service:NAME (exact, or globs with * and ?; several '
+        "mean any of them) and severity:NAME (that severity or worse). A q that cannot be "
+        "understood (an unclosed quote, an unknown field:) is a 422 invalid_search saying why."
     ),
 )
 def list_logs(
@@ -109,7 +111,7 @@ def list_logs(
     q: str = Query(
         "",
         pattern=NO_NUL,
-        description="Text the message contains; read LOG_SEARCH_WINDOW logs a page (see above).",
+        description='A search, e.g. `timeout "unit 7" host:plc-* severity:error` (see above).',
     ),
     min_severity: str | None = Query(None, pattern=NO_NUL, description="e.g. warning, error"),
     service: str = Query("", pattern=NO_NUL),
@@ -128,7 +130,10 @@ def list_logs(
         since=since or "",
         pattern_id=pattern,
     )
-    page = log_page(filters, _cursor(cursor), size=limit)
+    try:
+        page = log_page(filters, _cursor(cursor), size=limit)
+    except SearchSyntaxError as problem:
+        raise ApiError(422, "invalid_search", f"q: {problem}") from None
     return {"items": page.rows, "next_cursor": page.next_cursor or None}
 
 

@@ -6,6 +6,7 @@ from django import forms
 
 from logs.console import pattern_flags
 from logs.models import LogPattern, RejectedMessage, Severity
+from logs.search import HELP, MAX_QUERY_LENGTH, SearchSyntaxError, parse_query
 from logs.selectors import SINCE_CHOICES, LogFilters, PatternFilters
 
 SEVERITY_CHOICES = [("", "any")] + [(str(s.value), f"{s.label}+") for s in Severity]
@@ -66,7 +67,9 @@ class PatternFilterForm(forms.Form):
 
 
 class LogFilterForm(forms.Form):
-    q = forms.CharField(label="Search messages", required=False, max_length=200)
+    q = forms.CharField(
+        label="Search messages", required=False, max_length=MAX_QUERY_LENGTH, help_text=HELP
+    )
     severity = forms.TypedChoiceField(
         label="Severity", choices=SEVERITY_CHOICES, coerce=int, empty_value=None, required=False
     )
@@ -74,6 +77,14 @@ class LogFilterForm(forms.Form):
     host = forms.CharField(label="Host", required=False, max_length=255)
     since = forms.ChoiceField(label="Time", choices=SINCE, required=False)
     pattern = forms.IntegerField(label="Pattern", required=False, min_value=1)
+
+    def clean_q(self) -> str:
+        q = self.cleaned_data.get("q", "")
+        try:
+            parse_query(q)
+        except SearchSyntaxError as problem:
+            raise forms.ValidationError(str(problem)) from None
+        return q
 
     def filters(self) -> LogFilters:
         data = (

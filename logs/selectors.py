@@ -4,8 +4,9 @@ Lists use keyset pagination (a cursor holding the last row's sort value and id),
 so page 500 costs what page 1 does. A pattern's activity over time comes from the rollups
 kept at ingest (LogPatternStat hours), never from counting logs; the dashboard's is in
 logs.activity, ingest health in logs.operations.
-Reads of logs are bounded: a text search reads LOG_SEARCH_WINDOW logs per page and the
-CSV export at most LOGS_EXPORT_MAX_ROWS, each saying how far it went (SearchWindow).
+Reads of logs are bounded: a text search (logs.search) goes through a full-text index of
+every retained log, and the CSV export writes at most LOGS_EXPORT_MAX_ROWS logs, saying how
+far it went (SearchWindow).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -26,6 +26,7 @@ from logs.models import (
     LogPatternStat,
     RejectedMessage,
 )
+from logs.search import parse_query, search_logs, search_newest
 
 PAGE_SIZE = 50
 SINCE_CHOICES = {
@@ -218,8 +219,7 @@ class SearchWindow:
 
 @dataclass(frozen=True)
 class SearchedPage(Page):
-    # Set when a text search stopped at LOG_SEARCH_WINDOW logs before filling the page;
-    # next_cursor then goes on from there.
+    # How far a bounded read went; a text search reads the index of every log, so None.
     searched: SearchWindow | None = None
 
 
@@ -230,7 +230,7 @@ class LogExport:
 
 
 def log_queryset(filters: LogFilters) -> QuerySet[LogEntry]:
-    """Every log the filters other than the text (q) select; q is applied within a window."""
+    """Every log the filters other than the text (q) select; q is a search (logs.search)."""
     logs = LogEntry.objects.all()
     if filters.pattern_id is not None:
         logs = logs.filter(pattern_id=filters.pattern_id)
@@ -281,31 +281,22 @@ def _older_than(logs: QuerySet[LogEntry], cursor: str) -> QuerySet[LogEntry]:
 def log_page(filters: LogFilters, cursor: str = "", size: int = PAGE_SIZE) -> SearchedPage:
     """A page of logs, newest first, after the cursor.
 
-    A text search reads at most LOG_SEARCH_WINDOW logs (of the other filters) per page: a
-    page can hold fewer than `size` matches, or none, and still have a next_cursor, which
-    searches the next window. `searched` then says which logs this page read.
+    q is a search (logs.search: words, "phrases", host:/service:/severity: terms) over every
+    retained log, through the full-text index; SearchSyntaxError if it cannot be understood.
     """
-    logs = _older_than(log_queryset(filters), cursor)
-    window = None
-    if filters.q:
-        logs, window = _newest(logs, settings.LOG_SEARCH_WINDOW)
-        logs = logs.filter(message__icontains=filters.q)
-    rows = list(logs.select_related("pattern").order_by(*NEWEST_FIRST)[: size + 1])
+    query = parse_query(filters.q)
+    logs = _older_than(log_queryset(filters), cursor).select_related("pattern")
+    rows = search_newest(logs, query, size=size + 1, order=NEWEST_FIRST)
     if len(rows) > size:
         rows = rows[:size]
         return SearchedPage(rows=rows, next_cursor=encode_cursor([rows[-1].timestamp, rows[-1].pk]))
-    if window is None:
-        return SearchedPage(rows=rows)
-    # The window ran out before the page filled: the next page searches below its oldest log.
-    return SearchedPage(rows=rows, next_cursor=window.cursor, searched=window)
+    return SearchedPage(rows=rows)
 
 
 def log_export_rows(filters: LogFilters, *, limit: int) -> LogExport:
-    """The newest `limit` logs of the filter (with a text search: the matches among them),
-    newest first, streamed from the database; `truncated` says when older ones exist."""
-    logs, window = _newest(log_queryset(filters), limit)
-    if filters.q:
-        logs = logs.filter(message__icontains=filters.q)
+    """The newest `limit` logs of the filter and search (q, as log_page reads it), newest
+    first, streamed from the database; `truncated` says when older ones exist."""
+    logs, window = _newest(search_logs(log_queryset(filters), parse_query(filters.q)), limit)
     rows = logs.order_by(*NEWEST_FIRST).values_list(*EXPORT_FIELDS).iterator(chunk_size=2000)
     return LogExport(rows=rows, truncated=window)
 

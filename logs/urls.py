@@ -8,11 +8,13 @@ console = (
     [
         path("patterns/", views.pattern_list, name="patterns"),
         path("patterns/bulk-status", views.pattern_bulk_status, name="patterns-bulk"),
+        path("patterns/live", views.pattern_live, name="patterns-live"),
         path("patterns/<int:pk>/", views.pattern_detail, name="pattern"),
         path("patterns/<int:pk>/status", views.pattern_status, name="pattern-status"),
         path("patterns/<int:pk>/snooze", views.pattern_snooze_view, name="pattern-snooze"),
         path("logs/", views.log_list, name="logs"),
         path("logs/export.csv", views.log_export, name="export"),
+        path("logs/live", views.log_live, name="logs-live"),
         path("quarantine/", views.quarantine, name="quarantine"),
     ],
     "logs",

@@ -11,19 +11,26 @@ import orjson
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
 
 from gogent.audit import Actor
+from gogent.cursors import encode_cursor
 from gogent.errors import StateRefused
 from logs.activity import log_volume, patterns_new_since, patterns_top_active
 from logs.console import dashboard_panels, pattern_columns, pattern_panels
 from logs.forms import LogFilterForm, PatternFilterForm, QuarantineFilterForm, SnoozeForm
+from logs.live import logs_newer, pattern_changes, pattern_version
 from logs.models import LogPattern, Severity
 from logs.selectors import (
+    PAGE_SIZE,
+    PATTERN_SORTS,
     LogExport,
+    SearchedPage,
     filter_choices,
     host_counts,
     hourly_activity,
@@ -39,6 +46,11 @@ from logs.services import pattern_set_status, pattern_snooze, patterns_set_statu
 
 TRIAGE = "logs.triage_pattern"
 DASHBOARD_REFRESH = 10
+# A live Logs list stops adding rows after this many (the tab would grow without end);
+# "Show newest" starts it again from a fresh page.
+LIVE_LOGS_MAX = 500
+# At most this many shown rows are read back per poll of the patterns list.
+LIVE_PATTERNS_MAX = 500
 # Spreadsheets run cells starting with these as formulas; log text is untrusted.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -64,6 +76,7 @@ def _fragment_or_page(
 def pattern_list(request: HttpRequest) -> HttpResponse:
     context = _pattern_results(request, PatternFilterForm(request.GET, user=request.user))
     context["choices"] = filter_choices()
+    context["snooze_form"] = SnoozeForm()
     return _fragment_or_page(request, "logs/_pattern_results.html", "logs/patterns.html", context)
 
 
@@ -86,21 +99,9 @@ def pattern_bulk_status(request: HttpRequest) -> HttpResponse:
 
 
 def _pattern_results(request: HttpRequest, form: PatternFilterForm) -> dict[str, Any]:
-    page = pattern_page(form.filters(), request.GET.get("cursor", ""))
-    ids = [pattern.pk for pattern in page.rows]
-    activity, hosts = hourly_activity(ids), host_counts(ids)
-    columns = pattern_columns(user=request.user)
-    values = [column.values(ids) for column in columns]
-    rows = [
-        {
-            "pattern": pattern,
-            "activity": activity[pattern.pk],
-            "hosts": hosts.get(pattern.pk, 0),
-            "cells": [(column.template, column_values.get(pattern.pk))
-                      for column, column_values in zip(columns, values, strict=True)],
-        }
-        for pattern in page.rows
-    ]  # fmt: skip
+    filters = form.filters()
+    cursor = request.GET.get("cursor", "")
+    page = pattern_page(filters, cursor)
     query = form.data.copy()
     query.pop("cursor", None)
     query.pop("csrfmiddlewaretoken", None)
@@ -108,12 +109,102 @@ def _pattern_results(request: HttpRequest, form: PatternFilterForm) -> dict[str,
         query.pop(name, None)
     return {
         "form": form,
-        "rows": rows,
-        "columns": columns,
+        "rows": _pattern_rows(request, page.rows, sort=filters.sort),
+        "columns": pattern_columns(user=request.user),
         "next_cursor": page.next_cursor,
         "query": query.urlencode(),
         "can_triage": request.user.has_perm(TRIAGE),
+        "live": _pattern_live_context(query, cursor=cursor, floor=page.next_cursor),
     }
+
+
+def _pattern_rows(
+    request: HttpRequest, patterns: list[LogPattern], *, sort: str = "last_seen", **flags: bool
+) -> list[dict[str, Any]]:
+    """What a row of the patterns list draws, for the page and for live updates alike."""
+    ids = [pattern.pk for pattern in patterns]
+    activity, hosts = hourly_activity(ids), host_counts(ids)
+    columns = pattern_columns(user=request.user)
+    values = [column.values(ids) for column in columns]
+    sort_field = PATTERN_SORTS.get(sort, "last_seen")
+    return [
+        {
+            "pattern": pattern,
+            "activity": activity[pattern.pk],
+            "hosts": hosts.get(pattern.pk, 0),
+            "cells": [(column.template, column_values.get(pattern.pk))
+                      for column, column_values in zip(columns, values, strict=True)],
+            "version": pattern_version(pattern, matches=not flags.get("leaving", False)),
+            "sort_key": _sort_key(getattr(pattern, sort_field)),
+            **flags,
+        }
+        for pattern in patterns
+    ]  # fmt: skip
+
+
+def _sort_key(value: Any) -> int:
+    # live.js places an added row by this number: microseconds for a time, else the value.
+    if hasattr(value, "timestamp"):
+        return int(value.timestamp() * 1_000_000)
+    return int(value)
+
+
+def _pattern_live_context(query: QueryDict, *, cursor: str, floor: str) -> dict[str, Any] | None:
+    interval = settings.CONSOLE_LIVE_INTERVAL
+    if interval <= 0:
+        return None
+    params = query.copy()
+    if cursor:
+        params["cursor"] = cursor
+    params["floor"] = floor
+    return {
+        "id": "pattern-live",
+        "url": reverse("logs:patterns-live") + "?" + params.urlencode(),
+        "interval": interval,
+        "older_page": bool(cursor),
+    }
+
+
+@login_required
+@permission_required("logs.view_logpattern", raise_exception=True)
+@require_GET
+def pattern_live(request: HttpRequest) -> HttpResponse:
+    """A poll of the patterns list: the rows that changed since the client drew them and
+    the patterns that now belong on its first page, as out-of-band swaps; 204 when nothing
+    changed. `seen` is "id:version,…" of the rows shown, `floor` the first page's cursor."""
+    if settings.CONSOLE_LIVE_INTERVAL <= 0:
+        return HttpResponse(status=204)
+    form = PatternFilterForm(request.GET, user=request.user)
+    filters = form.filters()
+    cursor = request.GET.get("cursor", "")
+    floor = request.GET.get("floor", "")
+    shown = _parse_seen(request.GET.get("seen", ""))
+    changes = pattern_changes(filters, shown, floor=floor, first_page=not cursor)
+    if not changes:
+        return HttpResponse(status=204)
+    query = request.GET.copy()
+    for name in ("seen", "floor", "cursor"):
+        query.pop(name, None)
+    context = {
+        "changed": _pattern_rows(request, changes.changed, sort=filters.sort)
+        + _pattern_rows(request, changes.leaving, sort=filters.sort, leaving=True),
+        "added": _pattern_rows(request, changes.added, sort=filters.sort, added=True),
+        "gone": changes.gone,
+        "columns": pattern_columns(user=request.user),
+        "can_triage": request.user.has_perm(TRIAGE),
+        "live": _pattern_live_context(query, cursor=cursor, floor=floor),
+    }
+    return render(request, "logs/_pattern_live.html", context)
+
+
+def _parse_seen(raw: str) -> dict[int, str]:
+    """{id: version} from "12:ab34cd,13:…", in the list's order; junk entries are skipped."""
+    shown: dict[int, str] = {}
+    for item in raw.split(",")[:LIVE_PATTERNS_MAX]:
+        pk, _, version = item.partition(":")
+        if pk.isdigit() and version:
+            shown[int(pk)] = version[:32]
+    return shown
 
 
 def _query_without_cursor(request: HttpRequest) -> str:
@@ -167,10 +258,12 @@ def pattern_snooze_view(request: HttpRequest, pk: int) -> HttpResponse:
     pattern = _get_pattern_for_user(request, pk)
     if not request.user.has_perm(TRIAGE):
         raise PermissionDenied
+    # From the patterns list's dialog (`s`): the row comes back, swapped in by its id.
+    reply = _snoozed_row if request.POST.get("from") == "list" else _status_fragment
     form = SnoozeForm(request.POST)
     if not form.is_valid():
         problems = [problem for problems in form.errors.values() for problem in problems]
-        return _status_fragment(request, pattern, " ".join(problems))
+        return reply(request, pattern, " ".join(problems))
     minutes, more = form.cleaned_data["minutes"], form.cleaned_data["more"]
     try:
         pattern = pattern_snooze(
@@ -180,8 +273,22 @@ def pattern_snooze_view(request: HttpRequest, pk: int) -> HttpResponse:
             more=more,
         )
     except StateRefused as problem:
-        return _status_fragment(request, pattern, str(problem))
-    return _status_fragment(request, pattern)
+        return reply(request, pattern, str(problem))
+    return reply(request, pattern)
+
+
+def _snoozed_row(request: HttpRequest, pattern: LogPattern, error: str = "") -> HttpResponse:
+    """For the list's snooze dialog: the error inside the dialog (which stays open), or
+    nothing there and the pattern's row out of band, and `gogent:snoozed` to close it."""
+    if error:
+        return render(request, "logs/_snooze_error.html", {"error": error})
+    context = {
+        "changed": _pattern_rows(request, [pattern], sort=request.POST.get("sort", "")),
+        "columns": pattern_columns(user=request.user),
+        "can_triage": True,
+    }
+    response = render(request, "logs/_pattern_live.html", context)
+    return trigger_client_event(response, "gogent:snoozed", {"pattern": pattern.pk})
 
 
 def _status_fragment(request: HttpRequest, pattern: LogPattern, error: str = "") -> HttpResponse:
@@ -200,17 +307,69 @@ def _status_fragment(request: HttpRequest, pattern: LogPattern, error: str = "")
 def log_list(request: HttpRequest) -> HttpResponse:
     form = LogFilterForm(request.GET)
     filters = form.filters()
-    page = log_page(filters, request.GET.get("cursor", ""))
+    cursor = request.GET.get("cursor", "")
+    # A search that cannot be understood shows why (form.q.errors), and no logs.
+    page = SearchedPage(rows=[]) if form.has_error("q") else log_page(filters, cursor)
+    query = _query_without_cursor(request)
+    top = encode_cursor([page.rows[0].timestamp, page.rows[0].pk]) if page.rows else ""
     context = {
         "form": form,
         "searched": page.searched,
         "export_limit": settings.LOGS_EXPORT_MAX_ROWS,
         "logs": page.rows,
         "next_cursor": page.next_cursor,
-        "query": _query_without_cursor(request),
+        "query": query,
         "choices": filter_choices(),
+        # Older pages stay as they are: new logs belong on the newest page.
+        "live": None if cursor else _log_live_context(query, top=top, added=0),
     }
     return _fragment_or_page(request, "logs/_log_results.html", "logs/logs.html", context)
+
+
+def _log_live_context(query: str, *, top: str, added: int) -> dict[str, Any] | None:
+    interval = settings.CONSOLE_LIVE_INTERVAL
+    if interval <= 0:
+        return None
+    params = QueryDict(query, mutable=True)
+    params["top"], params["added"] = top, str(added)
+    return {
+        "id": "log-live",
+        "url": reverse("logs:logs-live") + "?" + params.urlencode(),
+        "interval": interval,
+        # Past LIVE_LOGS_MAX added rows the list stops growing: "Show newest" reloads it.
+        "stopped": added >= LIVE_LOGS_MAX,
+        "newest_url": reverse("logs:logs") + "?" + query,
+    }
+
+
+@login_required
+@permission_required("logs.view_logentry", raise_exception=True)
+@require_GET
+def log_live(request: HttpRequest) -> HttpResponse:
+    """A poll of the Logs list's newest page: the logs of its filters above the newest one
+    it shows (`top`), added at the top out of band; 204 when there are none."""
+    if settings.CONSOLE_LIVE_INTERVAL <= 0:
+        return HttpResponse(status=204)
+    added = request.GET.get("added", "0")
+    added = int(added) if added.isdigit() else 0
+    if added >= LIVE_LOGS_MAX:
+        return HttpResponse(status=204)
+    form = LogFilterForm(request.GET)
+    if form.has_error("q"):  # the page says why; there is nothing to add
+        return HttpResponse(status=204)
+    new = logs_newer(form.filters(), request.GET.get("top", ""), limit=PAGE_SIZE)
+    if not new.rows:
+        return HttpResponse(status=204)
+    query = request.GET.copy()
+    for name in ("top", "added"):
+        query.pop(name, None)
+    context = {
+        "logs": new.rows,
+        "more": new.more,
+        "newest_url": reverse("logs:logs") + "?" + query.urlencode(),
+        "live": _log_live_context(query.urlencode(), top=new.top, added=added + len(new.rows)),
+    }
+    return render(request, "logs/_log_live.html", context)
 
 
 @login_required
@@ -219,8 +378,10 @@ def log_list(request: HttpRequest) -> HttpResponse:
 def log_export(request: HttpRequest) -> StreamingHttpResponse:
     """The current filter as CSV, newest first, streamed row by row (flat memory): at most
     LOGS_EXPORT_MAX_ROWS logs; a cut export says so in its last line and a header."""
-    filters = LogFilterForm(request.GET).filters()
-    export = log_export_rows(filters, limit=settings.LOGS_EXPORT_MAX_ROWS)
+    form = LogFilterForm(request.GET)
+    if form.has_error("q"):
+        return HttpResponse(" ".join(form.errors["q"]), status=400, content_type="text/plain")
+    export = log_export_rows(form.filters(), limit=settings.LOGS_EXPORT_MAX_ROWS)
     response = StreamingHttpResponse(_csv_lines(export), content_type="text/csv")
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     response["Content-Disposition"] = f'attachment; filename="gogent-logs-{stamp}.csv"'

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import Protocol
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from analysis import tasks
 from analysis.models import Analysis, ReplyWaiter
@@ -117,10 +119,31 @@ def analyses_after_ingest(*, changes: PatternChanges, replies: list[tuple[str, i
             for pattern_id, status in analyzed.items()
             if status == Analysis.Status.DONE and pattern_id not in wanted
         }
+    held = _held(wanted, asked={pattern_id for _, _, pattern_id in replies})
+    wanted = {pattern_id: t for pattern_id, t in wanted.items() if pattern_id not in held}
     if wanted:
         _request_many(wanted)
     if answer_now:
         replies_answer_current(pattern_ids=answer_now)
+
+
+class AnalysisHoldHook(Protocol):
+    """One of settings.ANALYSIS_HOLD_HOOKS (maintenance windows): of the analyses ingest is
+    about to queue (pattern id -> trigger), returns the pattern ids it holds, recorded in
+    the same transaction so that whoever holds them queues them later."""
+
+    def __call__(self, *, wanted: dict[int, str]) -> set[int]: ...
+
+
+def _held(wanted: dict[int, str], *, asked: set[int]) -> set[int]:
+    """Pattern ids whose analysis a hook holds; never one a log asked for (`asked`): its
+    producer waits for the answer."""
+    holdable = {pattern_id: t for pattern_id, t in wanted.items() if pattern_id not in asked}
+    held: set[int] = set()
+    for path in settings.ANALYSIS_HOLD_HOOKS if holdable else ():
+        hook: AnalysisHoldHook = import_string(path)
+        held |= hook(wanted={p: t for p, t in holdable.items() if p not in held})
+    return held
 
 
 def _request_many(wanted: dict[int, str]) -> None:

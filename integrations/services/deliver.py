@@ -19,6 +19,7 @@ from gogent import leases
 from gogent.audit import WORKER, Actor
 from gogent.models import AuditEvent
 from integrations.models import Integration, Ticket
+from integrations.notifications import notifications_ticket_failed, notifications_ticket_opened
 from integrations.remote import RemoteTicket, ReopenImpossible, TicketError
 from integrations.selectors import recurrence_content, ticket_content
 from integrations.services.integration import integration_ok, system_of
@@ -153,6 +154,8 @@ def _deliver_create(ticket: Ticket, token: str, system: ModuleType) -> float | N
             },
         )  # fmt: skip
         integration_ok(integration)
+        ticket.external_key, ticket.url = remote.key, remote.url
+        notifications_ticket_opened(ticket=ticket)
     return None
 
 
@@ -241,6 +244,8 @@ def _fail(ticket: Ticket, token: str, message: str) -> None:
                 AuditEvent.Action.TICKET_FAILED, WORKER, ticket=ticket, reason=message,
                 details={"action": ticket.action, "attempts": ticket.attempts},
             )  # fmt: skip
+            if ticket.action == Ticket.Action.CREATE:
+                notifications_ticket_failed(ticket=ticket, error=message)
 
 
 def _reopen_impossible(ticket: Ticket, token: str, error: ReopenImpossible) -> None:

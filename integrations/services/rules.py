@@ -13,6 +13,7 @@ from django.utils import timezone
 from analysis.models import Analysis
 from analysis.selectors import pattern_current_analysis
 from gogent.audit import Actor
+from integrations.maintenance import maintenance_hold
 from integrations.models import Ticket, TicketRule
 from integrations.selectors import RuleMatch, rule_match, ticket_active
 from integrations.services.request import ticket_request
@@ -27,7 +28,8 @@ def rules_evaluate(*, pattern: LogPattern, analysis: Analysis | None = None) -> 
     rule's cooldown of the last one. Integrations with refused credentials are left
     alone until an admin saves them. An offline analysis (rule-based guesses) counts only
     for rules that accept offline analyses; the others see no analysis, and wait for an
-    LLM's when they need one.
+    LLM's when they need one. While a maintenance window covers the pattern, what a rule
+    would do is held instead, and done (or not) when the window ends.
     """
     if pattern.merged_into_id is not None or pattern.is_quiet:
         return []
@@ -38,6 +40,7 @@ def rules_evaluate(*, pattern: LogPattern, analysis: Analysis | None = None) -> 
         analysis = pattern_current_analysis(pattern)
     acted: list[Ticket] = []
     decided: set[int] = set()
+    held: bool | None = None  # asked once, when a rule first wants to act
     for rule in rules:
         if rule.integration_id in decided:
             continue
@@ -48,6 +51,10 @@ def rules_evaluate(*, pattern: LogPattern, analysis: Analysis | None = None) -> 
         if match is None:
             continue
         decided.add(rule.integration_id)
+        if held is None:
+            held = bool(maintenance_hold([pattern.pk], tickets=True))
+        if held:
+            continue  # evaluated again when the maintenance window ends
         ticket = _rule_act(match, pattern, seen)
         if ticket is not None:
             acted.append(ticket)

@@ -28,11 +28,11 @@ from logs.services.batch import IncomingMessage, IngestResult, by_epoch
 from logs.services.hooks import ingest_hooks
 from logs.services.receipts import batch_receipts
 from logs.services.rows import (
-    ENTRY_COLUMNS,
     REJECTED_COLUMNS,
     count_volume,
     datetime_adapter,
     entry_row,
+    insert_entry_rows,
     insert_stream_rows,
     rejected_row,
 )
@@ -235,10 +235,9 @@ def _store(
             new_entries = _not_yet_stored(entries)
             logs = [log for _, log in new_entries]
             pattern_ids = patterns.catalog.group(logs, state, result.patterns)
-            insert_stream_rows(
+            # The full-text index (logs.search) follows in this transaction.
+            insert_entry_rows(
                 cursor,
-                LogEntry,
-                ENTRY_COLUMNS,
                 [
                     entry_row(m, p, pattern_id, adapt_datetime)
                     for (m, p), pattern_id in zip(new_entries, pattern_ids, strict=True)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection
 
 from gogent.db import insert_rows
-from logs.models import LogVolume
+from logs.models import LogEntry, LogVolume
 from logs.services.batch import IncomingMessage
 from logs.validation import LogRejected, ParsedLog
 
@@ -29,6 +29,36 @@ def datetime_adapter() -> Callable[[datetime], Any]:
         return lambda value: str(value.astimezone(UTC).replace(tzinfo=None))
     # Other backends take datetimes as they are; cache the repeats within a batch.
     return cache(connection.ops.adapt_datetimefield_value)
+
+
+def insert_entry_rows(cursor: Any, rows: list[tuple]) -> None:
+    """Insert a batch of logs (ENTRY_COLUMNS), skipping places in the stream stored already.
+
+    On SQLite as multi-row statements, not one statement per row: the full-text index's
+    trigger (logs.search.sqlite) costs ~5 µs a row that way, ~28 µs a row with executemany.
+    """
+    if connection.vendor != "sqlite":
+        insert_stream_rows(cursor, LogEntry, ENTRY_COLUMNS, rows)
+        return
+    for start in range(0, len(rows), MULTIROW_ROWS):
+        chunk = rows[start : start + MULTIROW_ROWS]
+        cursor.execute(_multirow_sql(len(chunk)), [value for row in chunk for value in row])
+
+
+# 11 columns a row: 900 rows stay under SQLite's 32766 parameters with room to spare.
+MULTIROW_ROWS = 900
+
+
+@cache
+def _multirow_sql(count: int) -> str:
+    quote = connection.ops.quote_name
+    row = "(" + ", ".join(["%s"] * len(ENTRY_COLUMNS)) + ")"
+    # Identifiers from the model, values are parameters.
+    table, columns = quote(LogEntry._meta.db_table), ", ".join(map(quote, ENTRY_COLUMNS))
+    return (
+        f"INSERT INTO {table} ({columns}) "  # noqa: S608
+        f"VALUES {', '.join([row] * count)} ON CONFLICT (stream_epoch, stream_seq) DO NOTHING"
+    )
 
 
 def insert_stream_rows(

@@ -44,6 +44,7 @@ def pages(ids: dict[str, int]) -> list[str]:
         reverse("analysis:analyses"),
         reverse("analysis:pattern-panel", args=[ids["pattern"]]),
         reverse("integrations:tickets"),
+        reverse("integrations:maintenance"),
     ]
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -33,7 +33,16 @@ from django.utils import timezone
 from analysis.models import Analysis, Provider, ProviderCall
 from gogent.apikeys import api_key_create
 from gogent.models import ApiKey
-from integrations.models import Integration, Ticket, TicketRule
+from integrations.models import (
+    Channel,
+    Integration,
+    MaintenanceOccurrence,
+    MaintenanceWindow,
+    Notification,
+    NotificationRule,
+    Ticket,
+    TicketRule,
+)
 from integrations.services import ticket_discard
 from logs.models import LogPattern
 from logs.services import IncomingMessage, logs_ingest_batch
@@ -113,6 +122,8 @@ ROUTES: dict[str, Access] = {
     "logs:pattern-status": perm("logs.view_logpattern", "logs.triage_pattern"),
     "logs:pattern-snooze": perm("logs.view_logpattern", "logs.triage_pattern"),
     "logs:logs": perm("logs.view_logentry"),
+    "logs:logs-live": perm("logs.view_logentry"),
+    "logs:patterns-live": perm("logs.view_logpattern"),
     "logs:export": perm("logs.view_logentry"),
     "logs:quarantine": perm("logs.view_rejectedmessage"),
     "analysis:analyses": perm("analysis.view_analysis"),
@@ -122,6 +133,7 @@ ROUTES: dict[str, Access] = {
     "analysis:analyze": perm("analysis.view_analysis", "analysis.request_analysis"),
     "integrations:pattern-panel": perm("integrations.view_ticket"),
     "integrations:tickets": perm("integrations.view_ticket"),
+    "integrations:maintenance": perm("integrations.view_maintenancewindow"),
     "integrations:open": perm("integrations.view_ticket", "integrations.open_ticket"),
     "integrations:approve": perm("integrations.view_ticket", "integrations.review_draft"),
     "integrations:discard": perm("integrations.view_ticket", "integrations.review_draft"),
@@ -167,6 +179,11 @@ ROUTES: dict[str, Access] = {
         "integrations.integration",
         "integrations.ticketrule",
         "integrations.ticket",
+        "integrations.maintenancewindow",
+        "integrations.maintenanceoccurrence",
+        "integrations.channel",
+        "integrations.notificationrule",
+        "integrations.notification",
         "gogent.auditevent",
         # django-axes' login throttling records; Django's own admin pages.
         "axes.accessattempt",
@@ -208,6 +225,18 @@ API_OPERATIONS: dict[str, ApiAccess] = {
     "GET /api/v1/stats": ApiAccess("logs.view_logentry"),
     "GET /api/v1/tickets": ApiAccess("integrations.view_ticket"),
     "GET /api/v1/tickets/{ticket_id}": ApiAccess("integrations.view_ticket"),
+    "GET /api/v1/maintenance-windows": ApiAccess("integrations.view_maintenancewindow"),
+    "POST /api/v1/maintenance-windows": ApiAccess(
+        "integrations.add_maintenancewindow",
+        body=lambda world: {
+            "name": f"matrix window {MaintenanceWindow.objects.count()}",
+            "starts_at": "2026-12-06T02:00:00+01:00",
+            "ends_at": "2026-12-06T04:00:00+01:00",
+        },
+    ),
+    "POST /api/v1/maintenance-windows/{window_id}/end": ApiAccess(
+        "integrations.change_maintenancewindow"
+    ),
 }
 
 # Every custom admin action and the permissions it must need besides the model's view
@@ -240,12 +269,15 @@ ADMIN_ACTIONS: dict[tuple[str, str], ActionAccess] = {
     ("axes.accessattempt", "cleanup_expired_attempts"): ActionAccess(
         ("axes.delete_accessattempt",)
     ),
+    ("integrations.channel", "send_test"): ActionAccess(("integrations.change_channel",)),
+    ("integrations.notification", "retry"): ActionAccess(("integrations.change_channel",)),
 }
 # The ModelAdmins' own has_<name>_permission checks and the permission each one tests.
 CUSTOM_ADMIN_PERMISSIONS = {
     ("analysis.analysis", "operate"): "analysis.request_analysis",
     ("integrations.ticket", "review"): "integrations.review_draft",
     ("integrations.ticket", "open"): "integrations.open_ticket",
+    ("integrations.notification", "retry"): "integrations.change_channel",
 }
 
 # --- The rows every URL is filled from ----------------------------------------------------
@@ -265,7 +297,12 @@ class World:
 # A route's <int:pk> names the rows of the path segment before it.
 PK_OWNERS = {"patterns": "pattern", "analyses": "analysis", "tickets": "ticket"}
 # ninja's path parameters.
-ID_PARAMETERS = {"pattern_id": "pattern", "analysis_id": "analysis", "ticket_id": "ticket"}
+ID_PARAMETERS = {
+    "pattern_id": "pattern",
+    "analysis_id": "analysis",
+    "ticket_id": "ticket",
+    "window_id": "window",
+}
 # Parameters no row names.
 ROUTE_ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
     "admin:view_on_site": lambda world: {
@@ -343,6 +380,19 @@ def world(db) -> World:
         auth=Integration.Auth.TOKEN, secret="token", project_key="OPS", timeout_seconds=1.0,
     )  # fmt: skip
     TicketRule.objects.create(name="matrix rule", integration=integration)
+    now = timezone.now()
+    window = MaintenanceWindow.objects.create(
+        name="matrix window", starts_at=now, ends_at=now + timedelta(hours=1)
+    )
+    earlier = now - timedelta(days=7)
+    MaintenanceOccurrence.objects.create(window=window, starts_at=earlier, ends_at=earlier)
+    channel = Channel.objects.create(
+        name="matrix channel", kind=Channel.Kind.WEBHOOK, url=f"{closed}/hook"
+    )
+    rule = NotificationRule.objects.create(name="matrix rule", channel=channel)
+    Notification.objects.create(
+        channel=channel, rule=rule, idempotency_key="matrix", status=Notification.Status.FAILED
+    )
     draft = Ticket.objects.create(
         integration=integration, pattern=first, status=Ticket.Status.DRAFT,
         correlation_id="matrix-draft",
@@ -374,6 +424,7 @@ def world(db) -> World:
             "queued": queued.pk,
             "ticket": draft.pk,
             "integration": integration.pk,
+            "window": window.pk,
         },
         users=users,
     )

@@ -1,10 +1,14 @@
 // Keyboard shortcuts for the console: j/k move through the patterns list, o (or Enter)
-// opens the current pattern, m/r mute/resolve it, s snoozes it (on its page), ? shows the
-// help. Keys typed into a field, or with Ctrl/Alt/Meta, are left alone.
+// opens the current pattern, m/r mute/resolve it, s snoozes it (on the list a dialog with
+// the pattern page's choices; on its page, its snooze form), ? shows the help. Keys typed
+// into a field, with Ctrl/Alt/Meta, or while a dialog other than the help is open are
+// left alone. The current row is held by pattern id, so rows that a live update
+// (live.js) adds or redraws do not move it.
 (function () {
   "use strict";
 
   var current = -1;
+  var currentId = null;
 
   function rows() {
     return Array.prototype.slice.call(
@@ -12,20 +16,58 @@
     );
   }
 
-  function mark(index) {
+  function mark(index, scroll) {
     var list = rows();
     if (!list.length) return;
     current = Math.max(0, Math.min(index, list.length - 1));
+    currentId = list[current].dataset.pattern;
     list.forEach(function (row, i) {
       row.classList.toggle("current", i === current);
       row.setAttribute("aria-selected", i === current ? "true" : "false");
     });
-    list[current].scrollIntoView({ block: "nearest" });
+    if (scroll !== false) list[current].scrollIntoView({ block: "nearest" });
+  }
+
+  // After a redraw: the same pattern if it is still listed, else the same place.
+  function restore(scroll) {
+    if (current < 0) return;
+    var list = rows();
+    for (var i = 0; i < list.length; i++) {
+      if (list[i].dataset.pattern === currentId) return mark(i, scroll);
+    }
+    mark(current, scroll);
   }
 
   function currentRow() {
-    var list = rows();
-    return current >= 0 && current < list.length ? list[current] : null;
+    if (current < 0) return null;
+    return document.querySelector(
+      '#pattern-results tbody tr[data-pattern="' + currentId + '"]'
+    );
+  }
+
+  // On the list: the snooze dialog for the current row (the pattern page's choices); the
+  // answer redraws the row in place and closes the dialog (gogent:snoozed).
+  function snoozeOnList() {
+    var row = currentRow();
+    var dialog = document.getElementById("snooze-dialog");
+    if (!row || !dialog) return false;
+    var form = dialog.querySelector("form");
+    var url = form.dataset.url.replace(/\/0\/snooze$/, "/" + row.dataset.pattern + "/snooze");
+    form.reset();
+    form.setAttribute("action", url);
+    form.setAttribute("hx-post", url);
+    htmx.process(form);
+    var sort = document.getElementById("id_sort");
+    form.querySelector('input[name="sort"]').value = sort ? sort.value : "";
+    document.getElementById("snooze-error").textContent = "";
+    document.getElementById("snooze-dialog-pattern").textContent = "#" + row.dataset.pattern;
+    var template = row.querySelector("td.template a");
+    document.getElementById("snooze-dialog-template").textContent = template
+      ? template.textContent
+      : "";
+    dialog.showModal();
+    form.querySelector("select").focus();
+    return true;
   }
 
   // On the list: tick only the current row and press the bulk form's button, so the list
@@ -67,6 +109,7 @@
 
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.altKey || event.metaKey || typing(event.target)) return;
+    if (document.querySelector("dialog[open]:not(#keys-help)")) return;
     var handled = true;
     switch (event.key) {
       case "j":
@@ -96,6 +139,7 @@
         handled = setStatusOnList("resolved") || setStatusOnPage("resolved");
         break;
       case "s": {
+        if (snoozeOnList()) break;
         var snooze = document.querySelector("#pattern-status form.snooze select");
         if (snooze) snooze.focus();
         else handled = false;
@@ -110,9 +154,16 @@
     if (handled) event.preventDefault();
   });
 
-  // The list is redrawn in place (filters, bulk changes, pages): keep the current row.
-  document.addEventListener("htmx:afterSwap", function (event) {
-    if (event.target && event.target.id === "pattern-results" && current >= 0) mark(current);
+  // The list is redrawn in place (filters, bulk changes, pages: scroll to the row) or rows
+  // of it (live updates, a snooze: leave the scroll alone): keep the current row.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var redrawn = event.target && event.target.id === "pattern-results";
+    restore(redrawn);
+  });
+
+  document.addEventListener("gogent:snoozed", function () {
+    var dialog = document.getElementById("snooze-dialog");
+    if (dialog && dialog.open) dialog.close();
   });
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -120,6 +171,12 @@
     if (close) {
       close.addEventListener("click", function () {
         document.getElementById("keys-help").close();
+      });
+    }
+    var cancel = document.getElementById("snooze-dialog-cancel");
+    if (cancel) {
+      cancel.addEventListener("click", function () {
+        document.getElementById("snooze-dialog").close();
       });
     }
   });

@@ -1,0 +1,67 @@
+"""Maintenance windows in a config file: the [[maintenance_windows]] section.
+
+Each table is validated by the admin's form, like [[integrations]] and [[rules]], and
+matched to a window by name. Times are TOML date-times with their UTC offset.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from gogent.config import (
+    ConfigError,
+    ConfigKey,
+    ConfigReport,
+    ConfigSection,
+    config_section_plan,
+    config_section_prune,
+    config_section_report,
+)
+from integrations.maintenance.forms import MaintenanceWindowForm
+
+
+def _moment(value: Any) -> datetime:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date-time (2026-12-06T02:00:00+01:00)") from None
+    if not isinstance(value, datetime):
+        raise ValueError("a day alone is not a moment; write 2026-12-06T02:00:00+01:00")
+    if value.tzinfo is None:
+        raise ValueError(
+            f"{value.isoformat()} has no UTC offset; write it as {value.isoformat()}+00:00 "
+            "or with your offset (the recurrence follows time_zone)"
+        )
+    return value
+
+
+MOMENT = ConfigKey(
+    to_form=_moment,
+    types=((datetime, str), "a date-time with its UTC offset (2026-12-06T02:00:00+01:00)"),
+)
+MAINTENANCE_WINDOWS = ConfigSection(
+    label="maintenance_windows",
+    form=MaintenanceWindowForm,
+    converted={"starts_at": MOMENT, "ends_at": MOMENT},
+)
+
+
+def config_apply_maintenance_windows(*, tables: object, prune: bool) -> ConfigReport:
+    """Make the maintenance windows match [[maintenance_windows]] tables (CONFIG_SECTIONS);
+    raises ConfigError, applying nothing. With prune, windows not in the file are
+    disabled."""
+    with transaction.atomic():
+        plans, problems = config_section_plan(section=MAINTENANCE_WINDOWS, tables=tables)
+        if problems:
+            raise ConfigError(problems)
+        report = config_section_report(section=MAINTENANCE_WINDOWS, plans=plans)
+        for plan in plans:
+            if plan.writes:
+                plan.row.save()
+        if prune:
+            report.disabled = config_section_prune(section=MAINTENANCE_WINDOWS, plans=plans)
+    return report
