@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 PUBLISHER_LOCK = "analysis-results-publisher"
 PUBLISH_BATCH = 100
 PAUSE_FIRST = 2.0
+PUBLISHER_STATE_PK = 1  # one row, shared by every worker
 
 publisher = NatsPublisher("gogent-analysis")
 
@@ -99,7 +100,7 @@ def _publisher_wake() -> None:
 
 
 def publisher_state() -> ResultsPublisher:
-    return ResultsPublisher.objects.get_or_create(pk=1)[0]
+    return ResultsPublisher.objects.get_or_create(pk=PUBLISHER_STATE_PK)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,8 @@ def results_publish() -> PublishRun:
     """Drain the outbox to NATS: analyses in the order they completed, then answers in the
     order logs asked. One run at a time, within SWEEP_TIME_LIMIT; a failure pauses the
     publisher and sends the next run for when the pause ends. Returns what was published."""
-    if publisher_state().paused(timezone.now()):
+    state = publisher_state()
+    if state.paused(timezone.now()):
         return PublishRun(skipped="paused after a failure")
     with run_alone(PUBLISHER_LOCK, seconds=settings.SWEEP_TIME_LIMIT) as deadline:
         if deadline is None:
@@ -123,8 +125,8 @@ def results_publish() -> PublishRun:
         run = _drain(deadline)
         if run.error:
             pause = _failed(run.error)
-        elif run.analyses or run.replies:
-            _succeeded(run.analyses + run.replies)
+        elif (run.analyses or run.replies) and state.failures:
+            logger.info("NATS takes results again after %d failed attempts", state.failures)
     if run.error:
         tasks.publish_results.apply_async(countdown=pause)
     elif outbox_size():
@@ -137,20 +139,21 @@ def _drain(deadline: Deadline) -> PublishRun:
     analyses = replies = 0
     try:
         while not deadline.passed():
-            published = _publish_analyses(deadline)
+            taken, published = _publish_analyses(deadline)
             handled, answered = _publish_replies(deadline)
             analyses += published
             replies += answered
-            if not published and not handled:
+            if not taken and not handled:
                 break
     except NatsUnreachable as error:
         return PublishRun(analyses=analyses, replies=replies, error=str(error))
     return PublishRun(analyses=analyses, replies=replies)
 
 
-def _publish_analyses(deadline: Deadline) -> int:
+def _publish_analyses(deadline: Deadline) -> tuple[int, int]:
+    """Returns how many analyses left the outbox, and how many of them were sent."""
     subject = settings.ANALYSIS_RESULTS_SUBJECT
-    published = 0
+    taken = published = 0
     batch = (
         Analysis.objects.filter(publish_pending=True)
         .select_related("pattern")
@@ -167,13 +170,17 @@ def _publish_analyses(deadline: Deadline) -> int:
                 timeout=min(settings.ANALYSIS_PUBLISH_TIMEOUT, max(deadline.left(), 0.1)),
             )
         # With the subject turned off since it was marked, it leaves the outbox unsent.
-        Analysis.objects.filter(pk=analysis.pk).update(
-            publish_pending=False, published_at=timezone.now() if subject else None
-        )
-        published += 1
+        with transaction.atomic():
+            Analysis.objects.filter(pk=analysis.pk).update(
+                publish_pending=False, published_at=timezone.now() if subject else None
+            )
+            if subject:
+                _sent()
+        taken += 1
+        published += bool(subject)
         if deadline.passed():
             break
-    return published
+    return taken, published
 
 
 def _publish_replies(deadline: Deadline) -> tuple[int, int]:
@@ -197,8 +204,12 @@ def _publish_replies(deadline: Deadline) -> tuple[int, int]:
                 orjson.dumps({**messages[waiter.answer_id], "stream_seq": waiter.stream_seq}),
                 timeout=min(settings.ANALYSIS_PUBLISH_TIMEOUT, max(deadline.left(), 0.1)),
             )
+            with transaction.atomic():
+                ReplyWaiter.objects.filter(pk=waiter.pk).delete()
+                _sent()
             sent += 1
-        ReplyWaiter.objects.filter(pk=waiter.pk).delete()
+        else:
+            ReplyWaiter.objects.filter(pk=waiter.pk).delete()
         handled += 1
         if deadline.passed():
             break
@@ -228,17 +239,17 @@ def _failed(error: str) -> float:
     return pause
 
 
-def _succeeded(published: int) -> None:
-    state = publisher_state()
-    if state.reachable is False:
-        logger.info("NATS takes results again after %d failed attempts", state.failures)
-    ResultsPublisher.objects.filter(pk=state.pk).update(
+def _sent() -> None:
+    """Record one message NATS confirmed, in the transaction that takes it out of the
+    outbox: the state never shows NATS unreachable, or fewer published, once the outbox
+    has been drained."""
+    ResultsPublisher.objects.filter(pk=PUBLISHER_STATE_PK).update(
         reachable=True,
         failures=0,
         retry_at=None,
         unreachable_since=None,
         last_success_at=timezone.now(),
-        published_total=F("published_total") + published,
+        published_total=F("published_total") + 1,
     )
 
 

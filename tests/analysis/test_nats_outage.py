@@ -4,6 +4,8 @@ order. Real nats-server (killed and started again), real workers, fake LLM and J
 
 from __future__ import annotations
 
+import time
+
 import nats
 import orjson
 import pytest
@@ -100,6 +102,7 @@ def test_analyses_and_tickets_keep_flowing_while_nats_is_down(
 
         # NATS killed: the same work completes; results wait in the outbox.
         nats_server.stop()
+        stopped = time.monotonic()
         tickets_down = new_patterns(9, 8, admin_user, integration)
         analyses_down = list(Analysis.objects.exclude(pk__in=[a.pk for a in analyses_up]))
         assert len(analyses_down) == 8
@@ -110,8 +113,10 @@ def test_analyses_and_tickets_keep_flowing_while_nats_is_down(
         wait_for(lambda: publisher_state().reachable is False, timeout=30, what="a failed try")
         state = publisher_state()
         assert outbox_size() == 8
-        # Tries are spaced by the pause (2 s, then 4 s): a handful, not one per analysis.
-        assert 1 <= state.failures <= 4, state.failures
+        # Tries are spaced by the pause (2 s, then 4 s): one per pause, not one per analysis
+        # (counted against the time NATS has been down, which a busy machine stretches).
+        down_for = time.monotonic() - stopped
+        assert 1 <= state.failures <= 1 + down_for / 2, (state.failures, down_for)
         assert state.last_error.startswith("NATS at")
 
         # NATS back: everything waiting is published once, in the order it completed.

@@ -184,6 +184,30 @@ def test_when_nats_is_back_every_result_is_published_once_in_order(db, nats_up):
     assert (state.reachable, state.failures, state.unreachable_since) == (True, 0, None)
 
 
+def test_the_state_agrees_with_the_outbox_after_every_message(db, nats_up, monkeypatch):
+    """What the operations page reads between two messages: once one has left the outbox,
+    NATS is shown reachable and counted, never "unreachable" beside a draining outbox."""
+    completed(3)
+    nats_up.stop()
+    assert results_publish().error
+    nats_up.start()
+    ResultsPublisher.objects.update(retry_at=timezone.now())
+    seen = []
+    send = publisher.publish
+
+    def publish_and_look(*args, **kwargs) -> None:
+        state = publisher_state()
+        seen.append((outbox_size(), state.reachable, state.failures, state.published_total))
+        send(*args, **kwargs)
+
+    monkeypatch.setattr(publisher, "publish", publish_and_look)
+    assert results_publish().analyses == 3
+
+    assert seen == [(3, False, 1, 0), (2, True, 0, 1), (1, True, 0, 2)]
+    state = publisher_state()
+    assert (outbox_size(), state.reachable, state.published_total) == (0, True, 3)
+
+
 def test_a_server_that_never_answers_holds_the_publisher_only_for_its_timeout(db, settings):
     completed(1)
     silent = socket.create_server(("127.0.0.1", 0))  # accepts, never speaks NATS
