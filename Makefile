@@ -29,6 +29,7 @@ run: setup
 
 demo: setup
 	$(BIN)/python manage.py nats_server --prepare
+	$(BIN)/python manage.py apply_config docs/demo.toml
 	$(BIN)/python -m gogent.supervisor start --procfile Procfile.demo
 
 test: install

@@ -24,6 +24,7 @@ import os
 import signal
 import sqlite3
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -132,6 +133,12 @@ def parse_args() -> argparse.Namespace:
         action="store_true",
         help="drop the full-text index of log messages after migrating (its cost at ingest: "
         "compare with a run without this option)",
+    )
+    parser.add_argument(
+        "--context-rules",
+        metavar="FILE",
+        help="apply this config file's [[context_rules]] (e.g. docs/demo.toml) after "
+        "migrating, so ingest places each log (its cost: compare with a run without)",
     )
     # Internal: this file runs as the raw pipeline's process, configured by a JSON object.
     parser.add_argument("--raw-worker", help=argparse.SUPPRESS)
@@ -506,6 +513,11 @@ class Bench:
         migrate(self.env)
         if self.args.without_search_index:
             self.database.drop_search_index()
+        if self.args.context_rules:
+            subprocess.run(
+                manage_argv("apply_config", self.args.context_rules),
+                cwd=ROOT, env=self.env, check=True, capture_output=True, timeout=120,
+            )  # fmt: skip
 
     async def run(self) -> None:
         from django.conf import settings
@@ -525,7 +537,8 @@ class Bench:
             f"{self.database.settings_text()}, "
             f"NATS_MAX_ACK_PENDING={settings.NATS_MAX_ACK_PENDING}{databases}\n"
             f"  full-text index of messages: "
-            f"{'dropped (--without-search-index)' if self.args.without_search_index else 'kept'}",
+            f"{'dropped (--without-search-index)' if self.args.without_search_index else 'kept'}"
+            f"; context rules: {self.args.context_rules or 'none'}",
             flush=True,
         )
         client = await nats.connect(

@@ -5,12 +5,14 @@
 
 Everything is private and temporary: a SQLite database in a temp data dir, migrated, then
 seeded with raw executemany (patterns with Zipf-like counts, their logs over the last 7 days,
-the hourly / host / service / severity rollups and per-minute volume computed from those
-logs, quarantined messages, analyses). Pages are rendered in this process through Django's
-test Client, logged in as a user of the "admin" role, with DEBUG off and the database
-connection closed after each request (CONN_MAX_AGE is 0 for SQLite, so production opens one
-per request too). Figures are printed, never asserted: a page whose p95 is at or above the
-target is marked MISSED.
+factory hosts' logs placed on the shop floor (site, area, line, cell, asset) as context rules
+would, the hourly / host / service / severity / place rollups and per-minute volume computed
+from those logs, quarantined messages, analyses), then alarm health's rollups counted from
+the stored logs by the product's own rebuild (logs.alarms.rollup.alarms_rebuild). Pages are
+rendered in this process through Django's test Client, logged in as a user of the "admin"
+role, with DEBUG off and the database connection closed after each request (CONN_MAX_AGE is
+0 for SQLite, so production opens one per request too). Figures are printed, never asserted:
+a page whose p95 is at or above the target is marked MISSED.
 """
 
 from __future__ import annotations
@@ -76,6 +78,22 @@ FACTORY_HOSTS = (
     + [f"scada-{n:02d}" for n in range(1, 7)]
     + [f"edge-gw-{n:02d}" for n in range(1, 21)]
 )
+# Factory hosts' places, as context rules on host names would give them: plc-l03-07 is
+# cell 07 of line 3 (lines 1-4 in plant-a, 5-8 in plant-b); gateways and SCADA are plant-a's.
+PLANT_KEYS = ("site", "area", "line", "cell", "asset")
+
+
+def host_place(host: str) -> tuple[str, str, str, str, str] | None:
+    parts = host.split("-")
+    if parts[0] in ("plc", "hmi"):
+        line = int(parts[1][1:])
+        site = "plant-a" if line <= 4 else "plant-b"
+        return (site, "assembly", str(line), parts[2] if parts[0] == "plc" else "", host)
+    if parts[0] in ("scada", "edge"):
+        return ("plant-a", "control" if parts[0] == "scada" else "utilities", "", "", host)
+    return None
+
+
 IT_HOSTS = (
     [f"web-{n:02d}" for n in range(1, 21)]
     + [f"app-{n:02d}" for n in range(1, 21)]
@@ -271,7 +289,8 @@ def seed(args: argparse.Namespace, data_dir: Path) -> None:
     with timed(steps, "insert logs (indexes dropped)"):
         index_sql = drop_indexes("logs_logentry")
         with transaction.atomic(), connection.cursor() as cursor:
-            stats, volume = insert_logs(cursor, plans, now, rng)
+            places = insert_places(cursor)
+            stats, volume = insert_logs(cursor, plans, places, now, rng)
     with timed(steps, f"create {len(index_sql)} log indexes"), connection.cursor() as cursor:
         for sql in index_sql:
             cursor.execute(sql)
@@ -290,6 +309,12 @@ def seed(args: argparse.Namespace, data_dir: Path) -> None:
         insert_rejected(cursor, args.logs, now, rng)
         insert_analyses(cursor, analyses)
 
+    with timed(steps, "alarm-health rollups (manage.py rebuild_alarm_health)"):
+        from logs.alarms.rollup import alarms_rebuild
+
+        alarms = alarms_rebuild()
+    steps_note = f"{alarms.logs:,} alarms counted"
+
     with timed(steps, "foreign key check"), connection.cursor() as cursor:
         cursor.execute("PRAGMA foreign_key_check")
         broken = cursor.fetchall()
@@ -303,8 +328,9 @@ def seed(args: argparse.Namespace, data_dir: Path) -> None:
         orjson.dumps({"seeded_at": now, "logs": args.logs, "patterns": args.patterns})
     )
     for name, seconds in steps.items():
-        print(f"  {name:<42} {seconds:6.1f} s")
-    print(f"  {'total':<42} {total:6.1f} s; database {database_mib(data_dir):,.0f} MiB")
+        print(f"  {name:<54} {seconds:6.1f} s")
+    print(f"  ({steps_note})")
+    print(f"  {'total':<54} {total:6.1f} s; database {database_mib(data_dir):,.0f} MiB")
     by_severity: Counter[int] = Counter()
     for (_, severity), count in volume.items():
         by_severity[severity] += count
@@ -517,8 +543,25 @@ def epoch(text: str) -> float:
     return datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp()
 
 
+def insert_places(cursor: Any) -> dict[str, tuple[int, tuple[str, ...]]]:
+    """The PlantContext rows of the factory hosts: host -> (id, place)."""
+    places = {host: place for host in FACTORY_HOSTS if (place := host_place(host))}
+    rows = sorted(set(places.values()))
+    cursor.executemany(
+        "INSERT INTO logs_plantcontext (id, site, area, line, cell, asset) "
+        "VALUES (%s, %s, %s, %s, %s, %s)",
+        [(i, *place) for i, place in enumerate(rows, start=1)],
+    )
+    ids = {place: i for i, place in enumerate(rows, start=1)}
+    return {host: (ids[place], place) for host, place in places.items()}
+
+
 def insert_logs(
-    cursor: Any, plans: list[PatternPlan], now: float, rng: random.Random
+    cursor: Any,
+    plans: list[PatternPlan],
+    places: dict[str, tuple[int, tuple[str, ...]]],
+    now: float,
+    rng: random.Random,
 ) -> tuple[dict[tuple[int, str, str], list], Counter[tuple[str, int]]]:
     """Insert the logs in time order; return the rollups computed from exactly those rows."""
     from django.conf import settings
@@ -532,8 +575,8 @@ def insert_logs(
     higher = {sev: severities[min(i + 1, len(severities) - 1)] for i, sev in enumerate(severities)}
     sql = (
         "INSERT INTO logs_logentry (timestamp, hostname, severity, service, message, context, "
-        "received_at, subject, stream_seq, pattern_id) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        "received_at, subject, stream_seq, pattern_id, plant_id) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
     )
     subject = settings.NATS_SUBJECT
     stats: dict[tuple[int, str, str], list] = {}
@@ -549,19 +592,23 @@ def insert_logs(
         host = plan.hosts[int(random_() * len(plan.hosts))]
         service = plan.services[-1] if random_() < 0.15 else plan.services[0]
         variant = int(random_() * VARIANTS)
+        plant_id, place = places.get(host, (None, ()))
         rows.append((at, host, severity, service, plan.messages[variant],
-                     plan.contexts[variant & 3], received, subject, seq, index + 1))  # fmt: skip
+                     plan.contexts[variant & 3], received, subject, seq, index + 1,
+                     plant_id))  # fmt: skip
         if not plan.first:
             plan.first = at
         plan.last = at
         if severity > plan.max_severity:
             plan.max_severity = severity
-        for key in (
+        keys = [
             (index, "severity", SEVERITY_LABELS[severity]),
             (index, "host", host),
             (index, "service", service),
             (index, "hour", f"{at[:10]}T{at[11:13]}"),
-        ):
+        ]
+        keys += [(index, k, v) for k, v in zip(PLANT_KEYS, place, strict=False) if v]
+        for key in keys:
             stat = stats.get(key)
             if stat is None:
                 stats[key] = [1, at]
@@ -1029,6 +1076,7 @@ def console_pages(client: Any) -> list[Page]:
               f"{in_patterns:,} pattern templates.")  # fmt: skip
 
     patterns, logs_url = reverse("logs:patterns"), reverse("logs:logs")
+    alarms = reverse("logs:alarm-health")
     # Page 2 of each list: the cursor the first page handed out, from its template context.
     setup_test_environment()
     try:
@@ -1067,6 +1115,15 @@ def console_pages(client: Any) -> list[Page]:
         Page("logs (HTMX)", logs_url, htmx=True),
         Page("logs ?severity=40 (HTMX)", f"{logs_url}?severity=40", htmx=True),
         Page("quarantine", reverse("logs:quarantine")),
+        Page("alarm health (30 days)", alarms),
+        Page("alarm health ?period=1d", f"{alarms}?period=1d"),
+        Page("alarm health ?period=7d&site=plant-a", f"{alarms}?period=7d&site=plant-a"),
+        Page("alarm health ?period=90d&site=plant-b&line=6",
+             f"{alarms}?period=90d&site=plant-b&line=6"),
+        Page("alarm health ?line=3 (HTMX)", f"{alarms}?line=3", htmx=True),
+        Page("API alarm-health", "/api/v1/alarm-health"),
+        Page("API alarm-health ?period=7d&site=plant-a&line=3",
+             "/api/v1/alarm-health?period=7d&site=plant-a&line=3"),
         Page("analyses", reverse("analysis:analyses")),
         Page("analyses ?status=done", f"{reverse('analysis:analyses')}?status=done"),
     ]  # fmt: skip

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 
@@ -155,6 +155,29 @@ def config_section_plan(
             plans.append(plan)
         problems.extend(f"{where}: {problem}" for problem in table_problems)
     return plans, problems
+
+
+def config_section_apply(
+    *,
+    section: ConfigSection,
+    tables: object,
+    prune: bool,
+    save: Callable[[Any], object] = lambda row: row.save(),
+) -> ConfigReport:
+    """Make the section's rows match its tables, all or nothing: raises ConfigError,
+    applying nothing, when any table is refused. With prune, rows not in the file are
+    disabled (config_section_prune)."""
+    with transaction.atomic():
+        plans, problems = config_section_plan(section=section, tables=tables)
+        if problems:
+            raise ConfigError(problems)
+        report = config_section_report(section=section, plans=plans)
+        for plan in plans:
+            if plan.writes:
+                save(plan.row)
+        if prune:
+            report.disabled = config_section_prune(section=section, plans=plans)
+    return report
 
 
 def config_section_report(*, section: ConfigSection, plans: list[ConfigPlan]) -> ConfigReport:

@@ -10,6 +10,7 @@ PAGES = [
     ("Dashboard", "dashboard", "logs.view_logpattern"),
     ("Patterns", "logs:patterns", "logs.view_logpattern"),
     ("Logs", "logs:logs", "logs.view_logentry"),
+    ("Alarm health", "logs:alarm-health", "logs.view_logpattern"),
     ("Analyses", "analysis:analyses", "analysis.view_analysis"),
     ("Tickets", "integrations:tickets", "integrations.view_ticket"),
     ("Quarantine", "logs:quarantine", "logs.view_rejectedmessage"),

@@ -8,6 +8,7 @@ import ipaddress
 import os
 import secrets
 import warnings
+import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 
@@ -350,6 +351,91 @@ LOG_RETENTION_BATCH = env_int("LOG_RETENTION_BATCH", 2000)
 # hourly job, in batches of LOG_RETENTION_BATCH (0: keep them until replayed or deleted).
 QUARANTINE_RETENTION_DAYS = env_int("QUARANTINE_RETENTION_DAYS", 30)
 
+# --- Syslog intake ------------------------------------------------------------
+# `manage.py receive_syslog` (docs/syslog.md) takes RFC 5424 and RFC 3164 over UDP and TCP
+# on SYSLOG_BIND (host:port, [::]:5514 for IPv6; 0.0.0.0 for devices on other machines:
+# syslog has no authentication, so let a firewall choose who may send) and publishes each
+# line to NATS_SUBJECT as a log. SYSLOG_UDP / SYSLOG_TCP turn either listener off.
+SYSLOG_BIND = env_str("SYSLOG_BIND", "127.0.0.1:5514")
+SYSLOG_UDP = env_bool("SYSLOG_UDP", True)
+SYSLOG_TCP = env_bool("SYSLOG_TCP", True)
+# A frame (datagram, octet-counted frame or line) longer than this is published in pieces; a
+# TCP octet count over it closes that connection. At most LOG_MAX_MESSAGE_BYTES.
+SYSLOG_MAX_FRAME_BYTES = env_int("SYSLOG_MAX_FRAME_BYTES", LOG_MAX_MESSAGE_BYTES)
+SYSLOG_TCP_MAX_CONNECTIONS = env_int("SYSLOG_TCP_MAX_CONNECTIONS", 256)
+# Seconds a TCP connection may send nothing before it is closed (its sender reconnects).
+SYSLOG_TCP_IDLE_TIMEOUT = env_int("SYSLOG_TCP_IDLE_TIMEOUT", 600)
+# The zone of RFC 3164 timestamps, which carry none (an IANA name, e.g. Europe/Berlin).
+SYSLOG_TIME_ZONE = env_str("SYSLOG_TIME_ZONE", "UTC")
+# UDP datagrams wait here until JetStream has them; past SYSLOG_SPOOL_MAX_BYTES new ones are
+# dropped and counted (gogent_syslog_dropped), the one case syslog intake loses anything.
+SYSLOG_SPOOL_DIR = Path(env_str("SYSLOG_SPOOL_DIR") or DATA_DIR / "syslog-spool")
+SYSLOG_SPOOL_MAX_BYTES = env_int("SYSLOG_SPOOL_MAX_BYTES", 1024**3)
+# Logs queued or awaiting JetStream's ack at once; when full, TCP senders are held.
+SYSLOG_MAX_PENDING = env_int("SYSLOG_MAX_PENDING", 1000)
+# On SIGTERM, seconds to wait for acks before what is left goes to the spool for next time.
+SYSLOG_SHUTDOWN_TIMEOUT = env_int("SYSLOG_SHUTDOWN_TIMEOUT", 10)
+# Seconds between the receiver's log lines of counts.
+SYSLOG_STATUS_INTERVAL = env_int("SYSLOG_STATUS_INTERVAL", 60)
+_syslog_host, _, _syslog_port = SYSLOG_BIND.rpartition(":")
+if not _syslog_host or not _syslog_port.isdigit() or not 0 < int(_syslog_port) < 65536:
+    raise ValueError(
+        f"SYSLOG_BIND must be host:port (127.0.0.1:5514, [::]:5514), not {SYSLOG_BIND!r}"
+    )
+for _name, _value, _low, _high in [
+    # RFC 5424 (section 6.1): receivers take frames of at least 480 octets, unless the
+    # consumer takes no message that long (a LOG_MAX_MESSAGE_BYTES set lower than that).
+    (
+        "SYSLOG_MAX_FRAME_BYTES",
+        SYSLOG_MAX_FRAME_BYTES,
+        min(480, LOG_MAX_MESSAGE_BYTES),
+        LOG_MAX_MESSAGE_BYTES,
+    ),
+    ("SYSLOG_TCP_MAX_CONNECTIONS", SYSLOG_TCP_MAX_CONNECTIONS, 1, 100_000),
+    ("SYSLOG_TCP_IDLE_TIMEOUT", SYSLOG_TCP_IDLE_TIMEOUT, 1, None),
+    ("SYSLOG_SPOOL_MAX_BYTES", SYSLOG_SPOOL_MAX_BYTES, 1024 * 1024, None),
+    ("SYSLOG_MAX_PENDING", SYSLOG_MAX_PENDING, 1, 100_000),
+    ("SYSLOG_SHUTDOWN_TIMEOUT", SYSLOG_SHUTDOWN_TIMEOUT, 0, None),
+    ("SYSLOG_STATUS_INTERVAL", SYSLOG_STATUS_INTERVAL, 1, None),
+]:
+    if _value < _low or (_high is not None and _value > _high):
+        _range = f"between {_low} and {_high}" if _high is not None else f"at least {_low}"
+        raise ValueError(f"{_name} must be {_range}, not {_value}")
+try:
+    zoneinfo.ZoneInfo(SYSLOG_TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise ValueError(
+        f"SYSLOG_TIME_ZONE must be an IANA time zone (UTC, Europe/Berlin), not {SYSLOG_TIME_ZONE!r}"
+    ) from None
+
+# --- Alarm health -------------------------------------------------------------
+# The alarm-health page, API and /metrics (ISA-18.2 / EEMUA 191 KPIs, logs.alarms) count
+# logs at or above ALARM_SEVERITY as alarms: ERROR by default, as ISA-18.2 keeps the name
+# for conditions an operator must act on (WARNINGs are its "alerts"). Alarms at or above
+# ALARM_PRIORITY_URGENT are urgent, at or above ALARM_PRIORITY_HIGH high, the rest low, for
+# the priority mix (80/15/5 low/high/urgent). Counted as logs arrive: after changing
+# ALARM_SEVERITY, `manage.py rebuild_alarm_health` recounts the logs still stored.
+ALARM_SEVERITY = env_str("ALARM_SEVERITY", "ERROR").upper()
+ALARM_PRIORITY_HIGH = env_str("ALARM_PRIORITY_HIGH", "CRITICAL").upper()
+ALARM_PRIORITY_URGENT = env_str("ALARM_PRIORITY_URGENT", "ALERT").upper()
+_SEVERITY_SCALE = ["DEBUG", "INFO", "NOTICE", "WARNING", "ERROR", "CRITICAL", "ALERT", "EMERGENCY"]
+for _name, _value in [
+    ("ALARM_SEVERITY", ALARM_SEVERITY),
+    ("ALARM_PRIORITY_HIGH", ALARM_PRIORITY_HIGH),
+    ("ALARM_PRIORITY_URGENT", ALARM_PRIORITY_URGENT),
+]:
+    if _value not in _SEVERITY_SCALE:
+        raise ValueError(f"{_name} must be one of {', '.join(_SEVERITY_SCALE)}, not {_value!r}")
+if not (
+    _SEVERITY_SCALE.index(ALARM_SEVERITY)
+    <= _SEVERITY_SCALE.index(ALARM_PRIORITY_HIGH)
+    <= _SEVERITY_SCALE.index(ALARM_PRIORITY_URGENT)
+):
+    raise ValueError(
+        "ALARM_SEVERITY, ALARM_PRIORITY_HIGH and ALARM_PRIORITY_URGENT must rise (or stay) in "
+        f"that order, not {ALARM_SEVERITY}, {ALARM_PRIORITY_HIGH}, {ALARM_PRIORITY_URGENT}"
+    )
+
 # --- Bounded reads ------------------------------------------------------------
 # No console or API request reads the whole log table: a search reads the full-text index
 # of every log (logs.search), the Logs list and its live update alike.
@@ -498,6 +584,8 @@ METRICS_CACHE_SECONDS = env_int("METRICS_CACHE_SECONDS", 10)
 METRICS_COLLECTORS = [
     "gogent.metrics.infrastructure_collect",
     "logs.metrics.collect",
+    "logs.syslog.status.syslog_metrics",
+    "logs.alarms.metrics.alarm_metrics",
     "analysis.metrics.collect",
     "integrations.metrics.collect",
 ]
@@ -514,6 +602,7 @@ OPERATIONS_SECTIONS = [
 # that returns a gogent.status.StatusSection.
 STATUS_SECTIONS = {
     "ingest": "logs.status.ingest_status",
+    "syslog": "logs.syslog.status.syslog_status",
     "analysis": "analysis.status.analysis_status",
     "tickets": "integrations.status.tickets_status",
 }
@@ -578,6 +667,7 @@ NOTIFICATIONS_STALE_AFTER = env_int("NOTIFICATIONS_STALE_AFTER", 120)
 # `manage.py apply_config`: each top-level array of the file and the function that
 # applies it, in order (rules name integrations); then hooks hear what changed (audit).
 CONFIG_SECTIONS = {
+    "context_rules": "logs.config.config_apply_context_rules",
     "providers": "analysis.provider_config.config_apply_providers",
     "integrations": "integrations.config.config_apply_integrations",
     "rules": "integrations.config.config_apply_rules",

@@ -48,7 +48,8 @@ class IntegrationAdmin(AuditedAdmin):
                                     "client_secret_env"]}),
         ("Jira", {"fields": ["project_key", "issue_type", "labels", "reopen_transition"]}),
         ("ServiceNow", {"fields": ["table", "assignment_group", "category"]}),
-        ("Tickets", {"fields": ["priority_map", "on_recurrence", "resolve_pattern_on_close"]}),
+        ("Tickets", {"fields": ["priority_map", "plant_fields", "on_recurrence",
+                                "resolve_pattern_on_close"]}),
         ("Health", {"fields": readonly_fields}),
     ]  # fmt: skip
     actions = ["test_connection"]
@@ -134,7 +135,7 @@ class TicketRuleAdmin(AuditedAdmin):
         (None, {"fields": ["name", "integration", "enabled"]}),
         ("When", {"fields": ["min_severity", "min_occurrences", "window_minutes",
                              "require_recommendation", "min_confidence", "accept_offline",
-                             "act_on_model_judgement", "services", "hosts"]}),
+                             "act_on_model_judgement", "services", "hosts", "places"]}),
         ("How often", {"fields": ["cooldown_minutes"]}),
     ]  # fmt: skip
 
@@ -348,7 +349,7 @@ class NotificationRuleAdmin(AuditedAdmin):
     search_fields = ["name"]
     fieldsets = [
         (None, {"fields": ["name", "channel", "enabled", "events"]}),
-        ("Which patterns", {"fields": ["min_severity", "services", "hosts"]}),
+        ("Which patterns", {"fields": ["min_severity", "services", "hosts", "places"]}),
         ("Threshold event", {"fields": ["threshold_count", "threshold_minutes"]}),
         ("How often", {"fields": ["group_seconds", "cooldown_minutes"]}),
     ]  # fmt: skip

@@ -8,20 +8,7 @@ rule names its integration, a notification rule its channel.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from django.db import transaction
-
-from gogent.config import (
-    ConfigError,
-    ConfigKey,
-    ConfigReport,
-    ConfigSection,
-    config_section_plan,
-    config_section_prune,
-    config_section_report,
-)
+from gogent.config import ConfigKey, ConfigReport, ConfigSection, config_section_apply
 from integrations.forms import (
     ChannelForm,
     IntegrationForm,
@@ -101,10 +88,10 @@ def config_apply_integrations(*, tables: object, prune: bool) -> ConfigReport:
     """Make the integrations match [[integrations]] tables (CONFIG_SECTIONS); raises
     ConfigError, applying nothing. A left-out secret keeps the stored one; with prune,
     integrations not in the file are disabled (kept: tickets refer to them)."""
-    return _apply(
-        INTEGRATIONS,
-        tables,
-        prune,
+    return config_section_apply(
+        section=INTEGRATIONS,
+        tables=tables,
+        prune=prune,
         save=lambda integration: integration_save(integration=integration),
     )
 
@@ -112,32 +99,21 @@ def config_apply_integrations(*, tables: object, prune: bool) -> ConfigReport:
 def config_apply_rules(*, tables: object, prune: bool) -> ConfigReport:
     """Make the ticket rules match [[rules]] tables; `integration` is an integration's name
     (from the database or the file's [[integrations]], applied first)."""
-    return _apply(RULES, tables, prune, save=lambda rule: rule.save())
-
-
-def _apply(
-    section: ConfigSection, tables: object, prune: bool, *, save: Callable[[Any], object]
-) -> ConfigReport:
-    with transaction.atomic():
-        plans, problems = config_section_plan(section=section, tables=tables)
-        if problems:
-            raise ConfigError(problems)
-        report = config_section_report(section=section, plans=plans)
-        for plan in plans:
-            if plan.writes:
-                save(plan.row)
-        if prune:
-            report.disabled = config_section_prune(section=section, plans=plans)
-    return report
+    return config_section_apply(section=RULES, tables=tables, prune=prune)
 
 
 def config_apply_channels(*, tables: object, prune: bool) -> ConfigReport:
     """Make the notification channels match [[channels]] tables; a left-out secret keeps
     the stored one; with prune, channels not in the file are disabled."""
-    return _apply(CHANNELS, tables, prune, save=lambda channel: channel_save(channel=channel))
+    return config_section_apply(
+        section=CHANNELS,
+        tables=tables,
+        prune=prune,
+        save=lambda channel: channel_save(channel=channel),
+    )
 
 
 def config_apply_notification_rules(*, tables: object, prune: bool) -> ConfigReport:
     """Make the notification rules match [[notification_rules]] tables; `channel` is a
     channel's name (from the database or the file's [[channels]], applied first)."""
-    return _apply(NOTIFICATION_RULES, tables, prune, save=lambda rule: rule.save())
+    return config_section_apply(section=NOTIFICATION_RULES, tables=tables, prune=prune)

@@ -8,6 +8,7 @@ The admin edits them with these forms and `manage.py apply_config` binds each
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from django import forms
@@ -23,6 +24,7 @@ from integrations.models import (
     NotificationRule,
     TicketRule,
 )
+from logs.models import PLANT_KEYS
 
 NO_CREDENTIAL = (
     "A password or token is needed: as the secret, or in the environment variable named by "
@@ -80,7 +82,40 @@ def integration_problems(integration: Integration) -> dict[str, str]:
     problem = _priority_map_problem(integration)
     if problem:
         problems["priority_map"] = problem
+    problem = _plant_fields_problem(integration)
+    if problem:
+        problems["plant_fields"] = problem
     return problems
+
+
+# What Gogent writes itself on a ServiceNow record: a mapping cannot take them over.
+SERVICENOW_OWN_FIELDS = frozenset(
+    {"short_description", "description", "correlation_id", "correlation_display", "state",
+     "work_notes", "urgency", "impact", "assignment_group", "category", "sys_id"}
+)  # fmt: skip
+SERVICENOW_FIELD = re.compile(r"[a-z][a-z0-9_]{0,79}")
+
+
+def _plant_fields_problem(integration: Integration) -> str:
+    mapping = integration.plant_fields
+    keys = ", ".join(PLANT_KEYS)
+    if not isinstance(mapping, dict):
+        return "A table: see the examples below."
+    if integration.kind == Integration.Kind.JIRA:
+        if set(mapping) - {"labels", "components"}:
+            return 'Jira takes "labels" and "components", each a list of keys.'
+        for target, wanted in mapping.items():
+            if not isinstance(wanted, list) or not set(wanted) <= set(PLANT_KEYS):
+                return f'"{target}" is a list of keys among {keys}.'
+        return ""
+    for field_name, key in mapping.items():
+        if not SERVICENOW_FIELD.fullmatch(field_name):
+            return f"{field_name[:80]!r} is not a ServiceNow field name (u_line, location)."
+        if field_name in SERVICENOW_OWN_FIELDS:
+            return f"{field_name} is written by Gogent itself; choose another field."
+        if key not in PLANT_KEYS:
+            return f"{field_name} takes one of {keys}."
+    return ""
 
 
 def _priority_map_problem(integration: Integration) -> str:
@@ -132,7 +167,7 @@ class TicketRuleForm(forms.ModelForm):
         fields = [
             "name", "integration", "enabled", "min_severity", "min_occurrences",
             "window_minutes", "require_recommendation", "min_confidence", "accept_offline",
-            "act_on_model_judgement", "services", "hosts", "cooldown_minutes",
+            "act_on_model_judgement", "services", "hosts", "places", "cooldown_minutes",
         ]  # fmt: skip
 
     def _post_clean(self) -> None:
@@ -262,7 +297,7 @@ class NotificationRuleForm(forms.ModelForm):
     class Meta:
         model = NotificationRule
         fields = [
-            "name", "channel", "enabled", "events", "min_severity", "services", "hosts",
+            "name", "channel", "enabled", "events", "min_severity", "services", "hosts", "places",
             "threshold_count", "threshold_minutes", "group_seconds", "cooldown_minutes",
         ]  # fmt: skip
 

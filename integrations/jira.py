@@ -28,6 +28,7 @@ from integrations.remote import (
 
 # Jira's status categories: new, indeterminate (in progress), done.
 DONE = "done"
+LABEL_MAX = 255
 SUMMARY_MAX = 255
 # Characters that start markup in Jira's wiki renderer; a backslash makes them literal.
 WIKI_SPECIAL = re.compile(r"([\\{}\[\]|*_?^~+!#-])")
@@ -79,8 +80,15 @@ def ticket_create(
         "issuetype": {"name": integration.issue_type},
         "summary": _one_line(content.title)[:SUMMARY_MAX],
         "description": wiki_text(content),
-        "labels": [*integration.labels, correlation_id],
+        "labels": [*integration.labels, *place_labels(integration, content), correlation_id],
     }
+    components = [
+        {"name": content.place[key]}
+        for key in integration.plant_fields.get("components", [])
+        if content.place.get(key)
+    ]
+    if components:
+        fields["components"] = components
     priority = integration.priorities().get(content.priority)
     if priority:
         fields["priority"] = {"name": priority}
@@ -92,6 +100,15 @@ def ticket_create(
         key=key, id=str(issue.raw.get("id", "")), url=browse_url(integration, key),
         status="", closed=False,
     )  # fmt: skip
+
+
+def place_labels(integration: Integration, content: TicketContent) -> list[str]:
+    """Labels for the pattern's place (line-3, site-plant_a): a label has no spaces."""
+    return [
+        f"{key}-{'_'.join(content.place[key].split())}"[:LABEL_MAX]
+        for key in integration.plant_fields.get("labels", [])
+        if content.place.get(key)
+    ]
 
 
 def ticket_comment(integration: Integration, remote_id: str, content: TicketContent) -> None:

@@ -11,6 +11,7 @@ from gogent.leases import LeasedWork
 from gogent.secrets_env import SecretEnvRefused, secret_env_problem, secret_env_read
 from integrations.remote import TicketError
 from logs.models import LogPattern, Severity
+from logs.plant import plant_scope_validator
 
 # Analysis results' ticket_priority values, lowest first.
 PRIORITIES = ("low", "medium", "high", "critical")
@@ -22,6 +23,17 @@ DEFAULT_SERVICENOW_PRIORITIES = {
     "high": {"urgency": 1, "impact": 2},
     "critical": {"urgency": 1, "impact": 1},
 }
+
+
+def places_field() -> models.CharField:
+    """A scope's places (integrations.scope): ticket rules, notification rules, windows."""
+    return models.CharField(
+        max_length=500,
+        blank=True,
+        validators=[plant_scope_validator],
+        help_text="Where on the shop floor, as key = value pairs (site, area, line, cell, "
+        "asset), * and ? allowed: site = plant-a, line = 3, asset = press-*. Blank: anywhere.",
+    )
 
 
 class Integration(models.Model):
@@ -104,6 +116,16 @@ class Integration(models.Model):
         help_text="Analysis priority (low, medium, high, critical) to the ticket's: Jira "
         'priority names {"high": "High"}, ServiceNow {"high": {"urgency": 1, "impact": 2}}. '
         'Empty: the kind\'s usual mapping. A Jira priority of "" sends none.',
+    )
+    plant_fields = models.JSONField(
+        "plant context on tickets",
+        default=dict,
+        blank=True,
+        help_text="Where the pattern occurs, on the ticket (its most frequent site, line… from "
+        'the context rules). Jira: {"labels": ["site", "line"], "components": ["asset"]} '
+        "(labels like line-3; a component must exist in the project). ServiceNow: field "
+        'name to key, {"location": "site", "cmdb_ci": "asset", "u_line": "line"} (reference '
+        "fields take the record's display value).",
     )
     on_recurrence = models.CharField(
         "when a closed ticket's pattern recurs",
@@ -217,6 +239,7 @@ class TicketRule(models.Model):
     hosts = models.CharField(
         max_length=500, blank=True, help_text="Comma-separated host names, * and ? allowed."
     )
+    places = places_field()
     cooldown_minutes = models.PositiveIntegerField(
         default=60,
         help_text="At most one action (ticket, comment, reopen) per pattern in this time.",
@@ -379,6 +402,7 @@ class MaintenanceWindow(models.Model):
     hosts = models.CharField(
         max_length=500, blank=True, help_text="Comma-separated host names, * and ? allowed."
     )
+    places = places_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -566,6 +590,7 @@ class NotificationRule(models.Model):
     hosts = models.CharField(
         max_length=500, blank=True, help_text="Comma-separated host names, * and ? allowed."
     )
+    places = places_field()
     threshold_count = models.PositiveIntegerField(
         "occurrences", default=100, help_text="Threshold event: at least this many logs..."
     )

@@ -8,7 +8,7 @@ TicketError, whose message is safe to show and store: it never holds a credentia
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 
 import requests
@@ -34,6 +34,9 @@ class TicketContent:
     link: str
     # low / medium / high / critical, mapped by the integration's priority_map.
     priority: str
+    # key -> the pattern's most frequent value (site, area, line, cell, asset), for the
+    # integration's plant_fields.
+    place: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,8 @@
-"""Scope by service and host: ticket rules, notification rules and maintenance windows
-name services and hosts as comma-separated globs (`press-*, hydraulics`), matched against
-the values a pattern has seen (LogPatternStat)."""
+"""Scope by service, host and place: ticket rules, notification rules and maintenance
+windows name services and hosts as comma-separated globs (`press-*, hydraulics`) and places
+as `key = glob` pairs (`site = plant-a, line = 3`), matched against the values a pattern
+has seen (LogPatternStat). Each key is matched on its own: a pattern seen on line 3 at one
+site and on line 4 at another matches `line = 3` and either site."""
 
 from __future__ import annotations
 
@@ -8,7 +10,10 @@ from collections.abc import Iterable
 from fnmatch import fnmatchcase
 from typing import Protocol
 
-from logs.models import LogPatternStat
+from django.core.exceptions import ValidationError
+
+from logs.models import PLANT_KEYS, LogPatternStat
+from logs.plant import plant_matches, plant_scope_parse
 
 # A pattern's seen values: dimension (LogPatternStat.Dimension) -> values.
 Seen = dict[str, list[str]]
@@ -18,6 +23,7 @@ DIMENSIONS = (LogPatternStat.Dimension.SERVICE, LogPatternStat.Dimension.HOST)
 class Scoped(Protocol):
     services: str
     hosts: str
+    places: str
 
 
 def scope_globs(filters: str) -> list[str]:
@@ -26,15 +32,15 @@ def scope_globs(filters: str) -> list[str]:
 
 
 def scope_filters(scoped: Scoped) -> bool:
-    """Whether it names any service or host (else it covers every pattern)."""
-    return bool(scope_globs(scoped.services) or scope_globs(scoped.hosts))
+    """Whether it names any service, host or place (else it covers every pattern)."""
+    return bool(scope_globs(scoped.services) or scope_globs(scoped.hosts) or scoped.places.strip())
 
 
 def scope_seen(pattern_ids: Iterable[int]) -> dict[int, Seen]:
-    """The services and hosts each pattern has seen, in one query."""
+    """The services, hosts and places each pattern has seen, in one query."""
     seen: dict[int, Seen] = {}
     for pattern_id, dimension, value in LogPatternStat.objects.filter(
-        pattern_id__in=list(pattern_ids), dimension__in=DIMENSIONS
+        pattern_id__in=list(pattern_ids), dimension__in=[*DIMENSIONS, *PLANT_KEYS]
     ).values_list("pattern_id", "dimension", "value"):
         seen.setdefault(pattern_id, {}).setdefault(dimension, []).append(value)
     return seen
@@ -47,4 +53,13 @@ def scope_matches(scoped: Scoped, seen: Seen) -> bool:
         values = seen.get(dimension, [])
         if globs and not any(fnmatchcase(v.lower(), g) for v in values for g in globs):
             return False
-    return True
+    # Validated when saved; a scope that no longer reads (edited in the database) matches
+    # nothing rather than everything.
+    try:
+        places = plant_scope_parse(scoped.places)
+    except ValidationError:
+        return False
+    return all(
+        any(plant_matches(value, globs) for value in seen.get(key, []))
+        for key, globs in places.items()
+    )

@@ -17,7 +17,7 @@ from analysis.selectors import pattern_current_analysis
 from integrations.models import PRIORITIES, Integration, Ticket, TicketRule
 from integrations.remote import Section, TicketContent
 from integrations.scope import scope_filters, scope_matches, scope_seen
-from logs.models import LogEntry, LogPattern, LogPatternStat, Severity
+from logs.models import PLANT_KEYS, LogEntry, LogPattern, LogPatternStat, Severity
 
 SAMPLE_LOGS = 3
 SAMPLE_MAX_CHARS = 500
@@ -184,7 +184,20 @@ def ticket_content(ticket: Ticket) -> TicketContent:
         sections=tuple(sections),
         link=pattern_url(pattern),
         priority=ticket_priority(pattern, analysis),
+        place=pattern_main_place(pattern),
     )
+
+
+def pattern_main_place(pattern: LogPattern) -> dict[str, str]:
+    """Each plant key's most frequent value among the pattern's logs."""
+    place: dict[str, str] = {}
+    for dimension, value in (
+        LogPatternStat.objects.filter(pattern=pattern, dimension__in=PLANT_KEYS)
+        .order_by("-count", "value")
+        .values_list("dimension", "value")
+    ):
+        place.setdefault(dimension, value)
+    return place
 
 
 def recurrence_content(ticket: Ticket, why: str) -> TicketContent:
@@ -234,6 +247,7 @@ def _spread(pattern: LogPattern) -> list[tuple[str, str]]:
     for dimension, label in (
         (LogPatternStat.Dimension.HOST, "Hosts"),
         (LogPatternStat.Dimension.SERVICE, "Services"),
+        *((key, f"{key.capitalize()}s") for key in PLANT_KEYS),
     ):
         top = LogPatternStat.objects.filter(pattern=pattern, dimension=dimension).order_by(
             "-count", "value"

@@ -95,6 +95,9 @@ def ticket_create(
         payload["assignment_group"] = integration.assignment_group
     if integration.category:
         payload["category"] = integration.category
+    for field_name, key in integration.plant_fields.items():
+        if content.place.get(key):
+            payload[field_name] = content.place[key]
     priority = integration.priorities().get(content.priority) or {}
     for field in ("urgency", "impact"):
         if field in priority:

@@ -1,7 +1,12 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
 
+from gogent.adminbase import AuditedAdmin
 from gogent.audit import Actor
-from logs.models import LogEntry, LogPattern, LogPatternStat, RejectedMessage
+from logs.models import ContextRule, LogEntry, LogPattern, LogPatternStat, RejectedMessage
+from logs.plant import plant_rules_try
 from logs.services import pattern_set_status
 
 
@@ -82,3 +87,57 @@ class LogPatternAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj: LogPattern, form, change: bool) -> None:
         pattern_set_status(pattern=obj, status=obj.status, actor=Actor.of_user(request.user))
+
+
+@admin.register(ContextRule)
+class ContextRuleAdmin(AuditedAdmin):
+    """Where logs come from on the shop floor; "Try the rules" shows what they make of
+    sample logs or the latest stored ones before a consumer applies them."""
+
+    list_display = [
+        "position", "name", "enabled", "source", "context_field", "pattern", "assign_to",
+        "static_summary", "updated_at",
+    ]  # fmt: skip
+    list_display_links = ["name"]
+    list_editable = ["position", "enabled"]
+    list_filter = ["enabled", "source"]
+    search_fields = ["name", "pattern", "context_field"]
+    change_list_template = "admin/logs/contextrule/change_list.html"
+    fieldsets = [
+        (None, {"fields": ["name", "position", "enabled"]}),
+        ("Read", {"fields": ["source", "context_field", "pattern", "assign_to"]}),
+        (
+            "Static values (given whenever the rule matches)",
+            {"fields": ["site", "area", "line", "cell", "asset"]},
+        ),
+    ]
+
+    @admin.display(description="static values")
+    def static_summary(self, rule: ContextRule) -> str:
+        return ", ".join(f"{key} = {value}" for key, value in rule.static_values().items())
+
+    def get_urls(self):
+        return [
+            path(
+                "try/",
+                self.admin_site.admin_view(self.try_view),
+                name="logs_contextrule_try",
+            ),
+            *super().get_urls(),
+        ]
+
+    def try_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            return HttpResponse(status=403)
+        samples = request.POST.get("samples", "") if request.method == "POST" else ""
+        return TemplateResponse(
+            request,
+            "admin/logs/contextrule/try.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "Try the context rules",
+                "samples": samples,
+                "trial": plant_rules_try(samples),
+            },
+        )

@@ -26,7 +26,7 @@ from gogent.monitoring import broker_queue_depths, consumer_lag
 from logs.activity import log_volume
 from logs.intake import IntakeUnavailable, LogsRefused, logs_submit
 from logs.metrics import ingest_rate, ingested_by_severity
-from logs.models import LogPattern, Severity
+from logs.models import PLANT_KEYS, PLANT_VALUE_MAX, LogPattern, Severity
 from logs.schemas import (
     LogIn,
     LogPage,
@@ -63,6 +63,12 @@ MAX_PAGE = 500
 MAX_BUCKETS = 2000
 # Text filters: PostgreSQL cannot hold NUL in a query parameter, so it is refused up front.
 NO_NUL = r"^[^\x00]*$"
+
+
+PLACE = (
+    "Where the context rules placed the logs: a value, or a glob (press-*); "
+    "case-insensitive. Several keys: all must match."
+)
 
 
 def _severity(name: str | None) -> int | None:
@@ -118,11 +124,17 @@ def list_logs(
     host: str = Query("", pattern=NO_NUL),
     since: Since | None = None,
     pattern: int | None = Query(None, ge=1, le=MAX_ID),
+    site: str = Query("", max_length=PLANT_VALUE_MAX, pattern=NO_NUL, description=PLACE),
+    area: str = Query("", max_length=PLANT_VALUE_MAX, pattern=NO_NUL, description=PLACE),
+    line: str = Query("", max_length=PLANT_VALUE_MAX, pattern=NO_NUL, description=PLACE),
+    cell: str = Query("", max_length=PLANT_VALUE_MAX, pattern=NO_NUL, description=PLACE),
+    asset: str = Query("", max_length=PLANT_VALUE_MAX, pattern=NO_NUL, description=PLACE),
     cursor: str = Query("", description="next_cursor of the previous page."),
     limit: int = Query(50, ge=1, le=MAX_PAGE),
 ) -> dict[str, Any]:
     require_perm(request, "logs.view_logentry")
     filters = LogFilters(
+        place=_place(site=site, area=area, line=line, cell=cell, asset=asset),
         q=q,
         min_severity=_severity(min_severity),
         service=service,
@@ -247,11 +259,17 @@ def list_patterns(
     host: str = Query("", pattern=NO_NUL),
     since: Since | None = None,
     sort: PatternSort = "last_seen",
+    site: str = Query("", max_length=PLANT_VALUE_MAX, pattern=NO_NUL, description=PLACE),
+    area: str = Query("", max_length=PLANT_VALUE_MAX, pattern=NO_NUL, description=PLACE),
+    line: str = Query("", max_length=PLANT_VALUE_MAX, pattern=NO_NUL, description=PLACE),
+    cell: str = Query("", max_length=PLANT_VALUE_MAX, pattern=NO_NUL, description=PLACE),
+    asset: str = Query("", max_length=PLANT_VALUE_MAX, pattern=NO_NUL, description=PLACE),
     cursor: str = "",
     limit: int = Query(50, ge=1, le=MAX_PAGE),
 ) -> dict[str, Any]:
     require_perm(request, "logs.view_logpattern")
     filters = PatternFilters(
+        place=_place(site=site, area=area, line=line, cell=cell, asset=asset),
         q=q,
         min_severity=_severity(min_severity),
         service=service,
@@ -262,6 +280,10 @@ def list_patterns(
     )
     page = pattern_page(filters, _cursor(cursor), size=limit)
     return {"items": page.rows, "next_cursor": page.next_cursor or None}
+
+
+def _place(**values: str) -> tuple[tuple[str, str], ...]:
+    return tuple((key, values[key]) for key in PLANT_KEYS if values[key])
 
 
 def _get_pattern(pattern_id: int) -> LogPattern:
@@ -281,6 +303,10 @@ def get_pattern(request: HttpRequest, pattern_id: int = Path(..., ge=1, le=MAX_I
     pattern.services = [{"value": v, "count": c} for v, c in breakdown.services]
     pattern.host_total = breakdown.host_total
     pattern.service_total = breakdown.service_total
+    pattern.places = {
+        key: [{"value": v, "count": c} for v, c in values]
+        for key, values in breakdown.places.items()
+    }
     return pattern
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from django import forms
 
 from logs.console import pattern_flags
-from logs.models import LogPattern, RejectedMessage, Severity
+from logs.models import (
+    PLANT_KEYS,
+    PLANT_VALUE_MAX,
+    ContextRule,
+    LogPattern,
+    PlantContext,
+    RejectedMessage,
+    Severity,
+)
 from logs.search import HELP, MAX_QUERY_LENGTH, SearchSyntaxError, parse_query
 from logs.selectors import SINCE_CHOICES, LogFilters, PatternFilters
 
@@ -14,7 +22,29 @@ FLAG_CHOICES = [("", "any"), ("yes", "yes"), ("no", "no")]
 SINCE = [("", "any time")] + [(key, f"last {key}") for key in SINCE_CHOICES]
 
 
-class PatternFilterForm(forms.Form):
+class PlaceFilterFields(forms.Form):
+    """Site, area, line, cell and asset filters (a value, or a glob: press-*); shown once
+    context rules have placed logs anywhere, or when a link sets one."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for key in PLANT_KEYS:
+            self.fields[key] = forms.CharField(
+                label=key.capitalize(), required=False, max_length=PLANT_VALUE_MAX
+            )
+
+    @property
+    def place_fields(self) -> list[forms.BoundField]:
+        wanted = any(self.data.get(key) for key in PLANT_KEYS)
+        if not wanted and not PlantContext.objects.exists():
+            return []
+        return [self[key] for key in PLANT_KEYS]
+
+    def place(self, data: dict) -> tuple[tuple[str, str], ...]:
+        return tuple((key, data[key]) for key in PLANT_KEYS if data.get(key))
+
+
+class PatternFilterForm(PlaceFilterFields):
     q = forms.CharField(label="Search templates", required=False, max_length=200)
     severity = forms.TypedChoiceField(
         label="Severity", choices=SEVERITY_CHOICES, coerce=int, empty_value=None, required=False
@@ -60,13 +90,14 @@ class PatternFilterForm(forms.Form):
             status=data.get("status") or "",
             since=data.get("since") or "",
             sort=data.get("sort") or "last_seen",
+            place=self.place(data),
         )
 
     def _valid_part(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
 
 
-class LogFilterForm(forms.Form):
+class LogFilterForm(PlaceFilterFields):
     q = forms.CharField(
         label="Search messages", required=False, max_length=MAX_QUERY_LENGTH, help_text=HELP
     )
@@ -99,6 +130,7 @@ class LogFilterForm(forms.Form):
             host=data.get("host") or "",
             since=data.get("since") or "",
             pattern_id=data.get("pattern"),
+            place=self.place(data),
         )
 
 
@@ -131,3 +163,15 @@ class SnoozeForm(forms.Form):
         if data.get("minutes") is None and data.get("more") is None:
             raise forms.ValidationError("Choose how long, or how many more logs.")
         return data
+
+
+class ContextRuleForm(forms.ModelForm):
+    """A context rule, from the admin or a config file's [[context_rules]]; the model's
+    clean() says what keeps it from placing logs."""
+
+    class Meta:
+        model = ContextRule
+        fields = [
+            "name", "position", "enabled", "source", "context_field", "pattern", "assign_to",
+            "site", "area", "line", "cell", "asset",
+        ]  # fmt: skip

@@ -153,7 +153,9 @@ def logs_newer(filters: LogFilters, top: str, *, limit: int = PAGE_SIZE) -> NewL
             )
     # The search as the page reads it (logs.search: words, phrases, host:/service: terms).
     query = parse_query(filters.q)
-    rows = search_newest(logs.select_related("pattern"), query, size=limit + 1, order=NEWEST_FIRST)
+    rows = search_newest(
+        logs.select_related("pattern", "plant"), query, size=limit + 1, order=NEWEST_FIRST
+    )
     more = len(rows) > limit
     rows = rows[:limit]
     mark = encode_cursor([rows[0].timestamp, rows[0].pk]) if rows else top

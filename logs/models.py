@@ -1,5 +1,7 @@
 import json
 
+import re2
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -35,6 +37,10 @@ class LogEntry(models.Model):
     pattern = models.ForeignKey(
         "LogPattern", on_delete=models.PROTECT, related_name="entries", null=True
     )
+    # Where on the shop floor, as the context rules placed it at ingest; null: nowhere known.
+    plant = models.ForeignKey(
+        "PlantContext", on_delete=models.PROTECT, related_name="+", null=True, db_index=False
+    )
 
     class Meta:
         verbose_name_plural = "log entries"
@@ -53,6 +59,13 @@ class LogEntry(models.Model):
             models.Index(fields=["hostname", "timestamp"], name="logentry_hostname_ts"),
             # A pattern's recent occurrences and its activity over time.
             models.Index(fields=["pattern", "timestamp"], name="logentry_pattern_ts"),
+            # Filters by site, line, asset… (through PlantContext), newest first. Partial:
+            # logs no rule placed cost no index write.
+            models.Index(
+                fields=["plant", "timestamp"],
+                condition=models.Q(plant__isnull=False),
+                name="logentry_plant_ts",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -61,6 +74,131 @@ class LogEntry(models.Model):
     @property
     def context_json(self) -> str:
         return json.dumps(self.context, indent=2, ensure_ascii=False, sort_keys=True)
+
+
+PLANT_KEYS = ("site", "area", "line", "cell", "asset")
+PLANT_VALUE_MAX = 100
+
+
+class PlantContext(models.Model):
+    """A place on the shop floor: one row per distinct (site, area, line, cell, asset) that
+    logs were placed at, so each log stores one small key and filters join a short table."""
+
+    site = models.CharField(max_length=PLANT_VALUE_MAX, blank=True)
+    area = models.CharField(max_length=PLANT_VALUE_MAX, blank=True)
+    line = models.CharField(max_length=PLANT_VALUE_MAX, blank=True)
+    cell = models.CharField(max_length=PLANT_VALUE_MAX, blank=True)
+    asset = models.CharField(max_length=PLANT_VALUE_MAX, blank=True)
+
+    class Meta:
+        verbose_name = "plant context"
+        constraints = [
+            models.UniqueConstraint(fields=list(PLANT_KEYS), name="plant_context_unique")
+        ]
+
+    def __str__(self) -> str:
+        return " / ".join(f"{key} {value}" for key, value in self.as_dict().items()) or "-"
+
+    def as_dict(self) -> dict[str, str]:
+        """The keys that have a value, in order (site first)."""
+        return {key: getattr(self, key) for key in PLANT_KEYS if getattr(self, key)}
+
+
+class ContextRule(models.Model):
+    """An admin's rule placing logs on the shop floor (logs.plant): from a context field, a
+    regex's named groups on the host or service name, or static values.
+
+    Rules apply in position order; each key takes the first value a matching rule gives it.
+    """
+
+    class Source(models.TextChoices):
+        HOSTNAME = "hostname", "Host name"
+        SERVICE = "service", "Service"
+        CONTEXT = "context", "A context field"
+        ANY = "any", "Every log"
+
+    class Key(models.TextChoices):
+        SITE = "site", "Site"
+        AREA = "area", "Area"
+        LINE = "line", "Line"
+        CELL = "cell", "Cell"
+        ASSET = "asset", "Asset"
+
+    name = models.CharField(max_length=100, unique=True)
+    position = models.PositiveIntegerField(
+        default=100, help_text="Rules apply in this order, lowest first."
+    )
+    enabled = models.BooleanField(default=True)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.HOSTNAME)
+    context_field = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For 'A context field': its path in the log's context, dots between levels "
+        "(line, or plant.line).",
+    )
+    pattern = models.CharField(
+        "regular expression",
+        max_length=500,
+        blank=True,
+        help_text="RE2 syntax, searched in the value. Named groups fill the keys they are "
+        "named after: plc-line(?P<line>\\d+)-(?P<cell>\\d+). Blank: any value matches.",
+    )
+    assign_to = models.CharField(
+        "value goes to",
+        max_length=16,
+        choices=Key.choices,
+        blank=True,
+        help_text="The whole value (or the regular expression's match) fills this key.",
+    )
+    site = models.CharField(max_length=PLANT_VALUE_MAX, blank=True)
+    area = models.CharField(max_length=PLANT_VALUE_MAX, blank=True)
+    line = models.CharField(max_length=PLANT_VALUE_MAX, blank=True)
+    cell = models.CharField(max_length=PLANT_VALUE_MAX, blank=True)
+    asset = models.CharField(max_length=PLANT_VALUE_MAX, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = "context rule"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def static_values(self) -> dict[str, str]:
+        return {key: getattr(self, key) for key in PLANT_KEYS if getattr(self, key)}
+
+    def clean(self) -> None:
+        problems = self.problems()
+        if problems:
+            raise ValidationError(problems)
+
+    def problems(self) -> dict[str, str]:
+        """What keeps the rule from placing logs, by field; empty when it can."""
+        problems: dict[str, str] = {}
+        if self.source == self.Source.CONTEXT and not self.context_field.strip():
+            problems["context_field"] = "Name the context field to read (line, or plant.line)."
+        if self.source == self.Source.ANY and (self.pattern or self.assign_to):
+            problems["source"] = (
+                "'Every log' has no value to search or assign: give static values, or read "
+                "the host, the service or a context field."
+            )
+        groups: list[str] = []
+        if self.pattern:
+            try:
+                groups = list(re2.compile(self.pattern).groupindex)
+            except re2.error as error:
+                problems["pattern"] = f"Not a valid RE2 regular expression: {error}"
+            unknown = [group for group in groups if group not in PLANT_KEYS]
+            if unknown:
+                problems["pattern"] = (
+                    f"Named groups must be among {', '.join(PLANT_KEYS)}; not {', '.join(unknown)}."
+                )
+        if not (groups or self.assign_to or self.static_values()) and not problems:
+            problems["__all__"] = (
+                "The rule gives no key a value: add named groups, choose where the value "
+                "goes, or give static values."
+            )
+        return problems
 
 
 class RejectedMessage(models.Model):
@@ -240,7 +378,8 @@ QUIET_STATUSES = (LogPattern.Status.MUTED, LogPattern.Status.SNOOZED)
 
 
 class LogPatternStat(models.Model):
-    """Occurrences of a pattern per severity, host, service and hour; counted by upsert.
+    """Occurrences of a pattern per severity, host, service, hour and plant key (site, area,
+    line, cell, asset); counted by upsert.
 
     Hours are the logs' own timestamps truncated to the hour in UTC ("2026-11-22T06"):
     the pattern pages draw activity over time from them without reading the logs.
@@ -251,6 +390,12 @@ class LogPatternStat(models.Model):
         HOST = "host", "Host"
         SERVICE = "service", "Service"
         HOUR = "hour", "Hour"
+        # Where the pattern occurs (logs.plant): one row per value of each key.
+        SITE = "site", "Site"
+        AREA = "area", "Area"
+        LINE = "line", "Line"
+        CELL = "cell", "Cell"
+        ASSET = "asset", "Asset"
 
     pattern = models.ForeignKey(LogPattern, on_delete=models.CASCADE, related_name="stats")
     dimension = models.CharField(max_length=16, choices=Dimension.choices)
@@ -292,6 +437,133 @@ class LogVolume(models.Model):
         return f"{self.minute:%Y-%m-%d %H:%M} {self.get_severity_display()}: {self.count}"
 
 
+# Alarm health (logs.alarms): logs at or above ALARM_SEVERITY counted at ingest into the
+# rollups below, so every figure of the page, API and /metrics reads these, never the logs.
+# Times are whole periods since 1970-01-01 UTC (signed: a producer may send year 1).
+
+
+class AlarmScope(models.Model):
+    """What alarm health is reported for: every alarm, a site, or a line of a site (logs
+    placed by the context rules). A line of no known site has site ""."""
+
+    class Kind(models.TextChoices):
+        ALL = "all", "All"
+        SITE = "site", "Site"
+        LINE = "line", "Line"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    site = models.CharField(max_length=PLANT_VALUE_MAX, blank=True)
+    line = models.CharField(max_length=PLANT_VALUE_MAX, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "site", "line"], name="alarm_scope_unique")
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == self.Kind.ALL:
+            return "all alarms"
+        site = f"site {self.site}" if self.site else "no site"
+        return f"{site} · line {self.line}" if self.kind == self.Kind.LINE else site
+
+
+class AlarmLoad(models.Model):
+    """Alarms per scope, 10-minute period and severity: averages, floods and priority mix."""
+
+    scope = models.ForeignKey(AlarmScope, on_delete=models.CASCADE, db_index=False)
+    slot = models.IntegerField()  # 10-minute periods since 1970
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices)
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Ingest's upsert target; the page's and /metrics' reads of a scope's periods.
+            models.UniqueConstraint(fields=["scope", "slot", "severity"], name="alarm_load_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"scope {self.scope_id} slot {self.slot} {self.get_severity_display()}: {self.count}"
+
+
+class AlarmPatternHour(models.Model):
+    """Alarms of a pattern per scope and hour, and its chattering minutes in that hour: the
+    (place, minute)s where it raised 3 alarms or more (logs.alarms)."""
+
+    scope = models.ForeignKey(AlarmScope, on_delete=models.CASCADE, db_index=False)
+    hour = models.IntegerField()  # hours since 1970
+    pattern = models.ForeignKey(LogPattern, on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveBigIntegerField(default=0)
+    chatter = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Ingest's upsert target; the bad actors of a period's first and last hours.
+            models.UniqueConstraint(
+                fields=["scope", "hour", "pattern"], name="alarm_pattern_hour_unique"
+            )
+        ]
+        indexes = [
+            # Chattering patterns of a scope and period. Partial: most hours never chatter.
+            models.Index(
+                fields=["scope", "hour"],
+                condition=models.Q(chatter__gt=0),
+                name="alarm_pattern_hour_chatter",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"pattern {self.pattern_id} scope {self.scope_id} hour {self.hour}: {self.count}"
+
+
+class AlarmPatternDay(models.Model):
+    """Alarms of a pattern per scope and UTC day, and the hours of the day it alarmed in (bit
+    n: hour n): bad actors over whole days, and stale patterns (runs of alarming hours)."""
+
+    scope = models.ForeignKey(AlarmScope, on_delete=models.CASCADE, db_index=False)
+    day = models.IntegerField()  # days since 1970
+    pattern = models.ForeignKey(LogPattern, on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveBigIntegerField(default=0)
+    hours = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Ingest's upsert target; the bad actors and stale patterns of a period.
+            models.UniqueConstraint(
+                fields=["scope", "day", "pattern"], name="alarm_pattern_day_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"pattern {self.pattern_id} scope {self.scope_id} day {self.day}: {self.count}"
+
+
+class AlarmMinute(models.Model):
+    """Alarms of a pattern per place and minute, kept about a day: only to see a minute
+    reach 3 alarms (a chattering minute, counted in AlarmPatternHour)."""
+
+    pattern = models.ForeignKey(
+        LogPattern, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    plant = models.PositiveBigIntegerField()  # PlantContext id; 0: no place known
+    minute = models.BigIntegerField()  # minutes since 1970
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Ingest's upsert target, and the pattern's rows when patterns merge.
+            models.UniqueConstraint(
+                fields=["pattern", "plant", "minute"], name="alarm_minute_unique"
+            )
+        ]
+        indexes = [
+            # The hourly prune of minutes older than a day.
+            models.Index(fields=["minute"], name="alarm_minute_minute"),
+        ]
+
+    def __str__(self) -> str:
+        return f"pattern {self.pattern_id} place {self.plant} minute {self.minute}: {self.count}"
+
+
 class GroupingState(models.Model):
     """One row. Its revision orders pattern changes; locking it serializes them."""
 
@@ -299,3 +571,33 @@ class GroupingState(models.Model):
 
     def __str__(self) -> str:
         return f"grouping revision {self.revision}"
+
+
+class SyslogReceiver(models.Model):
+    """A `manage.py receive_syslog` process and its counts since it started, written every
+    few seconds (its heartbeat) for `manage.py status` and /metrics. One row per host and
+    address: a receiver started again there takes the row over and counts from zero."""
+
+    name = models.CharField(max_length=255, unique=True)
+    listening = models.CharField(max_length=255)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField()
+    # Set when it stopped on a signal; a row not seen for a while and not stopped is down.
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    received_udp = models.PositiveBigIntegerField(default=0)
+    received_tcp = models.PositiveBigIntegerField(default=0)
+    published = models.PositiveBigIntegerField(default=0)
+    raw = models.PositiveBigIntegerField(default=0)
+    spooled = models.PositiveBigIntegerField(default=0)
+    dropped = models.PositiveBigIntegerField(default=0)
+    spool_bytes = models.PositiveBigIntegerField(default=0)
+    pending = models.PositiveIntegerField(default=0)
+    tcp_connections = models.PositiveIntegerField(default=0)
+    tcp_refused = models.PositiveBigIntegerField(default=0)
+    tcp_framing_errors = models.PositiveBigIntegerField(default=0)
+    udp_kernel_drops = models.PositiveBigIntegerField(default=0)
+    nats_connected = models.BooleanField(default=False)
+    last_error = models.TextField(blank=True, default="")
+
+    def __str__(self) -> str:
+        return f"syslog receiver {self.name}"

@@ -22,8 +22,17 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from gogent.db import insert_rows
+from logs.alarms.rollup import ALARM_ROLLUPS, alarms_merge
 from logs.grouping import Cluster, GroupMatch, TemplateMiner
-from logs.models import GroupingState, LogEntry, LogPattern, LogPatternStat, Severity
+from logs.models import (
+    PLANT_KEYS,
+    GroupingState,
+    LogEntry,
+    LogPattern,
+    LogPatternStat,
+    Severity,
+)
+from logs.plant import Place
 from logs.validation import ParsedLog
 
 # Plain strings, not enum members: they key dicts in the ingest hot path.
@@ -217,7 +226,9 @@ def pattern_merge(*, absorbed_id: int, survivor_id: int, revision: int) -> None:
     for hook in pattern_merge_hooks():
         hook(absorbed_id=absorbed_id, survivor_id=survivor_id)
     for relation in LogPattern._meta.related_objects:
-        if relation.related_model in (LogPattern, LogPatternStat) or not relation.field.concrete:
+        if relation.related_model in (LogPattern, LogPatternStat, *ALARM_ROLLUPS):
+            continue
+        if not relation.field.concrete:
             continue
         relation.related_model._base_manager.filter(**{relation.field.name: absorbed}).update(
             **{relation.field.name: survivor}
@@ -232,6 +243,7 @@ def pattern_merge(*, absorbed_id: int, survivor_id: int, revision: int) -> None:
         }
     )
     absorbed_stats.delete()
+    alarms_merge(absorbed_id=absorbed_id, survivor_id=survivor_id)
     survivor.count += absorbed.count
     survivor.first_seen = min(survivor.first_seen, absorbed.first_seen)
     survivor.last_seen = max(survivor.last_seen, absorbed.last_seen)
@@ -278,12 +290,14 @@ def patterns_count(
     logs: Sequence[ParsedLog],
     changes: PatternChanges,
     *,
+    places: Sequence[Place | None] | None = None,
     regress: bool = True,
 ) -> None:
     """Add a batch's logs to their patterns' counters; resolved patterns that recur regress.
 
-    regress=False for logs that did not just occur (a replay moving stored logs between
-    patterns): counted, but a resolved pattern stays resolved.
+    `places`, one per log where known (logs.plant), count the site, line… each pattern
+    occurs on. regress=False for logs that did not just occur (a replay moving stored logs
+    between patterns): counted, but a resolved pattern stays resolved.
     """
     totals: dict[int, list] = {}
     stats: dict[tuple[int, str, str], list] = {}
@@ -313,6 +327,8 @@ def patterns_count(
                 stat[0] += 1
                 if timestamp > stat[1]:
                     stat[1] = timestamp
+    if places is not None:
+        _count_places(pattern_ids, logs, places, stats)
 
     for pattern_id, status, max_severity in LogPattern.objects.filter(pk__in=totals).values_list(
         "pk", "status", "max_severity"
@@ -323,29 +339,53 @@ def patterns_count(
             changes.escalated.add(pattern_id)
     adapt = connection.ops.adapt_datetimefield_value
     table = connection.ops.quote_name(LogPattern._meta.db_table)
-    resolved, active = LogPattern.Status.RESOLVED.value, LogPattern.Status.ACTIVE.value
-    if not regress:
-        resolved = ""  # no status is empty: no CASE below matches
     now = adapt(timezone.now())
-    # SET expressions see the row as it was, so status and regressed_at test the old status.
+    regression = ""
+    if regress:
+        # SET expressions see the row as it was, so each tests the old status.
+        resolved, active = LogPattern.Status.RESOLVED.value, LogPattern.Status.ACTIVE.value
+        regression = (
+            f", regressed_at = CASE WHEN status = '{resolved}' THEN %s ELSE regressed_at END, "
+            f"status_changed_at = CASE WHEN status = '{resolved}' THEN %s "
+            "ELSE status_changed_at END, "
+            f"status = CASE WHEN status = '{resolved}' THEN '{active}' ELSE status END"
+        )
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {table} SET count = count + %s, "  # noqa: S608 (identifiers only)
             "first_seen = CASE WHEN first_seen > %s THEN %s ELSE first_seen END, "
             "last_seen = CASE WHEN last_seen < %s THEN %s ELSE last_seen END, "
-            "max_severity = CASE WHEN max_severity < %s THEN %s ELSE max_severity END, "
-            f"regressed_at = CASE WHEN status = '{resolved}' THEN %s ELSE regressed_at END, "
-            f"status_changed_at = CASE WHEN status = '{resolved}' THEN %s "
-            "ELSE status_changed_at END, "
-            f"status = CASE WHEN status = '{resolved}' THEN '{active}' ELSE status END "
-            "WHERE id = %s",
+            "max_severity = CASE WHEN max_severity < %s THEN %s ELSE max_severity END"
+            f"{regression} WHERE id = %s",
             [
                 (count, adapt(first), adapt(first), adapt(last), adapt(last), severity, severity,
-                 now, now, pattern_id)
+                 *((now, now) if regress else ()), pattern_id)
                 for pattern_id, (count, first, last, severity) in totals.items()
             ],
         )  # fmt: skip
     _upsert_stats(stats)
+
+
+def _count_places(
+    pattern_ids: Sequence[int],
+    logs: Sequence[ParsedLog],
+    places: Sequence[Place | None],
+    stats: dict[tuple[int, str, str], list],
+) -> None:
+    for pattern_id, log, place in zip(pattern_ids, logs, places, strict=True):
+        if place is None:
+            continue
+        for dimension, value in zip(PLANT_KEYS, place, strict=True):
+            if not value:
+                continue
+            key = (pattern_id, dimension, value)
+            stat = stats.get(key)
+            if stat is None:
+                stats[key] = [1, log.timestamp]
+            else:
+                stat[0] += 1
+                if log.timestamp > stat[1]:
+                    stat[1] = log.timestamp
 
 
 def patterns_count_hours(stream_epoch: int, stream_seqs: Sequence[int]) -> None:

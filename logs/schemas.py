@@ -34,8 +34,16 @@ class LogOut(Schema):
     message: str
     context: dict[str, Any]
     pattern_id: int | None
+    plant: dict[str, str] | None = Field(
+        description="Where the context rules placed the log (site, area, line, cell, asset: "
+        "the keys that have a value); null when no rule did."
+    )
     subject: str
     stream_seq: int = Field(description="The log's sequence in the JetStream stream.")
+
+    @staticmethod
+    def resolve_plant(entry: LogEntry) -> dict[str, str] | None:
+        return entry.plant.as_dict() if entry.plant_id else None
 
     @staticmethod
     def resolve_severity(entry: LogEntry) -> str:
@@ -141,6 +149,9 @@ class PatternDetailOut(PatternOut):
     services: list[ValueCount]
     host_total: int = Field(description="Distinct hosts; `hosts` lists the top ten.")
     service_total: int
+    places: dict[str, list[ValueCount]] = Field(
+        description="The sites, areas, lines, cells and assets it occurs on (top ten each)."
+    )
 
 
 class PatternPage(Schema):

@@ -21,11 +21,13 @@ from django.utils import timezone
 
 from gogent.cursors import decode_cursor, encode_cursor
 from logs.models import (
+    PLANT_KEYS,
     LogEntry,
     LogPattern,
     LogPatternStat,
     RejectedMessage,
 )
+from logs.plant import plant_scope_ids, plant_values
 from logs.search import parse_query, search_logs, search_newest
 
 PAGE_SIZE = 50
@@ -53,6 +55,8 @@ class PatternFilters:
     status: str = ""
     since: str = ""
     sort: str = "last_seen"
+    # (key, value or glob) of the plant context: site, area, line, cell, asset.
+    place: tuple[tuple[str, str], ...] = ()
     # (pattern ids query, wanted): yes/no filters other apps add (logs.console.PatternFlag).
     flags: tuple[tuple[Any, bool], ...] = ()
 
@@ -65,6 +69,16 @@ class LogFilters:
     host: str = ""
     since: str = ""
     pattern_id: int | None = None
+    place: tuple[tuple[str, str], ...] = ()
+
+
+def place_scope(place: tuple[tuple[str, str], ...]) -> dict[str, list[str]]:
+    """key -> lower-cased globs, from a filter's (key, value) pairs."""
+    scope: dict[str, list[str]] = {}
+    for key, value in place:
+        if value.strip():
+            scope.setdefault(key, []).append(value.strip().lower())
+    return scope
 
 
 # Sort name → (field, ordering fields); newest / largest first, id breaks ties.
@@ -95,6 +109,12 @@ def pattern_queryset(filters: PatternFilters) -> QuerySet[LogPattern]:
                     "pattern_id"
                 )
             )
+    for key, globs in place_scope(filters.place).items():
+        patterns = patterns.filter(
+            pk__in=LogPatternStat.objects.filter(
+                dimension=key, value__in=plant_values(key, globs)
+            ).values("pattern_id")
+        )
     for pattern_ids, wanted in filters.flags:
         patterns = (
             patterns.filter(pk__in=pattern_ids) if wanted else patterns.exclude(pk__in=pattern_ids)
@@ -166,19 +186,25 @@ class Breakdown:
     services: list[tuple[str, int]] = field(default_factory=list)
     host_total: int = 0
     service_total: int = 0
+    # key -> (value, count), most first: the sites, lines… the pattern occurs on.
+    places: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
 def pattern_breakdown(pattern: LogPattern, *, top: int = 10) -> Breakdown:
     stats = LogPatternStat.objects.filter(pattern=pattern).exclude(dimension=HOUR)
     grouped: dict[str, list[tuple[str, int]]] = {"severity": [], "host": [], "service": []}
-    totals: dict[str, int] = {"host": 0, "service": 0, "severity": 0}
+    grouped.update({key: [] for key in PLANT_KEYS})
+    totals: dict[str, int] = dict.fromkeys(grouped, 0)
     for dimension, value, count in stats.order_by("-count", "value").values_list(
         "dimension", "value", "count"
     ):
+        if dimension not in grouped:
+            continue
         totals[dimension] += 1
         if len(grouped[dimension]) < top:
             grouped[dimension].append((value, count))
     return Breakdown(
+        places={key: grouped[key] for key in PLANT_KEYS if grouped[key]},
         severities=grouped["severity"],
         hosts=grouped["host"],
         services=grouped["service"],
@@ -242,6 +268,9 @@ def log_queryset(filters: LogFilters) -> QuerySet[LogEntry]:
         logs = logs.filter(hostname=filters.host)
     if filters.since in SINCE_CHOICES:
         logs = logs.filter(timestamp__gte=timezone.now() - SINCE_CHOICES[filters.since])
+    scope = place_scope(filters.place)
+    if scope:
+        logs = logs.filter(plant_id__in=plant_scope_ids(scope))
     return logs
 
 
@@ -285,7 +314,7 @@ def log_page(filters: LogFilters, cursor: str = "", size: int = PAGE_SIZE) -> Se
     retained log, through the full-text index; SearchSyntaxError if it cannot be understood.
     """
     query = parse_query(filters.q)
-    logs = _older_than(log_queryset(filters), cursor).select_related("pattern")
+    logs = _older_than(log_queryset(filters), cursor).select_related("pattern", "plant")
     rows = search_newest(logs, query, size=size + 1, order=NEWEST_FIRST)
     if len(rows) > size:
         rows = rows[:size]
@@ -302,7 +331,8 @@ def log_export_rows(filters: LogFilters, *, limit: int) -> LogExport:
 
 
 def recent_logs(pattern: LogPattern, *, limit: int = 20) -> list[LogEntry]:
-    return list(LogEntry.objects.filter(pattern=pattern).order_by("-timestamp", "-pk")[:limit])
+    logs = LogEntry.objects.filter(pattern=pattern).select_related("plant")
+    return list(logs.order_by("-timestamp", "-pk")[:limit])
 
 
 def rejected_page(reason: str = "", cursor: str = "", size: int = PAGE_SIZE) -> Page:

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from logs import views
+from logs.alarms import views as alarm_views
 
 # The console's pages are "logs:<name>"; the dashboard, at the root, keeps the plain name
 # "dashboard" (LOGIN_REDIRECT_URL, base.html's brand link).
@@ -16,6 +17,7 @@ console = (
         path("logs/export.csv", views.log_export, name="export"),
         path("logs/live", views.log_live, name="logs-live"),
         path("quarantine/", views.quarantine, name="quarantine"),
+        path("alarm-health/", alarm_views.alarm_health_page, name="alarm-health"),
     ],
     "logs",
 )

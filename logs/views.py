@@ -26,6 +26,7 @@ from logs.console import dashboard_panels, pattern_columns, pattern_panels
 from logs.forms import LogFilterForm, PatternFilterForm, QuarantineFilterForm, SnoozeForm
 from logs.live import logs_newer, pattern_changes, pattern_version
 from logs.models import LogPattern, Severity
+from logs.plant import plant_summary
 from logs.selectors import (
     PAGE_SIZE,
     PATTERN_SORTS,
@@ -123,7 +124,7 @@ def _pattern_rows(
 ) -> list[dict[str, Any]]:
     """What a row of the patterns list draws, for the page and for live updates alike."""
     ids = [pattern.pk for pattern in patterns]
-    activity, hosts = hourly_activity(ids), host_counts(ids)
+    activity, hosts, places = hourly_activity(ids), host_counts(ids), plant_summary(ids)
     columns = pattern_columns(user=request.user)
     values = [column.values(ids) for column in columns]
     sort_field = PATTERN_SORTS.get(sort, "last_seen")
@@ -132,6 +133,7 @@ def _pattern_rows(
             "pattern": pattern,
             "activity": activity[pattern.pk],
             "hosts": hosts.get(pattern.pk, 0),
+            "place": places.get(pattern.pk, ""),
             "cells": [(column.template, column_values.get(pattern.pk))
                       for column, column_values in zip(columns, values, strict=True)],
             "version": pattern_version(pattern, matches=not flags.get("leaving", False)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -103,7 +104,7 @@ def publish(port: int, message: str) -> None:
 
 def test_make_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path):
     data_dir = tmp_path / "data"
-    nats_port, web_port = free_port(), free_port()
+    nats_port, web_port, syslog_port = free_port(), free_port(), free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     env.update(
         GOGENT_DATA_DIR=str(data_dir),
@@ -113,6 +114,7 @@ def test_make_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path):
         NATS_EMBEDDED_PORT=str(nats_port),
         NATS_EMBEDDED_MONITOR_PORT=str(free_port()),
         WEB_BIND=f"127.0.0.1:{web_port}",
+        SYSLOG_BIND=f"127.0.0.1:{syslog_port}",
     )
     log_path = tmp_path / "make-run.log"
     tree_before = git_status()
@@ -160,6 +162,17 @@ def test_make_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path):
         assert http_status(f"{console}/accounts/login/") == 200
         # Vendored, collected and served by whitenoise: no CDN.
         assert http_status(f"{console}/static/vendor/htmx-2.0.11/htmx.min.js") == 200
+        # Syslog reaches the same table: a device's line over UDP, stored as an ERROR.
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            sock.sendto(
+                b"<11>1 - plc-line2-04 press - - - Hydraulic pump fault (syslog)",
+                ("127.0.0.1", syslog_port),
+            )
+        wait_for(
+            lambda: any("(syslog)" in row[2] for row in agent_logs(data_dir / "gogent.db")),
+            timeout=60,
+            what="the syslog line in agent_logs",
+        )
 
         # A crash is not an outage: the consumer, killed, is started again on its own and
         # stores the next log; the other processes are the same ones, never restarted.
@@ -194,7 +207,7 @@ def test_make_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path):
             timeout=10,
             what="the restart in the supervisor's output",
         )
-        for name in ("nats", "worker", "beat", "web"):
+        for name in ("nats", "syslog", "worker", "beat", "web"):
             assert (after[name].pid, after[name].restarts) == (before[name].pid, 0), name
             assert pid_alive(before[name].pid), name
         publish(nats_port, "Hydraulic pressure below threshold after the restart")
@@ -227,7 +240,7 @@ def test_make_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path):
     assert text.rstrip().endswith("supervisor | every process has stopped"), text[-3000:]
     assert "make: ***" not in text, text[-3000:]
     assert text.count("password:") == 1
-    for process in ("nats", "consumer", "worker", "beat", "web"):
+    for process in ("nats", "consumer", "syslog", "worker", "beat", "web"):
         own_lines = [line for line in text.splitlines() if f" {process} " in line]
         assert f"stopped: {process} (exit status 0)" in text, "\n".join(own_lines[-30:])
     assert not [pid for pid in pids if pid_alive(pid)], "every supervised process has exited"

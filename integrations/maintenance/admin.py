@@ -21,7 +21,7 @@ class MaintenanceWindowAdmin(AuditedAdmin):
     fieldsets = [
         (None, {"fields": ["name", "enabled", "reason"]}),
         ("When", {"fields": ["starts_at", "ends_at", "recurrence", "time_zone"]}),
-        ("Scope", {"fields": ["services", "hosts"],
+        ("Scope", {"fields": ["services", "hosts", "places"],
                    "description": "Patterns that have seen a matching service and host. "
                                   "Both blank: every pattern."}),
     ]  # fmt: skip

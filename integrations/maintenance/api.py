@@ -35,6 +35,12 @@ class MaintenanceWindowIn(Schema):
     time_zone: str = Field("UTC", max_length=64, description="The recurrence's wall clock.")
     services: str = Field("", max_length=500, description="Comma-separated globs; empty: any.")
     hosts: str = Field("", max_length=500, description="Comma-separated globs; empty: any.")
+    places: str = Field(
+        "",
+        max_length=500,
+        description="key = glob pairs (site, area, line, cell, asset): `site = plant-a, "
+        "line = 3`; empty: anywhere.",
+    )
     enabled: bool = True
 
 
@@ -49,6 +55,7 @@ class MaintenanceWindowOut(Schema):
     time_zone: str
     services: str
     hosts: str
+    places: str
     on: bool = Field(description="An occurrence is going on now.")
     occurrence_starts_at: datetime | None = Field(
         description="The occurrence going on, else the next one; null when over or disabled."

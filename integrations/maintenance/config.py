@@ -9,17 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
-
-from gogent.config import (
-    ConfigError,
-    ConfigKey,
-    ConfigReport,
-    ConfigSection,
-    config_section_plan,
-    config_section_prune,
-    config_section_report,
-)
+from gogent.config import ConfigKey, ConfigReport, ConfigSection, config_section_apply
 from integrations.maintenance.forms import MaintenanceWindowForm
 
 
@@ -54,14 +44,4 @@ def config_apply_maintenance_windows(*, tables: object, prune: bool) -> ConfigRe
     """Make the maintenance windows match [[maintenance_windows]] tables (CONFIG_SECTIONS);
     raises ConfigError, applying nothing. With prune, windows not in the file are
     disabled."""
-    with transaction.atomic():
-        plans, problems = config_section_plan(section=MAINTENANCE_WINDOWS, tables=tables)
-        if problems:
-            raise ConfigError(problems)
-        report = config_section_report(section=MAINTENANCE_WINDOWS, plans=plans)
-        for plan in plans:
-            if plan.writes:
-                plan.row.save()
-        if prune:
-            report.disabled = config_section_prune(section=MAINTENANCE_WINDOWS, plans=plans)
-    return report
+    return config_section_apply(section=MAINTENANCE_WINDOWS, tables=tables, prune=prune)

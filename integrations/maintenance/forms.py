@@ -18,7 +18,7 @@ class MaintenanceWindowForm(forms.ModelForm):
         model = MaintenanceWindow
         fields = [
             "name", "enabled", "reason", "starts_at", "ends_at", "recurrence", "time_zone",
-            "services", "hosts",
+            "services", "hosts", "places",
         ]  # fmt: skip
 
     def clean_recurrence(self) -> str:

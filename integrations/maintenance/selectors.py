@@ -24,6 +24,7 @@ class WindowState:
         parts = [
             f"services {self.window.services}" if self.window.services else "",
             f"hosts {self.window.hosts}" if self.window.hosts else "",
+            self.window.places,
         ]
         return "; ".join(part for part in parts if part) or "every pattern"
 

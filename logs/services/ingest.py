@@ -23,7 +23,9 @@ from gogent.db import insert_rows
 # The catalog through its module, not imported by name: a restarted process (and a test
 # acting as one) replaces logs.patterns.catalog, and ingest must group with that one.
 from logs import patterns
+from logs.alarms.rollup import alarms_count
 from logs.models import IngestEvent, LogEntry, RejectedMessage
+from logs.plant import Place, plant_ids, plant_mapper
 from logs.services.batch import IncomingMessage, IngestResult, by_epoch
 from logs.services.hooks import ingest_hooks
 from logs.services.receipts import batch_receipts
@@ -235,16 +237,20 @@ def _store(
             new_entries = _not_yet_stored(entries)
             logs = [log for _, log in new_entries]
             pattern_ids = patterns.catalog.group(logs, state, result.patterns)
+            places, place_ids = _places(logs)
             # The full-text index (logs.search) follows in this transaction.
             insert_entry_rows(
                 cursor,
                 [
-                    entry_row(m, p, pattern_id, adapt_datetime)
-                    for (m, p), pattern_id in zip(new_entries, pattern_ids, strict=True)
+                    entry_row(m, p, pattern_id, place_ids.get(place), adapt_datetime)
+                    for (m, p), pattern_id, place in zip(
+                        new_entries, pattern_ids, places, strict=True
+                    )
                 ],
             )
             result.stored = len(new_entries)
-            patterns.patterns_count(pattern_ids, logs, result.patterns)
+            patterns.patterns_count(pattern_ids, logs, result.patterns, places=places)
+            alarms_count(pattern_ids=pattern_ids, logs=logs, places=places, place_ids=place_ids)
             # A pattern snoozed "for N more logs" wakes with the log that passes the mark.
             patterns_wake(pattern_ids=set(pattern_ids))
             for epoch, seqs in by_epoch(m for m, _ in new_entries).items():
@@ -266,6 +272,15 @@ def _store(
                 [rejected_row(m, r, adapt_datetime) for m, r in rejections],
             )
         _count_bad_replies(result)
+
+
+def _places(logs: list[ParsedLog]) -> tuple[list[Place | None], dict[Place | None, int]]:
+    """Each log's place by the context rules, and the PlantContext id of each place."""
+    mapper = plant_mapper()
+    if not mapper.rules:
+        return [None] * len(logs), {}
+    places = [mapper.place(log) for log in logs]
+    return places, plant_ids(place for place in places if place is not None)
 
 
 def _ignored_subjects() -> frozenset[str]:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gogent.runlock import Deadline, run_alone
+from logs.alarms.rollup import alarm_minutes_prune, alarms_purge
 from logs.models import LogEntry, LogPatternStat, LogVolume, RejectedMessage
 
 RETENTION_LOCK = "logs-retention"
@@ -26,13 +27,16 @@ class PurgeReport:
     minutes: int
     # Quarantined messages (RejectedMessage) deleted.
     rejected: int = 0
+    # Alarm-health rollup rows (logs.alarms) deleted with the logs.
+    alarms: int = 0
 
 
 def logs_purge_expired() -> PurgeReport | None:
     """Retention, hourly: logs older than LOG_RETENTION_DAYS and quarantined messages older
     than QUARANTINE_RETENTION_DAYS go, at most RETENTION_TIME_LIMIT per run (the quarantine
     at most a quarter of it) and one run at a time. None when both are off or another run
-    is purging."""
+    is purging. Alarm health's minute counts older than a day go on every run."""
+    alarm_minutes_prune()
     log_days, quarantine_days = settings.LOG_RETENTION_DAYS, settings.QUARANTINE_RETENTION_DAYS
     if log_days <= 0 and quarantine_days <= 0:
         return None
@@ -93,7 +97,8 @@ def logs_purge(
     Each batch is its own transaction, so ingest (which needs the write lock on
     SQLite) waits at most one small delete. Patterns keep their counts, first and
     last seen and per-host/service/severity statistics: those are totals, not rows.
-    The hourly and per-minute activity rollups older than the cutoff go too.
+    The hourly and per-minute activity rollups and alarm health's rollups older than the
+    cutoff go too.
     """
     deleted = batches = 0
     while max_batches is None or batches < max_batches:
@@ -115,4 +120,10 @@ def logs_purge(
         dimension=LogPatternStat.Dimension.HOUR, value__lt=cutoff_hour
     ).delete()
     minutes, _ = LogVolume.objects.filter(minute__lt=older_than).delete()
-    return PurgeReport(logs=deleted, hours=hours, minutes=minutes)
+    alarms = alarms_purge(older_than=older_than)
+    return PurgeReport(
+        logs=deleted,
+        hours=hours,
+        minutes=minutes,
+        alarms=alarms.load + alarms.hours + alarms.days,
+    )

@@ -45,7 +45,7 @@ def insert_entry_rows(cursor: Any, rows: list[tuple]) -> None:
         cursor.execute(_multirow_sql(len(chunk)), [value for row in chunk for value in row])
 
 
-# 11 columns a row: 900 rows stay under SQLite's 32766 parameters with room to spare.
+# 12 columns a row: 900 rows stay under SQLite's 32766 parameters with room to spare.
 MULTIROW_ROWS = 900
 
 
@@ -76,7 +76,7 @@ def insert_stream_rows(
 # JSONField column (PostgreSQL casts it to jsonb).
 ENTRY_COLUMNS = (
     "timestamp", "hostname", "severity", "service", "message", "context",
-    "received_at", "subject", "stream_epoch", "stream_seq", "pattern_id",
+    "received_at", "subject", "stream_epoch", "stream_seq", "pattern_id", "plant_id",
 )  # fmt: skip
 REJECTED_COLUMNS = (
     "received_at", "subject", "stream_epoch", "stream_seq", "reason", "detail", "raw", "size",
@@ -87,6 +87,7 @@ def entry_row(
     message: IncomingMessage,
     log: ParsedLog,
     pattern_id: int,
+    plant_id: int | None,
     adapt_datetime: Callable[[datetime], Any],
 ) -> tuple[Any, ...]:
     return (
@@ -101,6 +102,7 @@ def entry_row(
         message.stream_epoch,
         message.stream_seq,
         pattern_id,
+        plant_id,
     )
 
 

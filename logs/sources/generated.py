@@ -301,6 +301,7 @@ GENERATED_TEMPLATES: tuple[LogTemplate, ...] = (
 GENERATED_CUM_WEIGHTS = tuple(accumulate(template.weight for template in GENERATED_TEMPLATES))
 # Fields copied into the message's context, so a log can be followed without parsing it.
 CONTEXT_FIELDS = ("request_id", "line", "pid")
+SHOP_FLOOR_HOSTS = frozenset({"plc_host", "hmi_host"})
 
 
 class TemplateFields(dict[str, str]):
@@ -327,6 +328,10 @@ def generated_logs(*, seed: int = 0) -> Iterator[bytes]:
         message = template.text.format_map(fields)
         context: dict[str, Any] = {"generated": {"template": template.name}}
         context.update((name, fields[name]) for name in CONTEXT_FIELDS if name in fields)
+        if template.host in SHOP_FLOOR_HOSTS:
+            # The machine the message is about, as a plant's devices name it in context:
+            # docs/demo.toml's context rules place it (make demo).
+            context["asset"] = f"{template.name.split('_')[0]}-{fields['line']}"
         yield orjson.dumps(
             {
                 "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds"),

@@ -40,10 +40,11 @@ CLUSTER_CONF = DEPLOY / "nats" / "nats-cluster.conf"
 UNITS = DEPLOY / "systemd"
 SETTINGS_SOURCE = (BASE_DIR / "gogent" / "settings.py").read_text()
 NATS_NODES = ["nats-1", "nats-2", "nats-3"]
-APP_SERVICES = ["migrate", "consumer", "worker", "beat", "web"]
+APP_SERVICES = ["migrate", "consumer", "syslog", "worker", "beat", "web"]
 UNIT_FILES = [
     "gogent-migrate.service",
     "gogent-consumer@.service",
+    "gogent-syslog.service",
     "gogent-worker@.service",
     "gogent-beat.service",
     "gogent-web.service",
@@ -159,7 +160,7 @@ def test_compose_app_services_start_after_the_stores_and_migrate():
     services = compose()["services"]
     healthy = {"condition": "service_healthy"}
 
-    for name in ["consumer", "worker", "beat", "web"]:
+    for name in ["consumer", "syslog", "worker", "beat", "web"]:
         depends_on = services[name]["depends_on"]
         assert depends_on["postgres"] == healthy
         assert depends_on["redis"] == healthy
@@ -214,6 +215,7 @@ def test_compose_processes_run_what_the_procfile_runs():
     local = procfile()
 
     assert services["consumer"]["command"] == local["consumer"]
+    assert services["syslog"]["command"] == local["syslog"]
     assert services["worker"]["command"] == local["worker"]
     assert services["beat"]["command"] == local["beat"]
     assert without_option(services["web"]["command"], "--bind") == without_option(
@@ -612,6 +614,7 @@ def test_systemd_processes_run_what_the_procfile_runs():
         return normalized(unit_argv(command))
 
     assert exec_start("gogent-consumer@.service") == local["consumer"]
+    assert exec_start("gogent-syslog.service") == local["syslog"]
     assert exec_start("gogent-worker@.service") == [*local["worker"], "--hostname", "worker1@%h"]
     assert exec_start("gogent-beat.service") == local["beat"]
     web = exec_start("gogent-web.service")

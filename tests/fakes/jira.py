@@ -70,11 +70,14 @@ class FakeJira(FakeServer):
         reopen: bool = True,
         latency: float = 0.0,
         search_lag: float = 0.0,
+        components: dict[str, set[str]] | None = None,
     ) -> None:
         super().__init__(user=user, password=password, token=token, latency=latency)
         # Seconds before search shows a new issue, as Jira Cloud's index does.
         self.search_lag = search_lag
         self.projects = projects or {"OPS": "Operations"}
+        # Component names each project has: Jira refuses an issue naming any other.
+        self.components = components or {}
         self.cloud = cloud
         self.reopen = reopen  # False: the workflow has no way out of Done
         self.issues: dict[str, dict[str, Any]] = {}  # key -> issue
@@ -219,6 +222,10 @@ class FakeJira(FakeServer):
         labels = fields.get("labels") or []
         if any(" " in label for label in labels):
             errors["labels"] = "Labels cannot contain spaces."
+        for component in fields.get("components") or []:
+            name = component.get("name") if isinstance(component, dict) else None
+            if name not in self.components.get(project, set()):
+                errors["components"] = f"Component name '{name}' is not valid"
         if errors:
             return 400, {"errorMessages": [], "errors": errors}, {}
         issue_id = str(next(self._ids))

@@ -178,6 +178,14 @@ class FakeServiceNow(FakeServer):
             "category": body.get("category", ""),
             "work_notes": [],
         }
+        # Other fields the table has (location, cmdb_ci, u_line…), as sent.
+        record.update(
+            {
+                name: value
+                for name, value in body.items()
+                if name not in record and isinstance(value, str)
+            }
+        )
         self.records[sys_id] = record
         return 201, {"result": _view(record, [])}, {}
 

@@ -44,7 +44,7 @@ from integrations.models import (
     TicketRule,
 )
 from integrations.services import ticket_discard
-from logs.models import LogPattern
+from logs.models import ContextRule, LogPattern
 from logs.services import IncomingMessage, logs_ingest_batch
 from tests.gogent.permission_routes import (
     Operation,
@@ -126,6 +126,7 @@ ROUTES: dict[str, Access] = {
     "logs:patterns-live": perm("logs.view_logpattern"),
     "logs:export": perm("logs.view_logentry"),
     "logs:quarantine": perm("logs.view_rejectedmessage"),
+    "logs:alarm-health": perm("logs.view_logpattern"),
     "analysis:analyses": perm("analysis.view_analysis"),
     "analysis:retry": perm("analysis.view_analysis", "analysis.request_analysis"),
     "analysis:cancel": perm("analysis.view_analysis", "analysis.request_analysis"),
@@ -165,6 +166,7 @@ ROUTES: dict[str, Access] = {
     # No ModelAdmin has autocomplete_fields, so Django refuses every lookup (403).
     "admin:autocomplete": NOBODY,
     "admin-operations": staff("gogent.view_operations"),
+    "admin:logs_contextrule_try": staff("logs.view_contextrule"),
     "admin:auth_user_password_change": ADMIN_MODEL,
     **admin_model_views(
         "auth.group",
@@ -173,6 +175,7 @@ ROUTES: dict[str, Access] = {
         "logs.logentry",
         "logs.rejectedmessage",
         "logs.logpattern",
+        "logs.contextrule",
         "analysis.analysis",
         "analysis.providercall",
         "analysis.provider",
@@ -223,6 +226,7 @@ API_OPERATIONS: dict[str, ApiAccess] = {
     "POST /api/v1/analyses/{analysis_id}/retry": ApiAccess("analysis.request_analysis"),
     "POST /api/v1/analyses/{analysis_id}/cancel": ApiAccess("analysis.request_analysis"),
     "GET /api/v1/stats": ApiAccess("logs.view_logentry"),
+    "GET /api/v1/alarm-health": ApiAccess("logs.view_logpattern"),
     "GET /api/v1/tickets": ApiAccess("integrations.view_ticket"),
     "GET /api/v1/tickets/{ticket_id}": ApiAccess("integrations.view_ticket"),
     "GET /api/v1/maintenance-windows": ApiAccess("integrations.view_maintenancewindow"),
@@ -380,6 +384,7 @@ def world(db) -> World:
         auth=Integration.Auth.TOKEN, secret="token", project_key="OPS", timeout_seconds=1.0,
     )  # fmt: skip
     TicketRule.objects.create(name="matrix rule", integration=integration)
+    ContextRule.objects.create(name="matrix context", source="any", site="plant-a")
     now = timezone.now()
     window = MaintenanceWindow.objects.create(
         name="matrix window", starts_at=now, ends_at=now + timedelta(hours=1)

@@ -25,7 +25,7 @@ from tests.helpers.processes import BASE_DIR, free_port
 from tests.helpers.tickets import jira_integration_at
 from tests.helpers.wait import wait_for
 
-SECTIONS = ["components", "processes", "celery", "ingest", "analysis", "tickets"]
+SECTIONS = ["components", "processes", "celery", "ingest", "syslog", "analysis", "tickets"]
 
 
 @pytest.fixture(autouse=True)

@@ -31,7 +31,7 @@ from integrations.models import (
     Ticket,
 )
 from integrations.services import rules_evaluate
-from logs.models import LogEntry, LogPattern
+from logs.models import ContextRule, LogEntry, LogPattern
 from tests.helpers.analysis import ingest, log
 from tests.helpers.tickets import analysis_done
 
@@ -355,3 +355,17 @@ def test_a_window_holds_pattern_notifications_and_its_end_is_one_message():
     assert (ended.data["window"], ended.data["patterns"], ended.data["notifications"]) == (
         "Press line rebuild", 1, 1,
     )  # fmt: skip
+
+
+def test_a_window_scoped_to_a_line_covers_only_patterns_seen_there():
+    ContextRule.objects.create(
+        name="line from PLC names", source="hostname", pattern=r"plc-line(?P<line>\d+)"
+    )
+    window_now(places="line = 3")
+    ingest(
+        log("Hydraulic pressure low on press 4", host="plc-line3-a"),
+        log("Conveyor belt slipping at station 9", host="plc-line4-a"),
+    )
+    by_message = {p.sample_message.split()[0]: p.pk for p in LogPattern.objects.all()}
+
+    assert set(maintenance_covering(by_message.values())) == {by_message["Hydraulic"]}

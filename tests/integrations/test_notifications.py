@@ -37,7 +37,7 @@ from integrations.notifications import (
 )
 from integrations.notifications.channels import mask_url
 from integrations.services import ticket_open
-from logs.models import LogPattern, Severity
+from logs.models import ContextRule, LogPattern, Severity
 from tests.fakes.chat import FakeChat, FakeSmtp, Fault
 from tests.fakes.jira import FakeJira
 from tests.fakes.llm import FakeLLM
@@ -784,3 +784,17 @@ def test_the_documented_example_configures_notifications(db):
     assert rule.events == ["new_pattern", "regression", "threshold", "ticket_failed"]
     assert rule.services == "press*, hydraulics"
     assert "created (" not in run_config(path).replace("created (0)", "")
+
+
+def test_rules_filter_by_place(chat):
+    ContextRule.objects.create(
+        name="asset from context", source="context", context_field="asset", assign_to="asset"
+    )
+    rule_for(slack(chat), name="presses", places="asset = press-*")
+    press, robot = (log("Spindle overheated on the lathe"), log("Robot arm lost its reference"))
+    press["context"] = {"asset": "Press-4"}
+    robot["context"] = {"asset": "robot-1"}
+    ingest(press, robot)
+
+    told = NotificationEvent.objects.filter(notification=Notification.objects.get())
+    assert [e.pattern.template for e in told] == ["Spindle overheated on the lathe"]

@@ -17,7 +17,7 @@ from gogent.audit import Actor
 from gogent.models import AuditEvent
 from logs import patterns
 from logs.grouping import template_key
-from logs.models import LogEntry, LogPattern, LogPatternStat, RejectedMessage
+from logs.models import ContextRule, LogEntry, LogPattern, LogPatternStat, RejectedMessage
 from logs.services import (
     IncomingMessage,
     logs_ingest_batch,
@@ -367,7 +367,11 @@ def disk_log(seq: int, n: int, *, hour: int = 6) -> IncomingMessage:
 def stored_by_an_older_grouping(monkeypatch) -> LogPattern:
     """Logs grouped by an older Gogent, whose masking kept units apart from their numbers
     ("512 KB" read "<*> KB"): their pattern's template is one today's masking never makes,
-    and its key is that template's. Counts and statistics are what ingest made them."""
+    and its key is that template's. Counts and statistics are what ingest made them; each
+    log has a place (site and cell), which moves with it."""
+    ContextRule.objects.create(
+        name="cell from host", source="hostname", pattern=r"plc-(?P<cell>\d)", site="plant-a"
+    )
     logs_ingest_batch([disk_log(n, n, hour=6 + n % 2) for n in range(1, 7)])
     pattern = LogPattern.objects.get()
     assert pattern.template == "Disk <*> has <*> free"
@@ -382,7 +386,7 @@ def assert_counts_match_the_logs() -> None:
     for pattern in LogPattern.objects.all():
         stored = LogEntry.objects.filter(pattern=pattern).count()
         assert pattern.count == stored, pattern
-        for dimension in ("severity", "host", "service", "hour"):
+        for dimension in ("severity", "host", "service", "hour", "site", "cell"):
             total = LogPatternStat.objects.filter(pattern=pattern, dimension=dimension).aggregate(
                 n=Sum("count")
             )["n"]

@@ -20,6 +20,7 @@ from gogent.models import AuditEvent
 from logs import patterns
 from logs.models import GroupingState, LogEntry, LogPattern
 from logs.patterns import PatternCatalog, PatternChanges
+from logs.plant import plant_places
 from logs.services.hooks import ingest_hooks
 from logs.services.replay.batches import DEFAULT_BATCH_SIZE, REPORT_IDS_MAX, selection_details
 from logs.services.replay.moves import Move, logs_move, patterns_merge_emptied
@@ -101,6 +102,7 @@ class _StoredLog(NamedTuple):
     stream_epoch: int
     stream_seq: int
     pattern_id: int | None
+    plant_id: int | None
 
 
 def logs_replay(
@@ -186,11 +188,13 @@ def _logs_batch(
                     "pk", "pattern_id"
                 )
             )
+            places = plant_places({row.plant_id for row in rows if row.plant_id})
             moves = [
-                Move(row.pk, row.stream_epoch, row.stream_seq, log, current[row.pk], target)
+                Move(row.pk, row.stream_epoch, row.stream_seq, log, current[row.pk], target,
+                     places.get(row.plant_id))
                 for row, log, target in zip(rows, logs, targets, strict=True)
                 if row.pk in current and current[row.pk] != target
-            ]
+            ]  # fmt: skip
             if moves:
                 logs_move(moves, changes)
                 _count_moves(report, [(move.source, move.target) for move in moves])

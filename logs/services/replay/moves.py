@@ -12,8 +12,10 @@ from typing import NamedTuple
 from django.db import connection
 
 from logs import patterns
-from logs.models import GroupingState, LogEntry, LogPattern, LogPatternStat
+from logs.alarms.rollup import alarms_move_count
+from logs.models import PLANT_KEYS, GroupingState, LogEntry, LogPattern, LogPatternStat
 from logs.patterns import PatternChanges
+from logs.plant import Place
 from logs.validation import ParsedLog
 
 
@@ -26,22 +28,28 @@ class Move(NamedTuple):
     log: ParsedLog
     source: int | None  # None: stored before grouping existed
     target: int
+    place: Place | None = None  # where the context rules placed it
 
 
 def logs_move(moves: list[Move], changes: PatternChanges) -> None:
     """Point the logs at their new patterns and carry their counts over: off the patterns
     they leave (_uncount), onto the ones they join as ingest counts (patterns_count,
     patterns_count_hours), except that a resolved pattern does not regress: these logs
-    are not new."""
+    are not new. Their alarms move too (logs.alarms.rollup)."""
     by_target: dict[int, list[int]] = defaultdict(list)
     for move in moves:
         by_target[move.target].append(move.pk)
     for target, pks in by_target.items():
         LogEntry.objects.filter(pk__in=pks).update(pattern_id=target)
-    _uncount([(move.source, move.log) for move in moves if move.source is not None])
+    _uncount([(move.source, move.log, move.place) for move in moves if move.source is not None])
     patterns.patterns_count(
-        [move.target for move in moves], [move.log for move in moves], changes, regress=False
+        [move.target for move in moves],
+        [move.log for move in moves],
+        changes,
+        places=[move.place for move in moves],
+        regress=False,
     )
+    alarms_move_count([(move.source, move.target, move.log, move.place) for move in moves])
     seqs: dict[int, list[int]] = defaultdict(list)
     for move in moves:
         seqs[move.stream_epoch].append(move.stream_seq)
@@ -80,16 +88,19 @@ def patterns_merge_emptied(
         state.save(update_fields=["revision"])
 
 
-def _uncount(left: list[tuple[int, ParsedLog]]) -> None:
+def _uncount(left: list[tuple[int, ParsedLog, Place | None]]) -> None:
     """Take logs off the patterns they left: what patterns_count and patterns_count_hours
-    added for them, per pattern and per severity, host, service and hour. A statistic
-    that reaches 0 goes; the highest severity is taken again from the severities left."""
+    added for them, per pattern and per severity, host, service, hour and place. A
+    statistic that reaches 0 goes; the highest severity is taken again from those left."""
     if not left:
         return
     totals: Counter[int] = Counter()
     stats: Counter[tuple[int, str, str]] = Counter()
-    for pattern_id, log in left:
+    for pattern_id, log, place in left:
         totals[pattern_id] += 1
+        for key, value in zip(PLANT_KEYS, place or (), strict=False):
+            if value:
+                stats[(pattern_id, key, value)] += 1
         stats[(pattern_id, patterns.SEVERITY, patterns.SEVERITY_LABELS[log.severity])] += 1
         if log.hostname:
             stats[(pattern_id, patterns.HOST, log.hostname)] += 1
