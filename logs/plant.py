@@ -220,15 +220,6 @@ def plant_places_forget() -> None:
     _place_ids.clear()
 
 
-def plant_scope_problem(text: str) -> str:
-    """Why a plant scope (`site = plant-a, line = 3, asset = press-*`) is not valid; ""."""
-    try:
-        plant_scope_parse(text)
-    except ValidationError as error:
-        return error.messages[0]
-    return ""
-
-
 def plant_scope_parse(text: str) -> dict[str, list[str]]:
     """key -> lower-cased globs from `key = glob` items separated by commas; a key named
     twice takes either value. Raises ValidationError naming the bad item."""
