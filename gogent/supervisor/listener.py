@@ -20,6 +20,14 @@ from gogent.supervisor.status import STATE_FILE, state_read
 
 # supervisord's log lines: "2026-12-01 12:00:00,123 WARN exited: web (exit status 1; not expected)"
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (?P<message>.*)$")
+# What supervisord's shutdown leaves of each state (ProcessGroup.stop_all: stop what
+# runs, give up on what backs off); EXITED, FATAL and STOPPED stay as they are.
+STATE_AFTER_SHUTDOWN = {
+    "STARTING": "STOPPED",
+    "RUNNING": "STOPPED",
+    "STOPPING": "STOPPED",
+    "BACKOFF": "FATAL",
+}
 EXIT_LINE = re.compile(
     r"^\w+ (?P<how>exited|stopped): (?P<name>\S+) \((?P<why>.*?)(; (not )?expected)?\)$"
 )
@@ -174,6 +182,16 @@ class Listener:
                 f"in a row; next try in {self.fatal_retry:g} s",
             )
 
+    def settle_stopped(self) -> None:
+        """supervisord is shutting down and stops its listener last (priority 1), so every
+        program has stopped by now. The events saying so can still sit in the listener's
+        buffer, and a late STOPPING event can undo the "stopped:" the log showed first:
+        what those events would have said, written down."""
+        for process in self.state["processes"].values():
+            if process["state"] in STATE_AFTER_SHUTDOWN:
+                state = STATE_AFTER_SHUTDOWN[process["state"]]
+                process.update(state=state, pid=None, next_try_at=None)
+
     def revive_fatal(self) -> None:
         from supervisor import childutils
 
@@ -197,6 +215,8 @@ class Listener:
         self.supervisord_log()
         for name in list(self.partial):
             self.flush_output(name)
+        if not self.state["running"]:
+            self.settle_stopped()
         self.state["running"] = False
         self.write_state()
         sys.stderr.flush()

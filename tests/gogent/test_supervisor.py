@@ -15,8 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from gogent.supervisor.config import procfile_read, supervisor_socket_path, supervisord_config
-from gogent.supervisor.status import ProcessStatus, supervisor_status
+from gogent.supervisor.config import (
+    LOG_FILE,
+    procfile_read,
+    supervisor_socket_path,
+    supervisord_config,
+)
+from gogent.supervisor.listener import Listener
+from gogent.supervisor.status import ProcessStatus, state_read, supervisor_status
 from tests.helpers.processes import BASE_DIR
 from tests.helpers.wait import wait_for
 
@@ -187,6 +193,67 @@ def test_a_process_that_keeps_dying_backs_off_is_shown_failing_and_is_tried_agai
     finally:
         supervisor.kill()
     assert "stopped: steady (exit status 0)" in supervisor.output
+
+
+def _listener(run_dir: Path, log: str) -> Listener:
+    run_dir.mkdir()
+    (run_dir / LOG_FILE).write_text(log)
+    return Listener(
+        run_dir=run_dir, names=["first", "second", "third"], log_offset=0,
+        start_seconds=1, start_retries=3, fatal_retry=60,
+    )  # fmt: skip
+
+
+def _events(listener: Listener, *events: tuple[str, str]) -> None:
+    for event, name in events:
+        listener.handle(event, f"processname:{name} groupname:{name} from_state:X pid:99")
+
+
+def test_a_shutdown_leaves_every_program_stopped_in_the_state_though_events_lag(tmp_path):
+    # supervisord's log runs ahead of the events it queues for its listener, and it stops
+    # the listener last, perhaps with events still queued: here "second" was seen stopping
+    # after the log said it had stopped, and its STOPPED event never came.
+    run_dir = tmp_path / "supervisor"
+    listener = _listener(
+        run_dir,
+        "2026-12-04 10:00:00,000 WARN received SIGINT indicating exit request\n"
+        "2026-12-04 10:00:01,000 INFO stopped: third (exit status 0)\n"
+        "2026-12-04 10:00:02,000 INFO stopped: second (exit status 0)\n",
+    )
+    _events(
+        listener,
+        ("PROCESS_STATE_RUNNING", "first"),
+        ("PROCESS_STATE_BACKOFF", "third"),
+        ("PROCESS_STATE_RUNNING", "second"),
+    )
+    listener.handle("SUPERVISOR_STATE_CHANGE_STOPPING", "")
+    _events(listener, ("PROCESS_STATE_STOPPING", "second"))
+    assert state_read(run_dir=run_dir)["processes"]["second"]["state"] == "STOPPING"
+    with open(run_dir / LOG_FILE, "a") as log:
+        log.write("2026-12-04 10:00:03,000 INFO stopped: first (exit status 0)\n")
+
+    listener.close()
+
+    status = supervisor_status(run_dir=run_dir)
+    assert not status.running
+    states = {p.name: (p.state, p.pid, p.last_exit) for p in status.processes}
+    assert states == {
+        "first": ("STOPPED", None, "exit status 0"),
+        "second": ("STOPPED", None, "exit status 0"),
+        # supervisord gives up on a process in backoff when it shuts down.
+        "third": ("FATAL", None, "exit status 0"),
+    }
+
+
+def test_a_listener_restarted_alone_leaves_the_running_programs_running(tmp_path):
+    run_dir = tmp_path / "supervisor"
+    listener = _listener(run_dir, "")
+    _events(listener, *[("PROCESS_STATE_RUNNING", name) for name in ("first", "second", "third")])
+
+    listener.close()  # SIGTERM from `supervisorctl restart events`: supervisord runs on
+
+    states = {p.name: (p.state, p.pid) for p in supervisor_status(run_dir=run_dir).processes}
+    assert states == dict.fromkeys(["first", "second", "third"], ("RUNNING", 99))
 
 
 def test_procfile_lines_become_supervisord_programs(tmp_path):
