@@ -15,9 +15,12 @@ def insert_rows(
     columns: Sequence[str],
     rows: Sequence[Sequence[Any]],
     on_conflict: str,
-) -> None:
+    *,
+    returning: str = "",
+) -> list[tuple] | None:
     """INSERT `rows` (one value per column, in order) into the model's table, then
     `on_conflict` (an ON CONFLICT clause). Values are adapted for the database already.
+    With `returning` (column names, PostgreSQL only), the rows the statement returned.
 
     SQLite runs in process, so executemany costs little per row. On PostgreSQL each row of
     an executemany is a statement of its own; here the batch goes as one array per column,
@@ -25,8 +28,12 @@ def insert_rows(
     UPDATE needs rows with distinct keys (PostgreSQL updates a row once per statement).
     """
     if not rows:
-        return
+        return [] if returning else None
     head, values, column_arrays = _insert_sql(model, tuple(columns), connection.vendor)
+    if returning:
+        if not column_arrays:
+            raise ValueError("RETURNING rows of an executemany: PostgreSQL only")
+        on_conflict = f"{on_conflict} RETURNING {returning}"
     if column_arrays:
         # Django's psycopg cursors bind on the client, quoting each value into the SQL text;
         # a server-side binding cursor sends the arrays as parameters, in binary (%b).
@@ -39,8 +46,9 @@ def insert_rows(
                 f"{head} {values} {on_conflict}",
                 [list(column) for column in zip(*rows, strict=True)],
             )
-    else:
-        cursor.executemany(f"{head} {values} {on_conflict}", rows)
+            return server_binding.fetchall() if returning else None
+    cursor.executemany(f"{head} {values} {on_conflict}", rows)
+    return None
 
 
 @cache

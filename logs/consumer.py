@@ -186,8 +186,14 @@ class ConsumerStats:
     failed_batches: int = 0
     bad_reply_subjects: int = 0
     replies_not_sent: int = 0
+    batches: int = 0
+    seconds: float = 0.0
+    locked_seconds: float = 0.0
 
     def add(self, result: IngestResult) -> None:
+        self.batches += 1
+        self.seconds += result.seconds
+        self.locked_seconds += result.locked_seconds
         self.stored += result.stored
         self.duplicates += result.duplicates
         self.ignored += result.ignored
@@ -594,3 +600,11 @@ class LogConsumer:
             self.stats.bad_reply_subjects,
             self.stats.replies_not_sent,
         )
+        if self.stats.batches:
+            logger.info(
+                "%d batches, %.3f s storing them, %.3f s of it under the grouping lock (%.1f %%)",
+                self.stats.batches,
+                self.stats.seconds,
+                self.stats.locked_seconds,
+                100 * self.stats.locked_seconds / max(self.stats.seconds, 1e-9),
+            )

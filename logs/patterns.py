@@ -1,11 +1,17 @@
 """Pattern assignment at ingest: the LogPattern table and an in-memory TemplateMiner in step.
 
 The table is the source of truth. Each process keeps a TemplateMiner restored
-from it; GroupingState.revision orders every change to patterns, so before
-grouping a batch a process loads what others changed since the revision it
-knows. The GroupingState row is locked for the batch's transaction (SQLite's
-IMMEDIATE transactions lock the whole database anyway), so two consumers never
-both create a pattern for one template, and counters are single UPDATEs.
+from it; GroupingState.revision orders every change to patterns (new, generalized,
+merged), and a process catches up on what others changed since the revision it knows.
+
+A batch is matched in memory before its transaction. Most batches change no pattern:
+they hold the grouping lock in shared mode and only count, so consumers store side by
+side. A batch that changes patterns holds it exclusively for its transaction
+(grouping_lock), so two consumers never both create a pattern for one template, and a
+merge waits for the batches counting on the patterns it moves. Counters are increments
+taken in one order (pattern id, key) by every batch, so batches that share patterns wait
+for each other briefly instead of deadlocking. On PostgreSQL the lock is an advisory
+lock plus the GroupingState row; SQLite runs one writing transaction at a time anyway.
 """
 
 from __future__ import annotations
@@ -59,10 +65,48 @@ class PatternChanges:
         return bool(self.created or self.regressed or self.escalated or self.merged)
 
 
+# PostgreSQL advisory lock key of the grouping lock ("gogent grouping" in ASCII, folded).
+GROUPING_LOCK_KEY = 0x676F67656E74_67
+
+
 def grouping_lock() -> GroupingState:
-    """Lock the grouping state for this transaction: one batch groups at a time."""
+    """Lock the grouping state for this transaction: one batch groups at a time, and no
+    batch counts under a shared lock meanwhile (grouping_revision(share=True))."""
+    if connection.vendor == "postgresql":
+        # Advisory locks queue fairly: a waiting exclusive request holds back new shared
+        # ones, where a row's FOR SHARE would let a stream of batches starve a merge.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [GROUPING_LOCK_KEY])
     state, _ = GroupingState.objects.select_for_update().get_or_create(pk=1)
     return state
+
+
+def grouping_revision(*, share: bool = False) -> int | None:
+    """The grouping revision; None before the first pattern. share=True holds the grouping
+    lock in shared mode for this transaction: batches count side by side, and no pattern
+    changes until the transaction ends. (On SQLite the transaction holds the database.)"""
+    table = connection.ops.quote_name(GroupingState._meta.db_table)
+    with connection.cursor() as cursor:
+        if share and connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [GROUPING_LOCK_KEY])
+        cursor.execute(f"SELECT revision FROM {table} WHERE id = 1")  # noqa: S608
+        row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
+class CatalogMoved(Exception):
+    """The catalog changed under a batch matched without the lock in a way its matches
+    cannot follow (the table went back in time): group it again under the lock."""
+
+
+@dataclass(slots=True)
+class Grouping:
+    """A batch matched against this process's catalog, before its transaction."""
+
+    keys: list[str]  # each log's cluster key
+    matches: list[GroupMatch]
+    revision: int  # the catalog's revision the matches were made at
+    changes_patterns: bool  # a new, generalized or merged pattern: needs the grouping lock
 
 
 class PatternCatalog:
@@ -110,6 +154,56 @@ class PatternCatalog:
                 if pattern_id == absorbed_id:
                     self.pattern_ids[other] = survivor_id
 
+    def match(self, logs: Sequence[ParsedLog]) -> Grouping:
+        """Each log's cluster, found in memory, outside any transaction. The miner may make
+        clusters and templates no one stored yet: pattern_ids_for() stores them, or
+        groups the batch again under the lock if another process changed patterns first."""
+        revision = grouping_revision()
+        if revision is not None:
+            self.sync(revision)
+        matches = [self.miner.add(log.message) for log in logs]
+        known = self.pattern_ids
+        return Grouping(
+            keys=[match.cluster.key for match in matches],
+            matches=matches,
+            revision=self.revision,
+            changes_patterns=any(
+                match.template_changed or match.merged or match.cluster.key not in known
+                for match in matches
+            ),
+        )
+
+    def pattern_ids_shared(self, grouping: Grouping) -> list[int]:
+        """For a batch that changes no pattern, inside its transaction: each log's pattern
+        id, with the grouping state locked in share mode (see grouping_revision) and what
+        other processes changed since the match followed (a merge sends a key to its
+        survivor). Raises CatalogMoved when the matches cannot be followed."""
+        revision = grouping_revision(share=True)
+        if revision is None:
+            raise CatalogMoved("no grouping state yet")
+        self.sync(revision)
+        pattern_ids = self.pattern_ids
+        try:
+            return [pattern_ids[key] for key in grouping.keys]
+        except KeyError as error:
+            raise CatalogMoved(f"pattern key {error} is gone") from None
+
+    def pattern_ids_locked(
+        self,
+        logs: Sequence[ParsedLog],
+        grouping: Grouping | None,
+        state: GroupingState,
+        changes: PatternChanges,
+    ) -> list[int]:
+        """For a batch that changes patterns, inside its transaction, with state from
+        grouping_lock(): store what its match made. If another process changed patterns
+        since (or grouping is None), the miner's own clusters from that match may
+        duplicate theirs: it is restored from the table and the batch grouped again."""
+        if grouping is None or state.revision != grouping.revision:
+            self.forget()
+            return self.group(logs, state, changes)
+        return self._store_matches(logs, grouping.matches, state, changes)
+
     def group(
         self, logs: Sequence[ParsedLog], state: GroupingState, changes: PatternChanges
     ) -> list[int]:
@@ -119,7 +213,15 @@ class PatternCatalog:
         """
         self.sync(state.revision)
         matches = [self.miner.add(log.message) for log in logs]
+        return self._store_matches(logs, matches, state, changes)
 
+    def _store_matches(
+        self,
+        logs: Sequence[ParsedLog],
+        matches: list[GroupMatch],
+        state: GroupingState,
+        changes: PatternChanges,
+    ) -> list[int]:
         new: dict[str, ParsedLog] = {}
         generalized: dict[str, Cluster] = {}
         merges: list[tuple[str, str]] = []
@@ -330,8 +432,13 @@ def patterns_count(
     if places is not None:
         _count_places(pattern_ids, logs, places, stats)
 
-    for pattern_id, status, max_severity in LogPattern.objects.filter(pk__in=totals).values_list(
-        "pk", "status", "max_severity"
+    # Locked here, in id order, as every batch does: the status read stays true until the
+    # update below, so of two batches that see one pattern recur only one regresses it.
+    for pattern_id, status, max_severity in (
+        LogPattern.objects.filter(pk__in=totals)
+        .order_by("pk")
+        .select_for_update()
+        .values_list("pk", "status", "max_severity")
     ):
         if regress and status == LogPattern.Status.RESOLVED:
             changes.regressed.add(pattern_id)
@@ -360,7 +467,7 @@ def patterns_count(
             [
                 (count, adapt(first), adapt(first), adapt(last), adapt(last), severity, severity,
                  *((now, now) if regress else ()), pattern_id)
-                for pattern_id, (count, first, last, severity) in totals.items()
+                for pattern_id, (count, first, last, severity) in sorted(totals.items())
             ],
         )  # fmt: skip
     _upsert_stats(stats)
@@ -410,7 +517,7 @@ def patterns_count_hours(stream_epoch: int, stream_seqs: Sequence[int]) -> None:
             f"SELECT pattern_id, %s, {hour}, COUNT(*), MAX(timestamp) FROM {entries} "
             f"WHERE stream_epoch = %s AND stream_seq IN ({placeholders}) "
             "AND pattern_id IS NOT NULL "
-            f"GROUP BY pattern_id, {hour} "
+            f"GROUP BY pattern_id, {hour} ORDER BY pattern_id, {hour} "
             "ON CONFLICT (pattern_id, dimension, value) DO UPDATE SET "
             f"count = {stats}.count + excluded.count, "
             f"last_seen = CASE WHEN excluded.last_seen > {stats}.last_seen "
@@ -432,7 +539,7 @@ def _upsert_stats(stats: Mapping[tuple[int, str, str], Sequence[Any]]) -> None:
             ("pattern_id", "dimension", "value", "count", "last_seen"),
             [
                 (pattern_id, dimension, value, count, adapt(last_seen))
-                for (pattern_id, dimension, value), (count, last_seen) in stats.items()
+                for (pattern_id, dimension, value), (count, last_seen) in sorted(stats.items())
             ],
             "ON CONFLICT (pattern_id, dimension, value) DO UPDATE SET "
             f"count = {table}.count + excluded.count, "

@@ -193,7 +193,8 @@ def plant_ids(places: Iterable[Place]) -> dict[Place, int]:
     """
     wanted = set(places)
     found = {place: _place_ids[place] for place in wanted if place in _place_ids}
-    missing = [place for place in wanted if place not in found]
+    # In one order, as every batch inserts them: see logs.services.ingest._store_logs.
+    missing = sorted((place for place in wanted if place not in found), key=repr)
     if missing:
         with connection.cursor() as cursor:
             insert_rows(cursor, PlantContext, PLANT_KEYS, missing, "ON CONFLICT DO NOTHING")

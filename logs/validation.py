@@ -106,15 +106,20 @@ def parse_log_message(
     if not isinstance(data, dict):
         raise LogRejected(Reason.NOT_OBJECT, f"expected a JSON object, got {_json_type(data)}")
 
-    context = _parse_context(data.get("context"), limits.context_depth)
+    # No value nests deeper than the payload has brackets (the outer object's among them):
+    # most payloads need no walk through their context.
+    brackets = payload.count(b"{") + payload.count(b"[")
+    shallow = brackets <= limits.context_depth
+    context = _parse_context(data.get("context"), limits.context_depth, shallow=shallow)
     if not data.keys() <= KNOWN_FIELDS:
         # Unknown top-level fields are kept, not dropped: nothing a producer sends is lost.
         extra = {key: value for key, value in data.items() if key not in KNOWN_FIELDS}
         context = {**context, "_extra": extra}
         # They are stored in context, so its depth limit covers them too: a value too deep
         # to serialize would otherwise fail its whole batch again on every redelivery.
+        # Two levels more than the fields themselves, less the outer object: one more.
         limit = limits.context_depth
-        if _nesting_depth(context, limit) > limit:
+        if brackets + 1 > limit and _nesting_depth(context, limit) > limit:
             raise LogRejected(
                 Reason.TOO_DEEP,
                 f"unknown top-level fields (kept in context._extra) nest context more than "
@@ -247,15 +252,14 @@ def _from_epoch(value: float) -> datetime:
     return datetime.fromtimestamp(seconds, tz=UTC)
 
 
-def _parse_context(value: Any, limit: int) -> dict[str, Any]:
+def _parse_context(value: Any, limit: int, *, shallow: bool = False) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
         raise LogRejected(
             Reason.INVALID_CONTEXT, f"field 'context' must be an object, got {_json_type(value)}"
         )
-    depth = _nesting_depth(value, limit)
-    if depth > limit:
+    if not shallow and _nesting_depth(value, limit) > limit:
         raise LogRejected(
             Reason.TOO_DEEP, f"field 'context' is nested more than {limit} levels deep"
         )

@@ -8,9 +8,11 @@ the pattern's minute at its place (AlarmMinute). A minute that reaches CHATTER_A
 alarms is a chattering minute, added to the pattern's hour in each scope of the place.
 
 Counts are single upserts per batch (distinct keys, as PostgreSQL's ON CONFLICT DO UPDATE
-needs); the minutes' upsert returns the counts it left, which is how a crossing is seen.
-Callers hold the grouping lock (logs.patterns.grouping_lock), so no other batch counts at
-the same time: ingest, replay moves and merges run under it.
+needs, sorted, so batches counting side by side take the rows in one order); the minutes'
+upsert returns the counts it left, which is how a crossing is seen, also when another
+batch counts on the same minute. Ingest counts holding the grouping lock in shared mode
+(logs.patterns); replay moves, merges and rebuilds hold it exclusively, so no batch counts
+meanwhile.
 """
 
 from __future__ import annotations
@@ -92,7 +94,8 @@ def alarm_scope_ids(places: Iterable[Place | None]) -> dict[Place | None, tuple[
     by_place = {place: scope_keys(place) for place in set(places)}
     wanted = {key for keys in by_place.values() for key in keys}
     ids = _scope_ids_read(wanted)
-    missing = [key for key in wanted if key not in ids]
+    # In one order, as every batch inserts them: see logs.services.ingest._store_logs.
+    missing = sorted((key for key in wanted if key not in ids), key=repr)
     if missing:
         with connection.cursor() as cursor:
             insert_rows(
@@ -202,7 +205,7 @@ def _count(alarms: Sequence[Alarm], *, load: bool) -> None:
                 cursor,
                 AlarmLoad,
                 ("scope_id", "slot", "severity", "count"),
-                [(*key, count) for key, count in tally.load.items()],
+                [(*key, count) for key, count in sorted(tally.load.items())],
                 "ON CONFLICT (scope_id, slot, severity) DO UPDATE SET "
                 f"count = {table}.count + excluded.count",
             )
@@ -212,7 +215,7 @@ def _count(alarms: Sequence[Alarm], *, load: bool) -> None:
             cursor,
             AlarmPatternDay,
             ("scope_id", "day", "pattern_id", "count", "hours"),
-            [(*key, count, bits) for key, (count, bits) in tally.days.items()],
+            [(*key, count, bits) for key, (count, bits) in sorted(tally.days.items())],
             "ON CONFLICT (scope_id, day, pattern_id) DO UPDATE SET "
             f"count = {table}.count + excluded.count, hours = {table}.hours | excluded.hours",
         )
@@ -224,7 +227,7 @@ def _hours_add(cursor: Any, hours: dict[tuple[int, int, int], list[int]]) -> Non
         cursor,
         AlarmPatternHour,
         ("scope_id", "hour", "pattern_id", "count", "chatter"),
-        [(*key, count, chatter) for key, (count, chatter) in hours.items()],
+        [(*key, count, chatter) for key, (count, chatter) in sorted(hours.items())],
         "ON CONFLICT (scope_id, hour, pattern_id) DO UPDATE SET "
         f"count = {table}.count + excluded.count, chatter = {table}.chatter + excluded.chatter",
     )
@@ -238,7 +241,7 @@ def _minutes_add(minutes: dict[tuple[int, int, int], int]) -> dict[tuple[int, in
         "ON CONFLICT (pattern_id, plant, minute) DO UPDATE SET "
         f"count = {table}.count + excluded.count RETURNING pattern_id, plant, minute, count"
     )
-    rows = [(*key, count) for key, count in minutes.items()]
+    rows = [(*key, count) for key, count in sorted(minutes.items())]
     if connection.vendor == "postgresql":
         # As gogent.db.insert_rows: one array per column, bound by the server (%b).
         import psycopg

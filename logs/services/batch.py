@@ -41,6 +41,10 @@ class IngestResult:
     # Reply headers that were no valid subject: ignored, the logs stored all the same.
     bad_reply_subjects: int = 0
     bad_reply_detail: str = ""
+    # Time storing the batch, and the part of it spent holding the grouping lock (the one
+    # lock ingest processes share; see logs.patterns).
+    seconds: float = 0.0
+    locked_seconds: float = 0.0
 
     @property
     def rejected_total(self) -> int:
@@ -56,6 +60,8 @@ class IngestResult:
         self.receipts += other.receipts
         self.bad_reply_subjects += other.bad_reply_subjects
         self.bad_reply_detail = other.bad_reply_detail or self.bad_reply_detail
+        self.seconds += other.seconds
+        self.locked_seconds += other.locked_seconds
         for name in ("created", "generalized", "regressed", "escalated"):
             getattr(self.patterns, name).update(getattr(other.patterns, name))
         self.patterns.merged.update(other.patterns.merged)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import (
@@ -149,9 +152,10 @@ def logs_ingest_batch(messages: Sequence[IncomingMessage]) -> IngestResult:
     """Validate, group and store a batch in one transaction; the caller acks after it returns.
 
     Redelivered messages (a stream sequence already stored) are left out before
-    grouping, so calling this twice with the same batch stores and counts each log
-    once; the unique index on stream_seq backs that up.
+    counting, so calling this twice with the same batch stores and counts each log
+    once; the unique index on the place in the stream backs that up.
     """
+    started = time.perf_counter()
     entries: list[tuple[IncomingMessage, ParsedLog]] = []
     rejections: list[tuple[IncomingMessage, LogRejected]] = []
     limits = Limits.from_settings()
@@ -184,6 +188,7 @@ def logs_ingest_batch(messages: Sequence[IncomingMessage]) -> IngestResult:
     result.rejected.update(rejection.reason for _, rejection in rejections)
     result.rejected_seqs = {message.stream_seq for message, _ in rejections}
     result.receipts = batch_receipts(entries, rejections)
+    result.seconds = time.perf_counter() - started
     return result
 
 
@@ -228,42 +233,42 @@ def _store(
     rejections: list[tuple[IncomingMessage, LogRejected]],
     result: IngestResult,
 ) -> None:
-    """The batch's one transaction: group, insert, count, call the hooks."""
+    """Match the batch in memory, then store it in one transaction: under the grouping
+    lock if it changes patterns, else beside other consumers' batches (logs.patterns)."""
+    grouping = patterns.catalog.match([log for _, log in entries]) if entries else None
+    if grouping is not None and not grouping.changes_patterns:
+        try:
+            _store_in_transaction(entries, grouping, rejections, result, exclusive=False)
+            return
+        except patterns.CatalogMoved as moved:
+            logger.info("grouping a batch again, under the lock: %s", moved)
+            grouping = None
+    _store_in_transaction(entries, grouping, rejections, result, exclusive=True)
+
+
+def _store_in_transaction(
+    entries: list[tuple[IncomingMessage, ParsedLog]],
+    grouping: patterns.Grouping | None,
+    rejections: list[tuple[IncomingMessage, LogRejected]],
+    result: IngestResult,
+    *,
+    exclusive: bool,
+) -> None:
+    """The batch's one transaction: pattern ids, insert, count, call the hooks."""
     adapt_datetime = datetime_adapter()
+    locked_at: float | None = None
     with transaction.atomic(), connection.cursor() as cursor:
         if entries:
-            state = patterns.grouping_lock()
-            # Under the lock, so a redelivered log is neither grouped nor counted twice.
-            new_entries = _not_yet_stored(entries)
-            logs = [log for _, log in new_entries]
-            pattern_ids = patterns.catalog.group(logs, state, result.patterns)
-            places, place_ids = _places(logs)
-            # The full-text index (logs.search) follows in this transaction.
-            insert_entry_rows(
-                cursor,
-                [
-                    entry_row(m, p, pattern_id, place_ids.get(place), adapt_datetime)
-                    for (m, p), pattern_id, place in zip(
-                        new_entries, pattern_ids, places, strict=True
-                    )
-                ],
-            )
-            result.stored = len(new_entries)
-            patterns.patterns_count(pattern_ids, logs, result.patterns, places=places)
-            alarms_count(pattern_ids=pattern_ids, logs=logs, places=places, place_ids=place_ids)
-            # A pattern snoozed "for N more logs" wakes with the log that passes the mark.
-            patterns_wake(pattern_ids=set(pattern_ids))
-            for epoch, seqs in by_epoch(m for m, _ in new_entries).items():
-                patterns.patterns_count_hours(epoch, seqs)
-            count_volume(new_entries, cursor, adapt_datetime)
-            replies = [
-                (m.reply_to, m.stream_seq, pattern_id)
-                for (m, _), pattern_id in zip(new_entries, pattern_ids, strict=True)
-                if m.reply_to
-            ]
-            if replies or result.patterns.worth_a_hook:
-                for hook in ingest_hooks():
-                    hook(changes=result.patterns, replies=replies)
+            if exclusive:
+                state = patterns.grouping_lock()
+                locked_at = time.perf_counter()
+                logs = [log for _, log in entries]
+                all_ids = patterns.catalog.pattern_ids_locked(
+                    logs, grouping, state, result.patterns
+                )
+            else:
+                all_ids = patterns.catalog.pattern_ids_shared(grouping)
+            _store_logs(cursor, entries, all_ids, result, adapt_datetime)
         if rejections:
             insert_stream_rows(
                 cursor,
@@ -272,6 +277,55 @@ def _store(
                 [rejected_row(m, r, adapt_datetime) for m, r in rejections],
             )
         _count_bad_replies(result)
+    if locked_at is not None:
+        result.locked_seconds += time.perf_counter() - locked_at
+
+
+def _store_logs(
+    cursor: Any,
+    entries: list[tuple[IncomingMessage, ParsedLog]],
+    all_pattern_ids: list[int],
+    result: IngestResult,
+    adapt_datetime: Callable[[datetime], Any],
+) -> None:
+    """Insert the logs not stored yet and count them. Counting comes last and in one order
+    (stream place, pattern id, key), so batches counting on the same rows hold them
+    briefly and wait for each other in line, never in a cycle."""
+    new_entries, pattern_ids = _not_yet_stored(entries, all_pattern_ids)
+    places, place_ids = _places([log for _, log in new_entries])
+    # The full-text index (logs.search) follows in this transaction.
+    inserted = insert_entry_rows(
+        cursor,
+        [
+            entry_row(m, p, pattern_id, place_ids.get(place), adapt_datetime)
+            for (m, p), pattern_id, place in zip(new_entries, pattern_ids, places, strict=True)
+        ],
+    )
+    if inserted is not None and len(inserted) < len(new_entries):
+        # Another consumer stored some of them since _not_yet_stored looked: theirs.
+        kept = [
+            i for i, (m, _) in enumerate(new_entries) if (m.stream_epoch, m.stream_seq) in inserted
+        ]
+        new_entries = [new_entries[i] for i in kept]
+        pattern_ids = [pattern_ids[i] for i in kept]
+        places = [places[i] for i in kept]
+    result.stored = len(new_entries)
+    logs = [log for _, log in new_entries]
+    for epoch, seqs in by_epoch(m for m, _ in new_entries).items():
+        patterns.patterns_count_hours(epoch, seqs)
+    count_volume(new_entries, cursor, adapt_datetime)
+    alarms_count(pattern_ids=pattern_ids, logs=logs, places=places, place_ids=place_ids)
+    patterns.patterns_count(pattern_ids, logs, result.patterns, places=places)
+    # A pattern snoozed "for N more logs" wakes with the log that passes the mark.
+    patterns_wake(pattern_ids=set(pattern_ids))
+    replies = [
+        (m.reply_to, m.stream_seq, pattern_id)
+        for (m, _), pattern_id in zip(new_entries, pattern_ids, strict=True)
+        if m.reply_to
+    ]
+    if replies or result.patterns.worth_a_hook:
+        for hook in ingest_hooks():
+            hook(changes=result.patterns, replies=replies)
 
 
 def _places(logs: list[ParsedLog]) -> tuple[list[Place | None], dict[Place | None, int]]:
@@ -288,8 +342,10 @@ def _ignored_subjects() -> frozenset[str]:
 
 
 def _not_yet_stored(
-    entries: list[tuple[IncomingMessage, ParsedLog]],
-) -> list[tuple[IncomingMessage, ParsedLog]]:
+    entries: list[tuple[IncomingMessage, ParsedLog]], pattern_ids: list[int]
+) -> tuple[list[tuple[IncomingMessage, ParsedLog]], list[int]]:
+    """The entries whose place in the stream holds no log yet, in stream order, and their
+    pattern ids."""
     stored: set[tuple[int, int]] = set()
     for epoch, seqs in by_epoch(m for m, _ in entries).items():
         stored.update(
@@ -298,4 +354,12 @@ def _not_yet_stored(
                 stream_epoch=epoch, stream_seq__range=(min(seqs), max(seqs))
             ).values_list("stream_seq", flat=True)
         )
-    return [(m, log) for m, log in entries if (m.stream_epoch, m.stream_seq) not in stored]
+    new = sorted(
+        (
+            (m.stream_epoch, m.stream_seq, m, log, pattern_id)
+            for (m, log), pattern_id in zip(entries, pattern_ids, strict=True)
+            if (m.stream_epoch, m.stream_seq) not in stored
+        ),
+        key=lambda item: item[:2],
+    )
+    return [(m, log) for _, _, m, log, _ in new], [pattern_id for *_, pattern_id in new]

@@ -26,20 +26,37 @@ def datetime_adapter() -> Callable[[datetime], Any]:
     same through settings and timezone lookups, 3 µs a value on the hot path.
     """
     if connection.vendor == "sqlite" and connection.timezone_name == "UTC":
-        return lambda value: str(value.astimezone(UTC).replace(tzinfo=None))
+        return _sqlite_datetime
     # Other backends take datetimes as they are; cache the repeats within a batch.
     return cache(connection.ops.adapt_datetimefield_value)
 
 
-def insert_entry_rows(cursor: Any, rows: list[tuple]) -> None:
+def _sqlite_datetime(value: datetime) -> str:
+    if value.tzinfo is UTC:
+        return str(value)[:-6]  # without "+00:00"
+    return str(value.astimezone(UTC).replace(tzinfo=None))
+
+
+def insert_entry_rows(cursor: Any, rows: list[tuple]) -> set[tuple[int, int]] | None:
     """Insert a batch of logs (ENTRY_COLUMNS), skipping places in the stream stored already.
+
+    On PostgreSQL, returns the (stream_epoch, stream_seq) of the rows inserted: batches
+    store side by side there, and another one may have stored a redelivered log since
+    this batch looked. SQLite runs one writing transaction at a time: None, all inserted.
 
     On SQLite as multi-row statements, not one statement per row: the full-text index's
     trigger (logs.search.sqlite) costs ~5 µs a row that way, ~28 µs a row with executemany.
     """
     if connection.vendor != "sqlite":
-        insert_stream_rows(cursor, LogEntry, ENTRY_COLUMNS, rows)
-        return
+        inserted = insert_rows(
+            cursor,
+            LogEntry,
+            ENTRY_COLUMNS,
+            rows,
+            "ON CONFLICT (stream_epoch, stream_seq) DO NOTHING",
+            returning="stream_epoch, stream_seq",
+        )
+        return set(map(tuple, inserted))
     for start in range(0, len(rows), MULTIROW_ROWS):
         chunk = rows[start : start + MULTIROW_ROWS]
         cursor.execute(_multirow_sql(len(chunk)), [value for row in chunk for value in row])
@@ -143,6 +160,9 @@ def count_volume(
         cursor,
         LogVolume,
         ("minute", "severity", "count"),
-        [(adapt_datetime(minute), severity, count) for (minute, severity), count in volume.items()],
+        [
+            (adapt_datetime(minute), severity, count)
+            for (minute, severity), count in sorted(volume.items())
+        ],
         f"ON CONFLICT (minute, severity) DO UPDATE SET count = {table}.count + excluded.count",
     )

@@ -198,6 +198,39 @@ def test_unknown_fields_count_toward_the_context_depth_limit(settings):
     too_deep = rejection({"message": "m", "extra": {"a": {"b": {"c": {}}}}})
     assert too_deep.reason == Reason.TOO_DEEP
     assert "_extra" in too_deep.detail
+    # As deep as the limit allows, and one more: fewer brackets than the limit in both.
+    assert parse({"message": "m", "extra": {"a": {}}}).context == {"_extra": {"extra": {"a": {}}}}
+    assert rejection({"message": "m", "extra": {"a": {"b": {}}}}).reason == Reason.TOO_DEEP
+
+
+def _depth(value) -> int:
+    children = value.values() if isinstance(value, dict) else value
+    return 1 + max((_depth(c) for c in children if isinstance(c, dict | list)), default=0)
+
+
+def test_the_depth_limit_holds_for_any_nesting_with_or_without_unknown_fields(settings):
+    # Payloads count their brackets to skip the walk through shallow ones: never wrongly.
+    settings.LOG_MAX_CONTEXT_DEPTH = limit = 4
+    generator = random.Random(7)
+
+    def nested(depth: int):
+        if depth == 0 or generator.random() < 0.2:
+            return generator.choice([1, "{[", {}, []])
+        if generator.random() < 0.5:
+            return [nested(depth - 1) for _ in range(generator.randint(1, 2))]
+        return {f"k{i}": nested(depth - 1) for i in range(generator.randint(1, 2))}
+
+    for _ in range(500):
+        payload = {"message": "m", "context": {"a": nested(6)}}
+        if generator.random() < 0.5:
+            payload["extra"] = nested(5)
+        expected = dict(payload["context"])
+        if "extra" in payload:
+            expected["_extra"] = {"extra": payload["extra"]}
+        if _depth(expected) > limit:
+            assert rejection(payload).reason == Reason.TOO_DEEP, payload
+        else:
+            assert parse(payload).context == expected
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,237 @@
+"""Consumers store side by side: a batch that changes no pattern takes no exclusive lock.
+
+Batches run in threads (each with its own database connection), one of them held open
+inside its transaction by an ingest hook, as a slow consumer would be. On PostgreSQL the
+others go on meanwhile unless they change patterns; SQLite writes one transaction at a
+time, so there they wait, and every count comes out the same on both.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+
+from logs import patterns
+from logs.models import GroupingState, LogEntry, LogPattern
+from logs.patterns import CatalogMoved, PatternCatalog, PatternChanges
+from logs.services import logs_ingest_batch
+from logs.services.batch import IncomingMessage, IngestResult
+from logs.validation import parse_log_message
+from tests.logs.test_ingest_batch import RECEIVED_AT, incoming
+
+pytestmark = [pytest.mark.production, pytest.mark.django_db(transaction=True)]
+
+HELD_REPLY = "_INBOX.held"
+WAIT = 30
+
+
+class Gate:
+    """Holds a batch whose logs asked for a reply to HELD_REPLY inside its transaction,
+    after it has inserted and counted, until released."""
+
+    def __init__(self) -> None:
+        self.inside = threading.Event()
+        self.release = threading.Event()
+
+
+gate: Gate | None = None
+
+
+def hold_the_batch(*, changes: PatternChanges, replies: list) -> None:
+    if gate is not None and any(reply_to == HELD_REPLY for reply_to, _, _ in replies):
+        gate.inside.set()
+        assert gate.release.wait(WAIT), "the held batch was never released"
+
+
+@pytest.fixture
+def held(settings) -> Iterator[Gate]:
+    global gate
+    settings.LOGS_INGEST_HOOKS = [*settings.LOGS_INGEST_HOOKS, f"{__name__}.hold_the_batch"]
+    gate = Gate()
+    try:
+        yield gate
+    finally:
+        gate.release.set()
+        gate = None
+
+
+@pytest.fixture
+def threads() -> Iterator[ThreadPoolExecutor]:
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        yield pool
+
+
+def in_thread(pool: ThreadPoolExecutor, messages: list[IncomingMessage]) -> Future[IngestResult]:
+    def run() -> IngestResult:
+        try:
+            return logs_ingest_batch(messages)
+        finally:
+            connection.close()
+
+    return pool.submit(run)
+
+
+def log(text: str, severity: str = "error") -> dict:
+    return {"message": text, "severity": severity, "hostname": "plc-1"}
+
+
+def side_by_side() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def finished_while_held(future: Future, gate: Gate) -> bool:
+    """Whether the batch finishes while the held one is still open: on PostgreSQL it
+    must; on SQLite it cannot, and finishes once the held one is let go."""
+    if side_by_side():
+        future.result(timeout=WAIT)
+        return not gate.release.is_set()
+    with pytest.raises(TimeoutError):
+        future.result(timeout=1)
+    gate.release.set()
+    future.result(timeout=WAIT)
+    return False
+
+
+def test_batches_that_change_no_pattern_store_side_by_side(held, threads):
+    logs_ingest_batch([incoming(1, log("valve 1 stuck open")), incoming(2, log("pump 1 dry"))])
+    first = in_thread(
+        threads, [incoming(seq, log(f"valve {seq} stuck open"), reply_to=HELD_REPLY)
+                  for seq in range(3, 6)],
+    )  # fmt: skip
+    assert held.inside.wait(WAIT)
+
+    # Known patterns, and no counter the held batch holds: another pattern, severity and
+    # minute (logs below ALARM_SEVERITY count no alarm).
+    later = RECEIVED_AT + timedelta(minutes=5)
+    second = in_thread(
+        threads, [replace(incoming(seq, log(f"pump {seq} dry", "info")), received_at=later)
+                  for seq in (6, 7)],
+    )  # fmt: skip
+
+    assert finished_while_held(second, held) == side_by_side()
+    assert second.result().locked_seconds == 0
+    held.release.set()
+    assert (first.result(timeout=WAIT).stored, second.result().stored) == (3, 2)
+    counts = dict(LogPattern.objects.values_list("template", "count"))
+    assert counts == {"valve <*> stuck open": 4, "pump <*> dry": 3}
+
+
+def test_batches_that_count_on_the_same_rows_wait_for_each_other_in_line(held, threads):
+    logs_ingest_batch([incoming(1, log("valve 1 stuck open"))])
+    first = in_thread(threads, [incoming(2, log("valve 2 stuck open"), reply_to=HELD_REPLY)])
+    assert held.inside.wait(WAIT)
+
+    second = in_thread(threads, [incoming(seq, log(f"valve {seq} stuck open")) for seq in (3, 4)])
+
+    with pytest.raises(TimeoutError):
+        second.result(timeout=1)
+    held.release.set()
+    assert (first.result(timeout=WAIT).stored, second.result(timeout=WAIT).stored) == (1, 2)
+    pattern = LogPattern.objects.get()
+    assert pattern.count == LogEntry.objects.filter(pattern=pattern).count() == 4
+
+
+def test_a_batch_that_makes_a_pattern_waits_for_the_batches_counting(held, threads):
+    logs_ingest_batch([incoming(1, log("valve 1 stuck open"))])
+    first = in_thread(threads, [incoming(2, log("valve 2 stuck open"), reply_to=HELD_REPLY)])
+    assert held.inside.wait(WAIT)
+
+    making = in_thread(threads, [incoming(3, log("press 3 hydraulic pressure low"))])
+
+    with pytest.raises(TimeoutError):
+        making.result(timeout=1)
+    held.release.set()
+    assert making.result(timeout=WAIT).patterns.created
+    assert making.result().locked_seconds > 0
+    assert first.result(timeout=WAIT).stored == 1
+    assert LogPattern.objects.count() == 2
+
+
+def test_a_log_another_batch_stored_meanwhile_is_counted_once(held, threads):
+    logs_ingest_batch([incoming(1, log("valve 1 stuck open"))])
+    first = in_thread(
+        threads, [incoming(seq, log(f"valve {seq} stuck open"), reply_to=HELD_REPLY)
+                  for seq in range(2, 6)],
+    )  # fmt: skip
+    assert held.inside.wait(WAIT)
+
+    # A redelivery: 4 and 5 are in the held batch, which has not committed them yet.
+    again = in_thread(threads, [incoming(seq, log(f"valve {seq} stuck open")) for seq in (4, 5, 6)])
+
+    with pytest.raises(TimeoutError):
+        again.result(timeout=1)  # it waits for the held batch's rows
+    held.release.set()
+    result = again.result(timeout=WAIT)
+    assert (result.stored, result.duplicates) == (1, 2)
+    assert first.result(timeout=WAIT).stored == 4
+    pattern = LogPattern.objects.get()
+    assert pattern.count == LogEntry.objects.count() == 6
+
+
+def test_two_batches_that_see_a_resolved_pattern_recur_regress_it_once(held, threads):
+    logs_ingest_batch([incoming(1, log("valve 1 stuck open"))])
+    LogPattern.objects.update(status=LogPattern.Status.RESOLVED)
+    first = in_thread(threads, [incoming(2, log("valve 2 stuck open"), reply_to=HELD_REPLY)])
+    assert held.inside.wait(WAIT)
+
+    second = in_thread(threads, [incoming(3, log("valve 3 stuck open"))])
+
+    with pytest.raises(TimeoutError):
+        second.result(timeout=1)  # it waits to count on the pattern the held batch counts on
+    held.release.set()
+    regressed = [first.result(timeout=WAIT).patterns.regressed, second.result().patterns.regressed]
+    pattern = LogPattern.objects.get()
+    assert regressed == [{pattern.pk}, set()]
+    assert (pattern.status, pattern.count) == (LogPattern.Status.ACTIVE, 3)
+
+
+def parsed(*texts: str) -> list:
+    return [
+        parse_log_message(incoming(0, log(text)).data, received_at=RECEIVED_AT) for text in texts
+    ]
+
+
+def test_a_batch_matched_before_another_process_made_its_pattern_adopts_that_pattern():
+    logs_ingest_batch([incoming(1, log("pump 1 dry run"))])
+    ours = patterns.catalog
+    grouping = ours.match(parsed("valve 7 stuck open"))
+    assert grouping.changes_patterns  # a template this process has not stored
+
+    patterns.catalog = PatternCatalog()  # another consumer stores it first
+    try:
+        logs_ingest_batch([incoming(2, log("valve 8 stuck open"))])
+    finally:
+        patterns.catalog = ours
+    theirs = LogEntry.objects.get(stream_seq=2).pattern_id
+
+    changes = PatternChanges()
+    with transaction.atomic():
+        state = patterns.grouping_lock()
+        ids = ours.pattern_ids_locked(parsed("valve 7 stuck open"), grouping, state, changes)
+    assert ids == [theirs]
+    assert changes.created == set()
+    assert LogPattern.objects.filter(merged_into=None).count() == 2
+
+
+def test_a_batch_matched_before_the_patterns_were_reset_is_grouped_again():
+    logs_ingest_batch([incoming(1, log("valve 1 stuck open"))])
+    grouping = patterns.catalog.match(parsed("valve 2 stuck open"))
+    assert not grouping.changes_patterns
+    # A restored backup, a test database flushed: the pattern this process knows is gone.
+    LogEntry.objects.all().delete()
+    LogPattern.objects.all().delete()
+    GroupingState.objects.update(revision=0)
+
+    with transaction.atomic(), pytest.raises(CatalogMoved):
+        patterns.catalog.pattern_ids_shared(grouping)
+
+    result = logs_ingest_batch([incoming(2, log("valve 2 stuck open"))])
+    assert result.stored == 1
+    assert result.locked_seconds > 0  # it made the pattern again, under the lock
+    assert LogPattern.objects.get().count == 1
