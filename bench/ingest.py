@@ -466,7 +466,8 @@ Database = SQLite | PostgreSQL
 # What logs.consumer logs at INFO, every STATS_INTERVAL and as it stops; cumulative since the
 # process started, so a process's last such line is its total.
 BATCH_TIMES_LINE = re.compile(
-    r"(\d+) batches, (\d+\.\d+) s storing them, (\d+\.\d+) s of it under the grouping lock"
+    r"(\d+) batches, \d+ of them under the grouping lock; "
+    r"(\d+\.\d+) s storing them, (\d+\.\d+) s of it under the grouping lock"
 )
 
 

@@ -187,11 +187,13 @@ class ConsumerStats:
     bad_reply_subjects: int = 0
     replies_not_sent: int = 0
     batches: int = 0
+    locked_batches: int = 0
     seconds: float = 0.0
     locked_seconds: float = 0.0
 
     def add(self, result: IngestResult) -> None:
         self.batches += 1
+        self.locked_batches += result.locked_transactions > 0
         self.seconds += result.seconds
         self.locked_seconds += result.locked_seconds
         self.stored += result.stored
@@ -602,8 +604,10 @@ class LogConsumer:
         )
         if self.stats.batches:
             logger.info(
-                "%d batches, %.3f s storing them, %.3f s of it under the grouping lock (%.1f %%)",
+                "%d batches, %d of them under the grouping lock; "
+                "%.3f s storing them, %.3f s of it under the grouping lock (%.1f %%)",
                 self.stats.batches,
+                self.stats.locked_batches,
                 self.stats.seconds,
                 self.stats.locked_seconds,
                 100 * self.stats.locked_seconds / max(self.stats.seconds, 1e-9),

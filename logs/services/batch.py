@@ -45,6 +45,7 @@ class IngestResult:
     # lock ingest processes share; see logs.patterns).
     seconds: float = 0.0
     locked_seconds: float = 0.0
+    locked_transactions: int = 0
 
     @property
     def rejected_total(self) -> int:
@@ -62,6 +63,7 @@ class IngestResult:
         self.bad_reply_detail = other.bad_reply_detail or self.bad_reply_detail
         self.seconds += other.seconds
         self.locked_seconds += other.locked_seconds
+        self.locked_transactions += other.locked_transactions
         for name in ("created", "generalized", "regressed", "escalated"):
             getattr(self.patterns, name).update(getattr(other.patterns, name))
         self.patterns.merged.update(other.patterns.merged)

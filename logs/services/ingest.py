@@ -279,6 +279,7 @@ def _store_in_transaction(
         _count_bad_replies(result)
     if locked_at is not None:
         result.locked_seconds += time.perf_counter() - locked_at
+        result.locked_transactions += 1
 
 
 def _store_logs(

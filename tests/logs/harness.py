@@ -62,6 +62,15 @@ def final_stats(output: str) -> dict[str, int]:
     return {"stored": int(stored), "duplicates": int(duplicates), "rejected": int(rejected)}
 
 
+def batch_counts(output: str) -> tuple[int, int]:
+    """A consumer's batches and those of them stored under the grouping lock, as it last
+    logged them."""
+    batches, locked = re.findall(r"(\d+) batches, (\d+) of them under the grouping lock", output)[
+        -1
+    ]
+    return int(batches), int(locked)
+
+
 def stop_gracefully(consumer: ManagePy) -> str:
     consumer.send(signal.SIGTERM)
     assert consumer.wait(timeout=30) == 0, consumer.output[-3000:]

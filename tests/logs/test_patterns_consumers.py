@@ -8,6 +8,7 @@ from django.db.models import Count
 
 from logs.models import LogEntry, LogPattern
 from tests.logs.harness import (
+    batch_counts,
     final_stats,
     generated,
     publish,
@@ -23,9 +24,15 @@ def test_two_consumers_in_parallel_make_one_pattern_per_template(nats_server, st
     publish(nats_server, payloads)
     consumers = [start_consumer("--batch-size", "200") for _ in range(2)]
     wait_until_drained(nats_server, 50_000)
-    stored = [final_stats(stop_gracefully(consumer))["stored"] for consumer in consumers]
+    outputs = [stop_gracefully(consumer) for consumer in consumers]
+    stored = [final_stats(output)["stored"] for output in outputs]
 
     assert all(stored), f"both consumers should have taken part: {stored}"
+    # Only batches that create, generalize or merge patterns take the grouping lock; the
+    # others store side by side.
+    counts = [batch_counts(output) for output in outputs]
+    assert all(locked < batches for batches, locked in counts), counts
+    assert sum(locked for _, locked in counts) > 0, counts
     assert sum(stored) == LogEntry.objects.count() == 50_000
     live = LogPattern.objects.filter(merged_into__isnull=True)
     templates = list(live.values_list("template", flat=True))
