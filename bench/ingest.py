@@ -467,19 +467,22 @@ Database = SQLite | PostgreSQL
 # process started, so a process's last such line is its total.
 BATCH_TIMES_LINE = re.compile(
     r"(\d+) batches, \d+ of them under the grouping lock; "
-    r"(\d+\.\d+) s storing them, (\d+\.\d+) s of it under the grouping lock"
+    r"(\d+\.\d+) s storing them, (\d+\.\d+) s of it under the grouping lock \([\d.]+ %\), "
+    r"(\d+\.\d+) s counting on rows other batches share"
 )
 
 
 @dataclasses.dataclass
 class BatchTimes:
-    """The batches consume_logs processes stored, the seconds storing them and the part of
-    those spent holding the grouping lock, summed over processes; missing names each process
-    whose log has no such line, which makes the sum unknown."""
+    """The batches consume_logs processes stored, the seconds storing them, the part of
+    those spent holding the grouping lock and the part from the first counter written to
+    the commit (rows another batch counting on them waits for), summed over processes;
+    missing names each process whose log has no such line, which makes the sum unknown."""
 
     batches: int = 0
     seconds: float = 0.0
     locked_seconds: float = 0.0
+    counting_seconds: float = 0.0
     missing: list[str] = dataclasses.field(default_factory=list)
 
     def __add__(self, other: BatchTimes) -> BatchTimes:
@@ -487,6 +490,7 @@ class BatchTimes:
             self.batches + other.batches,
             self.seconds + other.seconds,
             self.locked_seconds + other.locked_seconds,
+            self.counting_seconds + other.counting_seconds,
             [*self.missing, *other.missing],
         )
 
@@ -505,7 +509,8 @@ class BatchTimes:
         return (
             f"{100 * self.locked_seconds / self.seconds:.1f} % of batch time "
             f"({self.locked_seconds:.3f} s of {self.seconds:.3f} s storing "
-            f"{self.batches:,} batches)"
+            f"{self.batches:,} batches); counting on rows other batches share "
+            f"{100 * self.counting_seconds / self.seconds:.1f} %"
         )
 
 
@@ -517,8 +522,10 @@ def batch_times(processes: list[Child]) -> BatchTimes:
         if not lines:
             total.missing.append(child.name)
             continue
-        batches, seconds, locked_seconds = lines[-1]
-        total += BatchTimes(int(batches), float(seconds), float(locked_seconds))
+        batches, seconds, locked_seconds, counting_seconds = lines[-1]
+        total += BatchTimes(
+            int(batches), float(seconds), float(locked_seconds), float(counting_seconds)
+        )
     return total
 
 

@@ -190,12 +190,14 @@ class ConsumerStats:
     locked_batches: int = 0
     seconds: float = 0.0
     locked_seconds: float = 0.0
+    counting_seconds: float = 0.0
 
     def add(self, result: IngestResult) -> None:
         self.batches += 1
         self.locked_batches += result.locked_transactions > 0
         self.seconds += result.seconds
         self.locked_seconds += result.locked_seconds
+        self.counting_seconds += result.counting_seconds
         self.stored += result.stored
         self.duplicates += result.duplicates
         self.ignored += result.ignored
@@ -603,12 +605,16 @@ class LogConsumer:
             self.stats.replies_not_sent,
         )
         if self.stats.batches:
+            seconds = max(self.stats.seconds, 1e-9)
             logger.info(
                 "%d batches, %d of them under the grouping lock; "
-                "%.3f s storing them, %.3f s of it under the grouping lock (%.1f %%)",
+                "%.3f s storing them, %.3f s of it under the grouping lock (%.1f %%), "
+                "%.3f s counting on rows other batches share (%.1f %%)",
                 self.stats.batches,
                 self.stats.locked_batches,
                 self.stats.seconds,
                 self.stats.locked_seconds,
-                100 * self.stats.locked_seconds / max(self.stats.seconds, 1e-9),
+                100 * self.stats.locked_seconds / seconds,
+                self.stats.counting_seconds,
+                100 * self.stats.counting_seconds / seconds,
             )

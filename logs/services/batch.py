@@ -46,6 +46,9 @@ class IngestResult:
     seconds: float = 0.0
     locked_seconds: float = 0.0
     locked_transactions: int = 0
+    # From the first counter written to the commit: rows (a pattern's count, the minute's
+    # volume) that a batch counting on the same ones waits for meanwhile.
+    counting_seconds: float = 0.0
 
     @property
     def rejected_total(self) -> int:
@@ -64,6 +67,7 @@ class IngestResult:
         self.seconds += other.seconds
         self.locked_seconds += other.locked_seconds
         self.locked_transactions += other.locked_transactions
+        self.counting_seconds += other.counting_seconds
         for name in ("created", "generalized", "regressed", "escalated"):
             getattr(self.patterns, name).update(getattr(other.patterns, name))
         self.patterns.merged.update(other.patterns.merged)

@@ -256,7 +256,7 @@ def _store_in_transaction(
 ) -> None:
     """The batch's one transaction: pattern ids, insert, count, call the hooks."""
     adapt_datetime = datetime_adapter()
-    locked_at: float | None = None
+    locked_at = counting_at = None
     with transaction.atomic(), connection.cursor() as cursor:
         if entries:
             if exclusive:
@@ -268,7 +268,7 @@ def _store_in_transaction(
                 )
             else:
                 all_ids = patterns.catalog.pattern_ids_shared(grouping)
-            _store_logs(cursor, entries, all_ids, result, adapt_datetime)
+            counting_at = _store_logs(cursor, entries, all_ids, result, adapt_datetime)
         if rejections:
             insert_stream_rows(
                 cursor,
@@ -277,8 +277,11 @@ def _store_in_transaction(
                 [rejected_row(m, r, adapt_datetime) for m, r in rejections],
             )
         _count_bad_replies(result)
+    committed_at = time.perf_counter()
+    if counting_at is not None:
+        result.counting_seconds += committed_at - counting_at
     if locked_at is not None:
-        result.locked_seconds += time.perf_counter() - locked_at
+        result.locked_seconds += committed_at - locked_at
         result.locked_transactions += 1
 
 
@@ -288,10 +291,12 @@ def _store_logs(
     all_pattern_ids: list[int],
     result: IngestResult,
     adapt_datetime: Callable[[datetime], Any],
-) -> None:
-    """Insert the logs not stored yet and count them. Counting comes last and in one order
-    (stream place, pattern id, key), so batches counting on the same rows hold them
-    briefly and wait for each other in line, never in a cycle."""
+) -> float:
+    """Insert the logs not stored yet and count them; return when counting began.
+
+    Counting comes last and in one order (stream place, pattern id, key), so batches
+    counting on the same rows hold them briefly and wait for each other in line, never in
+    a cycle."""
     new_entries, pattern_ids = _not_yet_stored(entries, all_pattern_ids)
     places, place_ids = _places([log for _, log in new_entries])
     # The full-text index (logs.search) follows in this transaction.
@@ -312,6 +317,7 @@ def _store_logs(
         places = [places[i] for i in kept]
     result.stored = len(new_entries)
     logs = [log for _, log in new_entries]
+    counting_at = time.perf_counter()
     for epoch, seqs in by_epoch(m for m, _ in new_entries).items():
         patterns.patterns_count_hours(epoch, seqs)
     count_volume(new_entries, cursor, adapt_datetime)
@@ -327,6 +333,7 @@ def _store_logs(
     if replies or result.patterns.worth_a_hook:
         for hook in ingest_hooks():
             hook(changes=result.patterns, replies=replies)
+    return counting_at
 
 
 def _places(logs: list[ParsedLog]) -> tuple[list[Place | None], dict[Place | None, int]]:
