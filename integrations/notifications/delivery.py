@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -76,8 +77,14 @@ def notification_deliver(*, notification_id: int) -> float | None:
             return None
         return _release(notification, token, at=timezone.now() + timedelta(seconds=step.wait),
                         error=step.error)  # fmt: skip
-    if _finish(notification, token, status=Notification.Status.SENT, sent_at=timezone.now()):
-        Channel.objects.filter(pk=channel.pk).update(last_success_at=timezone.now())
+    # One transaction, as a ticket's: nobody reads "sent" beside "channel not used yet".
+    with transaction.atomic():
+        finished = _finish(
+            notification, token, status=Notification.Status.SENT, sent_at=timezone.now()
+        )
+        if finished:
+            Channel.objects.filter(pk=channel.pk).update(last_success_at=timezone.now())
+    if finished:
         logger.info("notification %s sent to %s: %s", notification.pk, channel.name, sent.detail)
     return None
 
