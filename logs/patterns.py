@@ -103,7 +103,6 @@ class CatalogMoved(Exception):
 class Grouping:
     """A batch matched against this process's catalog, before its transaction."""
 
-    keys: list[str]  # each log's cluster key
     matches: list[GroupMatch]
     revision: int  # the catalog's revision the matches were made at
     changes_patterns: bool  # a new, generalized or merged pattern: needs the grouping lock
@@ -156,7 +155,7 @@ class PatternCatalog:
 
     def match(self, logs: Sequence[ParsedLog]) -> Grouping:
         """Each log's cluster, found in memory, outside any transaction. The miner may make
-        clusters and templates no one stored yet: pattern_ids_for() stores them, or
+        clusters and templates no one stored yet: pattern_ids_locked() stores them, or
         groups the batch again under the lock if another process changed patterns first."""
         revision = grouping_revision()
         if revision is not None:
@@ -164,7 +163,6 @@ class PatternCatalog:
         matches = [self.miner.add(log.message) for log in logs]
         known = self.pattern_ids
         return Grouping(
-            keys=[match.cluster.key for match in matches],
             matches=matches,
             revision=self.revision,
             changes_patterns=any(
@@ -184,7 +182,8 @@ class PatternCatalog:
         self.sync(revision)
         pattern_ids = self.pattern_ids
         try:
-            return [pattern_ids[key] for key in grouping.keys]
+            # A cluster keeps its key, also when it absorbs others or the miner drops it.
+            return [pattern_ids[match.cluster.key] for match in grouping.matches]
         except KeyError as error:
             raise CatalogMoved(f"pattern key {error} is gone") from None
 
