@@ -64,6 +64,7 @@ api = NinjaAPI(
 
 api.add_router("/v1/logs", "logs.api.logs_router")
 api.add_router("/v1/patterns", "logs.api.patterns_router")
+api.add_router("/v1/grouping-rules", "logs.api.grouping_rules_router")
 api.add_router("/v1/patterns", "analysis.api.pattern_actions_router")
 api.add_router("/v1/analyses", "analysis.api.analyses_router")
 api.add_router("/v1/stats", "logs.api.stats_router")

@@ -108,6 +108,9 @@ class AuditEvent(models.Model):
         SECRETS_ROTATED = "secrets_rotated", "Stored secrets re-encrypted"
         QUARANTINE_REPLAYED = "quarantine_replayed", "Quarantined messages replayed"
         LOGS_REPLAYED = "logs_replayed", "Stored logs regrouped (replay)"
+        PATTERNS_MERGED = "patterns_merged", "Patterns merged by an operator"
+        PATTERN_SPLIT = "pattern_split", "Pattern split by an operator"
+        GROUPING_RULE_UNDONE = "grouping_rule_undone", "Grouping correction undone"
         MAINTENANCE_ENDED = "maintenance_ended", "Maintenance window ended, held work released"
         NOTIFICATION_RESENT = "notification_resent", "Failed notification sent again"
 

@@ -19,6 +19,7 @@ _READ = [
     "logs.view_logpatternstat",
     "logs.view_rejectedmessage",
     "logs.view_contextrule",
+    "logs.view_groupingrule",
     "analysis.view_analysis",
     "analysis.view_provider",
     "integrations.view_ticket",
@@ -32,6 +33,7 @@ _READ = [
 ]
 _ACT = [
     "logs.triage_pattern",
+    "logs.correct_grouping",
     "analysis.request_analysis",
     "integrations.open_ticket",
     "integrations.review_draft",

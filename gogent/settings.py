@@ -713,6 +713,7 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULE = {
     "logs-retention": {"task": "logs.tasks.purge_old_logs", "schedule": 3600.0},
     "logs-wake-snoozed": {"task": "logs.tasks.wake_snoozed_patterns", "schedule": 30.0},
+    "logs-grouping-rules": {"task": "logs.tasks.move_logs_for_grouping_rules", "schedule": 60.0},
     "analysis-sweep": {"task": "analysis.tasks.sweep_analyses", "schedule": 15.0},
     "analysis-offline-redo": {
         "task": "analysis.tasks.redo_offline_analyses",

@@ -1,13 +1,23 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 
 from gogent.adminbase import AuditedAdmin
 from gogent.audit import Actor
-from logs.models import ContextRule, LogEntry, LogPattern, LogPatternStat, RejectedMessage
+from gogent.errors import StateRefused
+from logs.models import (
+    ContextRule,
+    GroupingRule,
+    LogEntry,
+    LogPattern,
+    LogPatternStat,
+    RejectedMessage,
+)
 from logs.plant import plant_rules_try
 from logs.services import pattern_set_status
+from logs.services.corrections import grouping_rule_undo
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -141,3 +151,51 @@ class ContextRuleAdmin(AuditedAdmin):
                 "trial": plant_rules_try(samples),
             },
         )
+
+
+@admin.register(GroupingRule)
+class GroupingRuleAdmin(ReadOnlyAdmin):
+    """Operators' merges and splits (made on the pattern pages and the API), who made
+    them, and whether their stored logs have moved; "Undo" stops one and moves them back."""
+
+    list_display = [
+        "id", "kind", "pattern", "source", "place_shown", "value", "created_at",
+        "created_by_label", "undone_at", "undone_by_label", "logs_state",
+    ]  # fmt: skip
+    list_filter = ["kind", ("undone_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["pattern", "source"]
+    search_fields = ["template", "value", "created_by_label"]
+    ordering = ["-pk"]
+    exclude = ["created_by"]
+    actions = ["undo"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # undo keeps the record; deleting would forget who did what
+
+    def has_correct_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("logs.correct_grouping")
+
+    @admin.display(description="<*>")
+    def place_shown(self, rule: GroupingRule) -> str:
+        return "" if rule.place is None else str(rule.place + 1)
+
+    @admin.display(description="stored logs")
+    def logs_state(self, rule: GroupingRule) -> str:
+        if rule.logs_move_error:
+            return f"failed: {rule.logs_move_error[:200]}"
+        if rule.logs_pending:
+            return "moving…"
+        return f"{rule.logs_moved} moved"
+
+    @admin.action(description="Undo", permissions=["correct"])
+    def undo(self, request: HttpRequest, queryset: QuerySet[GroupingRule]) -> None:
+        done = 0
+        for rule in queryset.order_by("-pk"):
+            try:
+                grouping_rule_undo(rule_id=rule.pk, actor=Actor.of_user(request.user))
+            except StateRefused as error:
+                messages.error(request, str(error))
+            else:
+                done += 1
+        if done:
+            messages.success(request, f"Undid {done} rule(s); their stored logs move back now.")

@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 from django.conf import settings
+from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -26,20 +27,25 @@ from gogent.monitoring import broker_queue_depths, consumer_lag
 from logs.activity import log_volume
 from logs.intake import IntakeUnavailable, LogsRefused, logs_submit
 from logs.metrics import ingest_rate, ingested_by_severity
-from logs.models import PLANT_KEYS, PLANT_VALUE_MAX, LogPattern, Severity
+from logs.models import PLANT_KEYS, PLANT_VALUE_MAX, GroupingRule, LogPattern, Severity
 from logs.schemas import (
+    GroupingRuleOut,
     LogIn,
     LogPage,
+    MergeIn,
     PatternDetailOut,
     PatternOut,
     PatternPage,
     PatternSort,
     PatternStatus,
+    PlaceValuesOut,
     Since,
     SnoozeIn,
+    SplitIn,
     StatsOut,
     StatusIn,
     SubmittedOut,
+    UndoIn,
 )
 from logs.search import SearchSyntaxError
 from logs.selectors import (
@@ -48,14 +54,21 @@ from logs.selectors import (
     log_page,
     pattern_breakdown,
     pattern_page,
+    pattern_place_values,
     rejected_counts,
 )
 from logs.services import pattern_set_status, pattern_snooze
+from logs.services.corrections import (
+    grouping_rule_undo,
+    pattern_split,
+    patterns_merge_by_operator,
+)
 from logs.validation import SEVERITY_ALIASES
 
 logs_router = Router(tags=["logs"])
 patterns_router = Router(tags=["patterns"])
 stats_router = Router(tags=["stats"])
+grouping_rules_router = Router(tags=["patterns"])
 
 # Ids and cursor values beyond a 64-bit integer are refused before they reach the database.
 MAX_ID = 2**63 - 1
@@ -353,6 +366,115 @@ def snooze_pattern(
         )
     except StateRefused as problem:
         raise ApiError(409, "snooze_refused", str(problem)) from None
+
+
+# --- Grouping corrections ---------------------------------------------------------------
+
+CORRECT = "logs.correct_grouping"
+
+
+@patterns_router.post(
+    "/{pattern_id}/merge",
+    response={200: list[GroupingRuleOut], **errors(404, 409)},
+    summary="Merge other patterns into this one; their future logs follow",
+)
+def merge_patterns(
+    request: HttpRequest, body: MergeIn, pattern_id: int = Path(..., ge=1, le=MAX_ID)
+) -> list[Any]:
+    require_perm(request, CORRECT)
+    _get_pattern(pattern_id)
+    try:
+        return patterns_merge_by_operator(
+            survivor_id=pattern_id,
+            absorbed_ids=body.patterns,
+            actor=Actor.of_request(request),
+            reason=body.reason,
+        )
+    except StateRefused as problem:
+        raise ApiError(409, "merge_refused", str(problem)) from None
+
+
+@patterns_router.post(
+    "/{pattern_id}/split",
+    response={202: GroupingRuleOut, **errors(404, 409)},
+    summary="Split a pattern by the values of one <*>, or turn one value into literal text",
+    description="Future logs follow at once; stored logs move in the background "
+    "(`logs_pending` on the rule).",
+)
+def split_pattern(
+    request: HttpRequest, body: SplitIn, pattern_id: int = Path(..., ge=1, le=MAX_ID)
+) -> tuple[int, Any]:
+    require_perm(request, CORRECT)
+    _get_pattern(pattern_id)
+    try:
+        rule = pattern_split(
+            pattern_id=pattern_id,
+            place=body.place - 1,
+            value=body.value,
+            actor=Actor.of_request(request),
+            reason=body.reason,
+        )
+    except StateRefused as problem:
+        raise ApiError(409, "split_refused", str(problem)) from None
+    return Status(202, rule)
+
+
+@patterns_router.get(
+    "/{pattern_id}/values",
+    response={200: list[PlaceValuesOut], **errors(404)},
+    summary="The most common values of each <*> in the pattern's newest stored logs",
+)
+def pattern_values(
+    request: HttpRequest, pattern_id: int = Path(..., ge=1, le=MAX_ID)
+) -> list[dict[str, Any]]:
+    require_perm(request, "logs.view_logentry")
+    return [
+        {
+            **asdict(values),
+            "place": values.place + 1,
+            "top": [{"value": v, "count": c} for v, c in values.top],
+        }
+        for values in pattern_place_values(_get_pattern(pattern_id))
+    ]
+
+
+@grouping_rules_router.get(
+    "",
+    response={200: list[GroupingRuleOut], **errors()},
+    summary="Grouping corrections, newest first",
+)
+def list_grouping_rules(
+    request: HttpRequest,
+    active: bool | None = Query(None, description="Only active (true) or undone (false) ones."),
+    pattern: int | None = Query(None, ge=1, le=MAX_ID, description="Made on this pattern."),
+    limit: int = Query(100, ge=1, le=MAX_PAGE),
+) -> list[Any]:
+    require_perm(request, "logs.view_groupingrule")
+    rules = GroupingRule.objects.order_by("-pk")
+    if active is not None:
+        rules = rules.filter(undone_at__isnull=active)
+    if pattern is not None:
+        rules = rules.filter(Q(pattern_id=pattern) | Q(source_id=pattern))
+    return list(rules[:limit])
+
+
+@grouping_rules_router.post(
+    "/{rule_id}/undo",
+    response={202: GroupingRuleOut, **errors(404, 409)},
+    summary="Undo a merge or split: logs move back, future logs group as before",
+)
+def undo_grouping_rule(
+    request: HttpRequest, body: UndoIn, rule_id: int = Path(..., ge=1, le=MAX_ID)
+) -> tuple[int, Any]:
+    require_perm(request, CORRECT)
+    get_object_or_404(GroupingRule, pk=rule_id)
+    try:
+        rule = grouping_rule_undo(
+            rule_id=rule_id, actor=Actor.of_request(request), reason=body.reason
+        )
+    except StateRefused as problem:
+        raise ApiError(409, "undo_refused", str(problem)) from None
+    return Status(202, rule)
 
 
 # --- Stats ------------------------------------------------------------------------------

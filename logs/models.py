@@ -1,6 +1,7 @@
 import json
 
 import re2
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -338,9 +339,17 @@ class LogPattern(models.Model):
     # GroupingState.revision of the last change: consumers reload what changed since theirs.
     revision = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set on a pattern an operator's split made (one value of a place): the rule, not the
+    # miner, sends logs here, so consumers keep it out of their miners.
+    split_rule = models.ForeignKey(
+        "GroupingRule", null=True, blank=True, on_delete=models.SET_NULL, related_name="patterns"
+    )
 
     class Meta:
-        permissions = [("triage_pattern", "Can mute, resolve and reopen patterns")]
+        permissions = [
+            ("triage_pattern", "Can mute, resolve and reopen patterns"),
+            ("correct_grouping", "Can merge and split patterns, and undo those corrections"),
+        ]
         indexes = [
             # Consumers catching up with patterns other consumers created or generalized.
             models.Index(fields=["revision"], name="pattern_revision"),
@@ -571,6 +580,66 @@ class GroupingState(models.Model):
 
     def __str__(self) -> str:
         return f"grouping revision {self.revision}"
+
+
+class GroupingRule(models.Model):
+    """An operator's correction of grouping (logs.grouping.corrections): every consumer
+    applies the active ones at ingest, before its miner, from the next batch on.
+
+    A merge sends the logs of `template` (the absorbed pattern `source`'s) to `pattern`. A
+    split gives each value of `template`'s place `place` (or only `value`) a pattern of
+    its own (LogPattern.split_rule); `pattern` is the one split. Undoing a rule stops it
+    and moves the stored logs back (logs.services.corrections).
+    """
+
+    class Kind(models.TextChoices):
+        MERGE = "merge", "Merge"
+        SPLIT = "split", "Split"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    pattern = models.ForeignKey(LogPattern, on_delete=models.CASCADE, related_name="+")
+    source = models.ForeignKey(
+        LogPattern, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    template = models.TextField()
+    place = models.PositiveSmallIntegerField(null=True, blank=True)
+    value = models.TextField(null=True, blank=True)  # noqa: DJ001 (None: every value)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by_label = models.CharField(max_length=200)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by_label = models.CharField(max_length=200, blank=True, default="")
+    # GroupingState.revision when it was made, then when it was undone.
+    revision = models.PositiveBigIntegerField(default=0)
+    # Stored logs moved to follow the rule (or its undoing): when that finished, how many.
+    logs_moved_at = models.DateTimeField(null=True, blank=True)
+    logs_moved = models.PositiveBigIntegerField(default=0)
+    logs_move_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        indexes = [
+            # Consumers read the active rules whenever the grouping revision moves.
+            models.Index(
+                fields=["id"], condition=models.Q(undone_at=None), name="grouping_rule_active"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == self.Kind.MERGE:
+            return f"merge #{self.source_id} into #{self.pattern_id}"
+        what = "every value" if self.value is None else repr(self.value[:40])
+        return f"split #{self.pattern_id} at <*> {(self.place or 0) + 1}: {what}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.undone_at is None
+
+    @property
+    def logs_pending(self) -> bool:
+        """Stored logs still to move, after the rule was made or undone."""
+        return self.logs_moved_at is None
 
 
 class SyslogReceiver(models.Model):

@@ -30,8 +30,10 @@ from django.utils.module_loading import import_string
 from gogent.db import insert_rows
 from logs.alarms.rollup import ALARM_ROLLUPS, alarms_merge
 from logs.grouping import Cluster, GroupMatch, TemplateMiner
+from logs.grouping.corrections import SPLIT_VALUES_MAX, Correction, Corrections
 from logs.models import (
     PLANT_KEYS,
+    GroupingRule,
     GroupingState,
     LogEntry,
     LogPattern,
@@ -115,6 +117,10 @@ class PatternCatalog:
         self.miner = TemplateMiner()
         self.pattern_ids: dict[str, int] = {}
         self.revision = -1
+        self.corrections = Corrections()
+        # split rule id -> keys of the patterns it made (SPLIT_VALUES_MAX at most), and back
+        self.split_keys: dict[int, set[str]] = {}
+        self.split_rule_of: dict[str, int] = {}
 
     def forget(self) -> None:
         """Drop everything: the next sync reads every pattern from the table again. For a
@@ -133,15 +139,29 @@ class PatternCatalog:
         changed = (
             LogPattern.objects.filter(revision__gt=self.revision)
             .order_by("revision", "id")
-            .values_list("id", "key", "template", "merged_into_id")
+            .values_list("id", "key", "template", "merged_into_id", "split_rule_id")
         )
-        for pattern_id, key, template, merged_into_id in changed:
-            if merged_into_id is None:
-                self.miner.restore(template, key)
-                self.pattern_ids[key] = pattern_id
-            else:
+        for pattern_id, key, template, merged_into_id, split_rule_id in changed:
+            if merged_into_id is not None:
                 self.miner.discard(key)
                 self._redirect(key, merged_into_id)
+            elif split_rule_id is not None:
+                # The rule sends logs there; in the miner it could be generalized back.
+                self.miner.discard(key)
+                self.pattern_ids[key] = pattern_id
+                self.split_keys.setdefault(split_rule_id, set()).add(key)
+                self.split_rule_of[key] = split_rule_id
+            else:
+                self.miner.restore(template, key)
+                self.pattern_ids[key] = pattern_id
+        rules = GroupingRule.objects.filter(undone_at=None).select_related("source")
+        active = [
+            Correction(rule.pk, rule.template, rule.source.key if rule.source else "",
+                       rule.place, rule.value)
+            for rule in rules.order_by("-pk")
+        ]  # fmt: skip
+        if active != self.corrections.corrections:  # else keep what it remembers
+            self.corrections = Corrections(active)
         self.revision = revision
 
     def _redirect(self, key: str, survivor_id: int) -> None:
@@ -160,7 +180,7 @@ class PatternCatalog:
         revision = grouping_revision()
         if revision is not None:
             self.sync(revision)
-        matches = [self.miner.add(log.message) for log in logs]
+        matches = self._add(logs)
         known = self.pattern_ids
         return Grouping(
             matches=matches,
@@ -211,8 +231,38 @@ class PatternCatalog:
         Call inside the batch's transaction, with state from grouping_lock().
         """
         self.sync(state.revision)
-        matches = [self.miner.add(log.message) for log in logs]
+        matches = self._add(logs)
         return self._store_matches(logs, matches, state, changes)
+
+    def _add(self, logs: Sequence[ParsedLog]) -> list[GroupMatch]:
+        """Each log's match: by an operator's correction if one takes it, else the miner's."""
+        corrections = self.corrections
+        if not corrections:
+            return [self.miner.add(log.message) for log in logs]
+        matches = []
+        made: dict[int, set[str]] = {}  # split rule -> keys this batch would add
+        for log in logs:
+            routed = corrections.route(log.message)
+            if routed is not None:
+                correction, value = routed
+                match = corrections.match(correction, value)
+                if value is None or self._split_has_room(correction.rule_id, match, made):
+                    matches.append(match)
+                    continue
+            matches.append(self.miner.add(log.message))
+        return matches
+
+    def _split_has_room(self, rule_id: int, match: GroupMatch, made: dict[int, set[str]]) -> bool:
+        key = match.cluster.key
+        known = self.split_keys.get(rule_id, set())
+        if key in known:
+            return True
+        added = made.setdefault(rule_id, set())
+        if key not in added and len(known) + len(added) >= SPLIT_VALUES_MAX:
+            return False
+        added.add(key)
+        self.split_rule_of[key] = rule_id
+        return True
 
     def _store_matches(
         self,
@@ -264,6 +314,7 @@ class PatternCatalog:
         changes: PatternChanges,
     ) -> None:
         templates = {m.cluster.key: m.cluster.template for m in matches if m.cluster.key in new}
+        split_rules = self.split_rule_of
         LogPattern.objects.bulk_create(
             [
                 LogPattern(
@@ -275,6 +326,7 @@ class PatternCatalog:
                     count=0,  # counted with the batch, as for every other pattern
                     max_severity=log.severity,
                     revision=revision,
+                    split_rule_id=split_rules.get(key),
                 )
                 for key, log in new.items()
             ],
@@ -288,7 +340,10 @@ class PatternCatalog:
                 self._redirect(key, merged_into_id)
                 continue
             self.pattern_ids[key] = pattern_id
-            if template != templates[key]:
+            if key in split_rules:
+                self.split_keys.setdefault(split_rules[key], set()).add(key)
+                changes.created.add(pattern_id)
+            elif template != templates[key]:
                 self.miner.restore(template, key)  # the stored pattern is the truth
             else:
                 changes.created.add(pattern_id)

@@ -216,3 +216,67 @@ class StatsOut(Schema):
     ingested: dict[str, int] = Field(description="Logs stored since the start, by severity.")
     rejected: list[RejectedCount]
     queues: QueuesOut
+
+
+class GroupingRuleOut(Schema):
+    """An operator's correction of grouping (a merge or a split), applied at ingest."""
+
+    id: int
+    kind: Literal["merge", "split"]
+    pattern_id: int = Field(description="Merge: the pattern merged into. Split: the one split.")
+    source_id: int | None = Field(description="Merge: the pattern merged away.")
+    template: str = Field(description="The template whose logs the rule takes.")
+    place: int | None = Field(description="Split: which <*> of the template, from 1.")
+    value: str | None = Field(description="Split: the one value made literal; null: every value.")
+    created_at: datetime
+    created_by: str
+    undone_at: datetime | None
+    undone_by: str
+    logs_pending: bool = Field(
+        description="Stored logs are still being moved to follow the rule or its undoing."
+    )
+    logs_moved: int
+    logs_move_error: str
+
+    @staticmethod
+    def resolve_place(rule: Any) -> int | None:
+        return None if rule.place is None else rule.place + 1
+
+    @staticmethod
+    def resolve_created_by(rule: Any) -> str:
+        return rule.created_by_label
+
+    @staticmethod
+    def resolve_undone_by(rule: Any) -> str:
+        return rule.undone_by_label
+
+
+class MergeIn(Schema):
+    patterns: list[int] = Field(
+        min_length=1, max_length=50, description="Patterns to merge into this one."
+    )
+    reason: str = Field("", max_length=500)
+
+
+class SplitIn(Schema):
+    place: int = Field(ge=1, le=1000, description="Which <*> of the template, from 1.")
+    value: str | None = Field(
+        None,
+        min_length=1,
+        max_length=1000,
+        description="Turn only this value into literal text; leave out to split by every value.",
+    )
+    reason: str = Field("", max_length=500)
+
+
+class UndoIn(Schema):
+    reason: str = Field("", max_length=500)
+
+
+class PlaceValuesOut(Schema):
+    place: int = Field(description="Which <*> of the template, from 1.")
+    token: str
+    top: list[ValueCount]
+    other: int = Field(description="Logs read with a value not in `top`.")
+    distinct: int
+    logs: int = Field(description="Newest stored logs read whose message the template matches.")

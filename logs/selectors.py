@@ -11,6 +11,7 @@ far it went (SearchWindow).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -20,8 +21,11 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from gogent.cursors import decode_cursor, encode_cursor
+from logs.grouping import WILDCARD
+from logs.grouping.corrections import template_values
 from logs.models import (
     PLANT_KEYS,
+    GroupingRule,
     LogEntry,
     LogPattern,
     LogPatternStat,
@@ -364,3 +368,67 @@ def rejected_counts() -> list[tuple[str, str, int]]:
         .order_by("-count")
         .values_list("reason", "count")
     ]
+
+
+# The split form's view of a pattern's values: this many of its newest stored logs.
+PLACE_VALUES_LOGS = 1000
+PLACE_VALUES_TOP = 10
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceValues:
+    """One `<*>` of a template (from 0) and what its newest logs had there."""
+
+    place: int
+    token: str  # the template's token holding it: "<*>", "action:<*>"
+    top: list[tuple[str, int]]  # most common values first
+    other: int  # logs with a value not in top
+    distinct: int
+    logs: int  # logs read whose message the template matched
+
+
+def pattern_place_values(
+    pattern: LogPattern, *, logs: int = PLACE_VALUES_LOGS, top: int = PLACE_VALUES_TOP
+) -> list[PlaceValues]:
+    """For each `<*>` of the pattern's template, the values its newest stored logs hold
+    there: what an operator looks at before splitting it."""
+    tokens = tuple(pattern.template.split(" "))
+    places = [token for token in tokens if WILDCARD in token]
+    if not places:
+        return []
+    counters: list[Counter[str]] = [Counter() for _ in places]
+    read = 0
+    messages = (
+        LogEntry.objects.filter(pattern=pattern)
+        .order_by("-timestamp", "-pk")
+        .values_list("message", flat=True)[:logs]
+    )
+    for message in messages:
+        values = template_values(tokens, message)
+        if values is None:
+            continue  # grouped by a template since generalized, or by a merge
+        read += 1
+        for counter, value in zip(counters, values, strict=True):
+            counter[value] += 1
+    result = []
+    for place, (token, counter) in enumerate(zip(places, counters, strict=True)):
+        common = counter.most_common(top)
+        result.append(
+            PlaceValues(
+                place=place,
+                token=token,
+                top=common,
+                other=read - sum(n for _, n in common),
+                distinct=len(counter),
+                logs=read,
+            )
+        )
+    return result
+
+
+def grouping_rules_of(pattern: LogPattern) -> list[GroupingRule]:
+    """Corrections that made, split or merged into this pattern, newest first."""
+    rules = GroupingRule.objects.filter(
+        Q(pattern=pattern) | Q(source=pattern) | Q(patterns=pattern)
+    ).distinct()
+    return list(rules.select_related("pattern", "source").order_by("-pk")[:50])

@@ -24,8 +24,9 @@ from gogent.errors import StateRefused
 from logs.activity import log_volume, patterns_new_since, patterns_top_active
 from logs.console import dashboard_panels, pattern_columns, pattern_panels
 from logs.forms import LogFilterForm, PatternFilterForm, QuarantineFilterForm, SnoozeForm
+from logs.grouping.corrections import SPLIT_VALUES_MAX
 from logs.live import logs_newer, pattern_changes, pattern_version
-from logs.models import LogPattern, Severity
+from logs.models import GroupingRule, LogPattern, Severity
 from logs.plant import plant_summary
 from logs.selectors import (
     PAGE_SIZE,
@@ -33,19 +34,27 @@ from logs.selectors import (
     LogExport,
     SearchedPage,
     filter_choices,
+    grouping_rules_of,
     host_counts,
     hourly_activity,
     log_export_rows,
     log_page,
     pattern_breakdown,
     pattern_page,
+    pattern_place_values,
     recent_logs,
     rejected_counts,
     rejected_page,
 )
 from logs.services import pattern_set_status, pattern_snooze, patterns_set_status
+from logs.services.corrections import (
+    grouping_rule_undo,
+    pattern_split,
+    patterns_merge_by_operator,
+)
 
 TRIAGE = "logs.triage_pattern"
+CORRECT = "logs.correct_grouping"
 DASHBOARD_REFRESH = 10
 # A live Logs list stops adding rows after this many (the tab would grow without end);
 # "Show newest" starts it again from a fresh page.
@@ -115,6 +124,7 @@ def _pattern_results(request: HttpRequest, form: PatternFilterForm) -> dict[str,
         "next_cursor": page.next_cursor,
         "query": query.urlencode(),
         "can_triage": request.user.has_perm(TRIAGE),
+        "can_correct": request.user.has_perm(CORRECT),
         "live": _pattern_live_context(query, cursor=cursor, floor=page.next_cursor),
     }
 
@@ -231,8 +241,107 @@ def pattern_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_triage": request.user.has_perm(TRIAGE),
         "snooze_form": SnoozeForm(),
         "absorbed": pattern.absorbed.count(),
+        **_grouping_context(request, pattern),
     }
     return render(request, "logs/pattern_detail.html", context)
+
+
+def _grouping_context(
+    request: HttpRequest, pattern: LogPattern, *, notice: str = "", error: str = ""
+) -> dict[str, Any]:
+    """The pattern page's Grouping section: each <*>'s values (read from stored logs, so
+    only for those who may read logs), the corrections concerning the pattern."""
+    can_read_logs = request.user.has_perm("logs.view_logentry")
+    return {
+        "pattern": pattern,
+        "place_values": pattern_place_values(pattern) if can_read_logs else [],
+        "can_read_logs": can_read_logs,
+        "grouping_rules": grouping_rules_of(pattern),
+        "can_correct": request.user.has_perm(CORRECT),
+        "split_values_max": SPLIT_VALUES_MAX,
+        "grouping_notice": notice,
+        "grouping_error": error,
+    }
+
+
+@login_required
+@require_POST
+def pattern_split_view(request: HttpRequest, pk: int) -> HttpResponse:
+    pattern = _get_pattern_for_user(request, pk)
+    if not request.user.has_perm(CORRECT):
+        raise PermissionDenied
+    place = request.POST.get("place", "")
+    value = request.POST.get("value")
+    if not place.isdigit() or not 1 <= int(place) <= 1000:
+        return _grouping_fragment(request, pattern, error="Choose which <*> to split by.")
+    try:
+        rule = pattern_split(
+            pattern_id=pattern.pk,
+            place=int(place) - 1,
+            value=value if value is not None else None,
+            actor=Actor.of_user(request.user),
+        )
+    except StateRefused as problem:
+        return _grouping_fragment(request, pattern, error=str(problem))
+    what = "every value" if rule.value is None else f"the value “{rule.value}”"
+    return _grouping_fragment(
+        request,
+        pattern,
+        notice=f"Split at <*> {int(place)} by {what}: new logs follow now; "
+        "stored logs are being moved.",
+    )
+
+
+@login_required
+@require_POST
+def grouping_rule_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm(CORRECT):
+        raise PermissionDenied
+    rule = get_object_or_404(GroupingRule, pk=pk)
+    shown = request.POST.get("pattern", "")
+    pattern = _get_pattern_for_user(request, int(shown) if shown.isdigit() else rule.pattern_id)
+    try:
+        grouping_rule_undo(rule_id=rule.pk, actor=Actor.of_user(request.user))
+    except StateRefused as problem:
+        return _grouping_fragment(request, pattern, error=str(problem))
+    pattern.refresh_from_db()
+    return _grouping_fragment(
+        request, pattern, notice=f"Undid rule {rule.pk}: stored logs are being moved back."
+    )
+
+
+def _grouping_fragment(
+    request: HttpRequest, pattern: LogPattern, *, notice: str = "", error: str = ""
+) -> HttpResponse:
+    context = _grouping_context(request, pattern, notice=notice, error=error)
+    return render(request, "logs/_pattern_grouping.html", context, status=409 if error else 200)
+
+
+@login_required
+@require_POST
+def patterns_merge_view(request: HttpRequest) -> HttpResponse:
+    """Merge the ticked patterns into the oldest of them, then show the list as filtered."""
+    if not request.user.has_perm(CORRECT):
+        raise PermissionDenied
+    ids = sorted({int(value) for value in request.POST.getlist("pattern") if value.isdigit()})
+    context = _pattern_results(request, PatternFilterForm(request.POST, user=request.user))
+    if len(ids) < 2:
+        context["error"] = "Tick two patterns or more to merge them."
+        return render(request, "logs/_pattern_results.html", context)
+    survivor, *absorbed = ids
+    try:
+        patterns_merge_by_operator(
+            survivor_id=survivor, absorbed_ids=absorbed, actor=Actor.of_user(request.user)
+        )
+    except StateRefused as problem:
+        context["error"] = str(problem)
+        return render(request, "logs/_pattern_results.html", context)
+    context = _pattern_results(request, PatternFilterForm(request.POST, user=request.user))
+    context["notice"] = (
+        f"{len(absorbed)} pattern(s) merged into pattern {survivor}, the oldest; "
+        "their future logs go there too. Undo it on that pattern's page."
+    )
+    return render(request, "logs/_pattern_results.html", context)
 
 
 @login_required

@@ -368,6 +368,14 @@ def _covers(general: tuple[str, ...], specific: tuple[str, ...]) -> bool:
     return all(map(_token_covers, general, specific))
 
 
+def covers(general: tuple[str, ...], specific: tuple[str, ...]) -> bool:
+    """Whether template tokens `general` cover masked tokens `specific`, as a covering or
+    stretching template does (steps 1 and 2 above)."""
+    if len(general) == len(specific):
+        return _covers(general, specific)
+    return _stretch_covers(general, specific)
+
+
 def _stretch_covers(general: tuple[str, ...], specific: tuple[str, ...]) -> bool:
     """Whether `general`, ending in `<*>`, covers the longer `specific` with that `<*>`
     spanning its last several words: "Wake reason: <*>" covers "Wake reason: RTC (Alarm)".

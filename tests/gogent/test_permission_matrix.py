@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from analysis.models import Analysis, Provider, ProviderCall
 from gogent.apikeys import api_key_create
+from gogent.audit import Actor
 from gogent.models import ApiKey
 from integrations.models import (
     Channel,
@@ -46,6 +47,7 @@ from integrations.models import (
 from integrations.services import ticket_discard
 from logs.models import ContextRule, LogPattern
 from logs.services import IncomingMessage, logs_ingest_batch
+from logs.services.corrections import pattern_split
 from tests.gogent.permission_routes import (
     Operation,
     Route,
@@ -121,6 +123,10 @@ ROUTES: dict[str, Access] = {
     "logs:pattern": perm("logs.view_logpattern"),
     "logs:pattern-status": perm("logs.view_logpattern", "logs.triage_pattern"),
     "logs:pattern-snooze": perm("logs.view_logpattern", "logs.triage_pattern"),
+    "logs:pattern-split": perm("logs.view_logpattern", "logs.correct_grouping"),
+    # NOTE: as for patterns-bulk, only the correction is checked; its answer is the list.
+    "logs:patterns-merge": perm("logs.correct_grouping"),
+    "logs:grouping-rule-undo": perm("logs.view_logpattern", "logs.correct_grouping"),
     "logs:logs": perm("logs.view_logentry"),
     "logs:logs-live": perm("logs.view_logentry"),
     "logs:patterns-live": perm("logs.view_logpattern"),
@@ -176,6 +182,7 @@ ROUTES: dict[str, Access] = {
         "logs.rejectedmessage",
         "logs.logpattern",
         "logs.contextrule",
+        "logs.groupingrule",
         "analysis.analysis",
         "analysis.providercall",
         "analysis.provider",
@@ -216,6 +223,17 @@ API_OPERATIONS: dict[str, ApiAccess] = {
     ),
     "POST /api/v1/patterns/{pattern_id}/snooze": ApiAccess(
         "logs.triage_pattern", body=lambda world: {"minutes": 60}
+    ),
+    "POST /api/v1/patterns/{pattern_id}/merge": ApiAccess(
+        "logs.correct_grouping", body=lambda world: {"patterns": [world.ids["second_pattern"]]}
+    ),
+    "POST /api/v1/patterns/{pattern_id}/split": ApiAccess(
+        "logs.correct_grouping", body=lambda world: {"place": 1}
+    ),
+    "GET /api/v1/patterns/{pattern_id}/values": ApiAccess("logs.view_logentry"),
+    "GET /api/v1/grouping-rules": ApiAccess("logs.view_groupingrule"),
+    "POST /api/v1/grouping-rules/{rule_id}/undo": ApiAccess(
+        "logs.correct_grouping", body=lambda world: {}
     ),
     "POST /api/v1/patterns/{pattern_id}/analyze": ApiAccess("analysis.request_analysis"),
     "POST /api/v1/patterns/{pattern_id}/tickets": ApiAccess(
@@ -275,6 +293,7 @@ ADMIN_ACTIONS: dict[tuple[str, str], ActionAccess] = {
     ),
     ("integrations.channel", "send_test"): ActionAccess(("integrations.change_channel",)),
     ("integrations.notification", "retry"): ActionAccess(("integrations.change_channel",)),
+    ("logs.groupingrule", "undo"): ActionAccess(("logs.correct_grouping",)),
 }
 # The ModelAdmins' own has_<name>_permission checks and the permission each one tests.
 CUSTOM_ADMIN_PERMISSIONS = {
@@ -282,6 +301,7 @@ CUSTOM_ADMIN_PERMISSIONS = {
     ("integrations.ticket", "review"): "integrations.review_draft",
     ("integrations.ticket", "open"): "integrations.open_ticket",
     ("integrations.notification", "retry"): "integrations.change_channel",
+    ("logs.groupingrule", "correct"): "logs.correct_grouping",
 }
 
 # --- The rows every URL is filled from ----------------------------------------------------
@@ -299,13 +319,19 @@ class World:
 
 
 # A route's <int:pk> names the rows of the path segment before it.
-PK_OWNERS = {"patterns": "pattern", "analyses": "analysis", "tickets": "ticket"}
+PK_OWNERS = {
+    "patterns": "pattern",
+    "analyses": "analysis",
+    "tickets": "ticket",
+    "grouping-rules": "grouping_rule",
+}
 # ninja's path parameters.
 ID_PARAMETERS = {
     "pattern_id": "pattern",
     "analysis_id": "analysis",
     "ticket_id": "ticket",
     "window_id": "window",
+    "rule_id": "grouping_rule",
 }
 # Parameters no row names.
 ROUTE_ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
@@ -321,6 +347,10 @@ POST_DATA: dict[str, Callable[[World], dict[str, Any]]] = {
     "logs:pattern-status": lambda world: {"status": "muted"},
     "logs:pattern-snooze": lambda world: {"minutes": "60"},
     "logs:patterns-bulk": lambda world: {"set_status": "muted", "pattern": world.ids["pattern"]},
+    "logs:pattern-split": lambda world: {"place": "1"},
+    "logs:patterns-merge": lambda world: {
+        "pattern": [world.ids["pattern"], world.ids["second_pattern"]]
+    },
     "integrations:open": lambda world: {"integration": world.ids["integration"]},
     "integrations:discard": lambda world: {"reason": "matrix"},
 }
@@ -422,9 +452,15 @@ def world(db) -> World:
         username="matrix-norole", ip_address="127.0.0.1", user_agent="matrix",
         path_info=reverse("login"), attempt_time=timezone.now(), locked_out=False,
     )  # fmt: skip
+    # An operator's split of a third pattern (the merge endpoints take first and second).
+    ingest(*(log(f"Conveyor belt {belt} stopped") for belt in ("north", "south", "east")))
+    third = LogPattern.objects.get(template="Conveyor belt <*> stopped", merged_into=None)
+    grouping_rule = pattern_split(pattern_id=third.pk, place=0, value=None, actor=Actor("matrix"))
     return World(
         ids={
             "pattern": first.pk,
+            "second_pattern": second.pk,
+            "grouping_rule": grouping_rule.pk,
             "analysis": failed.pk,
             "queued": queued.pk,
             "ticket": draft.pk,
