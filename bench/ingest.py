@@ -141,6 +141,12 @@ def parse_args() -> argparse.Namespace:
         "compare with a run without this option)",
     )
     parser.add_argument(
+        "--without-value-sketches",
+        action="store_true",
+        help="consumers run with PATTERN_VALUE_SKETCHES=false (the pattern inspector's "
+        "counts at ingest: compare with a run without this option)",
+    )
+    parser.add_argument(
         "--context-rules",
         metavar="FILE",
         help="apply this config file's [[context_rules]] (e.g. docs/demo.toml) after "
@@ -616,6 +622,8 @@ class Bench:
         self.env = bench_env(
             data_dir=self.data_dir, database_url=database.template_url, NATS_URL=self.nats_url
         )
+        if args.without_value_sketches:
+            self.env["PATTERN_VALUE_SKETCHES"] = "false"
 
     def setup(self) -> None:
         """Start nats-server, migrate a fresh database, and load Django in this process."""
@@ -652,7 +660,8 @@ class Bench:
             f"NATS_MAX_ACK_PENDING={settings.NATS_MAX_ACK_PENDING}{databases}\n"
             f"  full-text index of messages: "
             f"{'dropped (--without-search-index)' if self.args.without_search_index else 'kept'}"
-            f"; context rules: {self.args.context_rules or 'none'}",
+            f"; context rules: {self.args.context_rules or 'none'}; pattern value sketches: "
+            f"{'off (--without-value-sketches)' if self.args.without_value_sketches else 'on'}",
             flush=True,
         )
         client = await nats.connect(

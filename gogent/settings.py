@@ -338,6 +338,9 @@ SUPERVISOR_DIR = DATA_DIR / "supervisor"
 # 2000 drains ~25% faster than 1000 (bench/ingest.py). Below full load, batches are
 # whatever arrives within the linger, so latency does not grow with it.
 INGEST_BATCH_SIZE = env_int("INGEST_BATCH_SIZE", 2000)
+# The pattern inspector's counts of each <*>'s values, kept at ingest (logs.place_values);
+# off, the inspector reads a pattern's newest stored logs instead.
+PATTERN_VALUE_SKETCHES = env_bool("PATTERN_VALUE_SKETCHES", True)
 INGEST_FETCH_TIMEOUT = env_int("INGEST_FETCH_TIMEOUT_MS", 1000) / 1000
 LOG_MAX_PAYLOAD_BYTES = env_int("LOG_MAX_PAYLOAD_BYTES", 1024 * 1024)
 LOG_MAX_MESSAGE_BYTES = env_int("LOG_MAX_MESSAGE_BYTES", 64 * 1024)

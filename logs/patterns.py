@@ -40,6 +40,7 @@ from logs.models import (
     LogPatternStat,
     Severity,
 )
+from logs.place_values import pattern_sketches_drop, place_values_count, place_values_tally
 from logs.plant import Place
 from logs.validation import ParsedLog
 
@@ -399,6 +400,7 @@ def pattern_merge(*, absorbed_id: int, survivor_id: int, revision: int) -> None:
         }
     )
     absorbed_stats.delete()
+    pattern_sketches_drop([absorbed_id])
     alarms_merge(absorbed_id=absorbed_id, survivor_id=survivor_id)
     survivor.count += absorbed.count
     survivor.first_seen = min(survivor.first_seen, absorbed.first_seen)
@@ -488,12 +490,14 @@ def patterns_count(
 
     # Locked here, in id order, as every batch does: the status read stays true until the
     # update below, so of two batches that see one pattern recur only one regresses it.
-    for pattern_id, status, max_severity in (
+    templates: dict[int, str] = {}
+    for pattern_id, status, max_severity, template in (
         LogPattern.objects.filter(pk__in=totals)
         .order_by("pk")
         .select_for_update()
-        .values_list("pk", "status", "max_severity")
+        .values_list("pk", "status", "max_severity", "template")
     ):
+        templates[pattern_id] = template
         if regress and status == LogPattern.Status.RESOLVED:
             changes.regressed.add(pattern_id)
         if totals[pattern_id][3] > max_severity:
@@ -525,6 +529,9 @@ def patterns_count(
             ],
         )  # fmt: skip
     _upsert_stats(stats)
+    if settings.PATTERN_VALUE_SKETCHES:
+        messages = (log.message for log in logs)
+        place_values_count(place_values_tally(templates, zip(pattern_ids, messages, strict=True)))
 
 
 def _count_places(

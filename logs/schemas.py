@@ -278,5 +278,11 @@ class PlaceValuesOut(Schema):
     token: str
     top: list[ValueCount]
     other: int = Field(description="Logs read with a value not in `top`.")
-    distinct: int
-    logs: int = Field(description="Newest stored logs read whose message the template matches.")
+    distinct: int = Field(description="Distinct values known (the sketch keeps at most 50).")
+    logs: int = Field(description="Logs counted whose message the template matches.")
+    counted_at_ingest: bool = Field(
+        description="Counted at ingest since the template last changed; false: read from "
+        "the newest 1,000 stored logs."
+    )
+    trimmed: bool = Field(description="Rare values were dropped: a kept count may be short.")
+    unmatched: int = Field(description="Logs of the pattern its template does not match.")

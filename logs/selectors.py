@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -31,6 +32,7 @@ from logs.models import (
     LogPatternStat,
     RejectedMessage,
 )
+from logs.place_values import place_values_read
 from logs.plant import plant_scope_ids, plant_values
 from logs.search import parse_query, search_logs, search_newest
 
@@ -370,34 +372,58 @@ def rejected_counts() -> list[tuple[str, str, int]]:
     ]
 
 
-# The split form's view of a pattern's values: this many of its newest stored logs.
+# Without a sketch counted at ingest (a pattern not seen since its template last changed),
+# the inspector reads this many of the pattern's newest stored logs.
 PLACE_VALUES_LOGS = 1000
 PLACE_VALUES_TOP = 10
 
 
 @dataclass(frozen=True, slots=True)
 class PlaceValues:
-    """One `<*>` of a template (from 0) and what its newest logs had there."""
+    """One `<*>` of a template (from 0) and the values logs had there."""
 
     place: int
     token: str  # the template's token holding it: "<*>", "action:<*>"
     top: list[tuple[str, int]]  # most common values first
     other: int  # logs with a value not in top
-    distinct: int
-    logs: int  # logs read whose message the template matched
+    distinct: int  # distinct values known (at most the sketch's size when counted)
+    logs: int  # logs counted whose message the template matched
+    counted_at_ingest: bool  # else: read from the newest stored logs
+    trimmed: bool = False  # the sketch dropped rare values: kept counts may be short
+    unmatched: int = 0  # logs of the pattern the template does not match (merged in)
 
 
 def pattern_place_values(
     pattern: LogPattern, *, logs: int = PLACE_VALUES_LOGS, top: int = PLACE_VALUES_TOP
 ) -> list[PlaceValues]:
-    """For each `<*>` of the pattern's template, the values its newest stored logs hold
-    there: what an operator looks at before splitting it."""
+    """For each `<*>` of the pattern's template, the values its logs hold there: counted at
+    ingest since the template last changed, else read from its newest stored logs."""
     tokens = tuple(pattern.template.split(" "))
     places = [token for token in tokens if WILDCARD in token]
     if not places:
         return []
+    sketches = (
+        place_values_read(pattern.pk, pattern.template, top=top)
+        if settings.PATTERN_VALUE_SKETCHES
+        else None
+    )
+    if sketches is not None:
+        return [
+            PlaceValues(
+                place=sketch.place,
+                token=token,
+                top=sketch.top,
+                other=sketch.other,
+                distinct=sketch.distinct_kept,
+                logs=sketch.total,
+                counted_at_ingest=True,
+                trimmed=sketch.trimmed,
+                unmatched=sketch.unmatched,
+            )
+            for sketch, token in zip(sketches, places, strict=True)
+        ]
     counters: list[Counter[str]] = [Counter() for _ in places]
-    read = 0
+    read = unmatched = 0
     messages = (
         LogEntry.objects.filter(pattern=pattern)
         .order_by("-timestamp", "-pk")
@@ -406,7 +432,8 @@ def pattern_place_values(
     for message in messages:
         values = template_values(tokens, message)
         if values is None:
-            continue  # grouped by a template since generalized, or by a merge
+            unmatched += 1  # grouped here by a merge, or by a template since generalized
+            continue
         read += 1
         for counter, value in zip(counters, values, strict=True):
             counter[value] += 1
@@ -421,6 +448,8 @@ def pattern_place_values(
                 other=read - sum(n for _, n in common),
                 distinct=len(counter),
                 logs=read,
+                counted_at_ingest=False,
+                unmatched=unmatched,
             )
         )
     return result

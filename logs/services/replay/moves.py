@@ -9,12 +9,14 @@ from collections.abc import Mapping
 from datetime import UTC
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import connection
 
 from logs import patterns
 from logs.alarms.rollup import alarms_move_count
 from logs.models import PLANT_KEYS, GroupingState, LogEntry, LogPattern, LogPatternStat
 from logs.patterns import PatternChanges
+from logs.place_values import place_values_count, place_values_tally
 from logs.plant import Place
 from logs.validation import ParsedLog
 
@@ -126,6 +128,10 @@ def _uncount(left: list[tuple[int, ParsedLog, Place | None]]) -> None:
             [(n, n, *key) for key, n in stats.items()],
         )
     LogPatternStat.objects.filter(pattern_id__in=totals, count=0).delete()
+    if settings.PATTERN_VALUE_SKETCHES:
+        templates = dict(LogPattern.objects.filter(pk__in=totals).values_list("pk", "template"))
+        messages = ((pattern_id, log.message) for pattern_id, log, _ in left)
+        place_values_count(place_values_tally(templates, messages), sign=-1)
     highest: dict[int, int] = {}
     severities = {label: value for value, label in patterns.SEVERITY_LABELS.items()}
     for pattern_id, label in LogPatternStat.objects.filter(
