@@ -583,27 +583,20 @@ class GroupingState(models.Model):
 
 
 class PatternPlaceValues(models.Model):
-    """The inspector's sketch of one `<*>` of a pattern's template: its most common values
-    with their counts, counted at ingest (logs.place_values)."""
+    """The inspector's sketches of a pattern's `<*>`s: each one's most common values with
+    their counts, counted at ingest (logs.place_values). One row per pattern."""
 
-    pattern = models.ForeignKey(
-        LogPattern, on_delete=models.CASCADE, related_name="+", db_index=False
+    pattern = models.OneToOneField(
+        LogPattern, on_delete=models.CASCADE, related_name="+", primary_key=True
     )
-    place = models.PositiveSmallIntegerField()  # which `<*>`, from 0
     template_key = models.CharField(max_length=16)  # the template it was counted under
-    counts = models.TextField(default="{}")  # JSON: value -> logs, at most SKETCH_SIZE
-    other = models.PositiveBigIntegerField(default=0)  # logs whose value was trimmed off
+    # JSON: per `<*>`, [{value: logs} (at most SKETCH_SIZE), logs whose value was trimmed off]
+    places = models.TextField(default="[]")
     unmatched = models.PositiveBigIntegerField(default=0)  # logs the template did not match
     trimmed = models.BooleanField(default=False)
 
-    class Meta:
-        constraints = [
-            # Ingest reads and writes a batch's patterns' rows by this.
-            models.UniqueConstraint(fields=["pattern", "place"], name="pattern_place_values_unique")
-        ]
-
     def __str__(self) -> str:
-        return f"pattern {self.pattern_id} <*> {self.place + 1}"
+        return f"pattern {self.pattern_id} values"
 
 
 class GroupingRule(models.Model):

@@ -40,7 +40,13 @@ from logs.models import (
     LogPatternStat,
     Severity,
 )
-from logs.place_values import pattern_sketches_drop, place_values_count, place_values_tally
+from logs.place_values import (
+    KnownValues,
+    pattern_sketches_drop,
+    place_values_count,
+    place_values_known,
+    place_values_tally,
+)
 from logs.plant import Place
 from logs.validation import ParsedLog
 
@@ -109,6 +115,8 @@ class Grouping:
     matches: list[GroupMatch]
     revision: int  # the catalog's revision the matches were made at
     changes_patterns: bool  # a new, generalized or merged pattern: needs the grouping lock
+    # Each log's values under its template as matched, for the inspector's counts.
+    place_values: KnownValues = field(default_factory=dict)
 
 
 class PatternCatalog:
@@ -190,7 +198,20 @@ class PatternCatalog:
                 match.template_changed or match.merged or match.cluster.key not in known
                 for match in matches
             ),
+            place_values=self._place_values(matches, logs),
         )
+
+    @staticmethod
+    def _place_values(matches: list[GroupMatch], logs: Sequence[ParsedLog]) -> KnownValues:
+        if not settings.PATTERN_VALUE_SKETCHES:
+            return {}
+        # A cluster's template is the batch's last one by now: the one counting will read.
+        pairs = zip(
+            (match.cluster.template for match in matches),
+            (log.message for log in logs),
+            strict=True,
+        )
+        return place_values_known(pairs)
 
     def pattern_ids_shared(self, grouping: Grouping) -> list[int]:
         """For a batch that changes no pattern, inside its transaction: each log's pattern
@@ -450,12 +471,14 @@ def patterns_count(
     *,
     places: Sequence[Place | None] | None = None,
     regress: bool = True,
+    place_values: KnownValues | None = None,
 ) -> None:
     """Add a batch's logs to their patterns' counters; resolved patterns that recur regress.
 
     `places`, one per log where known (logs.plant), count the site, line… each pattern
     occurs on. regress=False for logs that did not just occur (a replay moving stored logs
-    between patterns): counted, but a resolved pattern stays resolved.
+    between patterns): counted, but a resolved pattern stays resolved. `place_values`:
+    the logs' values worked out before the transaction (Grouping.place_values).
     """
     totals: dict[int, list] = {}
     stats: dict[tuple[int, str, str], list] = {}
@@ -530,8 +553,8 @@ def patterns_count(
         )  # fmt: skip
     _upsert_stats(stats)
     if settings.PATTERN_VALUE_SKETCHES:
-        messages = (log.message for log in logs)
-        place_values_count(place_values_tally(templates, zip(pattern_ids, messages, strict=True)))
+        entries = zip(pattern_ids, (log.message for log in logs), strict=True)
+        place_values_count(place_values_tally(templates, entries, place_values))
 
 
 def _count_places(

@@ -14,9 +14,11 @@ are locked (patterns_count): no other batch counts on the same rows meanwhile.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 import orjson
 from django.db import connection
@@ -42,14 +44,37 @@ def _kept(value: str) -> str:
     return value if len(value) <= VALUE_KEPT else value[: VALUE_KEPT - 1] + "…"
 
 
+# message -> (the template it was matched to, its value at each place or None)
+KnownValues = dict[str, tuple[str, list[str] | None]]
+
+
+def place_values_known(pairs: Iterable[tuple[str, str]]) -> KnownValues:
+    """Values of (template, message) pairs, worked out before a batch's transaction (from
+    its match) so that counting in it only adds them up."""
+    known: KnownValues = {}
+    tokens_of: dict[str, tuple[str, ...]] = {}
+    for template, message in pairs:
+        if WILDCARD not in template or message in known:
+            continue
+        tokens = tokens_of.get(template)
+        if tokens is None:
+            tokens = tokens_of[template] = tuple(template.split(" "))
+        known[message] = (template, template_values(tokens, message))
+    return known
+
+
 def place_values_tally(
-    templates: Mapping[int, str], entries: Iterable[tuple[int, str]]
+    templates: Mapping[int, str],
+    entries: Iterable[tuple[int, str]],
+    known: KnownValues | None = None,
 ) -> dict[int, _Tally]:
     """Values per pattern and place of (pattern id, message) pairs, for patterns whose
-    template has a `<*>`. A message repeated in the batch is matched once."""
+    template has a `<*>`. A message repeated in the batch is matched once; one in `known`
+    under the pattern's template is not matched again."""
     tallies: dict[int, _Tally] = {}
     tokens_of: dict[int, tuple[str, ...] | None] = {}
-    seen: dict[tuple[int, str], list[str] | None] = {}
+    known = known or {}
+    seen: KnownValues = {}
     for pattern_id, message in entries:
         tokens = tokens_of.get(pattern_id, ())
         if tokens == ():
@@ -63,16 +88,17 @@ def place_values_tally(
                 )
         if tokens is None:
             continue
-        values = seen.get((pattern_id, message), ())
-        if values == ():
-            values = template_values(tokens, message)
-            seen[(pattern_id, message)] = values
+        template = templates[pattern_id]
+        hit = known.get(message) or seen.get(message)
+        if hit is None or hit[0] != template:
+            hit = seen[message] = (template, template_values(tokens, message))
+        values = hit[1]
         tally = tallies[pattern_id]
         if values is None:
             tally.unmatched += 1
             continue
         for counter, value in zip(tally.places, values, strict=True):
-            counter[_kept(value)] += 1
+            counter[value if len(value) <= VALUE_KEPT else _kept(value)] += 1
     return tallies
 
 
@@ -81,56 +107,51 @@ def place_values_count(tallies: Mapping[int, _Tally], *, sign: int = 1) -> None:
     to another pattern). Call with the patterns' rows locked, as patterns_count does."""
     if not tallies:
         return
-    quote = connection.ops.quote_name
-    table = quote(PatternPlaceValues._meta.db_table)
+    table = connection.ops.quote_name(PatternPlaceValues._meta.db_table)
     ids = sorted(tallies)
     marks = ", ".join(["%s"] * len(ids))
-    stored: dict[tuple[int, int], tuple] = {}
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT pattern_id, place, template_key, counts, other, unmatched, trimmed "  # noqa: S608
-            f"FROM {table} WHERE pattern_id IN ({marks}) ORDER BY pattern_id, place",
+            f"SELECT pattern_id, template_key, places, unmatched, trimmed FROM {table} "  # noqa: S608
+            f"WHERE pattern_id IN ({marks})",
             ids,
         )
-        for pattern_id, place, key, counts, other, unmatched, trimmed in cursor.fetchall():
-            stored[(pattern_id, place)] = (key, counts, other, unmatched, trimmed)
+        stored = {row[0]: row[1:] for row in cursor.fetchall()}
         updates, inserts = [], []
         for pattern_id in ids:
             tally = tallies[pattern_id]
-            for place, counter in enumerate(tally.places):
-                row = stored.get((pattern_id, place))
-                if row is None or row[0] != tally.template_key:
-                    if sign < 0:
-                        continue  # nothing counted under this template to take off
-                    counts, other, unmatched, trimmed = {}, 0, 0, False
-                else:
-                    counts = orjson.loads(row[1])
-                    other, unmatched, trimmed = row[2], row[3], bool(row[4])
+            row = stored.get(pattern_id)
+            if row is None or row[0] != tally.template_key:
+                if sign < 0:
+                    continue  # nothing counted under this template to take off
+                places: list = [[{}, 0] for _ in tally.places]
+                unmatched, trimmed = 0, False
+            else:
+                places, unmatched, trimmed = orjson.loads(row[1]), row[2], bool(row[3])
+            for sketch, counter in zip(places, tally.places, strict=True):
                 if sign > 0:
-                    counts, dropped = _added(counts, counter)
-                    other += dropped
-                    unmatched += tally.unmatched
+                    sketch[0], dropped = _added(sketch[0], counter)
+                    sketch[1] += dropped
                     trimmed = trimmed or bool(dropped)
                 else:
-                    counts, missing = _taken(counts, counter)
-                    other = max(other - missing, 0)
-                    unmatched = max(unmatched - tally.unmatched, 0)
-                values = (tally.template_key, orjson.dumps(counts).decode(), other, unmatched,
-                          trimmed)  # fmt: skip
-                if row is None:
-                    inserts.append((pattern_id, place, *values))
-                else:
-                    updates.append((*values, pattern_id, place))
+                    sketch[0], missing = _taken(sketch[0], counter)
+                    sketch[1] = max(sketch[1] - missing, 0)
+            unmatched = max(unmatched + sign * tally.unmatched, 0)
+            values = (tally.template_key, orjson.dumps(places).decode(), unmatched, trimmed)
+            if row is None:
+                inserts.append((pattern_id, *values))
+            else:
+                updates.append((*values, pattern_id))
         if updates:
             cursor.executemany(
-                f"UPDATE {table} SET template_key = %s, counts = %s, other = %s, "  # noqa: S608
-                "unmatched = %s, trimmed = %s WHERE pattern_id = %s AND place = %s",
+                f"UPDATE {table} SET template_key = %s, places = %s, unmatched = %s, "  # noqa: S608
+                "trimmed = %s WHERE pattern_id = %s",
                 updates,
             )
         if inserts:
             cursor.executemany(
-                f"INSERT INTO {table} (pattern_id, place, template_key, counts, other, "  # noqa: S608
-                "unmatched, trimmed) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                f"INSERT INTO {table} (pattern_id, template_key, places, unmatched, trimmed) "  # noqa: S608
+                "VALUES (%s, %s, %s, %s, %s)",
                 inserts,
             )
 
@@ -141,9 +162,9 @@ def _added(counts: dict[str, int], batch: Counter[str]) -> tuple[dict[str, int],
         counts[value] = counts.get(value, 0) + count
     if len(counts) <= SKETCH_SIZE:
         return counts, 0
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    kept = dict(ranked[:SKETCH_SIZE])
-    return kept, sum(count for _, count in ranked[SKETCH_SIZE:])
+    total = sum(counts.values())
+    kept = dict(heapq.nlargest(SKETCH_SIZE, counts.items(), key=itemgetter(1)))
+    return kept, total - sum(kept.values())
 
 
 def _taken(counts: dict[str, int], batch: Counter[str]) -> tuple[dict[str, int], int]:
@@ -174,21 +195,18 @@ def place_values_read(
     pattern_id: int, template: str, *, top: int
 ) -> list[StoredPlaceValues] | None:
     """The pattern's sketches for its current template, or None if it has none yet."""
-    rows = {
-        row.place: row
-        for row in PatternPlaceValues.objects.filter(
-            pattern_id=pattern_id, template_key=template_key(template)
-        )
-    }
-    places = sum(WILDCARD in token for token in template.split(" "))
-    if not places or len(rows) != places:
+    row = PatternPlaceValues.objects.filter(
+        pattern_id=pattern_id, template_key=template_key(template)
+    ).first()
+    if row is None:
+        return None
+    places = orjson.loads(row.places)
+    if len(places) != sum(WILDCARD in token for token in template.split(" ")):
         return None
     result = []
-    for place in range(places):
-        row = rows[place]
-        counts: dict[str, int] = orjson.loads(row.counts)
+    for place, (counts, other) in enumerate(places):
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-        total = sum(counts.values()) + row.other
+        total = sum(counts.values()) + other
         shown = ranked[:top]
         result.append(
             StoredPlaceValues(

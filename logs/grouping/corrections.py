@@ -43,7 +43,24 @@ def template_values(tokens: Sequence[str], message: str) -> list[str] | None:
     match it. Linear in the message's words: each is looked at a bounded number of times."""
     words = message.split()
     count = len(words)
-    values: list[str] = []
+    if count == len(tokens):
+        # Word for word, the common case: each place is one word.
+        values = []
+        for token, word in zip(tokens, words, strict=True):
+            if token == word:
+                continue
+            if token == WILDCARD:
+                values.append(word)
+                continue
+            if WILDCARD not in token:
+                break
+            before, _, after = token.partition(WILDCARD)
+            if WILDCARD in after or not _closes(words, 0, 0, before, after, word):
+                break
+            values.append(word[len(before) : len(word) - len(after)])
+        else:
+            return values
+    values = []
     at = 0
     last = len(tokens) - 1
     for index, token in enumerate(tokens):
@@ -90,7 +107,15 @@ def _find(words: list[str], word: str, start: int) -> int:
         return -1
 
 
-def _closes(words: list[str], start: int, end: int, before: str, after: str) -> bool:
+def _closes(
+    words: list[str], start: int, end: int, before: str, after: str, word: str = ""
+) -> bool:
+    if word:  # one word, which must hold the whole token
+        return (
+            word.startswith(before)
+            and word.endswith(after)
+            and len(word) > len(before) + len(after)
+        )
     word = words[end]
     if not word.endswith(after):
         return False

@@ -28,6 +28,7 @@ from gogent.db import insert_rows
 from logs import patterns
 from logs.alarms.rollup import alarms_count
 from logs.models import IngestEvent, LogEntry, RejectedMessage
+from logs.place_values import KnownValues
 from logs.plant import Place, plant_ids, plant_mapper
 from logs.services.batch import IncomingMessage, IngestResult, by_epoch
 from logs.services.hooks import ingest_hooks
@@ -268,7 +269,8 @@ def _store_in_transaction(
                 )
             else:
                 all_ids = patterns.catalog.pattern_ids_shared(grouping)
-            counting_at = _store_logs(cursor, entries, all_ids, result, adapt_datetime)
+            known = grouping.place_values if grouping is not None else None
+            counting_at = _store_logs(cursor, entries, all_ids, result, adapt_datetime, known)
         if rejections:
             insert_stream_rows(
                 cursor,
@@ -291,6 +293,7 @@ def _store_logs(
     all_pattern_ids: list[int],
     result: IngestResult,
     adapt_datetime: Callable[[datetime], Any],
+    place_values: KnownValues | None = None,
 ) -> float:
     """Insert the logs not stored yet and count them; return when counting began.
 
@@ -322,7 +325,9 @@ def _store_logs(
         patterns.patterns_count_hours(epoch, seqs)
     count_volume(new_entries, cursor, adapt_datetime)
     alarms_count(pattern_ids=pattern_ids, logs=logs, places=places, place_ids=place_ids)
-    patterns.patterns_count(pattern_ids, logs, result.patterns, places=places)
+    patterns.patterns_count(
+        pattern_ids, logs, result.patterns, places=places, place_values=place_values
+    )
     # A pattern snoozed "for N more logs" wakes with the log that passes the mark.
     patterns_wake(pattern_ids=set(pattern_ids))
     replies = [
