@@ -21,7 +21,8 @@ _OPENERS = "([{<\"'"
 _CLOSERS = ")]}>\"',;:.!?"
 
 _EMPTY_VALUES = frozenset(("()", "[]", "{}", "<>", '""', "''"))
-_UNITS = frozenset(
+# Units a number is printed with; they belong to the value.
+UNITS = frozenset(
     [
         "B",
         "b",
@@ -36,14 +37,61 @@ _UNITS = frozenset(
         "GiB",
         "TiB",
         "bytes",
+        "kb",
+        "mb",
+        "gb",
+        "B/s",
+        "KB/s",
+        "kB/s",
+        "MB/s",
+        "GB/s",
+        "bps",
+        "kbps",
+        "Kbps",
+        "Mbps",
+        "Gbps",
+        "Hz",
+        "kHz",
+        "MHz",
+        "GHz",
+        "rpm",
+        "°C",
+        "°F",
+        "mV",
+        "V",
+        "kV",
+        "mA",
+        "A",
+        "W",
+        "kW",
+        "MW",
+        "Wh",
+        "kWh",
+        "Pa",
+        "kPa",
+        "MPa",
+        "bar",
+        "mbar",
+        "psi",
+        "l/min",
+        "l/h",
+        "mm",
+        "cm",
+        "km",
+        "kg",
         "ns",
         "us",
         "µs",
         "ms",
         "s",
+        "msec",
+        "usec",
         "sec",
         "secs",
         "seconds",
+        "milliseconds",
+        "microseconds",
+        "nanoseconds",
         "m",
         "min",
         "mins",
@@ -64,6 +112,14 @@ _PATH = re.compile(r"(?:[A-Za-z]:\\|\\\\|~?/|\.{1,2}/)\S*|[^\s/]*/[^\s/]+/\S*")
 _UUID = re.compile(r"[0-9A-Fa-f]{8}-(?:[0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}")
 _MAC = re.compile(r"[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}")
 _IPV6 = re.compile(r"\[?[0-9A-Fa-f]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f.]*(?:%\w+)?\]?(?::0+)?")
+# "db-2.example.com:5432", "kafka-0.kafka.svc:9092": a host name of two labels or more with
+# a port; a one-label name ("onExtend:0") reads as a key with its value.
+_HOST_PORT = re.compile(r"(?:[A-Za-z0-9\-]+\.)+[A-Za-z][A-Za-z0-9\-]*:0{1,5}")
+# "org.example.OrderService", "com.android.systemui", "android.intent.action.SCREEN_ON":
+# three dotted identifiers or more name a class, a package or a constant, a value a message
+# names as it names a file, when a label is capitalized or the name starts with a domain
+# reversed; "mapred.task.id" is a setting's name, part of what the message says.
+_DOTTED_NAME = re.compile(r"([A-Za-z_$][\w$]*)(?:\.[A-Za-z_$][\w$]*){2,}(?::0+)?")
 _KEY_VALUE = re.compile(r"([A-Za-z_][A-Za-z_.\-\[\]]*?)([=:]|\.{2,})(.+)")
 # A host name is told from a Java class or a file name by its last label.
 _HOST = re.compile(r"(?:[A-Za-z0-9\-]+\.)+([A-Za-z]{2,})(?::0+)?")
@@ -192,7 +248,7 @@ _WEEKDAYS = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*"
 # Digits are zeroed before this runs: "Sun Dec 04 04:47:44 2005" is "Sun Dec 00 00:00:00 0000".
 _TIMESTAMP = re.compile(
     rf"\b(?:{_WEEKDAYS},? +)?(?:{_MONTHS}\.? +0{{1,2}}|0{{1,2}}[ \-/]{_MONTHS})\b"
-    r"(?:[ \-/,]+0{4})?(?:[ T]+0{1,2}:00(?::00)?(?:[.,]0+)?)?(?: +0{4}\b)?"
+    r"(?:[ \-/,]+0{4})?(?:[ T:]+0{1,2}:00(?::00)?(?:[.,]0+)?)?(?: +[+\-]?0{4}\b)?"
 )
 # The key starts where its run of key characters starts: tried from inside the run too,
 # every start would rescan the rest of it, quadratic in a long word before a quote. A key
@@ -214,28 +270,213 @@ def mask(message: str) -> tuple[str, ...]:
 
 def mask_zeroed(text: str) -> tuple[str, ...]:
     """`mask()` of a message whose digits `digits_zeroed()` already turned into 0."""
+    if '"' in text:
+        text = _mask_quoted_phrases(text)
     if '"' in text or "'" in text or "`" in text:
         text = _KEY_QUOTED.sub(_mask_quoted_value, text)
         text = _QUOTED_WORD.sub(_mask_quoted_word, text)
     if "0" in text:
         text = _TIMESTAMP.sub(WILDCARD, text)
+    raws = text.split()
+    if "{" in text or "(" in text or "[" in text:
+        raws = _joined_objects(raws)
+    masked = [_mask_token(raw) for raw in raws]
+    if "= " in text:
+        for place in _spaced_values(raws):
+            masked[place] = _masked_whole(raws[place])
+    if "HTTP/" in text:
+        for place in _request_targets(raws):
+            masked[place] = _mask_route(raws[place])
     tokens: list[str] = []
-    for raw in text.split():
-        token = _mask_token(raw)
-        if tokens and tokens[-1] == WILDCARD:
+    for token in masked:
+        if tokens and tokens[-1][-1] == ">" and tokens[-1].endswith(WILDCARD):
+            # "<*> <*>" reads as one value, as does "Callers=<*> <*>".
             if token == WILDCARD:
                 continue
-            # "850.0 B" and "5.2 KB", "<1 sec" and "00:01": the unit belongs to the value.
+            # "850.0 B" and "5.2 KB", "(12 MB)", "<1 sec" and "00:01": the unit belongs to
+            # the value.
             unit = token.rstrip(_CLOSERS)
-            if unit in _UNITS:
-                tokens[-1] = WILDCARD + token[len(unit) :]
+            if unit in UNITS:
+                tokens[-1] += token[len(unit) :]
                 continue
         tokens.append(token)
+    if "(" in text or "[" in text or "{" in text:
+        return bracket_groups(tokens)
     return tuple(tokens)
+
+
+# The most tokens a bracketed phrase may span and still count as one token.
+MAX_BRACKETED_TOKENS = 16
+_CLOSER_OF = {"(": ")", "[": "]", "{": "}"}
+
+
+def bracket_groups(tokens: list[str]) -> tuple[str, ...]:
+    """The tokens, a phrase in brackets of up to MAX_BRACKETED_TOKENS words joined into one
+    token: "(Microsoft Word)", "[Clamshell Sleep]", "(Disassociated because station
+    leaving).", "{<*> com.example.app}". A bracketed phrase is said as one thing, the value
+    of a field, an object printed whole or a remark; as one token, the miner tells it
+    apart or finds it variable as it does a word.
+
+    Grouping reads masked tokens only, so a stored template split at its spaces groups
+    into the tokens it was made of (`template_tokens`)."""
+    grouped: list[str] = []
+    balances: dict[str, list[int]] = {}
+    place = 0
+    while place < len(tokens):
+        token = tokens[place]
+        closer = _CLOSER_OF.get(token[:1])
+        if closer is not None:
+            opener = token[0]
+            balance = balances.get(opener)
+            if balance is None:
+                balance = balances[opener] = [t.count(opener) - t.count(closer) for t in tokens]
+            depth = balance[place]
+            end = place + 1
+            stop = min(len(tokens), place + MAX_BRACKETED_TOKENS)
+            while depth > 0 and end < stop:
+                depth += balance[end]
+                end += 1
+            if end > place + 1 and depth == 0:
+                grouped.append(" ".join(tokens[place:end]))
+                place = end
+                continue
+        grouped.append(token)
+        place += 1
+    return tuple(grouped)
+
+
+def template_tokens(template: str) -> tuple[str, ...]:
+    """The tokens of a template as masking made them (its words and bracketed phrases)."""
+    words = template.split(" ")
+    if "(" in template or "[" in template or "{" in template:
+        return bracket_groups(words)
+    return tuple(words)
+
+
+def _joined_objects(raws: list[str]) -> list[str]:
+    """The raw tokens, an object printed whole across several ("WorkSource{10037 com.app}",
+    "ws=Window{3f2a u0 com.app/.Main}") joined into one when it is masked whole: it is
+    one value. A bracket that opens a token ("(Microsoft Word)") is `bracket_groups`'s."""
+    joined: list[str] = []
+    balances: dict[str, list[int]] = {}
+    place = 0
+    while place < len(raws):
+        raw = raws[place]
+        end = place + 1
+        opens = _OPENS.search(raw, 1)
+        if opens is not None and raw[: opens.start()].strip(_OPENERS):
+            opener = opens.group()
+            balance = balances.get(opener)
+            if balance is None:
+                closer = _CLOSER_OF[opener]
+                balance = balances[opener] = [t.count(opener) - t.count(closer) for t in raws]
+            depth = balance[place]
+            stop = min(len(raws), place + MAX_BRACKETED_TOKENS)
+            while depth > 0 and end < stop:
+                depth += balance[end]
+                end += 1
+            if depth == 0 and end > place + 1:
+                value = _mask_token(" ".join(raws[place:end]))
+                if " " not in value:
+                    joined.append(value)
+                    place = end
+                    continue
+            end = place + 1
+        joined.append(raw)
+        place = end
+    return joined
+
+
+_OPENS = re.compile(r"[({\[]")
+
+
+def _spaced_values(raws: list[str]) -> list[int]:
+    """Places of values written after "key= " or "key = ", as "allDrawn= false": the value
+    of a key, as in "key=value" (a key with an empty value is followed by the next key)."""
+    return [
+        place
+        for place in range(1, len(raws))
+        if raws[place - 1][-1] == "=" and "=" not in raws[place] and WILDCARD not in raws[place]
+    ]
+
+
+def _masked_whole(token: str) -> str:
+    """The token as one value, what wraps it kept: "false," is "<*>,"."""
+    start, end = 0, len(token)
+    while start < end and token[start] in _OPENERS:
+        start += 1
+    while end > start and token[end - 1] in _CLOSERS:
+        end -= 1
+    return f"{token[:start]}{WILDCARD}{token[end:]}" if start < end else token
+
+
+# A double quote that is not escaped: quoted phrases are paired from these, left to right.
+_DOUBLE_QUOTE = re.compile(r'(?<!\\)"')
+
+
+def _mask_quoted_phrases(text: str) -> str:
+    """A phrase in double quotes is a value ("Mozilla/5.0 (X11; Linux)", "Batch 12"), as a
+    quoted word is, unless it opens the message (structured logs quote their message
+    text) or is an HTTP request line, whose method and route tell events apart.
+
+    Quotes are paired in order in one pass, so an unclosed quote costs no rescan."""
+    quotes = [match.start() for match in _DOUBLE_QUOTE.finditer(text)]
+    pieces: list[str] = []
+    done = 0
+    for start, end in zip(quotes[::2], quotes[1::2], strict=False):
+        inner = text[start + 1 : end]
+        if (
+            start == 0
+            or " " not in inner
+            or inner.partition(" ")[0] in _HTTP_METHODS
+            or text[start - 1].isalnum()
+            or text[end + 1 : end + 2].isalnum()
+        ):
+            continue
+        pieces += (text[done : start + 1], WILDCARD)
+        done = end
+    if not pieces:
+        return text
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+# RFC 9110's methods and WebDAV's most common ones.
+_HTTP_METHODS = frozenset(
+    ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE", "PROPFIND")
+)
+_HTTP_VERSION = re.compile(r"HTTP/0(?:\.0)?[\"',;\]]*")
+_ROUTE_WORD = re.compile(r"[A-Za-z][A-Za-z_\-]*")
+
+
+def _request_targets(raws: list[str]) -> list[int]:
+    """Places of the targets of HTTP request lines ("GET /v2/servers/detail HTTP/1.1")."""
+    return [
+        index
+        for index in range(1, len(raws) - 1)
+        if raws[index - 1].lstrip("\"'") in _HTTP_METHODS
+        and raws[index].startswith("/")
+        and _HTTP_VERSION.fullmatch(raws[index + 1])
+    ]
+
+
+def _mask_route(token: str) -> str:
+    """The target of a request line, masked by segment: a route's words tell endpoints apart
+    ("/v2/<*>/servers/detail" and "/v2/<*>/servers/<*>"), ids and file names are values, and
+    a query string is one value."""
+    path, question, query = token.partition("?")
+    segments = path.split("/")
+    masked = "/".join(
+        segment if not segment or _ROUTE_WORD.fullmatch(segment) else WILDCARD
+        for segment in segments
+    )
+    return f"{masked}{question}{WILDCARD}" if query else masked
 
 
 def _mask_quoted_value(match: re.Match[str]) -> str:
     lead, key, value = match.groups()
+    if value[1:].partition(" ")[0] in _HTTP_METHODS:
+        return match.group()
     return f"{lead}{key}{value[0]}{WILDCARD}{value[0]}"
 
 
@@ -246,8 +487,9 @@ def _mask_quoted_word(match: re.Match[str]) -> str:
 
 def _mask_token(token: str) -> str:
     """One whitespace-separated token, masked; what wraps it (brackets, commas) is kept."""
-    # A restored template is masked again; what it already masks stays as it is.
-    if token.isalpha() or WILDCARD in token:
+    # A restored template is masked again; what it already masks stays as it is. A token
+    # a quote rule masked in part ('ns=2;s="<*>"') goes on if a digit is left in it.
+    if token.isalpha() or (WILDCARD in token and "0" not in token):
         return token
     if len(token) > 1 and token[0] in _COMPARATORS and token[1] == "0":
         # "<1 sec", ">500ms", "~3": the comparison is part of the value.
@@ -259,15 +501,47 @@ def _mask_token(token: str) -> str:
         end -= 1
     core = token[start:end]
     if not core:
-        # "()" and '""' are values that happen to be empty.
-        return f"{token[0]}{WILDCARD}{token[-1]}" if token in _EMPTY_VALUES else token
+        # "()", '""' and "<>:" are values that happen to be empty.
+        empty = token.rstrip(",;:.!?")
+        if empty in _EMPTY_VALUES:
+            return f"{empty[0]}{WILDCARD}{token[1:]}"
+        return token
     masked = _mask_core(core)
     if masked is core:
         return token
-    return f"{token[:start]}{masked}{token[end:]}"
+    tail = token[end:]
+    if tail and tail[0] in ")]}":
+        tail = _without_closers_of(core, masked, tail)
+    return f"{token[:start]}{masked}{tail}"
 
 
-def _mask_core(core: str) -> str:
+def _opened_inside(core: str) -> int:
+    """Where the value starts after a word and the bracket that opens it and that the core
+    leaves open ("LOGIN(" in "LOGIN(uid=0"), or 0: no digit in the word before it."""
+    start = 0
+    for opener, closer in _CLOSER_OF.items():
+        if opener in core and core.count(opener) > core.count(closer):
+            place = core.find(opener)
+            if place > 0 and (start == 0 or place < start - 1):
+                start = place + 1
+    if start and ("0" in core[: start - 1] or not core[0].isalpha()):
+        return 0
+    return start
+
+
+def _without_closers_of(core: str, masked: str, tail: str) -> str:
+    """`tail` without the brackets that close what the masked value opened: "Helper(42)"
+    and "ws=WorkSource{42}," are "<*>" and "ws=<*>,", as when the value spans tokens."""
+    for opener, closer in _CLOSER_OF.items():
+        excess = core.count(opener) - core.count(closer) - masked.count(opener)
+        while excess > 0 and closer in tail:
+            cut = tail.index(closer)
+            tail = tail[:cut] + tail[cut + 1 :]
+            excess -= 1
+    return tail
+
+
+def _mask_core(core: str, *, inside: bool = False) -> str:
     if core.isalpha() or core == WILDCARD:
         return core
     if (
@@ -280,10 +554,24 @@ def _mask_core(core: str) -> str:
         return WILDCARD
     if core.count(":") >= 2 and _IPV6.fullmatch(core):
         return WILDCARD
+    if ":" in core and _HOST_PORT.fullmatch(core):
+        return WILDCARD
+    dotted = core.count(".") >= 2 and _DOTTED_NAME.fullmatch(core)
+    if dotted and (dotted.group(1) in _TOP_LEVEL_DOMAINS or not core.islower()):
+        # A class, or a frame of a stack: "org.example.Worker.run:42".
+        return WILDCARD
     key_value = _KEY_VALUE.fullmatch(core)
     # "uid=0" keeps its key; "onExtend:0" too, but "sshd:auth" is one word.
     if key_value and (key_value.group(2) == "=" or "0" in key_value.group(3)):
         return f"{key_value.group(1)}{key_value.group(2)}{WILDCARD}"
+    opened = 0 if inside else _opened_inside(core)
+    if opened:
+        # "LOGIN(uid=0)", "Helper(42)", "sshd(pam_unix)[42]": a name, then a value in
+        # brackets (the token's closing brackets were cut off as wrapping). One level:
+        # what the value holds in turn is masked with it.
+        name, rest = core[:opened], core[opened:]
+        masked = _mask_core(rest, inside=True) if rest else rest
+        return core if masked is rest else f"{name}{masked}"
     host = _HOST.fullmatch(core)
     if host and host.group(1).lower() in _TOP_LEVEL_DOMAINS:
         return WILDCARD

@@ -3,24 +3,36 @@
 A message is masked (masking.py) into tokens, then, in this order:
 
 1. Covered: a template of the same length whose every token equals the message's or is
-   `<*>` (or a partial one such as "action:<*>"). The most specific covering template
-   wins, ties go to the oldest; the same rule runs after a restart, so restored templates
-   send messages where they went before.
-2. Stretched: a shorter template ending in `<*>` whose other tokens match the start of
-   the message; that last `<*>` spans the message's remaining words (free text at the
-   end, as error details are). Only a trailing `<*>` stretches.
+   `<*>` (or a partial one such as "action:<*>" or "/products/<*>?<*>"). The most
+   specific covering template wins, ties go to the oldest; the same rule runs after a
+   restart, so restored templates send messages where they went before.
+2. Spanned: a shorter template one of whose `<*>` holds several words of the message.
+   Only some do (see `_spans`): the last one (free text at the end, as error details
+   are), one that follows a label ("raised: <*> on", "Client: <*>,"), a last one with
+   its key or closing mark ("application_name=<*>", "client <*>."), each after two
+   words that name the event; and one between two words, for up to three capitalized
+   words (a name).
 3. Loose: a template that differs only where the message has `<*>` (a value the template
-   still shows as a word) generalizes to take it, if it keeps most of its words.
-4. A message ending in `<*>` whose start matches longer templates generalizes them.
+   still shows as a word, or '"-"' where the message has '"<*>"') generalizes to take
+   it, if it keeps most of its words and its words stay in step.
+4. A message with `<*>` that covers longer templates (its `<*>` spanning) generalizes them.
 5. Siblings: when the message differs from existing templates by one word at the same
    place, and that place has now shown three distinct words (a user name, a host, a
    state), those templates become one with `<*>` there. Two distinct words are not
    enough ("logged in" and "logged out" stay apart), and the first word of a message
-   never becomes a variable this way: it names the event ("tickTime set to").
-6. Otherwise the message starts a new cluster.
+   never becomes a variable this way: it names the event ("tickTime set to"). Words that
+   share a head ("/products/shoes", "/products/hats") are counted apart from others.
+6. Runs: when the message shares a start and an end with two templates, and the three
+   hold three distinct runs of words between them after a label (a clause: "raised:
+   <*> on") or as a capitalized name between two words ("sensor <*> reading" of "Inlet
+   Temp", "DIMM A1 Temp"), the run becomes one `<*>`: the rule of siblings for values
+   that are not one word. Only words with letters count as words here ("(<*>):" is not
+   one).
+7. Otherwise the message starts a new cluster.
 
 Whenever a template generalizes, every other template it now covers merges into the
-oldest of them, which keeps its key; the GroupMatch names the absorbed keys.
+oldest of them, which keeps its key, and the sibling rule runs again for the changed
+template; the GroupMatch names the absorbed keys.
 
 Messages are compared only with templates that share a word with them at the same place
 (an index), and a digit-zeroed copy of each message is memoized, so a repeat costs one
@@ -31,10 +43,11 @@ clusters is dropped (their keys live on in the caller's store).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from logs.grouping.masking import WILDCARD, digits_zeroed, mask_zeroed
+from logs.grouping.masking import UNITS, WILDCARD, digits_zeroed, mask_zeroed, template_tokens
 
 # A word position becomes `<*>` once this many distinct words were seen there while the
 # rest of the message stayed the same. Two is the common enum (in/out, begin/end).
@@ -44,6 +57,21 @@ DISTINCT_WORDS_FOR_VARIABLE = 3
 MIN_WORDS_IN_MERGED_TEMPLATE = 2
 # A `<*>` may span several words only in a template with at least this many other words.
 MIN_WORDS_FOR_STRETCH = 2
+# A run of several words becomes `<*>` only where this many words are kept around it.
+MIN_WORDS_AROUND_GAP = 3
+# Templates compared with a message when looking for such a run, the best aligned first.
+GAP_CANDIDATES = 8
+# The most words a name may have where a template's `<*>` stands between two words
+# ("Temperature sensor <*> reading" of "Inlet Temp", "DIMM A1 Temp").
+MAX_NAME_WORDS = 3
+# How many words a spanning `<*>` may hold when not a name: any number.
+ANY_WORDS = -1
+# A word ending so names the field whose value follows.
+_LABEL_ENDS = (":", "=")
+# Rounds of the sibling rule after a template changed (each merges clusters, so few run).
+MAX_FOLLOWING_MERGES = 8
+# Steps of the glob walk of a template over a message, per token of the two.
+ELASTIC_STEPS_PER_TOKEN = 4
 # Memory bound: past this many clusters the least recently used tenth is dropped.
 MAX_CLUSTERS = 20_000
 # Memo of digit-zeroed message -> cluster; cleared when full.
@@ -67,6 +95,7 @@ class Cluster:
     _absorbed_by: Cluster | None = field(default=None, repr=False)
     _evicted: bool = field(default=False, repr=False)
     _plain_match: GroupMatch | None = field(default=None, repr=False)
+    _spans: list[int] = field(default_factory=list, repr=False)
 
 
 @dataclass(frozen=True)
@@ -122,7 +151,7 @@ class TemplateMiner:
         the neighbouring wildcards a generalized template can have ("for <*> <*> in"),
         and the restored cluster would no longer match the messages that made it.
         """
-        tokens = tuple(template.split(" "))
+        tokens = template_tokens(template)
         existing = self._by_key.get(key)
         if existing is not None:
             self._forget(existing)
@@ -165,7 +194,7 @@ class TemplateMiner:
                     continue
                 if known == WILDCARD or (WILDCARD in known and _fits(known, seen)):
                     wider = True
-                elif seen == WILDCARD:
+                elif _takes(seen, known):
                     loosened = True
                 elif differs_at < 0:
                     differs_at = index
@@ -181,35 +210,32 @@ class TemplateMiner:
                 siblings.setdefault(differs_at, []).append(cluster)
         if covering is not None:
             return self._plain(covering)
-        stretched = self._stretch_covering(tokens)
+        stretched = self._elastic_covering(tokens)
         if stretched is not None:
             return self._plain(stretched)
         if loose is not None:
             general = tuple(
-                WILDCARD if seen == WILDCARD else known
+                seen if known != seen and _takes(seen, known) else known
                 for known, seen in zip(loose._tokens, tokens, strict=True)
             )
             # A template may lose a word to a value, but not most of its words: "flush"
-            # and "12345" are not one event.
-            if _words(general) >= max(1, _words(loose._tokens) - _words(general)):
+            # and "12345" are not one event. Nor may it gain `<*>` beside `<*>`: "<*> -
+            # Resolving <*> through" and "<*> - <*> open through" are words out of step.
+            if _words(general) >= max(1, _words(loose._tokens) - _words(general)) and not (
+                _new_neighbours(loose._tokens, general)
+            ):
                 return self._generalized(loose, general)
-        if tokens and tokens[-1] == WILDCARD:
-            covered = self._stretch_covered(tokens)
-            if covered:
-                return self._generalized(min(covered, key=_age), tokens)
-        for position, family in sorted(siblings.items(), key=lambda item: (-len(item[1]), item[0])):
-            # The first word names the event ("tickTime set to", "cupsd startup succeeded");
-            # values that lead a message have the shape of one (an address, a path).
-            if position == 0:
-                continue
-            if len(family) + 1 < self.distinct_words_for_variable:
-                break
-            values = [cluster._tokens[position] for cluster in family] + [tokens[position]]
-            shape = _common_shape(values)
-            skeleton = (*tokens[:position], shape, *tokens[position + 1 :])
-            if _words(skeleton) >= MIN_WORDS_IN_MERGED_TEMPLATE:
-                return self._generalized(min(family, key=_age), skeleton)
-            break
+        covered = self._elastic_covered(tokens)
+        if covered:
+            return self._generalized(min(covered, key=_age), tokens)
+        sibling = self._sibling_skeleton(tokens, siblings)
+        if sibling is not None:
+            family, skeleton = sibling
+            return self._generalized(min(family, key=_age), skeleton)
+        gap = self._gap_family(tokens)
+        if gap is not None:
+            family, skeleton = gap
+            return self._generalized(min(family, key=_age), skeleton)
         cluster = self._new_cluster(tokens, template_key(" ".join(tokens)))
         cluster.size = 1
         cluster._last_used = self._clock
@@ -220,11 +246,15 @@ class TemplateMiner:
     def _same_length_candidates(self, tokens: tuple[str, ...]) -> Iterable[Cluster]:
         # A template that covers, loosely matches or differs by one word from the message
         # shares at least one word with it at the same place (merged templates keep two).
+        # A template without words takes only messages without words: "setLightsOn(true)"
+        # is not "cancelNotification,index:<*>".
         length = len(tokens)
-        found = dict.fromkeys(self._by_place.get((length, -1, WILDCARD), ()))
+        found: dict[Cluster, None] = {}
         for place, token in enumerate(tokens):
             if WILDCARD not in token:
                 found.update(dict.fromkeys(self._by_place.get((length, place, token), ())))
+        if not found and all(WILDCARD in token for token in tokens):
+            found = dict.fromkeys(self._by_place.get((length, -1, WILDCARD), ()))
         return found
 
     def _longer_or_shorter(self, tokens: tuple[str, ...]) -> Iterable[Cluster]:
@@ -234,33 +264,149 @@ class TemplateMiner:
                 return self._by_start.get((place, token), ())
         return ()
 
-    def _stretch_covering(self, tokens: tuple[str, ...]) -> Cluster | None:
-        """The best shorter template whose last `<*>` spans several words of the message."""
+    def _elastic_covering(self, tokens: tuple[str, ...]) -> Cluster | None:
+        """The best shorter template one of whose `<*>` spans several words of the message."""
         best: Cluster | None = None
-        for cluster in self._longer_or_shorter(tokens[:-1]):
-            if len(cluster._tokens) < len(tokens) and _stretch_covers(cluster._tokens, tokens):
+        for cluster in self._longer_or_shorter(tokens):
+            if (
+                cluster._spans
+                and len(cluster._tokens) < len(tokens)
+                and _elastic_covers(cluster._tokens, tokens, cluster._spans)
+            ):
                 best = _better(best, cluster)
         return best
 
-    def _stretch_covered(self, tokens: tuple[str, ...]) -> list[Cluster]:
-        """Longer templates that `tokens`, its last `<*>` spanning several words, covers."""
+    def _elastic_covered(self, tokens: tuple[str, ...]) -> list[Cluster]:
+        """Longer templates that `tokens`, a `<*>` of it spanning several words, covers."""
+        spans = _spans(tokens)
+        if not spans:
+            return []
         return [
             cluster
-            for cluster in self._longer_or_shorter(tokens[:-1])
-            if len(cluster._tokens) > len(tokens) and _stretch_covers(tokens, cluster._tokens)
+            for cluster in self._longer_or_shorter(tokens)
+            if len(cluster._tokens) > len(tokens)
+            and _elastic_covers(tokens, cluster._tokens, spans)
         ]
 
+    def _gap_family(self, tokens: tuple[str, ...]) -> tuple[list[Cluster], tuple[str, ...]] | None:
+        """Two templates that share a start and an end with the message, each with other
+        words between them: the third distinct run of words at one place is a value (a
+        name of several words, a clause), as the third distinct word is one for siblings.
+
+        The run must follow the first word and either a label (a word ending in ":" or
+        "=") or be a name (capitalized words between two words, `_names`); words must
+        follow it, and the words kept must be enough to name the event
+        (MIN_WORDS_AROUND_GAP): "Failed password for root from <*>" and "Failed password for
+        invalid user <*> from <*>" are two events."""
+        places = _label_places(tokens)
+        labels = set(places)
+        first_place = places[0] if places else 0
+        if not places and not any(map(_name_like, tokens[1:])):
+            return None
+        aligned: list[tuple[int, int, Cluster]] = []
+        for cluster in self._longer_or_shorter(tokens):
+            known = cluster._tokens
+            shortest = min(len(known), len(tokens))
+            head = _agreeing(known, tokens, shortest)
+            tail = _agreeing(known[::-1], tokens[::-1], shortest - head)
+            if head + tail >= shortest or (len(known) == len(tokens) == head + tail + 1):
+                # Covered, or one word apart: the sibling rule's to decide.
+                continue
+            if head > first_place:
+                aligned.append((head, tail, cluster))
+        if len(aligned) + 1 < self.distinct_words_for_variable:
+            return None
+        aligned.sort(key=lambda item: (-(item[0] + item[1]), item[2]._order))
+        aligned = aligned[:GAP_CANDIDATES]
+        best: tuple[int, list[Cluster], tuple[str, ...]] | None = None
+        for index, (head, tail, cluster) in enumerate(aligned):
+            for other_head, other_tail, other in aligned[index + 1 :]:
+                shared_head, shared_tail = min(head, other_head), min(tail, other_tail)
+                if (best is not None and shared_head + shared_tail <= best[0]) or not shared_tail:
+                    continue
+                family = (cluster, other)
+                if shared_head - 1 not in labels and not _names(
+                    tokens, family, shared_head, shared_tail
+                ):
+                    continue
+                skeleton = _gap_skeleton(tokens, family, shared_head, shared_tail)
+                if skeleton is not None:
+                    best = (shared_head + shared_tail, [cluster, other], skeleton)
+        return None if best is None else (best[1], best[2])
+
+    def _sibling_skeleton(
+        self, tokens: tuple[str, ...], siblings: dict[int, list[Cluster]]
+    ) -> tuple[list[Cluster], tuple[str, ...]] | None:
+        """The template `tokens` and its siblings (templates that differ from it by the word
+        at one place, by position) make, if that place has shown enough distinct words."""
+        for position, family in sorted(siblings.items(), key=lambda item: (-len(item[1]), item[0])):
+            # The first word names the event ("tickTime set to", "cupsd startup succeeded");
+            # values that lead a message have the shape of one (an address, a path).
+            if position == 0:
+                continue
+            if len(family) + 1 < self.distinct_words_for_variable:
+                return None
+            kin = _kin(family, position, tokens[position])
+            if len(kin) + 1 >= self.distinct_words_for_variable:
+                family = kin
+            values = [cluster._tokens[position] for cluster in family] + [tokens[position]]
+            shape = _common_shape(values)
+            # A request's route names its endpoint by its words: "/healthz", "/static/<*>"
+            # and "/search?<*>" are three, where "/products/<*>" is one.
+            if all(value[:1] == "/" for value in values) and not _ROUTE_WORDS.search(shape):
+                return None
+            skeleton = (*tokens[:position], shape, *tokens[position + 1 :])
+            if _words(skeleton) >= MIN_WORDS_IN_MERGED_TEMPLATE:
+                return family, skeleton
+            return None
+        return None
+
+    def _siblings_of(self, cluster: Cluster) -> dict[int, list[Cluster]]:
+        """Templates that differ from the cluster's by the word at one place, by place."""
+        tokens = cluster._tokens
+        siblings: dict[int, list[Cluster]] = {}
+        for other in self._same_length_candidates(tokens):
+            if other is cluster:
+                continue
+            differs_at = -1
+            for index, (known, seen) in enumerate(zip(other._tokens, tokens, strict=True)):
+                if known != seen:
+                    if differs_at >= 0 or _token_covers(known, seen) or _token_covers(seen, known):
+                        differs_at = -1
+                        break
+                    differs_at = index
+            if differs_at >= 0:
+                siblings.setdefault(differs_at, []).append(other)
+        return siblings
+
     def _generalized(self, cluster: Cluster, tokens: tuple[str, ...]) -> GroupMatch:
-        """The message joins `cluster`, whose template becomes `tokens`; covered ones merge."""
+        """The message joins `cluster`, whose template becomes `tokens`; covered ones merge.
+
+        A template that changed may now differ by one word from templates made before it
+        (the words it took a `<*>` for told them apart): the sibling rule runs again for
+        it, as for a new message, so the order messages come in matters less."""
+        merged: list[str] = []
+        survivor = self._merged_into(cluster, tokens, merged)
+        survivor.size += 1
+        for _ in range(MAX_FOLLOWING_MERGES):
+            sibling = self._sibling_skeleton(survivor._tokens, self._siblings_of(survivor))
+            if sibling is None:
+                break
+            family, skeleton = sibling
+            survivor = self._merged_into(min([survivor, *family], key=_age), skeleton, merged)
+        survivor._last_used = self._clock
+        return GroupMatch(survivor, False, True, tuple(sorted(merged)))
+
+    def _merged_into(self, cluster: Cluster, tokens: tuple[str, ...], merged: list[str]) -> Cluster:
+        """`cluster` takes the template `tokens`, and the clusters it covers merge into the
+        oldest of them all, which is returned; the absorbed keys are added to `merged`."""
         covered = [
             other
             for other in self._same_length_candidates(tokens)
             if other is not cluster and _covers(tokens, other._tokens)
         ]
-        if tokens and tokens[-1] == WILDCARD:
-            covered += [other for other in self._stretch_covered(tokens) if other is not cluster]
+        covered += [other for other in self._elastic_covered(tokens) if other is not cluster]
         survivor = min([cluster, *covered], key=_age)
-        merged = []
         for other in [cluster, *covered]:
             if other is not survivor:
                 self._forget(other)
@@ -268,15 +414,14 @@ class TemplateMiner:
                 survivor.size += other.size
                 merged.append(other.key)
         self._retemplate(survivor, tokens)
-        survivor.size += 1
-        survivor._last_used = self._clock
-        return GroupMatch(survivor, False, True, tuple(sorted(merged)))
+        return survivor
 
     # --- bookkeeping -------------------------------------------------------------------
 
     def _new_cluster(self, tokens: tuple[str, ...], key: str) -> Cluster:
         cluster = Cluster(key=key, template=" ".join(tokens))
         cluster._tokens = tokens
+        cluster._spans = _spans(tokens)
         cluster._order = self._next_order
         self._next_order += 1
         self._index(cluster)
@@ -286,6 +431,7 @@ class TemplateMiner:
     def _retemplate(self, cluster: Cluster, tokens: tuple[str, ...]) -> None:
         self._unindex(cluster)
         cluster._tokens = tokens
+        cluster._spans = _spans(tokens)
         cluster.template = " ".join(tokens)
         self._index(cluster)
 
@@ -335,6 +481,17 @@ def _age(cluster: Cluster) -> int:
     return cluster._order
 
 
+def _named(token: str) -> bool:
+    """Whether a token says something besides its values: "user=<*>" and "reason:" do,
+    "(<*>):" and "#<*>" do not. The rules of runs count only these as words."""
+    if WILDCARD in token:
+        token = token.replace(WILDCARD, "")
+    return _LETTER.search(token) is not None
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def _words(tokens: tuple[str, ...]) -> int:
     return sum(token != WILDCARD for token in tokens)
 
@@ -350,18 +507,48 @@ def _better(best: Cluster | None, candidate: Cluster) -> Cluster:
 
 
 def _fits(known: str, seen: str) -> bool:
-    """Whether `seen` fills a token template such as "action:<*>" or "(<*>)"."""
-    before, _, after = known.partition(WILDCARD)
-    return (
-        len(seen) > len(before) + len(after)
-        and seen.startswith(before)
-        and seen.endswith(after)
-        and WILDCARD not in after
-    )
+    """Whether `seen` fills a token template such as "action:<*>", "(<*>)" or
+    "/products/<*>?<*>": each `<*>` stands for one character or more.
+
+    In a request's route, a segment that is all `<*>` (an id, as masking writes one) does
+    not take a word: "/v2/<*>/servers/<*>" and "/v2/<*>/servers/detail" are two endpoints
+    until the sibling rule finds the words there variable."""
+    if known[:1] == "/" == seen[:1] and f"/{WILDCARD}" in known:
+        known_segments, seen_segments = known.split("/"), seen.split("/")
+        if len(known_segments) == len(seen_segments) and any(
+            k == WILDCARD and s != WILDCARD
+            for k, s in zip(known_segments, seen_segments, strict=True)
+        ):
+            return False
+    parts = known.split(WILDCARD)
+    head, tail = parts[0], parts[-1]
+    if not (seen.startswith(head) and seen.endswith(tail)):
+        return False
+    position, end = len(head), len(seen) - len(tail)
+    for part in parts[1:-1]:
+        found = seen.find(part, position + 1, end - 1)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return end - position >= 1
 
 
 def _token_covers(known: str, seen: str) -> bool:
     return known in (seen, WILDCARD) or (WILDCARD in known and _fits(known, seen))
+
+
+def _takes(seen: str, known: str) -> bool:
+    """Whether a message's token with `<*>` in it covers a template's other token, so the
+    template may take it: '"<*>"' takes '"-"', "/products/<*>?<*>" takes
+    "/products/shoes?<*>", but "<*>)" does not take "(uid=<*>)", a shape the template
+    learned that the message's token does not start as."""
+    if seen == WILDCARD:
+        return True
+    return (
+        WILDCARD in seen
+        and (WILDCARD not in known or not seen.startswith(WILDCARD))
+        and _fits(seen, known)
+    )
 
 
 def _covers(general: tuple[str, ...], specific: tuple[str, ...]) -> bool:
@@ -370,22 +557,218 @@ def _covers(general: tuple[str, ...], specific: tuple[str, ...]) -> bool:
 
 def covers(general: tuple[str, ...], specific: tuple[str, ...]) -> bool:
     """Whether template tokens `general` cover masked tokens `specific`, as a covering or
-    stretching template does (steps 1 and 2 above)."""
+    a shorter, spanning template does (steps 1 and 2 above)."""
     if len(general) == len(specific):
         return _covers(general, specific)
-    return _stretch_covers(general, specific)
+    return _elastic_covers(general, specific)
 
 
-def _stretch_covers(general: tuple[str, ...], specific: tuple[str, ...]) -> bool:
-    """Whether `general`, ending in `<*>`, covers the longer `specific` with that `<*>`
-    spanning its last several words: "Wake reason: <*>" covers "Wake reason: RTC (Alarm)".
+def _elastic_covers(
+    general: tuple[str, ...], specific: tuple[str, ...], spans: list[int] | None = None
+) -> bool:
+    """Whether `general`, shorter, covers `specific` with some of its `<*>` spanning several
+    words: "Wake reason: <*>" covers "Wake reason: RTC (Alarm)", "Alarm <*> raised: <*> on
+    <*>" covers "Alarm A7 raised: Door 3 open during operation on Press4".
 
-    Only a trailing `<*>` stretches (free text at the end of a message, as error details
-    are); one in the middle would swallow words that tell events apart."""
-    if len(specific) <= len(general) or general[-1] != WILDCARD:
+    Only a `<*>` that may hold several words spans (see `_spans`). Matching is the usual
+    glob walk; it gives up (no match) past a budget of steps linear in the lengths, so no
+    pair of messages costs more than that."""
+    if len(general) >= len(specific):
         return False
-    head = general[:-1]
-    return len(head) >= MIN_WORDS_FOR_STRETCH and _covers(head, specific[: len(head)])
+    if spans is None:
+        spans = _spans(general)
+    if not spans:
+        return False
+    budget = ELASTIC_STEPS_PER_TOKEN * (len(general) + len(specific))
+    known = seen = 0
+    star_known, star_seen, star_start = -1, 0, 0
+    while seen < len(specific):
+        budget -= 1
+        if budget < 0:
+            return False
+        if known < len(general) and spans[known]:
+            # A spanning "key=<*>" starts where its key does.
+            start = general[known].partition(WILDCARD)[0]
+            if start and not specific[seen].startswith(start):
+                return False
+            star_known, star_start, known, seen = known, seen, known + 1, seen + 1
+            star_seen = seen
+        elif known < len(general) and _token_covers(general[known], specific[seen]):
+            known, seen = known + 1, seen + 1
+        elif star_known >= 0:
+            known, star_seen = star_known + 1, star_seen + 1
+            seen = star_seen
+            limit = spans[star_known]
+            if limit > 0 and (
+                star_seen - star_start > limit
+                or not all(map(_name_like, specific[star_start:star_seen]))
+            ):
+                return False
+        else:
+            return False
+    if known != len(general):
+        return False
+    if not spans[-1] or general[-1] == WILDCARD:
+        return True
+    # A last token such as "<*>." spans words up to one that ends as it does; one such as
+    # "application_name=<*>" spans words, but not the next key ("rhost=<*> user=<*>").
+    key, _, end = general[-1].partition(WILDCARD)
+    return specific[-1].endswith(end) and not (
+        key and any("=" in token for token in specific[star_start + 1 :])
+    )
+
+
+def _spans(tokens: tuple[str, ...]) -> list[int]:
+    """How many words each `<*>` of a template may hold beyond one (an empty list when
+    none may): any number for the last one, as free text at the end of a message (error
+    details), and for one that follows a label ("raised:", "Client:", "reason=") with
+    words after it; up to MAX_NAME_WORDS words that start with a capital for one between
+    two words ("sensor <*> reading" takes "DIMM A1 Temp"); in each case only after
+    MIN_WORDS_FOR_STRETCH words (one for a name), which name the event. Any other `<*>`
+    holds one word: "Failed password for <*> from" was made from user names and does not
+    take "invalid user <*>"."""
+    if not tokens or (WILDCARD not in tokens and WILDCARD not in tokens[-1]):
+        return []
+    spans = [0] * len(tokens)
+    words = 0
+    last_place = len(tokens) - 1
+    for place, token in enumerate(tokens):
+        if token != WILDCARD:
+            words += _named(token)
+        elif words >= MIN_WORDS_FOR_STRETCH and (
+            place == last_place or tokens[place - 1].endswith(_LABEL_ENDS)
+        ):
+            spans[place] = ANY_WORDS
+        elif (
+            words
+            and place < last_place
+            and WILDCARD not in tokens[place - 1]
+            and not tokens[place - 1].endswith(_LABEL_ENDS)
+            and WILDCARD not in tokens[place + 1]
+        ):
+            spans[place] = MAX_NAME_WORDS
+    last = tokens[-1]
+    if last != WILDCARD and words > MIN_WORDS_FOR_STRETCH and _spanning_last(last):
+        # Free text at the end, after its key or before its closing mark: "client <*>."
+        # takes "client Windows Update Agent.", "application_name=<*>" takes
+        # "application_name=PostgreSQL JDBC Driver".
+        spans[-1] = ANY_WORDS
+    return spans if any(spans) else []
+
+
+def _name_like(token: str) -> bool:
+    """Whether a token may be a word of a name: capitalized (but not a unit: "<*> KB" is
+    a size), or a value."""
+    return token == WILDCARD or (token[:1].isupper() and token not in UNITS)
+
+
+def _spanning_last(token: str) -> bool:
+    """Whether a template's last token, partly `<*>`, may span several words: a key
+    ("name=<*>", "reason:<*>") or nothing before its `<*>`, only marks after it."""
+    before, _, after = token.partition(WILDCARD)
+    return (
+        WILDCARD not in after
+        and (not before or before.endswith(_LABEL_ENDS))
+        and not any(character.isalnum() for character in after)
+    )
+
+
+def _label_places(tokens: tuple[str, ...]) -> list[int]:
+    """Places of the labels a run of several words may follow (see `_spans`)."""
+    places = []
+    words = 0
+    for place, token in enumerate(tokens[:-1]):
+        if token != WILDCARD:
+            words += _named(token)
+            if words >= MIN_WORDS_FOR_STRETCH and token.endswith(_LABEL_ENDS):
+                places.append(place)
+    return places
+
+
+def _new_neighbours(before: tuple[str, ...], after: tuple[str, ...]) -> bool:
+    """Whether `after` has two neighbouring `<*>` where `before`, as long, had not."""
+    return any(
+        after[place] == after[place + 1] == WILDCARD
+        and not before[place] == before[place + 1] == WILDCARD
+        for place in range(len(after) - 1)
+    )
+
+
+def _agreeing(one: tuple[str, ...], other: tuple[str, ...], limit: int) -> int:
+    """How many leading tokens of the two agree (equal, or one covers the other)."""
+    count = 0
+    for a, b in zip(one[:limit], other[:limit], strict=True):
+        if not (a == b or _token_covers(a, b) or _token_covers(b, a)):
+            break
+        count += 1
+    return count
+
+
+def _gap_skeleton(
+    tokens: tuple[str, ...], family: tuple[Cluster, ...], head: int, tail: int
+) -> tuple[str, ...] | None:
+    """The message's first `head` and last `tail` tokens around one `<*>`, each token the
+    most general of the family's at its place; None when too little is left to name an
+    event (see `TemplateMiner._gap_family`)."""
+    members = [tokens, *(cluster._tokens for cluster in family)]
+    start = [_most_general([member[place] for member in members]) for place in range(head)]
+    end = [
+        _most_general([member[len(member) - tail + place] for member in members])
+        for place in range(tail)
+    ]
+    # The run is a field's value (it follows a label: "raised:", "Client:", "reason=") or
+    # a name between two words, and words follow it. A run that ends the message is left
+    # to the sibling rule: "Received disconnect from <*>: 11: Bye Bye" and "...: 11:
+    # disconnected by user" are two events.
+    if not start or start[-1] == WILDCARD or not any(map(_named, end)):
+        return None
+    # Neighbouring `<*>` read as one, as masking writes them.
+    skeleton = tuple(start)
+    for token in (WILDCARD, *end):
+        if token != WILDCARD or skeleton[-1] != WILDCARD:
+            skeleton += (token,)
+    spans = _spans(skeleton)
+    if sum(map(_named, skeleton)) < MIN_WORDS_AROUND_GAP or not spans or not spans[len(start)]:
+        return None
+    return skeleton
+
+
+def _names(tokens: tuple[str, ...], family: tuple[Cluster, ...], head: int, tail: int) -> bool:
+    """Whether the runs of words between the first `head` and the last `tail` tokens of the
+    message and the family are names: one of several words, none of more than
+    MAX_NAME_WORDS, all capitalized ("Inlet Temp", "DIMM <*> Temp", "PSU1")."""
+    runs = [member[head : len(member) - tail] for member in (tokens, *(c._tokens for c in family))]
+    return (
+        WILDCARD not in tokens[head - 1]
+        and WILDCARD not in tokens[len(tokens) - tail]
+        and any(len(run) > 1 for run in runs)
+        and all(len(run) <= MAX_NAME_WORDS and all(map(_name_like, run)) for run in runs)
+    )
+
+
+def _most_general(values: list[str]) -> str:
+    first = values[0]
+    if all(value == first for value in values):
+        return first
+    for value in values:
+        if WILDCARD in value and all(_token_covers(value, other) for other in values):
+            return value
+    return WILDCARD
+
+
+# A segment of a route that is a word ("/products/" in "/products/<*>").
+_ROUTE_WORDS = re.compile(r"/[A-Za-z][A-Za-z_\-]*(?=[/?]|$)")
+# A token's head: its first word and the mark after it ("/products/", "action:").
+_HEAD = re.compile(r"[^\w<]*\w[\w\-]*[^\w\-]")
+
+
+def _kin(family: list[Cluster], position: int, value: str) -> list[Cluster]:
+    """The clusters of a family whose word at `position` starts as `value` does: among
+    "/products/shoes", "/products/hats", "/healthz" and "/static/<*>", the products."""
+    head = _HEAD.match(value)
+    if head is None:
+        return family
+    return [cluster for cluster in family if cluster._tokens[position].startswith(head.group())]
 
 
 def _common_shape(values: list[str]) -> str:
@@ -394,14 +777,19 @@ def _common_shape(values: list[str]) -> str:
     first = values[0]
     prefix = min(_shared_prefix(first, value) for value in values)
     suffix = min(_shared_prefix(first[::-1], value[::-1]) for value in values)
-    # Cut back to punctuation: "action:" is shared text, the "S" of "SCREEN", "SLEEP" is not.
-    while prefix and first[prefix - 1].isalnum():
+    # Cut back to punctuation: "action:" is shared text, the "S" of "SCREEN", "SLEEP" is not,
+    # nor the "fe_" of "fe_http", "fe_api": "_" and "-" join the parts of one name.
+    while prefix and _in_name(first[prefix - 1]):
         prefix -= 1
-    while suffix and first[len(first) - suffix].isalnum():
+    while suffix and _in_name(first[len(first) - suffix]):
         suffix -= 1
     if prefix + suffix >= min(len(value) for value in values):
         return WILDCARD
     return f"{first[:prefix]}{WILDCARD}{first[len(first) - suffix :]}"
+
+
+def _in_name(character: str) -> bool:
+    return character.isalnum() or character in "_-"
 
 
 def _shared_prefix(one: str, other: str) -> int:

@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from bench.grouping import grouping_accuracy, invented_sample, loghub_sample
+from bench.grouping import (
+    GROUPING_DATA,
+    grouping_accuracy,
+    invented_sample,
+    labelled_sample,
+    loghub_sample,
+)
 from logs.grouping import WILDCARD, Cluster, GroupMatch, TemplateMiner, mask, template_key
 
 LOGHUB_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "loghub"
@@ -120,6 +126,54 @@ SAME_EVENT = {
         "Wake reason: EC.LidOpen (User)",
         "Wake reason: RTC (Alarm)",
     ],
+    "host names with ports": [
+        "Connecting to db-primary.prod.example.com:5432 for replica sync",
+        "Connecting to kafka.kafka-headless.svc:9092 for replica sync",
+        "Connecting to 10.0.0.5:6379 for replica sync",
+    ],
+    "request lines with ids and query strings": [
+        '10.0.0.1 "GET /v2/54fadb412c4e/servers/detail?limit=10 HTTP/1.1" status: 200 len: 1893',
+        '10.0.0.7 "GET /v2/e9746973ac57/servers/detail?since=2024 HTTP/1.1" status: 404 len: 12',
+    ],
+    "quoted phrases": [
+        'Served 12 KB to "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0" from cache',
+        'Served 3 MB to "curl/8.1.2" from cache',
+        'Served 9 KB to "Go-http-client/1.1" from cache',
+    ],
+    "java classes and android packages": [
+        "Resolved exception org.example.shop.OrderNotFoundException in handler",
+        "Resolved exception java.lang.IllegalStateException in handler",
+    ],
+    "objects printed whole": [
+        "acquire lock=7, ws=WorkSource{10037 com.android.settings}, uid=1000",
+        "acquire lock=9, ws=WorkSource{1000}, uid=1000",
+        "acquire lock=12, ws=null, uid=10037",
+    ],
+    "a name with its value in brackets": [
+        "session opened for user root by LOGIN(uid=0)",
+        "session opened for user root by LOGIN(uid=500)",
+    ],
+    "units in brackets": [
+        "Historian flushed 850 samples (805.9 KB) in 12 ms",
+        "Historian flushed 12 samples (12 MB) in 3 ms",
+        "Historian flushed 9 samples (45.3GB) in 40 ms",
+    ],
+    "values after key= and key =": [
+        "opening app allDrawn= false, startingDisplayed = true",
+        "opening app allDrawn= true, startingDisplayed = false",
+    ],
+    "a clause between a label and words": [
+        "Alarm A1 raised: Motor overload tripped on Mixer (priority 1)",
+        "Alarm A2 raised: Low lube oil pressure on Oven (priority 3)",
+        "Alarm A3 raised: Door 4 open during operation on Press (priority 2)",
+        "Alarm A4 raised: Emergency stop pressed on Filler (priority 1)",
+    ],
+    "phrases in brackets": [
+        "Scan for client pid 431 (Microsoft Word) finished",
+        "Scan for client pid 12 (mdworker) finished",
+        "Scan for client pid 77 (Google Chrome Helper) finished",
+        "Scan for client pid 9 (Safari) finished",
+    ],
 }
 
 
@@ -150,6 +204,12 @@ DIFFERENT_EVENTS = [
     ("Disk /dev/sda1 mounted", "Disk /dev/sda1 unmounted"),
     ("fan 2 speed normal", "fan 2 speed low"),
     ("startTransition begin", "startTransition end"),
+    (
+        'request: "GET /api/v1/orders/12 HTTP/1.1" took 2 ms',
+        'request: "GET /api/v1/users/12 HTTP/1.1" took 2 ms',
+    ),
+    ("mapred.job.id is deprecated", "mapred.task.id is deprecated"),
+    ("setLightsOn(true)", "cancelNotification,index:12"),
 ]
 
 
@@ -160,6 +220,85 @@ def test_different_events_stay_apart(one: str, other: str) -> None:
     assert keys[0] == keys[2]
     assert keys[1] == keys[3]
     assert keys[0] != keys[1]
+
+
+def test_a_route_names_its_endpoint_by_its_words() -> None:
+    tenant = "54fadb412c4e40cdbaed9335e4c35a9e"
+    lines = [
+        f'10.0.0.{n} "GET /v2/{tenant}/servers/{route} HTTP/1.1" status: 200 len: {n}'
+        for n in range(1, 4)
+        for route in ("detail", f"3edec1e4-8b6f-4f3a-9a1e-0c2b7d5e6f{n:02d}")
+    ]
+    lines += [f'10.0.0.{n} "GET {route} HTTP/1.1" 200 {n}' for n in range(1, 4) for route in (
+        "/healthz",
+        f"/static/app.{n}f3e.js",
+        f"/search?q=lamp&page={n}",
+    )]  # fmt: skip
+    keys = keys_of(lines)
+    servers = keys[:6]
+    assert servers[0::2] == [servers[0]] * 3  # /servers/detail
+    assert servers[1::2] == [servers[1]] * 3  # /servers/<id>
+    assert servers[0] != servers[1]
+    others = keys[6:]
+    assert len({others[0], others[1], others[2]}) == 3
+    assert others[3:6] == others[0:3] == others[6:9]
+
+
+def test_words_that_fill_a_route_segment_become_a_variable_after_three() -> None:
+    slugs = ["coffee-grinder", "gift-card", "blue-running-shoes", "desk-lamp"]
+    lines = [
+        f'1.2.3.4 - - "GET /products/{slug}?ref={n} HTTP/1.1" 200' for n, slug in enumerate(slugs)
+    ]
+    lines.append('1.2.3.4 - - "GET /products/sku-9?ref=1 HTTP/1.1" 200')
+    assert len(set(keys_of(lines))) == 1
+
+
+def test_a_reason_that_ends_a_message_stays_part_of_its_event() -> None:
+    reasons = ["Bye Bye [preauth]", "Closed due to user request. [preauth]", "disconnected by user"]
+    lines = [
+        f"Received disconnect from 10.0.{n}.{m}: 11: {reason}"
+        for n in range(3)
+        for m, reason in enumerate(reasons)
+    ]
+    keys = keys_of(lines)
+    assert len(set(keys)) == 3
+    assert keys[0:3] == keys[3:6] == keys[6:9]
+
+
+def test_a_value_of_one_word_does_not_take_a_phrase() -> None:
+    users = ["root", "admin", "ftp", "oracle"]
+    lines = [
+        f"Failed password for {user} from 10.0.0.{n} port 22 ssh2" for n, user in enumerate(users)
+    ]
+    lines += [
+        f"Failed password for invalid user {user} from 10.0.0.9 port 22 ssh2" for user in users
+    ]
+    keys = keys_of(lines)
+    assert len(set(keys[:4])) == 1
+    assert len(set(keys[4:])) == 1
+    assert keys[0] != keys[4]
+
+
+def test_a_template_that_generalizes_merges_with_templates_it_now_differs_from_by_a_word() -> None:
+    # Each method's template learns the user is a value only after the others exist; the
+    # last to learn it then differs from the other two by the method alone.
+    lines = [
+        f"Started {method} /api/orders for 10.0.0.1 (user {user})"
+        for method, user in (
+            ("GET", "alice"),
+            ("POST", "bob"),
+            ("PUT", "carol"),
+            ("GET", "u1"),
+            ("POST", "u2"),
+            ("PUT", "u3"),
+        )
+    ]
+    miner = TemplateMiner()
+    keys = keys_of(lines, miner)
+    assert len(set(keys)) == 1
+    assert [cluster.template for cluster in miner.clusters()] == [
+        "Started <*> <*> for <*> (user <*>)"
+    ]
 
 
 def test_a_word_seen_with_many_values_becomes_a_variable() -> None:
@@ -271,6 +410,62 @@ LOGHUB_GA_FLOORS = {
 def test_grouping_accuracy_on_loghub(name: str) -> None:
     messages, events = loghub_sample(LOGHUB_DIR / name)
     assert grouping_accuracy(keys_of(messages), events) >= LOGHUB_GA_FLOORS[name]
+
+
+# Our own labelled logs of other systems (bench/grouping_data/README.md), by set: measured
+# GA less a little, so a regression shows. Each held-out set was measured once before it
+# was tuned on; "held_out", the last, only had one change after it (see the README).
+LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
+    "development": {
+        "healthapp": 0.90,
+        "javaapp": 0.86,
+        "macos": 0.78,
+        "proxifier": 0.96,
+        "scada": 0.91,
+        "webaccess": 0.98,
+    },
+    "first_held_out": {
+        "android": 0.91,
+        "kubernetes": 0.95,
+        "openstack": 0.83,
+        "thunderbird": 0.98,
+        "windows": 0.90,
+    },
+    "second_held_out": {"cisco": 0.90, "postfix": 0.98, "postgres": 0.79, "slurm": 0.97},
+    "third_held_out": {"bmc": 0.85, "jenkins": 0.50, "kafka": 0.96, "openvpn": 0.97},
+    "held_out": {"airflow": 0.72, "bind": 0.83, "ceph": 0.72, "mongodb": 0.81},
+}
+LABELLED_SYSTEMS = [
+    (labelled_set, system)
+    for labelled_set, floors in sorted(LABELLED_GA_FLOORS.items())
+    for system in sorted(floors)
+]
+
+
+@pytest.mark.parametrize(("labelled_set", "system"), LABELLED_SYSTEMS)
+def test_grouping_accuracy_on_our_labelled_logs(labelled_set: str, system: str) -> None:
+    messages, events = labelled_sample(GROUPING_DATA / labelled_set / f"{system}.csv")
+    accuracy = grouping_accuracy(keys_of(messages), events)
+    assert accuracy >= LABELLED_GA_FLOORS[labelled_set][system]
+
+
+@pytest.mark.parametrize(("labelled_set", "system"), LABELLED_SYSTEMS)
+def test_restored_templates_send_our_labelled_logs_where_they_went(
+    labelled_set: str, system: str
+) -> None:
+    # Templates with bracketed phrases, spanning `<*>` and routes, split at their spaces
+    # and grouped again on restore, must take the messages that made them.
+    messages, _ = labelled_sample(GROUPING_DATA / labelled_set / f"{system}.csv")
+    before = TemplateMiner()
+    keys_of(messages, before)
+    expected = [before.add(message).cluster.key for message in messages]
+
+    after = TemplateMiner()
+    for cluster in before.clusters():
+        after.restore(cluster.template, cluster.key)
+    matches = [after.add(message) for message in messages]
+    assert [match.cluster.key for match in matches] == expected
+    assert not any(match.created or match.template_changed for match in matches)
 
 
 def test_grouping_accuracy_on_hand_written_messages() -> None:

@@ -2,7 +2,11 @@
 
 Each message from `adversarial_messages` (bench/grouping.py) is shaped to make one masking
 rule work hardest: the prefix it looks for repeated without what ends it, long words before
-a quote, unclosed quotes, runs of one punctuation mark. Linear work on such a message costs
+a quote, unclosed quotes, runs of one punctuation mark, brackets never closed, request lines
+and labels by the thousand. Each goes through `mask()`, through `TemplateMiner.add()` beside
+a neighbour, and through `add()` after its own first half, a shorter template whose `<*>`
+may span words (the glob walk that matches those gives up past a linear budget). Linear
+work on such a message costs
 a few times an ordinary message of the same length (about five at worst: a token every two
 bytes); a regex that backtracks quadratically costs hundreds of times at 8 KiB already.
 
