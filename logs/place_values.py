@@ -30,7 +30,10 @@ from logs.models import PatternPlaceValues
 
 SKETCH_SIZE = 50
 # Longest value kept; a longer one is kept cut, with "…".
-VALUE_KEPT = 200
+VALUE_KEPT = 100
+# A template with more `<*>` than this gets no sketch (the inspector reads stored logs):
+# a row is rewritten with every batch, and its size is places x SKETCH_SIZE x VALUE_KEPT.
+PLACES_MAX = 16
 
 
 @dataclass(slots=True)
@@ -80,9 +83,11 @@ def place_values_tally(
         if tokens == ():
             template = templates.get(pattern_id, "")
             tokens = tuple(template.split(" ")) if WILDCARD in template else None
+            places = sum(WILDCARD in token for token in tokens) if tokens else 0
+            if places > PLACES_MAX:
+                tokens = None
             tokens_of[pattern_id] = tokens
             if tokens is not None:
-                places = sum(WILDCARD in token for token in tokens)
                 tallies[pattern_id] = _Tally(
                     template_key(template), [Counter() for _ in range(places)]
                 )

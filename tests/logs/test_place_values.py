@@ -71,13 +71,19 @@ def test_a_sketch_keeps_the_most_common_values_and_counts_the_rest_as_other(monk
     assert PatternPlaceValues.objects.filter(pattern=pattern).count() == 1
 
 
-def test_a_long_value_is_kept_cut():
+def test_a_long_value_is_kept_cut_and_a_template_of_many_places_gets_no_sketch():
     ingest(Stream(), *(f"Job failed: /data/{'x' * 500}/{n}" for n in range(3)))
     (pattern,) = LogPattern.objects.filter(merged_into=None)
     assert pattern.template == "Job failed: <*>"
     (values,) = shown(pattern)
-    assert len(values) == 1 and all(len(value) == 200 for value in values)
+    assert len(values) == 1 and all(len(value) == 100 for value in values)
     assert next(iter(values)).endswith("…") and sum(values.values()) == 3
+    many = " ".join(f"key{letter}={{}}" for letter in "abcdefghijklmnopq")  # 17
+    ingest(Stream(), *(many.format(*range(n, n + 17)) for n in range(3)))
+    wide = LogPattern.objects.get(template=many.format(*["<*>"] * 17), merged_into=None)
+    assert place_values.PLACES_MAX < 17
+    assert not PatternPlaceValues.objects.filter(pattern=wide).exists()
+    assert not any(values.counted_at_ingest for values in pattern_place_values(wide))
 
 
 def test_counts_follow_logs_a_split_moves():
