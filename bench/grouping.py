@@ -210,6 +210,7 @@ SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "second_held_out": lambda _: labelled_samples(GROUPING_DATA / "second_held_out"),
     "third_held_out": lambda _: labelled_samples(GROUPING_DATA / "third_held_out"),
     "held_out": lambda _: labelled_samples(GROUPING_DATA / "held_out"),
+    "fifth_held_out": lambda _: labelled_samples(GROUPING_DATA / "fifth_held_out"),
 }
 
 

@@ -434,6 +434,15 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     "second_held_out": {"cisco": 0.90, "postfix": 0.98, "postgres": 0.79, "slurm": 0.97},
     "third_held_out": {"bmc": 0.85, "jenkins": 0.50, "kafka": 0.96, "openvpn": 0.97},
     "held_out": {"airflow": 0.72, "bind": 0.83, "ceph": 0.72, "mongodb": 0.81},
+    # Written after the merge of issue 18's rules by someone who did not see the miner;
+    # measured once (0.740 mean), never tuned on.
+    "fifth_held_out": {
+        "etcd": 0.82,
+        "nginx_error": 0.33,
+        "opcua_plc": 0.83,
+        "rabbitmq": 0.88,
+        "redis": 0.71,
+    },
 }
 LABELLED_SYSTEMS = [
     (labelled_set, system)
