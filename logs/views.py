@@ -55,6 +55,8 @@ from logs.services.corrections import (
 
 TRIAGE = "logs.triage_pattern"
 CORRECT = "logs.correct_grouping"
+# Ids in form fields beyond this many digits name no row (and would overflow SQLite).
+MAX_ID_DIGITS = 18
 DASHBOARD_REFRESH = 10
 # A live Logs list stops adding rows after this many (the tab would grow without end);
 # "Show newest" starts it again from a fresh page.
@@ -99,7 +101,11 @@ def pattern_bulk_status(request: HttpRequest) -> HttpResponse:
     status = request.POST.get("set_status", "")
     if status not in (LogPattern.Status.MUTED, LogPattern.Status.RESOLVED):
         return HttpResponse("Choose mute or resolve.", status=400)
-    ids = [int(value) for value in request.POST.getlist("pattern") if value.isdigit()]
+    ids = [
+        int(value)
+        for value in request.POST.getlist("pattern")
+        if value.isdigit() and len(value) <= MAX_ID_DIGITS
+    ]
     patterns = list(LogPattern.objects.filter(pk__in=ids))
     count = patterns_set_status(patterns=patterns, status=status, actor=Actor.of_user(request.user))
     label = LogPattern.Status(status).label.lower()
@@ -299,7 +305,8 @@ def grouping_rule_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     rule = get_object_or_404(GroupingRule, pk=pk)
     shown = request.POST.get("pattern", "")
-    pattern = _get_pattern_for_user(request, int(shown) if shown.isdigit() else rule.pattern_id)
+    shown_id = int(shown) if shown.isdigit() and len(shown) <= MAX_ID_DIGITS else rule.pattern_id
+    pattern = _get_pattern_for_user(request, shown_id)
     try:
         grouping_rule_undo(rule_id=rule.pk, actor=Actor.of_user(request.user))
     except StateRefused as problem:
@@ -323,7 +330,13 @@ def patterns_merge_view(request: HttpRequest) -> HttpResponse:
     """Merge the ticked patterns into the oldest of them, then show the list as filtered."""
     if not request.user.has_perm(CORRECT):
         raise PermissionDenied
-    ids = sorted({int(value) for value in request.POST.getlist("pattern") if value.isdigit()})
+    ids = sorted(
+        {
+            int(value)
+            for value in request.POST.getlist("pattern")
+            if value.isdigit() and len(value) <= MAX_ID_DIGITS
+        }
+    )
     context = _pattern_results(request, PatternFilterForm(request.POST, user=request.user))
     if len(ids) < 2:
         context["error"] = "Tick two patterns or more to merge them."

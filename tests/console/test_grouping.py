@@ -90,6 +90,10 @@ def test_an_operator_merges_ticked_patterns_into_the_oldest(logged_in, role_clie
     assert session.merged_into_id == logged_in.pk
     one = browser.post(reverse("logs:patterns-merge"), {"pattern": [logged_in.pk]}, **HTMX)
     assert "Tick two patterns or more" in one.content.decode()
+    huge = browser.post(
+        reverse("logs:patterns-merge"), {"pattern": [logged_in.pk, "9" * 40]}, **HTMX
+    )
+    assert huge.status_code == 200 and "Tick two patterns or more" in huge.content.decode()
 
 
 def test_a_viewer_sees_values_and_corrections_but_no_buttons(logged_in, role_client):
