@@ -395,7 +395,9 @@ def test_requests_past_the_limit_are_busy_and_those_in_flight_are_answered_on_si
             await client.close()
 
     answers, busy, busy_headers, answered_after = run_async(scenario())
-    output = stop_gracefully(consumer)
+    # Stopped by the scenario's SIGTERM; a second one would race the process's exit.
+    assert consumer.wait(timeout=30) == 0, consumer.output[-3000:]
+    output = consumer.output
 
     assert busy["status"] == "busy" and busy_headers["Nats-Service-Error-Code"] == "503"
     assert "ANALYZE_MAX_IN_FLIGHT=2" in busy["detail"]

@@ -1,4 +1,5 @@
 import asyncio
+import signal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -39,3 +40,8 @@ class Command(BaseCommand):
             asyncio.run(consume_and_serve(batch_size=batch_size))
         except (NatsSettingsError, AnalyzeSettingsError) as error:
             raise CommandError(str(error)) from None
+        # The loop and its handlers are gone; the process is only exiting. A repeated
+        # SIGTERM (a supervisor asking again) would kill a stop that has committed, acked
+        # and answered everything already, and make it look failed.
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, signal.SIG_IGN)
