@@ -284,7 +284,7 @@ def pattern_split_view(request: HttpRequest, pk: int) -> HttpResponse:
         rule = pattern_split(
             pattern_id=pattern.pk,
             place=int(place) - 1,
-            value=value if value is not None else None,
+            value=value,
             actor=Actor.of_user(request.user),
         )
     except StateRefused as problem:
