@@ -554,6 +554,8 @@ ANALYSIS_DONE_HOOKS: list[str] = [
     "integrations.services.rules_after_analysis",
     "integrations.notifications.notifications_after_analysis",
 ]
+# Read-only tools an investigating model may call (analysis.tools.base.Tool instances).
+ANALYSIS_TOOLS: list[str] = []
 # Called by ingest with the analyses it would queue; returns those it holds (maintenance).
 ANALYSIS_HOLD_HOOKS = ["integrations.maintenance.holds.maintenance_hold_analyses"]
 # Called inside a pattern merge's transaction before rows move (logs.patterns.pattern_merge).
