@@ -40,6 +40,12 @@ class ProviderAdmin(AuditedAdmin):
         ("Limits", {"fields": ["timeout_seconds", "requests_per_minute", "tokens_per_minute",
                                "max_concurrent", "max_tokens", "cost_per_million_input",
                                "cost_per_million_output"]}),
+        ("Budgets", {"fields": ["budget_tokens_per_day", "budget_tokens_per_month",
+                                "budget_cost_per_day", "budget_cost_per_month"],
+                     "description": "Past a budget, analyses move down the chain (then to the "
+                     "offline analyzer) until the day or month renews."}),
+        ("Investigation", {"fields": ["tools_enabled", "investigation_max_steps",
+                                      "investigation_max_tokens"]}),
         ("Chain", {"fields": ["enabled", "is_default", "fallback_order"]}),
         ("Health", {"fields": readonly_fields}),
     ]  # fmt: skip
@@ -116,15 +122,15 @@ class AnalysisAdmin(ReadOnlyAdmin):
         "ticket_recommendation", "confidence", "raw_reply_text", "thinking_text",
         "prompt_version", "tokens_in", "tokens_out", "latency", "cost_estimate",
         "created_at", "started_at", "finished_at", "next_attempt_at", "published_at",
-        "publish_pending",
+        "publish_pending", "rung", "rung_reason",
     ]  # fmt: skip
     fieldsets = [
         ("Request", {"fields": ["pattern_link", "status", "trigger", "requested_by", "attempts",
                                 "error"]}),
         ("Result", {"fields": ["summary", "probable_cause", "impact", "recommended_actions",
                                "severity", "ticket_recommendation", "confidence"]}),
-        ("Source", {"fields": ["source", "prompt_version", "tokens_in", "tokens_out", "latency",
-                               "cost_estimate"]}),
+        ("Source", {"fields": ["source", "rung", "rung_reason", "prompt_version", "tokens_in",
+                               "tokens_out", "latency", "cost_estimate"]}),
         ("Reply", {"fields": ["raw_reply_text", "thinking_text"]}),
         ("Times", {"fields": ["created_at", "started_at", "finished_at", "next_attempt_at",
                               "publish_pending", "published_at"]}),

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count
 from django.http import HttpRequest
 
+from analysis.budgets import spend_overview
 from analysis.models import Analysis, Provider
 from analysis.ratelimit import provider_headroom
 from logs.console import DashboardPanel, PatternColumn, PatternPanel
@@ -50,7 +51,7 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
         (provider, provider_headroom(provider))
         for provider in Provider.objects.filter(enabled=True).order_by("-is_default", "name")
     ]
-    return {"counts": counts, "providers": providers}
+    return {"counts": counts, "providers": providers, "spend": spend_overview()}
 
 
 ANALYSIS_COLUMN = PatternColumn(

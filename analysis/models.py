@@ -72,6 +72,41 @@ class Provider(models.Model):
     cost_per_million_output = models.DecimalField(
         max_digits=10, decimal_places=4, default=Decimal(0)
     )
+    # Hard budgets (analysis.budgets): past one, work moves down the fallback chain until
+    # the period renews. Days and months are the calendar's in settings.TIME_ZONE.
+    budget_tokens_per_day = models.PositiveBigIntegerField(
+        "tokens per day", null=True, blank=True, help_text="Blank: no budget."
+    )
+    budget_tokens_per_month = models.PositiveBigIntegerField(
+        "tokens per month", null=True, blank=True, help_text="Blank: no budget."
+    )
+    budget_cost_per_day = models.DecimalField(
+        "cost per day", max_digits=12, decimal_places=4, null=True, blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="In the currency of the prices above. Blank: no budget.",
+    )  # fmt: skip
+    budget_cost_per_month = models.DecimalField(
+        "cost per month", max_digits=12, decimal_places=4, null=True, blank=True,
+        validators=[MinValueValidator(Decimal(0))], help_text="Blank: no budget.",
+    )  # fmt: skip
+    # The investigation (analysis.investigation): tool calls where the API supports them.
+    tools_enabled = models.BooleanField(
+        "investigate with tools",
+        default=True,
+        help_text="Let the model call Gogent's read-only tools where its API supports them; "
+        "off: one prompt, one answer.",
+    )
+    investigation_max_steps = models.PositiveSmallIntegerField(
+        "steps per investigation", null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="Model calls per investigation. Blank: ANALYSIS_INVESTIGATION_MAX_STEPS.",
+    )  # fmt: skip
+    investigation_max_tokens = models.PositiveIntegerField(
+        "tokens per investigation", null=True, blank=True,
+        validators=[MinValueValidator(1000)],
+        help_text="Prompt and reply tokens of all its calls. "
+        "Blank: ANALYSIS_INVESTIGATION_MAX_TOKENS.",
+    )  # fmt: skip
     enabled = models.BooleanField(default=True)
     is_default = models.BooleanField("default", default=False)
     fallback_order = models.PositiveSmallIntegerField(
@@ -176,6 +211,7 @@ class ProviderCall(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     # Estimated when the slot is taken, corrected to what the provider reported.
     tokens = models.PositiveIntegerField(default=0)
+    cost = models.DecimalField(max_digits=12, decimal_places=6, default=Decimal(0))
     outcome = models.CharField(max_length=32, blank=True)
 
     class Meta:
@@ -188,6 +224,28 @@ class ProviderCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider_id} at {self.started_at:%H:%M:%S} {self.outcome or 'in flight'}"
+
+
+class ProviderSpend(models.Model):
+    """What a provider's calls used on one day (settings.TIME_ZONE): the budgets' ledger
+    and the dashboard's spend, kept for a year (ProviderCall rows last a day)."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="spend")
+    day = models.DateField()
+    calls = models.PositiveIntegerField(default=0)
+    tokens_in = models.PositiveBigIntegerField(default=0)
+    tokens_out = models.PositiveBigIntegerField(default=0)
+    # Prompt and reply together; a call whose provider reported no usage counts its estimate.
+    tokens = models.PositiveBigIntegerField(default=0)
+    cost = models.DecimalField(max_digits=14, decimal_places=6, default=Decimal(0))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "day"], name="providerspend_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id} on {self.day}: {self.tokens} tokens, {self.cost}"
 
 
 class Analysis(LeasedWork):
@@ -244,6 +302,10 @@ class Analysis(LeasedWork):
     # The outbox: completed while ANALYSIS_RESULTS_SUBJECT was set, not yet on NATS.
     publish_pending = models.BooleanField(default=False)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The rung of the fallback ladder that answered (1: the default provider, then the
+    # fallbacks, the offline analyzer last) and why work came down to it.
+    rung = models.PositiveSmallIntegerField(null=True, blank=True)
+    rung_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         verbose_name_plural = "analyses"
@@ -277,6 +339,43 @@ class Analysis(LeasedWork):
         if self.is_offline:
             return "offline analyzer"
         return f"{self.provider_name} · {self.model}" if self.provider_name else ""
+
+
+class InvestigationStep(models.Model):
+    """One step of an investigation's trace: a model call, or a tool it asked for.
+
+    Arguments and summaries come from the model and from logs: untrusted, bounded here,
+    escaped wherever shown."""
+
+    class Kind(models.TextChoices):
+        MODEL = "model", "Model call"
+        TOOL = "tool", "Tool call"
+
+    analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="steps")
+    # Which try of the analysis (Analysis.attempts when the step began): a retry starts over.
+    attempt = models.PositiveSmallIntegerField()
+    number = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    tool = models.CharField(max_length=64, blank=True)
+    arguments = models.JSONField(null=True, blank=True)
+    summary = models.CharField(max_length=500, blank=True)
+    is_error = models.BooleanField(default=False)
+    tokens_in = models.PositiveIntegerField(null=True, blank=True)
+    tokens_out = models.PositiveIntegerField(null=True, blank=True)
+    latency_ms = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["analysis", "attempt", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["analysis", "attempt", "number"], name="investigationstep_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        what = self.tool or self.get_kind_display()
+        return f"analysis {self.analysis_id} step {self.attempt}.{self.number}: {what}"
 
 
 class ReplyWaiter(models.Model):

@@ -30,10 +30,21 @@ PROVIDERS = ConfigSection(
     form=ProviderForm,
     # `default` reads better in a file than is_default.
     keys={"is_default": "default"},
-    # TOML has no null: 0 means "no limit", as the limiter reads it (and a blank in admin).
+    # TOML has no null: 0 means "no limit", as the limiter reads it (and a blank in admin);
+    # likewise no budget, and the settings' investigation caps.
     converted={
         name: ConfigKey(to_form=lambda value: value or None)
-        for name in ("requests_per_minute", "tokens_per_minute", "max_concurrent")
+        for name in (
+            "requests_per_minute",
+            "tokens_per_minute",
+            "max_concurrent",
+            "budget_tokens_per_day",
+            "budget_tokens_per_month",
+            "budget_cost_per_day",
+            "budget_cost_per_month",
+            "investigation_max_steps",
+            "investigation_max_tokens",
+        )
     },
     literal_warning="api_key is written in the file; secrets belong in the environment "
     "(name the variable with api_key_env)",

@@ -35,12 +35,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
+from analysis.budgets import BudgetSpent, budget_refusal, spend_record
 from analysis.models import Provider, ProviderCall
 
 WINDOW_SECONDS = 60.0
@@ -89,9 +91,15 @@ def slot_interval(provider: Provider, busy: timedelta = timedelta(0)) -> timedel
 
 
 def slot_acquire(
-    *, provider_id: int, analysis_id: int | None, tokens: int, turn_at: datetime | None = None
-) -> ProviderCall | CapacityWait:
-    """Take a request slot now, or reserve a turn and say when to come back.
+    *,
+    provider_id: int,
+    analysis_id: int | None,
+    tokens: int,
+    cost: Decimal = Decimal(0),
+    turn_at: datetime | None = None,
+) -> ProviderCall | CapacityWait | BudgetSpent:
+    """Take a request slot now, or reserve a turn and say when to come back, or say that
+    a budget of the provider has no room for a call estimated at `tokens` and `cost`.
 
     `turn_at` is the turn this caller reserved earlier: holding one lets it in
     ahead of callers without one, which queue behind the turns already given out.
@@ -99,6 +107,10 @@ def slot_acquire(
     with transaction.atomic():
         provider = Provider.objects.select_for_update().get(pk=provider_id)
         now = timezone.now()
+        # Under the row lock: two workers never both take the end of a budget.
+        spent = budget_refusal(provider, tokens=tokens, cost=cost, now=now)
+        if spent is not None:
+            return spent
         held = _held_places(provider, now)
         interval = slot_interval(provider, _typical_duration(held))
         holds_turn = turn_at is not None and turn_at <= now + timedelta(seconds=TURN_GRACE_SECONDS)
@@ -125,16 +137,48 @@ def slot_acquire(
             started_at=now,
             lease_until=now + lease,
             tokens=tokens,
+            cost=cost,
         )
 
 
-def slot_release(*, call: ProviderCall, tokens: int | None, outcome: str) -> None:
+# Failures the provider may still have done (and billed) the work of.
+BILLED_FAILURES = frozenset({"timeout"})
+
+
+def slot_release(
+    *,
+    call: ProviderCall,
+    outcome: str,
+    tokens_in: int | None = None,
+    tokens_out: int | None = None,
+    provider: Provider | None = None,
+) -> None:
     """End a call, after its reply or error: frees its concurrency slot, starts the last
-    window it is counted in, and records the tokens it really used."""
+    window it is counted in, records the tokens it really used and adds it to its day's
+    spend. A reply without usage counts its estimate; so does a timeout; other failures
+    cost nothing. `provider` prices the reported tokens (its row as the caller has it)."""
+    reported = tokens_in is not None or tokens_out is not None
     update: dict[str, object] = {"finished_at": timezone.now(), "outcome": outcome[:32]}
-    if tokens is not None:
-        update["tokens"] = tokens
-    ProviderCall.objects.filter(pk=call.pk).update(**update)
+    tokens, cost = call.tokens, call.cost
+    if reported:
+        tokens = (tokens_in or 0) + (tokens_out or 0)
+        provider = provider or Provider.objects.get(pk=call.provider_id)
+        cost = provider.cost_estimate(tokens_in, tokens_out)
+        update.update(tokens=tokens, cost=cost)
+    elif outcome != "ok" and outcome not in BILLED_FAILURES:
+        tokens, cost = 0, Decimal(0)
+    with transaction.atomic():
+        # Once: a call released twice (a retried step) is not spent twice.
+        ended = ProviderCall.objects.filter(pk=call.pk, finished_at=None).update(**update)
+        if ended:
+            spend_record(
+                provider_id=call.provider_id,
+                started_at=call.started_at,
+                tokens_in=tokens_in or 0,
+                tokens_out=tokens_out or 0,
+                tokens=tokens,
+                cost=cost,
+            )
 
 
 def provider_pause(*, provider_id: int, seconds: float, reason: str) -> None:

@@ -26,6 +26,11 @@ class AnalysisOut(Schema):
     provider: str
     model: str
     is_offline: bool
+    rung: int | None = Field(
+        description="Rung of the fallback ladder that answered: 1 the default provider, then "
+        "the fallbacks in order, the offline analyzer last."
+    )
+    rung_reason: str = Field(description="Why work came down to that rung (budgets, errors).")
     attempts: int
     error: str
     result: dict[str, Any] | None = Field(

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Min
 from django.utils import timezone
 
+from analysis.budgets import budget_lines, budget_spent
 from analysis.models import Analysis, Provider
 from analysis.ratelimit import Headroom, provider_headroom
 from analysis.selectors import ResultsOutbox, provider_chain, results_outbox
@@ -122,9 +123,12 @@ def analysis_status() -> StatusSection:
 
 
 def _state(provider: Provider, room: Headroom, now: datetime) -> tuple[str, str]:
-    """("ok", "") or ("paused" / "failing", why): whether it answers now."""
+    """("ok", "") or ("paused" / "over budget" / "failing", why): whether it answers now."""
     if room.paused_until is not None:
         return "paused", f"until {room.paused_until:%H:%M:%S} UTC: {provider.pause_reason}"
+    spent = budget_spent(provider, now)
+    if spent is not None:
+        return "over budget", f"until {spent.renews_at:%Y-%m-%d %H:%M %Z}: {spent.reason}"
     if provider.is_failing:
         return "failing", f"its last call {ago(provider.last_error_at, now)}: {provider.last_error}"
     return "ok", ""
@@ -209,4 +213,14 @@ def _provider_json(provider: Provider, room: Headroom, now: datetime) -> dict[st
         "tokens_per_minute": provider.tokens_per_minute,
         "in_flight": room.in_flight,
         "max_concurrent": provider.max_concurrent,
+        "budgets": [
+            {
+                "period": line.period.name,
+                "measure": line.measure,
+                "limit": str(line.limit),
+                "spent": str(line.spent),
+                "renews_at": moment_json(line.period.renews_at),
+            }
+            for line in budget_lines(provider, now)
+        ],
     }

@@ -27,9 +27,12 @@ OFFLINE_MODEL = "rules"
 
 
 def analysis_answer_offline(
-    *, analysis: Analysis, token: str, context: PatternContext, note: str
+    *, analysis: Analysis, token: str, context: PatternContext, note: str, rung: int | None = None
 ) -> None:
-    """Complete the analysis with the offline analyzer's explanation, labelled as such."""
+    """Complete the analysis with the offline analyzer's explanation, labelled as such.
+
+    `rung` is its place on the fallback ladder (after every provider); `note` says why
+    work came down to it."""
     started = time.monotonic()
     result = offline_analyze(context)
     latency_ms = int((time.monotonic() - started) * 1000)
@@ -45,6 +48,8 @@ def analysis_answer_offline(
         model=OFFLINE_MODEL,
         note=note,
         text_prefix=OFFLINE_TEXT_PREFIX,
+        rung=rung,
+        rung_reason=note,
     )
 
 
@@ -61,6 +66,8 @@ def analysis_complete(
     cost: object = None,
     note: str = "",
     text_prefix: str = "",
+    rung: int | None = None,
+    rung_reason: str = "",
 ) -> None:
     # The text is what agent_logs.analysis and NATS replies show: an offline one says so.
     text = text_prefix + analysis_text(parsed.result)
@@ -82,6 +89,8 @@ def analysis_complete(
             latency_ms=latency_ms,
             cost_estimate=cost,
             error=note[:2000],
+            rung=rung,
+            rung_reason=rung_reason[:500],
             repair_pending=False,
             finished_at=now,
             next_attempt_at=None,

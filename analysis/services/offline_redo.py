@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
+from analysis.budgets import budget_spent
 from analysis.models import Analysis
 from analysis.selectors import active_analysis, provider_chain
 from analysis.services.providers import provider_test
@@ -64,9 +65,14 @@ def _offline_current(*, limit: int) -> list[tuple[int, int]]:
 
 
 def _provider_answers() -> bool:
-    """A provider of the chain, not paused, answered since its last error; or, asked now, does."""
+    """A provider of the chain, not paused and with budget left, answered since its last
+    error; or, asked now, does. A spent budget renewing is what brings work back up."""
     now = timezone.now()
-    ready = [p for p in provider_chain() if p.paused_until is None or p.paused_until <= now]
+    ready = [
+        p
+        for p in provider_chain()
+        if (p.paused_until is None or p.paused_until <= now) and budget_spent(p, now) is None
+    ]
     if any(p.last_success_at is not None and not p.is_failing for p in ready):
         return True
     quiet_since = now - timedelta(seconds=settings.ANALYSIS_OFFLINE_REDO_INTERVAL)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from analysis.budgets import BudgetSpent, call_cost_estimate
 from analysis.models import Provider
 from analysis.providers import complete
 from analysis.providers.messages import LLMError, LLMRequest
@@ -27,7 +28,10 @@ def provider_test(*, provider: Provider) -> ConnectionCheck:
         user="ping",
         max_tokens=64,
     )
-    slot = slot_acquire(provider_id=provider.pk, analysis_id=None, tokens=80)
+    cost = call_cost_estimate(provider, prompt_tokens=16, reply_tokens=64)
+    slot = slot_acquire(provider_id=provider.pk, analysis_id=None, tokens=80, cost=cost)
+    if isinstance(slot, BudgetSpent):
+        return ConnectionCheck(ok=False, latency_ms=0, detail=f"not called: {slot.reason}")
     if isinstance(slot, CapacityWait):
         return ConnectionCheck(
             ok=False, latency_ms=0, detail=f"no capacity now ({slot.reason}); next slot in "
@@ -37,17 +41,18 @@ def provider_test(*, provider: Provider) -> ConnectionCheck:
     try:
         reply = complete(provider.config(), request)
     except LLMError as error:
-        slot_release(call=slot, tokens=None, outcome=error.kind)
+        slot_release(call=slot, outcome=error.kind)
         latency_ms = int((time.monotonic() - started) * 1000)
         Provider.objects.filter(pk=provider.pk).update(
             last_error=error.message[:2000], last_error_at=timezone.now()
         )
         return ConnectionCheck(ok=False, latency_ms=latency_ms, detail=error.message)
     except BaseException:
-        slot_release(call=slot, tokens=None, outcome="internal_error")
+        slot_release(call=slot, outcome="internal_error")
         raise
     slot_release(
-        call=slot, tokens=(reply.tokens_in or 0) + (reply.tokens_out or 0) or None, outcome="ok"
-    )
+        call=slot, outcome="ok", tokens_in=reply.tokens_in, tokens_out=reply.tokens_out,
+        provider=provider,
+    )  # fmt: skip
     Provider.objects.filter(pk=provider.pk).update(last_success_at=timezone.now())
     return ConnectionCheck(ok=True, latency_ms=reply.latency_ms, detail=reply.text.strip()[:500])

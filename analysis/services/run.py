@@ -15,6 +15,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from analysis.budgets import BudgetSpent, call_cost_estimate
 from analysis.models import Analysis, Provider
 from analysis.prompt import build_request
 from analysis.providers import complete
@@ -94,13 +95,15 @@ def _step(analysis: Analysis, token: str) -> float | None:
     chain = provider_chain()
     provider = _current_provider(analysis, chain)
     context = pattern_context(analysis.pattern)
+    offline_rung = len(chain) + 1
     if provider is None:
-        note = "" if not chain else analysis.error
+        note = "" if not chain else analysis.rung_reason or analysis.error
         return analysis_answer_offline(
             analysis=analysis,
             token=token,
             context=context,
             note=note or "no LLM provider configured",
+            rung=offline_rung,
         )
     if settings.ANALYSIS_OFFLINE_FALLBACK and _unreachable_from(provider, chain):
         return analysis_answer_offline(
@@ -108,6 +111,7 @@ def _step(analysis: Analysis, token: str) -> float | None:
             token=token,
             context=context,
             note=f"no provider reachable: {provider.pause_reason}",
+            rung=offline_rung,
         )
     if analysis.provider_id != provider.pk:
         analysis.provider = provider
@@ -115,13 +119,18 @@ def _step(analysis: Analysis, token: str) -> float | None:
     request = build_request(context, max_tokens=provider.max_tokens)
     if analysis.repair_pending:
         request = repair_request(request, analysis.raw_reply, analysis.error)
-    estimate = (len(request.system) + len(request.user)) // 4 + request.max_tokens
+    prompt_tokens = (len(request.system) + len(request.user)) // 4
     slot = slot_acquire(
         provider_id=provider.pk,
         analysis_id=analysis.pk,
-        tokens=estimate,
+        tokens=prompt_tokens + request.max_tokens,
+        cost=call_cost_estimate(
+            provider, prompt_tokens=prompt_tokens, reply_tokens=request.max_tokens
+        ),
         turn_at=analysis.turn_at,
     )
+    if isinstance(slot, BudgetSpent):
+        return _on_budget_spent(analysis, token, provider, chain, slot)
     if isinstance(slot, CapacityWait):
         Analysis.objects.filter(pk=analysis.pk).update(turn_at=slot.at)
         return _release(analysis, token, at=slot.at, waiting=slot.reason)
@@ -134,14 +143,16 @@ def _step(analysis: Analysis, token: str) -> float | None:
         )
         reply = complete(provider.config(), request)
     except LLMError as error:
-        slot_release(call=slot, tokens=None, outcome=error.kind)
+        slot_release(call=slot, outcome=error.kind)
         return _on_llm_error(analysis, token, provider, chain, error)
     except BaseException:
         # Not the provider's doing: free the slot now rather than when its lease runs out.
-        slot_release(call=slot, tokens=None, outcome="internal_error")
+        slot_release(call=slot, outcome="internal_error")
         raise
-    tokens = (reply.tokens_in or 0) + (reply.tokens_out or 0)
-    slot_release(call=slot, tokens=tokens or None, outcome="ok")
+    slot_release(
+        call=slot, outcome="ok", tokens_in=reply.tokens_in, tokens_out=reply.tokens_out,
+        provider=provider,
+    )  # fmt: skip
     Provider.objects.filter(pk=provider.pk).update(last_success_at=timezone.now())
     try:
         parsed = parse_reply(reply.text)
@@ -157,7 +168,43 @@ def _step(analysis: Analysis, token: str) -> float | None:
         latency_ms=reply.latency_ms,
         cost=provider.cost_estimate(reply.tokens_in, reply.tokens_out),
         model=reply.model or provider.model,
+        rung=chain.index(provider) + 1,
+        rung_reason=analysis.rung_reason or _first_choice(provider, chain),
     )
+
+
+def _first_choice(provider: Provider, chain: list[Provider]) -> str:
+    if chain.index(provider) == 0:
+        return "the default provider"
+    # Passed over without a recorded move: the ones before it were paused.
+    return "the providers before it were paused"
+
+
+def _on_budget_spent(
+    analysis: Analysis, token: str, provider: Provider, chain: list[Provider], spent: BudgetSpent
+) -> float | None:
+    """Down the ladder: the next provider, then the offline analyzer; with neither, the
+    analysis waits for the budget to renew. Never skipped, and the reason is kept."""
+    renews = timezone.localtime(spent.renews_at).strftime("%Y-%m-%d %H:%M %Z")
+    position = chain.index(provider)
+    below = chain[position + 1] if position + 1 < len(chain) else None
+    if below is not None:
+        reason = f"{spent.reason}, renews {renews}; moved down to {below.name}"
+        Analysis.objects.filter(pk=analysis.pk).update(
+            provider=below, provider_failures=0, rung_reason=reason[:500]
+        )
+        return _release(analysis, token, at=timezone.now())
+    if settings.ANALYSIS_OFFLINE_FALLBACK:
+        return analysis_answer_offline(
+            analysis=analysis,
+            token=token,
+            context=pattern_context(analysis.pattern),
+            note=f"{spent.reason}, renews {renews}; the offline analyzer answered",
+            rung=len(chain) + 1,
+        )
+    reason = f"{spent.reason}; waiting until it renews {renews} (no offline fallback)"
+    Analysis.objects.filter(pk=analysis.pk).update(rung_reason=reason[:500])
+    return _release(analysis, token, at=spent.renews_at, error=reason)
 
 
 def _current_provider(analysis: Analysis, chain: list[Provider]) -> Provider | None:
@@ -219,7 +266,11 @@ def _on_llm_error(
             provider_failures=failures,
         )
     if fallback is not None:
-        Analysis.objects.filter(pk=analysis.pk).update(provider=fallback, provider_failures=0)
+        Analysis.objects.filter(pk=analysis.pk).update(
+            provider=fallback,
+            provider_failures=0,
+            rung_reason=f"{message}; moved down to {fallback.name}"[:500],
+        )
         return _release(
             analysis, token, at=timezone.now(), error=f"{message}; trying {fallback.name}"
         )
@@ -229,6 +280,7 @@ def _on_llm_error(
             token=token,
             context=pattern_context(analysis.pattern),
             note=f"no provider reachable: {message}",
+            rung=len(chain) + 1,
         )
     return analysis_fail(analysis=analysis, token=token, error=message)
 

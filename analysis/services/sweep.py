@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from analysis import tasks
-from analysis.models import Analysis, ProviderCall, ReplyWaiter
+from analysis.models import Analysis, ProviderCall, ProviderSpend, ReplyWaiter
 from analysis.services.publish import outbox_size, publisher_state
 from analysis.services.request import ACTIVE
 from gogent.leases import leases_resend
@@ -48,6 +48,8 @@ def analyses_sweep() -> SweepReport | None:
         )
         expired, _ = ReplyWaiter.objects.filter(expires_at__lte=now).delete()
         old_calls, _ = ProviderCall.objects.filter(started_at__lt=now - timedelta(days=1)).delete()
+        # A year and a month: this month's and the same month last year's spend stay.
+        ProviderSpend.objects.filter(day__lt=(now - timedelta(days=400)).date()).delete()
         waiting = outbox_size()
         # A lost wake-up (a broker hiccup) costs at most one sweep interval.
         if waiting and not publisher_state().paused(now):

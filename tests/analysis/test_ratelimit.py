@@ -116,7 +116,7 @@ def test_tokens_per_minute(provider):
     assert isinstance(wait, CapacityWait)
     assert "1000 tokens per minute" in wait.reason
     # Real usage was lower than the estimate: the correction frees room.
-    slot_release(call=first, tokens=300, outcome="ok")
+    slot_release(call=first, outcome="ok", tokens_in=200, tokens_out=100)
     forget_turns(provider)
     assert isinstance(take(provider, tokens=600), ProviderCall)
 
@@ -130,7 +130,7 @@ def test_concurrency_frees_on_release_and_on_expired_leases(provider):
     Provider.objects.filter(pk=provider.pk).update(requests_per_minute=None, max_concurrent=2)
     first, second = take(provider), take(provider)
     assert isinstance(take(provider), CapacityWait)
-    slot_release(call=first, tokens=None, outcome="ok")
+    slot_release(call=first, outcome="ok")
     forget_turns(provider)
     assert isinstance(take(provider), ProviderCall)
     # A worker died holding `second`: its lease runs out and the slot comes back.

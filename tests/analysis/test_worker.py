@@ -269,3 +269,40 @@ def test_consumer_reports_skipped_results(nats_server, start_consumer):
     assert final_stats(output)["stored"] == 1
     assert "skipped 1 (Gogent's own results)" in output
     assert LogEntry.objects.get().message == "valve 3 stuck"
+
+
+def test_a_budget_crossed_mid_flood_moves_work_down_and_is_not_overshot(
+    nats_server, start_worker, celery_broker
+):
+    """60 analyses on two worker processes, the default provider's day budget good for
+    about a third of them: it is never overshot, the rest go to the fallback, none is
+    skipped, and each records its rung and why."""
+    total, budget = 60, 12_000
+    with FakeLLM(latency=0.05) as cloud, FakeLLM(latency=0.05) as local:
+        default = use_provider(cloud.url, name="cloud", budget_tokens_per_day=budget)
+        Provider.objects.create(
+            name="local", kind=Provider.Kind.OLLAMA, base_url=local.url, model="fake-model",
+            fallback_order=1, timeout_seconds=5.0, requests_per_minute=None, max_concurrent=None,
+        )  # fmt: skip
+        start_worker(concurrency=4)
+        start_worker(concurrency=4)
+        for pattern in make_patterns(total):
+            analysis_request(pattern=pattern, trigger=Analysis.Trigger.OPERATOR)
+        wait_for(
+            lambda: Analysis.objects.filter(status=Analysis.Status.DONE).count() == total,
+            timeout=180,
+            interval=0.5,
+            what=f"{total} analyses",
+        )
+    analyses = list(Analysis.objects.all())
+    on_cloud = [a for a in analyses if a.provider_name == "cloud"]
+    on_local = [a for a in analyses if a.provider_name == "local"]
+    assert len(on_cloud) + len(on_local) == total
+    assert on_cloud and on_local
+    assert {a.rung for a in on_cloud} == {1} and {a.rung for a in on_local} == {2}
+    assert all("budget per day spent" in a.rung_reason for a in on_local)
+    spend = default.spend.get()
+    assert spend.tokens <= budget
+    assert spend.calls == len(on_cloud) == len(cloud.requests)
+    # What the fake counted (words in, words out) is what the ledger holds.
+    assert spend.tokens == sum(a.tokens_in + a.tokens_out for a in on_cloud)
