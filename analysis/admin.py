@@ -30,7 +30,7 @@ class ProviderAdmin(AuditedAdmin):
     search_fields = ["name", "model"]
     readonly_fields = [
         "last_success_at", "last_error_at", "last_error", "paused_until", "pause_reason",
-        "next_slot_at", "created_at", "updated_at",
+        "next_slot_at", "tools_refused_model", "created_at", "updated_at",
     ]  # fmt: skip
     fieldsets = [
         ("Endpoint", {"fields": ["name", "kind", "base_url", "model", "api_version",

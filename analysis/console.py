@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from analysis.budgets import spend_overview
 from analysis.models import Analysis, Provider
 from analysis.ratelimit import provider_headroom
+from analysis.selectors import investigation_trace
 from logs.console import DashboardPanel, PatternColumn, PatternPanel
 from logs.models import LogPattern
 
@@ -33,6 +34,8 @@ def panel_context(request: HttpRequest, pattern: LogPattern) -> dict[str, Any]:
     return {
         "current": current,
         "active": active,
+        "current_steps": investigation_trace(current) if current else [],
+        "active_steps": investigation_trace(active) if active else [],
         "earlier": [a for a in analyses if a not in (current, active)][:EARLIER_SHOWN],
         "can_request": request.user.has_perm("analysis.request_analysis"),
     }

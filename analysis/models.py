@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from decimal import Decimal
 
@@ -96,6 +97,9 @@ class Provider(models.Model):
         help_text="Let the model call Gogent's read-only tools where its API supports them; "
         "off: one prompt, one answer.",
     )
+    # The model its API said cannot take tools: it gets the single prompt until the model
+    # changes (analysis.investigation).
+    tools_refused_model = models.CharField(max_length=200, blank=True, editable=False)
     investigation_max_steps = models.PositiveSmallIntegerField(
         "steps per investigation", null=True, blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(50)],
@@ -306,6 +310,9 @@ class Analysis(LeasedWork):
     # fallbacks, the offline analyzer last) and why work came down to it.
     rung = models.PositiveSmallIntegerField(null=True, blank=True)
     rung_reason = models.CharField(max_length=500, blank=True)
+    # An investigation's checkpoint (analysis.investigation.Conversation): its turns so
+    # far, so a step that waits or fails resumes there. Cleared when it completes.
+    conversation = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name_plural = "analyses"
@@ -376,6 +383,10 @@ class InvestigationStep(models.Model):
     def __str__(self) -> str:
         what = self.tool or self.get_kind_display()
         return f"analysis {self.analysis_id} step {self.attempt}.{self.number}: {what}"
+
+    @property
+    def arguments_text(self) -> str:
+        return json.dumps(self.arguments, ensure_ascii=False, sort_keys=True)
 
 
 class ReplyWaiter(models.Model):

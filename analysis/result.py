@@ -25,6 +25,21 @@ Action = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 _NULL_WORDS = frozenset({"", "none", "null", "n/a", "na"})
 
 
+class ProposedAction(BaseModel):
+    """A remediation action the model suggests; only an admin-defined one offered for this
+    pattern is kept, and only an operator can run it."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=100)
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+# Asked for only when actions are offered (analysis.investigation), so not in the schema
+# or field list every prompt sends.
+OPTIONAL_FIELDS = frozenset({"proposed_action"})
+
+
 class AnalysisResult(BaseModel):
     # Models often add keys of their own; they are dropped, never an error.
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
@@ -65,6 +80,28 @@ class AnalysisResult(BaseModel):
         allow_inf_nan=False,
         description="0 to 1: how sure you are of the probable cause given only this data.",
     )
+    proposed_action: ProposedAction | None = Field(
+        default=None,
+        description='null, or {"name": one of the actions listed below, "reason": why it '
+        "would help}: at most one, only when the data shows it would help.",
+    )
+
+    def stored(self) -> dict[str, Any]:
+        """As kept in Analysis.result: the optional keys only when they have a value."""
+        data = self.model_dump(mode="json")
+        for name in OPTIONAL_FIELDS:
+            if data.get(name) is None:
+                data.pop(name, None)
+        return data
+
+    @field_validator("proposed_action", mode="wrap")
+    @classmethod
+    def _proposal(cls, value: Any, handler: Any) -> Any:
+        # A malformed proposal is dropped, never a reason to reject the explanation.
+        try:
+            return handler(value)
+        except ValidationError:
+            return None
 
     @field_validator("severity", mode="before")
     @classmethod
@@ -133,6 +170,9 @@ def _json_schema() -> dict[str, Any]:
         }
 
     schema = clean(AnalysisResult.model_json_schema())
+    schema.pop("$defs", None)
+    for name in OPTIONAL_FIELDS:
+        schema["properties"].pop(name)
     schema["required"] = list(schema["properties"])
     schema["additionalProperties"] = False
     return schema

@@ -8,7 +8,8 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from analysis.models import Analysis
+from analysis.models import Analysis, InvestigationStep
+from analysis.selectors import investigation_trace
 
 AnalysisStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 AnalysisTrigger = Literal[
@@ -68,10 +69,31 @@ class AnalysisOut(Schema):
         return analysis.result if isinstance(analysis.result, dict) else None
 
 
+class InvestigationStepOut(Schema):
+    attempt: int = Field(description="Which investigation of the analysis (a retry starts one).")
+    number: int
+    kind: Literal["model", "tool"]
+    tool: str
+    arguments: Any = Field(description="The tool's arguments as the model sent them (bounded).")
+    summary: str
+    is_error: bool
+    tokens_in: int | None
+    tokens_out: int | None
+    latency_ms: int
+    created_at: datetime
+
+
 class AnalysisDetailOut(AnalysisOut):
+    steps: list[InvestigationStepOut] = Field(
+        description="The latest investigation's trace: each model call and tool call."
+    )
     raw_reply: str = Field(description="The model's reply as received.")
     thinking: str = Field(description="A reasoning model's <think> text, kept apart.")
     prompt_version: str
+
+    @staticmethod
+    def resolve_steps(analysis: Analysis) -> list[InvestigationStep]:
+        return investigation_trace(analysis)
 
 
 class AnalysisPage(Schema):

@@ -8,12 +8,29 @@ from datetime import datetime
 from django.conf import settings
 from django.db.models import Min
 
-from analysis.models import Analysis, Provider, ReplyWaiter, ResultsPublisher
+from analysis.models import (
+    Analysis,
+    InvestigationStep,
+    Provider,
+    ReplyWaiter,
+    ResultsPublisher,
+)
 from analysis.prompt import Occurrence, PatternContext
 from logs.models import LogEntry, LogPattern, LogPatternStat, Severity
 
 RECENT_OCCURRENCES = 5
 TOP_VALUES = 10
+
+
+TRACE_SHOWN = 200
+
+
+def investigation_trace(analysis: Analysis) -> list[InvestigationStep]:
+    """The steps of the analysis's latest investigation, in order (bounded)."""
+    latest = analysis.steps.order_by("-attempt").values_list("attempt", flat=True).first()
+    if latest is None:
+        return []
+    return list(analysis.steps.filter(attempt=latest).order_by("number")[:TRACE_SHOWN])
 
 
 def provider_chain() -> list[Provider]:

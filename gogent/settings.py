@@ -492,6 +492,15 @@ ANALYSIS_OFFLINE_REDO_INTERVAL = env_int("ANALYSIS_OFFLINE_REDO_INTERVAL", 60)
 ANALYSIS_RATE_MARGIN = env_int("ANALYSIS_RATE_MARGIN_MS", 500) / 1000
 # The sweeper re-sends analyses whose task is this late (lost by a dead worker).
 ANALYSIS_STALE_AFTER = env_int("ANALYSIS_STALE_AFTER", 60)
+# Caps of an investigation with tools (a provider may set its own): model calls, and prompt
+# and reply tokens of all of them; past one, the model is asked for its answer.
+ANALYSIS_INVESTIGATION_MAX_STEPS = env_int("ANALYSIS_INVESTIGATION_MAX_STEPS", 8)
+ANALYSIS_INVESTIGATION_MAX_TOKENS = env_int("ANALYSIS_INVESTIGATION_MAX_TOKENS", 40_000)
+if ANALYSIS_INVESTIGATION_MAX_STEPS < 1 or ANALYSIS_INVESTIGATION_MAX_TOKENS < 1000:
+    raise ValueError(
+        "ANALYSIS_INVESTIGATION_MAX_STEPS must be at least 1 and "
+        "ANALYSIS_INVESTIGATION_MAX_TOKENS at least 1000"
+    )
 AZURE_AUTHORITY_URL = env_str("AZURE_AUTHORITY_URL", "https://login.microsoftonline.com")
 
 # --- Console ------------------------------------------------------------------
@@ -555,7 +564,17 @@ ANALYSIS_DONE_HOOKS: list[str] = [
     "integrations.notifications.notifications_after_analysis",
 ]
 # Read-only tools an investigating model may call (analysis.tools.base.Tool instances).
-ANALYSIS_TOOLS: list[str] = []
+ANALYSIS_TOOLS: list[str] = [
+    "analysis.tools.logs.SEARCH_LOGS",
+    "analysis.tools.logs.PATTERN_TIMELINE",
+    "analysis.tools.logs.PATTERN_BREAKDOWN",
+    "analysis.tools.logs.PATTERNS_NEARBY",
+    "analysis.tools.logs.SIMILAR_PATTERNS",
+    "analysis.tools.logs.PATTERN_HISTORY",
+]
+# Called with pattern_id=: (name, description) of the remediation actions an investigation
+# of that pattern may propose (admin-defined, enabled, in scope).
+ANALYSIS_ACTION_OFFERS: list[str] = []
 # Called by ingest with the analyses it would queue; returns those it holds (maintenance).
 ANALYSIS_HOLD_HOOKS = ["integrations.maintenance.holds.maintenance_hold_analyses"]
 # Called inside a pattern merge's transaction before rows move (logs.patterns.pattern_merge).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
@@ -251,8 +251,12 @@ class GroupingRuleOut(Schema):
         return rule.undone_by_label
 
 
+# A pattern id: a positive 64-bit integer (beyond it, no row, and SQLite overflows).
+PatternRef = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
 class MergeIn(Schema):
-    patterns: list[int] = Field(
+    patterns: list[PatternRef] = Field(
         min_length=1, max_length=50, description="Patterns to merge into this one."
     )
     reason: str = Field("", max_length=500)

@@ -24,6 +24,7 @@ __all__ = [
     "LLMRequest",
     "ProviderConfig",
     "complete",
+    "supports_tools",
 ]
 
 Protocol = Callable[..., LLMReply]
@@ -40,6 +41,16 @@ PROTOCOLS: dict[str, Protocol] = {
 }
 
 KINDS: tuple[str, ...] = tuple(PROTOCOLS)
+
+# Kinds whose API takes tools (Cloudflare's OpenAI-compatible endpoint does for few models).
+TOOL_KINDS = frozenset(
+    {"ollama", "openai", "azure_openai", "azure_ad", "gemini", "anthropic", "deepseek"}
+)
+
+
+def supports_tools(kind: str) -> bool:
+    return kind in TOOL_KINDS
+
 
 DEFAULT_BASE_URLS: dict[str, str] = {
     "ollama": "http://localhost:11434",
@@ -68,4 +79,12 @@ def complete(
                 f"{who(config)}: base_url is required", retryable=False, kind="bad_request"
             )
         config = dataclasses.replace(config, base_url=DEFAULT_BASE_URLS[config.kind])
-    return protocol(config, request, client=client)
+    try:
+        return protocol(config, request, client=client)
+    except LLMError as error:
+        if request.tools and error.status in (400, 404, 422) and "tool" in error.message.lower():
+            # "model does not support tools" (Ollama), "tools is not supported" (others).
+            raise LLMError(
+                error.message, retryable=False, kind="tools_unsupported", status=error.status
+            ) from None
+        raise

@@ -14,12 +14,13 @@ import email.utils
 import os
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
-from analysis.providers.messages import LLMError, ProviderConfig
+from analysis.providers.messages import MAX_TOOL_CALLS, LLMError, ProviderConfig, ToolCall, ToolSpec
 
 CONNECT_TIMEOUT = 10.0
 EXCERPT_CHARS = 300
@@ -155,3 +156,27 @@ def _retry_after(headers: httpx.Headers) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def openai_tool(spec: ToolSpec) -> dict[str, Any]:
+    """A tool in the OpenAI function shape (OpenAI-compatible APIs and Ollama)."""
+    return {
+        "type": "function",
+        "function": {
+            "name": spec.name,
+            "description": spec.description,
+            "parameters": spec.parameters,
+        },
+    }
+
+
+def tool_calls(
+    config: ProviderConfig, items: Any, parse: Callable[[dict[str, Any], int], ToolCall]
+) -> tuple[ToolCall, ...]:
+    """A reply's tool calls, at most MAX_TOOL_CALLS (the rest dropped: a model asking for
+    more in one turn is answered for these and may ask again)."""
+    if items is None:
+        return ()
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise bad_reply(config, "reply's tool calls are not a list of objects")
+    return tuple(parse(item, index) for index, item in enumerate(items[:MAX_TOOL_CALLS]))

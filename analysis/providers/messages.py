@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,84 @@ class ProviderConfig:
         return values
 
 
+# A reply's tool calls beyond this many are dropped; arguments kept as text up to this size.
+MAX_TOOL_CALLS = 16
+MAX_RAW_ARGUMENTS = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class ToolSpec:
+    """A tool offered to the model: its name, what it does, its arguments' JSON Schema."""
+
+    name: str
+    description: str
+    parameters: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    """A tool call the model made. `arguments` is None when what it sent is not a JSON
+    object (kept, bounded, in `raw_arguments`, so it can be told so)."""
+
+    id: str
+    name: str
+    arguments: dict[str, Any] | None
+    raw_arguments: str = ""
+
+    @classmethod
+    def parsed(cls, *, id: str, name: Any, arguments: Any) -> ToolCall:
+        """From a vendor's reply: arguments as a JSON text (OpenAI) or an object (others)."""
+        raw = arguments if isinstance(arguments, str) else json.dumps(arguments, default=str)
+        value: Any = arguments
+        if isinstance(arguments, str):
+            try:
+                value = json.loads(arguments) if arguments.strip() else {}
+            except ValueError:
+                value = None
+        return cls(
+            id=str(id)[:100],
+            name=str(name)[:100] if isinstance(name, str) else "",
+            arguments=value if isinstance(value, dict) else None,
+            raw_arguments=raw[:MAX_RAW_ARGUMENTS],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """A turn of a conversation after the first prompt: the model's (text and tool calls),
+    a tool's result for one call, or a note from Gogent (role "user")."""
+
+    role: str  # "assistant", "tool" or "user"
+    text: str = ""
+    tool_calls: tuple[ToolCall, ...] = ()
+    call_id: str = ""  # a tool result: the call it answers
+    name: str = ""  # a tool result: the tool's name
+    is_error: bool = False
+
+    @classmethod
+    def assistant(cls, text: str, calls: tuple[ToolCall, ...]) -> Turn:
+        return cls(role="assistant", text=text, tool_calls=calls)
+
+    @classmethod
+    def tool_result(cls, *, call_id: str, name: str, content: str, is_error: bool) -> Turn:
+        return cls(role="tool", text=content, call_id=call_id, name=name, is_error=is_error)
+
+    @classmethod
+    def user(cls, text: str) -> Turn:
+        return cls(role="user", text=text)
+
+    def size(self) -> int:
+        return len(self.text) + sum(len(c.name) + len(c.raw_arguments) for c in self.tool_calls)
+
+    def dump(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def load(cls, stored: dict[str, Any]) -> Turn:
+        calls = tuple(ToolCall(**call) for call in stored.get("tool_calls", ()))
+        return cls(**{**stored, "tool_calls": calls})
+
+
 @dataclass(frozen=True, slots=True)
 class LLMRequest:
     system: str
@@ -47,6 +126,15 @@ class LLMRequest:
     # Ask for a JSON object where the protocol supports it (Ollama format, OpenAI
     # response_format, Gemini responseMimeType); the reply is validated either way.
     json_schema: dict[str, Any] | None = None
+    # An investigation: the tools offered, the turns after the first prompt, and whether
+    # the model may call tools now ("auto") or must answer ("none").
+    tools: tuple[ToolSpec, ...] = ()
+    turns: tuple[Turn, ...] = ()
+    tool_choice: str = "auto"
+
+    @property
+    def may_call_tools(self) -> bool:
+        return bool(self.tools) and self.tool_choice != "none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +144,7 @@ class LLMReply:
     tokens_in: int | None = None
     tokens_out: int | None = None
     latency_ms: int = 0
+    tool_calls: tuple[ToolCall, ...] = ()
 
 
 class LLMError(Exception):
@@ -78,7 +167,8 @@ class LLMError(Exception):
         self.message = message
         self.retryable = retryable
         # One of: connection, timeout, rate_limited, unavailable, server, auth,
-        # bad_request, bad_reply, error.
+        # bad_request, bad_reply, tools_unsupported (the model or API refuses tools:
+        # ask without them), error.
         self.kind = kind
         self.status = status
         self.retry_after = retry_after

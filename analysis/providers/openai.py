@@ -14,8 +14,15 @@ from typing import Any
 import httpx
 
 from analysis.providers import azure_ad
-from analysis.providers.http import bad_reply, post_json, who
-from analysis.providers.messages import LLMError, LLMReply, LLMRequest, ProviderConfig
+from analysis.providers.http import bad_reply, openai_tool, post_json, tool_calls, who
+from analysis.providers.messages import (
+    LLMError,
+    LLMReply,
+    LLMRequest,
+    ProviderConfig,
+    ToolCall,
+    Turn,
+)
 
 AZURE = ("azure_openai", "azure_ad")
 # JSON mode only where every model behind the endpoint accepts it; elsewhere the
@@ -44,12 +51,17 @@ def complete(
         "messages": [
             {"role": "system", "content": request.system},
             {"role": "user", "content": request.user},
+            *(_message(turn) for turn in request.turns),
         ],
         "temperature": request.temperature,
     }
     # OpenAI deprecated max_tokens (its reasoning models reject it); the others still use it.
     body["max_completion_tokens" if config.kind == "openai" else "max_tokens"] = request.max_tokens
-    if request.json_schema is not None and config.kind in JSON_MODE:
+    if request.tools:
+        # Sent with "none" too: the history's tool calls must name tools the request has.
+        body["tools"] = [openai_tool(spec) for spec in request.tools]
+        body["tool_choice"] = "auto" if request.may_call_tools else "none"
+    if request.json_schema is not None and config.kind in JSON_MODE and not request.may_call_tools:
         body["response_format"] = {"type": "json_object"}
     url = chat_url(config)
     params = {"api-version": config.api_version} if config.kind in AZURE else None
@@ -85,19 +97,48 @@ def _send(
         raise bad_reply(config, "reply has no choices")
     # DeepSeek's reasoner puts its chain of thought in message.reasoning_content; not ours.
     message = choices[0].get("message") or {}
+    calls = tool_calls(config, message.get("tool_calls"), _call)
     content = message.get("content")
-    if not isinstance(content, str):
+    if not isinstance(content, str) and not (content is None and calls):
         if choices[0].get("finish_reason") == "content_filter":
             raise bad_reply(config, "reply withheld by the content filter", retryable=False)
         raise bad_reply(config, "reply has no message content")
     usage = reply.get("usage") or {}
     return LLMReply(
-        text=content,
+        text=content or "",
         model=reply.get("model") or config.model,
         tokens_in=usage.get("prompt_tokens"),
         tokens_out=usage.get("completion_tokens"),
         latency_ms=latency_ms,
+        tool_calls=calls,
     )
+
+
+def _call(item: dict[str, Any], index: int) -> ToolCall:
+    function = item.get("function") or {}
+    return ToolCall.parsed(
+        id=item.get("id") or f"call_{index}",
+        name=function.get("name"),
+        arguments=function.get("arguments"),
+    )
+
+
+def _message(turn: Turn) -> dict[str, Any]:
+    if turn.role == "assistant":
+        message: dict[str, Any] = {"role": "assistant", "content": turn.text or None}
+        if turn.tool_calls:
+            message["tool_calls"] = [
+                {
+                    "id": call.id,
+                    "type": "function",
+                    "function": {"name": call.name, "arguments": call.raw_arguments or "{}"},
+                }
+                for call in turn.tool_calls
+            ]
+        return message
+    if turn.role == "tool":
+        return {"role": "tool", "tool_call_id": turn.call_id, "content": turn.text}
+    return {"role": "user", "content": turn.text}
 
 
 def _check(config: ProviderConfig) -> None:

@@ -78,7 +78,7 @@ def analysis_complete(
             pk=analysis.pk, status=Analysis.Status.RUNNING, lease_token=token
         ).update(
             status=Analysis.Status.DONE,
-            result=parsed.result.model_dump(mode="json"),
+            result=parsed.result.stored(),
             text=text,
             raw_reply=raw_reply,
             thinking=parsed.thinking,
@@ -91,6 +91,7 @@ def analysis_complete(
             error=note[:2000],
             rung=rung,
             rung_reason=rung_reason[:500],
+            conversation=None,
             repair_pending=False,
             finished_at=now,
             next_attempt_at=None,
@@ -129,6 +130,8 @@ def analysis_fail(
         "error": error[:2000],
         "finished_at": timezone.now(),
         "next_attempt_at": None,
+        # A retry investigates afresh; the trace keeps what this one did.
+        "conversation": None,
         **LEASE_CLEARED,
     }
     if raw_reply is not None:

@@ -16,14 +16,26 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from analysis.budgets import BudgetSpent, call_cost_estimate
+from analysis.investigation import (
+    Caps,
+    Conversation,
+    action_offers,
+    investigation_ask_repair,
+    investigation_keep_offered,
+    investigation_record_reply,
+    investigation_request,
+    investigation_save,
+    investigation_tools,
+)
 from analysis.models import Analysis, Provider
-from analysis.prompt import build_request
+from analysis.prompt import PatternContext, build_request
 from analysis.providers import complete
 from analysis.providers.messages import LLMError
 from analysis.ratelimit import CapacityWait, provider_pause, slot_acquire, slot_release
 from analysis.result import ReplyInvalid, parse_reply, repair_request
 from analysis.selectors import pattern_context, provider_chain
 from analysis.services.finish import analysis_answer_offline, analysis_complete, analysis_fail
+from analysis.tools.base import Tool
 from gogent.leases import (
     after_failure,
     backoff,
@@ -36,6 +48,8 @@ from gogent.leases import (
 
 logger = logging.getLogger(__name__)
 
+# Longer waits are left to the sweeper rather than a task countdown.
+LONG_WAIT_SECONDS = 3600
 # Prefix of Provider.pause_reason for a pause after a refused connection.
 UNREACHABLE = "unreachable: "
 
@@ -116,6 +130,10 @@ def _step(analysis: Analysis, token: str) -> float | None:
     if analysis.provider_id != provider.pk:
         analysis.provider = provider
         Analysis.objects.filter(pk=analysis.pk).update(provider=provider)
+    conversation = Conversation.load(analysis.conversation)
+    tools = investigation_tools(provider, conversation)
+    if tools:
+        return _investigate(analysis, token, provider, chain, context, conversation, tools)
     request = build_request(context, max_tokens=provider.max_tokens)
     if analysis.repair_pending:
         request = repair_request(request, analysis.raw_reply, analysis.error)
@@ -173,6 +191,110 @@ def _step(analysis: Analysis, token: str) -> float | None:
     )
 
 
+def _investigate(
+    analysis: Analysis,
+    token: str,
+    provider: Provider,
+    chain: list[Provider],
+    context: PatternContext,
+    conversation: Conversation,
+    tools: list[Tool],
+) -> float | None:
+    """Model calls and tool runs until the answer (analysis.investigation); the
+    conversation is checkpointed after each call, so a wait or an error resumes it."""
+    offers = action_offers(analysis.pattern_id)
+    caps = Caps.of(provider)
+    while True:
+        if not _lease_renew(analysis, token):
+            return None  # cancelled or taken over meanwhile
+        request, estimate = investigation_request(
+            context, conversation, tools=tools, offers=offers,
+            max_tokens=provider.max_tokens, caps=caps,
+        )  # fmt: skip
+        slot = slot_acquire(
+            provider_id=provider.pk,
+            analysis_id=analysis.pk,
+            tokens=estimate,
+            cost=call_cost_estimate(
+                provider,
+                prompt_tokens=estimate - request.max_tokens,
+                reply_tokens=request.max_tokens,
+            ),
+            turn_at=analysis.turn_at,
+        )
+        if isinstance(slot, BudgetSpent | CapacityWait):
+            investigation_save(analysis, token, conversation)
+            if isinstance(slot, BudgetSpent):
+                return _on_budget_spent(analysis, token, provider, chain, slot)
+            Analysis.objects.filter(pk=analysis.pk).update(turn_at=slot.at)
+            return _release(analysis, token, at=slot.at, waiting=slot.reason)
+        analysis.turn_at = None
+        Analysis.objects.filter(pk=analysis.pk).update(
+            attempts=F("attempts") + 1, provider_name=provider.name, model=provider.model,
+            turn_at=None,
+        )  # fmt: skip
+        try:
+            reply = complete(provider.config(), request)
+        except LLMError as error:
+            slot_release(call=slot, outcome=error.kind)
+            if error.kind == "tools_unsupported":
+                # Its API turned tools down: this model gets the one plain prompt from now.
+                Provider.objects.filter(pk=provider.pk).update(tools_refused_model=provider.model)
+                conversation.tools_off = True
+                investigation_save(analysis, token, conversation)
+                return _release(analysis, token, at=timezone.now(), error=error.message[:500])
+            investigation_save(analysis, token, conversation)
+            return _on_llm_error(analysis, token, provider, chain, error)
+        except BaseException:
+            slot_release(call=slot, outcome="internal_error")
+            raise
+        slot_release(
+            call=slot, outcome="ok", tokens_in=reply.tokens_in, tokens_out=reply.tokens_out,
+            provider=provider,
+        )  # fmt: skip
+        Provider.objects.filter(pk=provider.pk).update(last_success_at=timezone.now())
+        answered = investigation_record_reply(
+            analysis=analysis, conversation=conversation, reply=reply, tools=tools,
+            provider=provider,
+        )  # fmt: skip
+        if answered:
+            try:
+                parsed = parse_reply(reply.text)
+            except ReplyInvalid as problem:
+                if conversation.repair_asked:
+                    return analysis_fail(
+                        analysis=analysis, token=token,
+                        error=f"reply still not valid after a repair attempt: {problem}",
+                        raw_reply=reply.text,
+                    )  # fmt: skip
+                investigation_ask_repair(conversation, reply.text, str(problem))
+                answered = False
+        if not investigation_save(analysis, token, conversation):
+            return None
+        if answered:
+            return analysis_complete(
+                analysis=analysis,
+                token=token,
+                parsed=investigation_keep_offered(parsed, offers, analysis, conversation),
+                raw_reply=reply.text,
+                tokens_in=conversation.tokens_in,
+                tokens_out=conversation.tokens_out,
+                latency_ms=conversation.latency_ms,
+                cost=conversation.cost,
+                model=reply.model or provider.model,
+                rung=chain.index(provider) + 1,
+                rung_reason=analysis.rung_reason or _first_choice(provider, chain),
+            )
+
+
+def _lease_renew(analysis: Analysis, token: str) -> bool:
+    until = timezone.now() + timedelta(seconds=_lease_seconds())
+    running = Analysis.objects.filter(
+        pk=analysis.pk, status=Analysis.Status.RUNNING, lease_token=token
+    )
+    return bool(running.update(lease_until=until))
+
+
 def _first_choice(provider: Provider, chain: list[Provider]) -> str:
     if chain.index(provider) == 0:
         return "the default provider"
@@ -204,7 +326,10 @@ def _on_budget_spent(
         )
     reason = f"{spent.reason}; waiting until it renews {renews} (no offline fallback)"
     Analysis.objects.filter(pk=analysis.pk).update(rung_reason=reason[:500])
-    return _release(analysis, token, at=spent.renews_at, error=reason)
+    seconds = _release(analysis, token, at=spent.renews_at, error=reason)
+    # Hours away: no broker holds a countdown that long reliably; once it is due, the
+    # sweeper sends the task again (as for any overdue analysis).
+    return None if seconds is None or seconds > LONG_WAIT_SECONDS else seconds
 
 
 def _current_provider(analysis: Analysis, chain: list[Provider]) -> Provider | None:

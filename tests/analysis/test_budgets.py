@@ -21,6 +21,12 @@ from tests.fakes.llm import FakeLLM
 pytestmark = [pytest.mark.production, pytest.mark.usefixtures("no_results_subject")]
 
 
+@pytest.fixture(autouse=True)
+def single_prompts(settings):
+    # The ladder is the same with tools; one call per analysis keeps the sums plain.
+    settings.ANALYSIS_TOOLS = []
+
+
 def make_patterns(count: int) -> list[LogPattern]:
     now = timezone.now()
     return LogPattern.objects.bulk_create(

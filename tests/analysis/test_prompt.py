@@ -14,7 +14,7 @@ from analysis.prompt import (
     PatternContext,
     build_request,
 )
-from analysis.result import ANALYSIS_JSON_SCHEMA, AnalysisResult
+from analysis.result import ANALYSIS_JSON_SCHEMA, OPTIONAL_FIELDS, AnalysisResult
 
 T0 = datetime(2025, 3, 4, 2, 10, tzinfo=UTC)
 INJECTION = (
@@ -74,7 +74,7 @@ def test_request_carries_schema_and_system_prompt():
 
 def test_system_prompt_states_role_contract_and_safety_rule():
     for field in AnalysisResult.model_fields:
-        assert f'"{field}"' in SYSTEM_PROMPT
+        assert (f'"{field}"' in SYSTEM_PROMPT) is (field not in OPTIONAL_FIELDS)
     assert "3 a.m." in SYSTEM_PROMPT
     assert "Reply with one JSON object only" in SYSTEM_PROMPT
     assert '"info", "low", "medium", "high", "critical"' in SYSTEM_PROMPT

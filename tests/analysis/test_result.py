@@ -9,6 +9,7 @@ import pytest
 from analysis.providers.messages import LLMRequest
 from analysis.result import (
     ANALYSIS_JSON_SCHEMA,
+    OPTIONAL_FIELDS,
     AnalysisResult,
     ReplyInvalid,
     analysis_text,
@@ -215,7 +216,10 @@ def test_messages_stay_short_whatever_the_reply():
 def test_json_schema_lists_every_field_as_required_with_simple_types():
     assert ANALYSIS_JSON_SCHEMA["type"] == "object"
     assert ANALYSIS_JSON_SCHEMA["additionalProperties"] is False
-    assert ANALYSIS_JSON_SCHEMA["required"] == list(AnalysisResult.model_fields)
+    # Every field but the optional ones, which are asked for only when they apply.
+    assert ANALYSIS_JSON_SCHEMA["required"] == [
+        name for name in AnalysisResult.model_fields if name not in OPTIONAL_FIELDS
+    ]
     properties = ANALYSIS_JSON_SCHEMA["properties"]
     assert properties["severity"]["enum"] == ["info", "low", "medium", "high", "critical"]
     assert properties["recommended_actions"]["maxItems"] == 10

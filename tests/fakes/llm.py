@@ -18,6 +18,7 @@ words in the system and user text, tokens out = words in the reply.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import re
@@ -112,7 +113,16 @@ class FakeLLM:
         thinking: str | None = None,
         token_expires_in: int = 3600,
         port: int = 0,
+        script: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        tools_supported: bool = True,
     ) -> None:
+        # A tool-calling model: script(view) gets the request as every protocol's
+        # common view (tests.fakes.llm.neutral_view) and returns {"tool_calls": [{"name",
+        # "arguments"}]} or {"text": ...}, rendered in the vendor's real shape.
+        self.script = script
+        # False: a request offering tools is refused the way Ollama refuses it for a model
+        # without tool support (HTTP 400 "... does not support tools").
+        self.tools_supported = tools_supported
         self.reply = reply
         self.latency = latency
         self.required_key = required_key
@@ -220,14 +230,24 @@ class FakeLLM:
             return 401, _error(protocol, 401), {}
         if protocol == "token":
             return 200, self._issue_token(), {}
-        if fault and fault.kind == "reply":
-            text = fault.text
-        else:
-            text = self.reply(request) if callable(self.reply) else self.reply
-        blocked = bool(fault and fault.kind == "blocked")
+        view = neutral_view(protocol, request.body) if isinstance(request.body, dict) else {}
+        if view.get("tools") and not self.tools_supported:
+            return 400, _error(protocol, 400, f"{model or 'model'} does not support tools"), {}
         if not model and isinstance(request.body, dict):
             model = request.body.get("model", "")
         words_in = len(" ".join(_prompt_strings(request.body)).split())
+        scripted = self.script(view) if self.script and not fault else None
+        if scripted and scripted.get("tool_calls"):
+            calls = scripted["tool_calls"]
+            words_out = len(json.dumps(calls).split())
+            return 200, TOOL_REPLIES[protocol](model, calls, words_in, words_out), {}
+        if fault and fault.kind == "reply":
+            text = fault.text
+        elif scripted is not None:
+            text = scripted["text"]
+        else:
+            text = self.reply(request) if callable(self.reply) else self.reply
+        blocked = bool(fault and fault.kind == "blocked")
         reply = REPLIES[protocol](
             model=model,
             text="" if blocked else text,
@@ -313,8 +333,8 @@ def _prompt_strings(value: Any, key: str = "") -> list[str]:
     return []
 
 
-def _error(protocol: str, status: int) -> dict[str, Any]:
-    message = {
+def _error(protocol: str, status: int, message: str = "") -> dict[str, Any]:
+    message = message or {
         401: "Incorrect API key provided.",
         429: "Rate limit reached for requests.",
         503: "The service is temporarily overloaded.",
@@ -420,6 +440,168 @@ REPLIES: dict[str, Callable[..., dict[str, Any]]] = {
     "azure": _openai,
     "anthropic": _anthropic,
     "gemini": _gemini,
+}
+
+
+def neutral_view(protocol: str, body: dict[str, Any]) -> dict[str, Any]:
+    """What a model is shown, the same for every protocol: system, user, the turns after
+    them ({"role", "content", "tool_calls": [{"name", "arguments"}], "is_error"}), the
+    tool names offered and whether it may call them ("auto") or must answer ("none")."""
+    if protocol == "anthropic":
+        return _anthropic_view(body)
+    if protocol == "gemini":
+        return _gemini_view(body)
+    messages = body.get("messages") or []
+    tools = [t.get("function", {}).get("name") for t in body.get("tools") or []]
+    turns = []
+    for message in messages[2:]:
+        calls = []
+        for call in message.get("tool_calls") or []:
+            arguments = call.get("function", {}).get("arguments")
+            if isinstance(arguments, str):
+                with contextlib.suppress(ValueError):
+                    arguments = json.loads(arguments)
+            calls.append({"name": call.get("function", {}).get("name"), "arguments": arguments})
+        turns.append(_turn(message.get("role"), message.get("content") or "", calls))
+    if protocol == "ollama":
+        choice = "auto" if tools else "none"
+    else:
+        choice = body.get("tool_choice", "auto") if tools else "none"
+    return {
+        "system": messages[0].get("content", "") if messages else "",
+        "user": messages[1].get("content", "") if len(messages) > 1 else "",
+        "turns": turns,
+        "tools": tools,
+        "tool_choice": choice,
+    }
+
+
+def _turn(
+    role: Any, content: Any, calls: list | None = None, *, is_error: bool = False
+) -> dict[str, Any]:
+    return {"role": role, "content": content, "tool_calls": calls or [], "is_error": is_error}
+
+
+def _anthropic_view(body: dict[str, Any]) -> dict[str, Any]:
+    messages = body.get("messages") or []
+    turns = []
+    for message in messages[1:]:
+        blocks = message.get("content")
+        blocks = blocks if isinstance(blocks, list) else [{"type": "text", "text": blocks}]
+        if message.get("role") == "assistant":
+            text = "".join(b.get("text", "") for b in blocks if b.get("type") == "text")
+            calls = [
+                {"name": b.get("name"), "arguments": b.get("input")}
+                for b in blocks
+                if b.get("type") == "tool_use"
+            ]
+            turns.append(_turn("assistant", text, calls))
+            continue
+        for block in blocks:
+            if block.get("type") == "tool_result":
+                is_error = bool(block.get("is_error"))
+                turns.append(_turn("tool", block.get("content", ""), is_error=is_error))
+            else:
+                turns.append(_turn("user", block.get("text", "")))
+    tools = [t.get("name") for t in body.get("tools") or []]
+    return {
+        "system": body.get("system", ""),
+        "user": messages[0].get("content", "") if messages else "",
+        "turns": turns,
+        "tools": tools,
+        "tool_choice": (body.get("tool_choice") or {}).get("type", "auto") if tools else "none",
+    }
+
+
+def _gemini_view(body: dict[str, Any]) -> dict[str, Any]:
+    contents = body.get("contents") or []
+    turns = []
+    for content in contents[1:]:
+        parts = content.get("parts") or []
+        if content.get("role") == "model":
+            text = "".join(p.get("text", "") for p in parts if "text" in p)
+            calls = [
+                {"name": p["functionCall"].get("name"), "arguments": p["functionCall"].get("args")}
+                for p in parts
+                if "functionCall" in p
+            ]
+            turns.append(_turn("assistant", text, calls))
+            continue
+        for part in parts:
+            if "functionResponse" in part:
+                response = part["functionResponse"].get("response") or {}
+                content = response.get("content", response.get("error", ""))
+                turns.append(_turn("tool", content, is_error="error" in response))
+            else:
+                turns.append(_turn("user", part.get("text", "")))
+    declarations = [d for t in body.get("tools") or [] for d in t.get("functionDeclarations", [])]
+    mode = (body.get("toolConfig") or {}).get("functionCallingConfig", {}).get("mode", "AUTO")
+    return {
+        "system": body.get("systemInstruction", {}).get("parts", [{}])[0].get("text", ""),
+        "user": contents[0].get("parts", [{}])[0].get("text", "") if contents else "",
+        "turns": turns,
+        "tools": [d.get("name") for d in declarations],
+        "tool_choice": mode.lower() if declarations else "none",
+    }
+
+
+def _openai_tools(model: str, calls: list, tokens_in: int, tokens_out: int) -> dict[str, Any]:
+    reply = _openai(model=model, text="", thinking=None, blocked=False, tokens_in=tokens_in,
+                    tokens_out=tokens_out)  # fmt: skip
+    reply["choices"][0]["finish_reason"] = "tool_calls"
+    reply["choices"][0]["message"] = {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [
+            {"id": f"call_{n}", "type": "function", "function": {
+                "name": call["name"],
+                "arguments": call["arguments"] if isinstance(call["arguments"], str)
+                else json.dumps(call["arguments"]),
+            }}
+            for n, call in enumerate(calls)
+        ],
+    }  # fmt: skip
+    return reply
+
+
+def _ollama_tools(model: str, calls: list, tokens_in: int, tokens_out: int) -> dict[str, Any]:
+    reply = _ollama(model=model, text="", thinking=None, blocked=False, tokens_in=tokens_in,
+                    tokens_out=tokens_out)  # fmt: skip
+    reply["message"]["tool_calls"] = [
+        {"function": {"name": call["name"], "arguments": call["arguments"]}} for call in calls
+    ]
+    return reply
+
+
+def _anthropic_tools(model: str, calls: list, tokens_in: int, tokens_out: int) -> dict[str, Any]:
+    reply = _anthropic(model=model, text="", thinking=None, blocked=False, tokens_in=tokens_in,
+                       tokens_out=tokens_out)  # fmt: skip
+    reply["content"] = [
+        {"type": "tool_use", "id": f"toolu_{n}", "name": call["name"], "input": call["arguments"]}
+        for n, call in enumerate(calls)
+    ]
+    reply["stop_reason"] = "tool_use"
+    return reply
+
+
+def _gemini_tools(model: str, calls: list, tokens_in: int, tokens_out: int) -> dict[str, Any]:
+    reply = _gemini(model=model, text="", thinking=None, blocked=False, tokens_in=tokens_in,
+                    tokens_out=tokens_out)  # fmt: skip
+    reply["candidates"][0]["content"] = {
+        "role": "model",
+        "parts": [
+            {"functionCall": {"name": call["name"], "args": call["arguments"]}} for call in calls
+        ],
+    }
+    return reply
+
+
+TOOL_REPLIES: dict[str, Callable[..., dict[str, Any]]] = {
+    "ollama": _ollama_tools,
+    "openai": _openai_tools,
+    "azure": _openai_tools,
+    "anthropic": _anthropic_tools,
+    "gemini": _gemini_tools,
 }
 
 
