@@ -30,6 +30,7 @@ _READ = [
     "integrations.view_channel",
     "integrations.view_notificationrule",
     "integrations.view_notification",
+    "integrations.view_runbook",
 ]
 _ACT = [
     "logs.triage_pattern",
@@ -74,6 +75,9 @@ _CONFIGURE = [
     "integrations.add_notificationrule",
     "integrations.change_notificationrule",
     "integrations.delete_notificationrule",
+    "integrations.add_runbook",
+    "integrations.change_runbook",
+    "integrations.delete_runbook",
     "gogent.view_auditevent",
     # Login throttling (django-axes): failed sign-ins and lockouts; deleting an attempt
     # unlocks it. Successful sign-ins are kept: view only.

@@ -509,7 +509,11 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 # What apps above logs add to the pattern pages and the dashboard (see logs.console).
 CONSOLE_PATTERN_COLUMNS = ["analysis.console.ANALYSIS_COLUMN", "integrations.console.TICKET_COLUMN"]
-CONSOLE_PATTERN_PANELS = ["analysis.console.ANALYSIS_PANEL", "integrations.console.TICKET_PANEL"]
+CONSOLE_PATTERN_PANELS = [
+    "analysis.console.ANALYSIS_PANEL",
+    "integrations.console.RUNBOOK_PANEL",
+    "integrations.console.TICKET_PANEL",
+]
 CONSOLE_PATTERN_FLAGS = ["integrations.console.HAS_TICKET"]
 CONSOLE_DASHBOARD_PANELS = [
     "analysis.console.ANALYSIS_DASHBOARD",
@@ -571,6 +575,9 @@ ANALYSIS_TOOLS: list[str] = [
     "analysis.tools.logs.PATTERNS_NEARBY",
     "analysis.tools.logs.SIMILAR_PATTERNS",
     "analysis.tools.logs.PATTERN_HISTORY",
+    "integrations.tools.PATTERN_TICKETS",
+    "integrations.tools.SEARCH_TICKETS",
+    "integrations.tools.FIND_RUNBOOKS",
 ]
 # Called with pattern_id=: (name, description) of the remediation actions an investigation
 # of that pattern may propose (admin-defined, enabled, in scope).

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from gogent.adminbase import AuditedAdmin, ReadOnlyAdmin
 from gogent.errors import StateRefused
@@ -14,11 +15,13 @@ from integrations.models import (
     Integration,
     Notification,
     NotificationRule,
+    Runbook,
     Ticket,
     TicketRule,
 )
 from integrations.notifications import channel_save, channel_test, notification_retry
 from integrations.notifications.channels import mask_url
+from integrations.runbooks import runbook_html
 from integrations.services import (
     integration_save,
     integration_test,
@@ -404,4 +407,27 @@ class NotificationAdmin(ReadOnlyAdmin):
 
 
 # Maintenance windows register their own admin pages.
+@admin.register(Runbook)
+class RunbookAdmin(AuditedAdmin):
+    list_display = ["title", "enabled", "services", "hosts", "places", "template_words",
+                    "updated_at"]  # fmt: skip
+    list_filter = ["enabled"]
+    search_fields = ["title", "body"]
+    readonly_fields = ["preview", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "enabled", "body"]}),
+        ("Matches patterns with", {
+            "fields": ["services", "hosts", "places", "template_words"],
+            "description": "Every field set must fit the pattern; the investigation and "
+            "the pattern page show the most specific runbooks first.",
+        }),
+        ("Preview", {"fields": ["preview", "created_at", "updated_at"]}),
+    ]  # fmt: skip
+
+    @admin.display(description="as shown")
+    def preview(self, runbook: Runbook) -> str:
+        # Sanitized (integrations.runbooks.runbook_html): formatting tags and plain links.
+        return format_html('<div class="runbook">{}</div>', mark_safe(runbook_html(runbook.body)))  # noqa: S308
+
+
 import integrations.maintenance.admin  # noqa: E402, F401

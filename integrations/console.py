@@ -6,8 +6,10 @@ from typing import Any
 
 from django.db.models import Count
 from django.http import HttpRequest
+from django.utils.safestring import mark_safe
 
 from integrations.models import Ticket
+from integrations.runbooks import runbook_html, runbooks_for_pattern
 from integrations.selectors import integrations_enabled, pattern_tickets
 from logs.console import DashboardPanel, PatternColumn, PatternFlag, PatternPanel
 from logs.models import LogPattern
@@ -35,6 +37,15 @@ def panel_context(request: HttpRequest, pattern: LogPattern) -> dict[str, Any]:
         "can_open": request.user.has_perm("integrations.open_ticket"),
         "can_review": request.user.has_perm("integrations.review_draft"),
         "pending": any(t.status == Ticket.Status.PENDING for t in tickets),
+    }
+
+
+def runbook_panel_context(request: HttpRequest, pattern: LogPattern) -> dict[str, Any]:
+    return {
+        "runbooks": [
+            (runbook, mark_safe(runbook_html(runbook.body)))  # noqa: S308 - sanitized by nh3
+            for runbook in runbooks_for_pattern(pattern)
+        ]
     }
 
 
@@ -78,4 +89,9 @@ HAS_TICKET = PatternFlag(
     label="Has ticket",
     pattern_ids=patterns_with_active_ticket,
     permission="integrations.view_ticket",
+)
+RUNBOOK_PANEL = PatternPanel(
+    template="integrations/_runbooks.html",
+    context=runbook_panel_context,
+    permission="integrations.view_runbook",
 )

@@ -18,6 +18,7 @@ from jira import JIRA, JIRAError
 
 from integrations.models import Integration
 from integrations.remote import (
+    FoundTicket,
     RemoteTicket,
     ReopenImpossible,
     TicketContent,
@@ -154,6 +155,37 @@ def tickets_status(integration: Integration, remote_ids: Sequence[str]) -> dict[
         )
     tickets = (_remote_ticket(integration, issue) for issue in found.get("issues") or [])
     return {ticket.id: ticket for ticket in tickets}
+
+
+def tickets_search(integration: Integration, words: Sequence[str], limit: int) -> list[FoundTicket]:
+    """Issues of the project whose text has all the words, newest first. The words are
+    letters, digits and underscores only (integrations.tools), so they cannot change the
+    query: no quote, backslash or Lucene operator reaches the JQL."""
+    jira = client(integration)
+    text = " ".join(words)
+    # Reference: https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issue-search/
+    with _remote("search issues", integration):
+        found = jira.search_issues(
+            f'project = "{integration.project_key}" AND text ~ "{text}" ORDER BY updated DESC',
+            maxResults=limit,
+            fields=["summary", "status", "updated"],
+            json_result=True,
+        )
+    tickets = []
+    for issue in found.get("issues") or []:
+        remote = _remote_ticket(integration, issue)
+        fields = issue.get("fields") or {}
+        tickets.append(
+            FoundTicket(
+                key=remote.key,
+                url=remote.url,
+                status=remote.status,
+                closed=remote.closed,
+                title=str(fields.get("summary") or ""),
+                updated=str(fields.get("updated") or ""),
+            )
+        )
+    return tickets
 
 
 def connection_test(integration: Integration) -> str:

@@ -713,3 +713,51 @@ class WatchedCondition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {'active' if self.active else 'clear'}"
+
+
+class Runbook(models.Model):
+    """An admin's how-to for a kind of problem, in markdown, matched to patterns by service,
+    host, place (integrations.scope) and words of the template; an investigating model
+    reads the matching ones (integrations.tools.FIND_RUNBOOKS), operators see them on the
+    pattern page."""
+
+    title = models.CharField(max_length=200)
+    body = models.TextField(
+        max_length=20_000, help_text="Markdown. Raw HTML is not rendered; links are."
+    )
+    services = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Comma-separated service names, * and ? allowed (line-*). Blank: any.",
+    )
+    hosts = models.CharField(
+        max_length=500, blank=True, help_text="Comma-separated host names, * and ? allowed."
+    )
+    places = places_field()
+    template_words = models.CharField(
+        "words in the template",
+        max_length=500,
+        blank=True,
+        help_text="Comma-separated words or phrases; the pattern's template must contain one "
+        "(case does not matter): modbus, connection refused. Blank: any.",
+    )
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if not (self.services.strip() or self.hosts.strip() or self.places.strip()
+                or self.template_words.strip()):  # fmt: skip
+            raise ValidationError(
+                "Name at least one service, host, place or template word: a runbook for "
+                "every pattern helps none."
+            )
+
+    def words(self) -> list[str]:
+        return [word.strip().lower() for word in self.template_words.split(",") if word.strip()]

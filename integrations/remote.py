@@ -48,6 +48,18 @@ class RemoteTicket:
     closed: bool
 
 
+@dataclass(frozen=True, slots=True)
+class FoundTicket:
+    """A ticket a text search found (the investigation's search_tickets tool)."""
+
+    key: str
+    url: str
+    status: str
+    closed: bool
+    title: str
+    updated: str
+
+
 class TicketError(Exception):
     """A failed remote call. retryable: a timeout, 429 or 5xx, worth trying again later;
     auth: a 401/403, which needs an admin, not a retry; ambiguous: the remote side may have

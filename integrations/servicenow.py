@@ -22,6 +22,7 @@ from pysnow.resource import Resource
 
 from integrations.models import Integration
 from integrations.remote import (
+    FoundTicket,
     RemoteTicket,
     ReopenImpossible,
     TicketContent,
@@ -149,6 +150,34 @@ def tickets_status(integration: Integration, remote_ids: Sequence[str]) -> dict[
         ).all()
     tickets = (_remote_ticket(integration, record) for record in found)
     return {ticket.id: ticket for ticket in tickets}
+
+
+def tickets_search(integration: Integration, words: Sequence[str], limit: int) -> list[FoundTicket]:
+    """Records whose short description has all the words, newest first. The words are
+    letters, digits and underscores only (integrations.tools): no ^ or = reaches the
+    encoded query, so none can add a condition."""
+    records = table(integration)
+    query = "^".join(f"short_descriptionLIKE{word}" for word in words)
+    fields = [*FIELDS, "short_description", "sys_updated_on"]
+    # Reference: Table API, sysparm_query: https://docs.servicenow.com/csh?topicname=c_TableAPI
+    with _remote("search records", integration):
+        found = records.get(
+            query=f"{query}^ORDERBYDESCsys_updated_on", limit=limit, fields=fields
+        ).all()
+    tickets = []
+    for record in found[:limit]:
+        remote = _remote_ticket(integration, record)
+        tickets.append(
+            FoundTicket(
+                key=remote.key,
+                url=remote.url,
+                status=remote.status,
+                closed=remote.closed,
+                title=str(record.get("short_description") or ""),
+                updated=str(record.get("sys_updated_on") or ""),
+            )
+        )
+    return tickets
 
 
 def connection_test(integration: Integration) -> str:

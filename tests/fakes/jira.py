@@ -53,7 +53,8 @@ FIELDS = [
 ]
 API = "/rest/api/2/"
 CLAUSE = re.compile(
-    r'^\s*(?P<field>labels|id|key|project)\s*(?P<op>=|in)\s*(?P<value>"[^"]*"|\([^)]*\)|\S+)\s*$',
+    r"^\s*(?P<field>labels|id|key|project|text)\s*(?P<op>=|in|~)\s*"
+    r'(?P<value>"[^"]*"|\([^)]*\)|\S+)\s*$',
     re.IGNORECASE,
 )
 
@@ -355,6 +356,13 @@ def _jql_matches(jql: str, issue: dict[str, Any]) -> bool:
         if match is None:
             raise ValueError(f"Error in the JQL Query: cannot read {clause!r}")
         field, value = match["field"].lower(), match["value"]
+        if field == "text":
+            # Jira's text search: every word in the summary or description (no operators).
+            fields = issue["fields"]
+            haystack = f"{fields.get('summary', '')} {fields.get('description', '')}".lower()
+            if not all(word in haystack for word in value.strip('"').lower().split()):
+                return False
+            continue
         values = (
             [v.strip().strip('"') for v in value[1:-1].split(",")]
             if value.startswith("(")

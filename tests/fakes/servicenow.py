@@ -7,7 +7,7 @@
 
 Operations (for faults): token (POST /oauth_token.do), query (GET a table), get (GET a
 record), create (POST), update (PUT/PATCH a record). sysparm_query understands
-`field=value` and `fieldINa,b` joined with ^. Work notes are kept as a list.
+`field=value`, `fieldINa,b` and `fieldLIKEtext` joined with ^. Work notes are kept as a list.
 """
 
 from __future__ import annotations
@@ -205,6 +205,9 @@ class FakeServiceNow(FakeServer):
 def _holds(condition: str, record: dict[str, Any]) -> bool:
     if condition.startswith("ORDERBY"):
         return True
+    if "LIKE" in condition:
+        field, _, value = condition.partition("LIKE")
+        return value.lower() in str(record.get(field, "")).lower()
     if "IN" in condition and "=" not in condition:
         field, _, values = condition.partition("IN")
         return str(record.get(field, "")) in values.split(",")
