@@ -71,6 +71,8 @@ api.add_router("/v1/stats", "logs.api.stats_router")
 api.add_router("/v1/alarm-health", "logs.alarms.api.alarm_health_router")
 api.add_router("/v1/tickets", "integrations.api.tickets_router")
 api.add_router("/v1/patterns", "integrations.api.pattern_tickets_router")
+api.add_router("/v1/patterns", "integrations.remediation.api.pattern_proposals_router")
+api.add_router("/v1/action-proposals", "integrations.remediation.api.proposals_router")
 api.add_router("/v1/maintenance-windows", "integrations.maintenance.api.maintenance_router")
 
 

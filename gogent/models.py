@@ -113,6 +113,11 @@ class AuditEvent(models.Model):
         GROUPING_RULE_UNDONE = "grouping_rule_undone", "Grouping correction undone"
         MAINTENANCE_ENDED = "maintenance_ended", "Maintenance window ended, held work released"
         NOTIFICATION_RESENT = "notification_resent", "Failed notification sent again"
+        ACTION_PROPOSED = "action_proposed", "Remediation action proposed"
+        ACTION_NOT_OFFERED = "action_not_offered", "Proposed action refused: not offered"
+        ACTION_APPROVED = "action_approved", "Remediation action approved"
+        ACTION_REJECTED = "action_rejected", "Remediation action rejected"
+        ACTION_RAN = "action_ran", "Remediation action ran"
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=32, choices=Action.choices)

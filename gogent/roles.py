@@ -31,6 +31,8 @@ _READ = [
     "integrations.view_notificationrule",
     "integrations.view_notification",
     "integrations.view_runbook",
+    "integrations.view_actionproposal",
+    "integrations.view_remediationaction",
 ]
 _ACT = [
     "logs.triage_pattern",
@@ -38,6 +40,7 @@ _ACT = [
     "analysis.request_analysis",
     "integrations.open_ticket",
     "integrations.review_draft",
+    "integrations.approve_action",
     # Submitting logs over HTTP (POST /api/v1/logs), for producers that cannot speak NATS.
     "logs.add_logentry",
 ]
@@ -78,6 +81,9 @@ _CONFIGURE = [
     "integrations.add_runbook",
     "integrations.change_runbook",
     "integrations.delete_runbook",
+    "integrations.add_remediationaction",
+    "integrations.change_remediationaction",
+    "integrations.delete_remediationaction",
     "gogent.view_auditevent",
     # Login throttling (django-axes): failed sign-ins and lockouts; deleting an attempt
     # unlocks it. Successful sign-ins are kept: view only.

@@ -511,6 +511,7 @@ LOGOUT_REDIRECT_URL = "login"
 CONSOLE_PATTERN_COLUMNS = ["analysis.console.ANALYSIS_COLUMN", "integrations.console.TICKET_COLUMN"]
 CONSOLE_PATTERN_PANELS = [
     "analysis.console.ANALYSIS_PANEL",
+    "integrations.console.ACTIONS_PANEL",
     "integrations.console.RUNBOOK_PANEL",
     "integrations.console.TICKET_PANEL",
 ]
@@ -565,6 +566,7 @@ LOGS_INGEST_HOOKS = [
 # Called inside the transaction that completes an analysis (see analysis.services).
 ANALYSIS_DONE_HOOKS: list[str] = [
     "integrations.services.rules_after_analysis",
+    "integrations.remediation.services.proposals_after_analysis",
     "integrations.notifications.notifications_after_analysis",
 ]
 # Read-only tools an investigating model may call (analysis.tools.base.Tool instances).
@@ -581,7 +583,7 @@ ANALYSIS_TOOLS: list[str] = [
 ]
 # Called with pattern_id=: (name, description) of the remediation actions an investigation
 # of that pattern may propose (admin-defined, enabled, in scope).
-ANALYSIS_ACTION_OFFERS: list[str] = []
+ANALYSIS_ACTION_OFFERS: list[str] = ["integrations.remediation.services.actions_offered"]
 # Called by ingest with the analyses it would queue; returns those it holds (maintenance).
 ANALYSIS_HOLD_HOOKS = ["integrations.maintenance.holds.maintenance_hold_analyses"]
 # Called inside a pattern merge's transaction before rows move (logs.patterns.pattern_merge).
@@ -705,6 +707,7 @@ CONFIG_SECTIONS = {
     "maintenance_windows": "integrations.maintenance.config.config_apply_maintenance_windows",
     "channels": "integrations.config.config_apply_channels",
     "notification_rules": "integrations.config.config_apply_notification_rules",
+    "actions": "integrations.config.config_apply_actions",
 }
 CONFIG_APPLIED_HOOKS = ["gogent.audit.audit_config_applied"]
 

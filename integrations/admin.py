@@ -9,18 +9,27 @@ from django.utils.safestring import mark_safe
 
 from gogent.adminbase import AuditedAdmin, ReadOnlyAdmin
 from gogent.errors import StateRefused
-from integrations.forms import ChannelForm, IntegrationForm, NotificationRuleForm, TicketRuleForm
+from integrations.forms import (
+    ChannelForm,
+    IntegrationForm,
+    NotificationRuleForm,
+    RemediationActionForm,
+    TicketRuleForm,
+)
 from integrations.models import (
+    ActionProposal,
     Channel,
     Integration,
     Notification,
     NotificationRule,
+    RemediationAction,
     Runbook,
     Ticket,
     TicketRule,
 )
 from integrations.notifications import channel_save, channel_test, notification_retry
 from integrations.notifications.channels import mask_url
+from integrations.remediation.render import NAMES as BODY_NAMES
 from integrations.runbooks import runbook_html
 from integrations.services import (
     integration_save,
@@ -428,6 +437,36 @@ class RunbookAdmin(AuditedAdmin):
     def preview(self, runbook: Runbook) -> str:
         # Sanitized (integrations.runbooks.runbook_html): formatting tags and plain links.
         return format_html('<div class="runbook">{}</div>', mark_safe(runbook_html(runbook.body)))  # noqa: S308
+
+
+@admin.register(RemediationAction)
+class RemediationActionAdmin(AuditedAdmin):
+    form = RemediationActionForm
+    list_display = ["name", "enabled", "dry_run", "method", "url", "cooldown_minutes",
+                    "max_concurrent_runs", "updated_at"]  # fmt: skip
+    list_filter = ["enabled", "dry_run"]
+    search_fields = ["name", "description"]
+    fieldsets = [
+        (None, {"fields": ["name", "description", "enabled", "dry_run"]}),
+        ("Request", {
+            "fields": ["method", "url", "headers", "secret_header", "secret_env", "body",
+                       "timeout_seconds"],
+            "description": "Body placeholders (inside JSON strings): "
+            + ", ".join("{{ %s }}" % name for name in BODY_NAMES),  # noqa: UP031
+        }),
+        ("Scope", {"fields": ["services", "hosts", "places"]}),
+        ("Limits", {"fields": ["cooldown_minutes", "max_concurrent_runs"]}),
+    ]  # fmt: skip
+
+
+@admin.register(ActionProposal)
+class ActionProposalAdmin(ReadOnlyAdmin):
+    list_display = ["id", "action", "pattern", "status", "decided_by_label", "created_at",
+                    "response_status"]  # fmt: skip
+    list_filter = ["status", "action"]
+    list_select_related = ["action", "pattern"]
+    raw_id_fields = ["pattern", "analysis"]
+    ordering = ["-created_at"]
 
 
 import integrations.maintenance.admin  # noqa: E402, F401

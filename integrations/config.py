@@ -1,5 +1,6 @@
-"""Integrations, ticket rules, notification channels and rules in a config file: the
-[[integrations]], [[rules]], [[channels]] and [[notification_rules]] sections.
+"""Integrations, ticket rules, notification channels and rules, remediation actions in a
+config file: the [[integrations]], [[rules]], [[channels]], [[notification_rules]] and
+[[actions]] sections.
 
 Each table is validated by the admin's form (integrations.forms), so each is held to the
 same rules however it is configured. Tables are matched by name, like [[providers]]; a
@@ -13,6 +14,7 @@ from integrations.forms import (
     ChannelForm,
     IntegrationForm,
     NotificationRuleForm,
+    RemediationActionForm,
     TicketRuleForm,
 )
 from integrations.models import NotificationRule
@@ -117,3 +119,17 @@ def config_apply_notification_rules(*, tables: object, prune: bool) -> ConfigRep
     """Make the notification rules match [[notification_rules]] tables; `channel` is a
     channel's name (from the database or the file's [[channels]], applied first)."""
     return config_section_apply(section=NOTIFICATION_RULES, tables=tables, prune=prune)
+
+
+ACTIONS = ConfigSection(
+    label="actions",
+    form=RemediationActionForm,
+    converted={"services": NAME_PATTERNS, "hosts": NAME_PATTERNS},
+)
+
+
+def config_apply_actions(*, tables: object, prune: bool) -> ConfigReport:
+    """Make the remediation actions match [[actions]] tables, matched by name; the secret
+    comes from the environment only (secret_env). With prune, actions not in the file are
+    disabled (kept: proposals refer to them)."""
+    return config_section_apply(section=ACTIONS, tables=tables, prune=prune)

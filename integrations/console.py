@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.safestring import mark_safe
 
 from integrations.models import Ticket
+from integrations.remediation.views import proposals_panel_context
 from integrations.runbooks import runbook_html, runbooks_for_pattern
 from integrations.selectors import integrations_enabled, pattern_tickets
 from logs.console import DashboardPanel, PatternColumn, PatternFlag, PatternPanel
@@ -94,4 +95,9 @@ RUNBOOK_PANEL = PatternPanel(
     template="integrations/_runbooks.html",
     context=runbook_panel_context,
     permission="integrations.view_runbook",
+)
+ACTIONS_PANEL = PatternPanel(
+    template="integrations/_action_proposals.html",
+    context=proposals_panel_context,
+    permission="integrations.view_actionproposal",
 )

@@ -22,6 +22,7 @@ from integrations.models import (
     Channel,
     Integration,
     NotificationRule,
+    RemediationAction,
     TicketRule,
 )
 from logs.models import PLANT_KEYS
@@ -305,3 +306,19 @@ class NotificationRuleForm(forms.ModelForm):
         super()._post_clean()
         for name, message in notification_rule_problems(self.instance).items():
             self.add_error(name if name in self.fields else None, message)
+
+
+# --- Remediation actions ----------------------------------------------------------------
+
+
+class RemediationActionForm(forms.ModelForm):
+    url = https_url_field(RemediationAction, "url", "URL")
+
+    class Meta:
+        model = RemediationAction
+        fields = [
+            "name", "description", "enabled", "dry_run", "method", "url", "headers",
+            "secret_header", "secret_env", "body", "services", "hosts", "places",
+            "cooldown_minutes", "max_concurrent_runs", "timeout_seconds",
+        ]  # fmt: skip
+        widgets = {"body": forms.Textarea(attrs={"rows": 10, "class": "vLargeTextField"})}

@@ -761,3 +761,140 @@ class Runbook(models.Model):
 
     def words(self) -> list[str]:
         return [word.strip().lower() for word in self.template_words.split(",") if word.strip()]
+
+
+class RemediationAction(models.Model):
+    """An HTTP request an admin allows an investigation to propose and an operator to run:
+    an AWX/Ansible Tower job template launch, a Rundeck job, a Node-RED flow, a PLC
+    gateway's API. Its body is JSON whose string values may hold placeholders
+    (integrations.remediation.render); the URL takes none."""
+
+    class Method(models.TextChoices):
+        POST = "POST", "POST"
+        PUT = "PUT", "PUT"
+        PATCH = "PATCH", "PATCH"
+
+    name = models.SlugField(
+        max_length=100, unique=True, help_text="What the model proposes it by: restart_line_3."
+    )
+    description = models.CharField(
+        max_length=500, help_text="What it does and when it helps; the model reads this."
+    )
+    method = models.CharField(max_length=8, choices=Method.choices, default=Method.POST)
+    url = models.URLField(max_length=500, help_text="http(s); no placeholders.")
+    headers = models.JSONField(
+        default=dict, blank=True, help_text='Header names to values, no secrets: {"X-Site": "a"}.'
+    )
+    secret_header = models.CharField(
+        max_length=100, blank=True, default="Authorization",
+        help_text="The header the secret goes in.",
+    )  # fmt: skip
+    secret_env = models.CharField(
+        "secret environment variable", max_length=100, blank=True,
+        help_text="The worker's environment variable holding the header's value "
+        "(Bearer …); never stored here.",
+    )  # fmt: skip
+    body = models.TextField(
+        max_length=10_000, blank=True,
+        help_text='JSON; placeholders in string values: {"extra_vars": {"host": '
+        '"{{ pattern.host }}"}}. See README for the names.',
+    )  # fmt: skip
+    services = models.CharField(
+        max_length=500, blank=True,
+        help_text="Comma-separated service names, * and ? allowed. Blank: any.",
+    )  # fmt: skip
+    hosts = models.CharField(
+        max_length=500, blank=True, help_text="Comma-separated host names, * and ? allowed."
+    )
+    places = places_field()
+    cooldown_minutes = models.PositiveIntegerField(
+        default=60, help_text="After a run for a pattern, no other run for it this long."
+    )
+    max_concurrent_runs = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1)]
+    )
+    timeout_seconds = models.FloatField(
+        default=15.0, validators=[MinValueValidator(1.0), MaxValueValidator(120.0)]
+    )
+    dry_run = models.BooleanField(
+        default=True,
+        help_text="Approved runs record the request they would send and send nothing. "
+        "Turn off once the rendered request looks right.",
+    )
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from integrations.remediation.render import body_problem
+
+        problems: dict[str, str] = {}
+        if self.secret_env and (problem := secret_env_problem(self.secret_env)):
+            problems["secret_env"] = problem
+        if "{{" in self.url or "{%" in self.url:
+            problems["url"] = "The URL takes no placeholders; put values in the body."
+        if not isinstance(self.headers, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in self.headers.items()
+        ):
+            problems["headers"] = "A JSON object of header names to text values."
+        if self.body and (problem := body_problem(self.body)):
+            problems["body"] = problem
+        if problems:
+            raise ValidationError(problems)
+
+    def resolved_secret(self) -> str:
+        return secret_env_read(self.secret_env, field="secret_env") if self.secret_env else ""
+
+
+class ActionProposal(models.Model):
+    """An investigation's proposal to run an action for a pattern, the operator's decision,
+    and the run: what was sent (secret masked), what came back, how it ended."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        APPROVED = "approved", "Approved, about to run"
+        REJECTED = "rejected", "Rejected"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        DRY_RUN = "dry_run", "Dry run recorded"
+
+    pattern = models.ForeignKey(LogPattern, on_delete=models.CASCADE, related_name="+")
+    analysis = models.ForeignKey(
+        Analysis, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.ForeignKey(
+        RemediationAction, on_delete=models.PROTECT, related_name="proposals"
+    )
+    reason = models.TextField(max_length=1000, help_text="The model's reason, as it gave it.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROPOSED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    decided_by_label = models.CharField(max_length=200, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    request = models.JSONField(null=True, blank=True, help_text="Sent, or in a dry run would be.")
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_excerpt = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        permissions = [("approve_action", "Can approve and reject remediation actions")]
+        indexes = [
+            # The pattern page's proposals, newest first; cooldown: an action's recent runs.
+            models.Index(fields=["pattern", "created_at"], name="actionproposal_pattern"),
+            models.Index(fields=["action", "status"], name="actionproposal_action"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action_id} for pattern {self.pattern_id}: {self.status}"

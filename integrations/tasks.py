@@ -16,6 +16,14 @@ def open_ticket(ticket_id: int) -> None:
         open_ticket.apply_async((ticket_id,), countdown=wait)
 
 
+@shared_task(acks_late=True, ignore_result=True)
+def run_remediation(proposal_id: int) -> None:
+    """Run an approved remediation action once (a duplicate finds it running or done)."""
+    from integrations.remediation.services import proposal_run
+
+    proposal_run(proposal_id=proposal_id)
+
+
 @shared_task(ignore_result=True)
 def sweep_tickets() -> None:
     services.tickets_sweep()

@@ -13,6 +13,7 @@ from gogent.leases import leases_resend
 from gogent.runlock import run_alone
 from integrations import tasks
 from integrations.models import RuleSweep, Ticket, TicketRule
+from integrations.remediation.services import proposals_approved_waiting, proposals_stale_fail
 from integrations.services.rules import rules_evaluate
 from logs.models import LogEntry, LogPattern
 
@@ -42,6 +43,10 @@ def tickets_sweep() -> SweepReport | None:
             send=tasks.open_ticket.delay,
             deadline=deadline,
         )
+        # Remediation runs: approved ones whose task was lost, running ones whose worker died.
+        for proposal_id in proposals_approved_waiting():
+            tasks.run_remediation.delay(proposal_id)
+        proposals_stale_fail()
         pattern_ids = sorted(_patterns_with_new_logs())
         left = list(pattern_ids)
         acted = 0

@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from analysis.models import Analysis
+from integrations.models import ActionProposal, RemediationAction
 from logs.models import LogPattern
 from tests.helpers.api import ingest, log, session_client
 from tests.helpers.users import user_with_role
@@ -29,7 +30,12 @@ def ids(db) -> dict[str, int]:
         error="provider said no",
         finished_at=timezone.now(),
     )
-    return {"pattern": pattern.pk, "queued": queued.pk, "failed": failed.pk}
+    action = RemediationAction.objects.create(
+        name="restart_gateway", description="d", url="http://127.0.0.1:9/launch/"
+    )
+    proposal = ActionProposal.objects.create(pattern=pattern, action=action, reason="r")
+    return {"pattern": pattern.pk, "queued": queued.pk, "failed": failed.pk,
+            "proposal": proposal.pk}  # fmt: skip
 
 
 # (method, path, json body, what it needs, status when allowed). The log submission's body
@@ -47,6 +53,8 @@ ENDPOINTS = [
     ("post", "/api/v1/analyses/{failed}/retry", None, ACT, 202),
     ("post", "/api/v1/analyses/{queued}/cancel", None, ACT, 200),
     ("get", "/api/v1/stats", None, READ, 200),
+    ("get", "/api/v1/patterns/{pattern}/action-proposals", None, READ, 200),
+    ("post", "/api/v1/action-proposals/{proposal}/reject", {"reason": "no"}, ACT, 200),
 ]
 ENDPOINT_IDS = [f"{method.upper()} {path}" for method, path, *_ in ENDPOINTS]
 
