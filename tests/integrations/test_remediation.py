@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
 
 from analysis.models import Analysis, Provider
 from analysis.services import analysis_run
@@ -297,3 +299,38 @@ def make_provider_at(db, settings):
         )  # fmt: skip
 
     return make
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_approvals_racing_for_the_last_place_let_one_through(awx):
+    """Two operators approve two proposals of an action with one place at the same moment:
+    the action's row lock lets exactly one through (run on PostgreSQL in production CI)."""
+    make_action(awx.url, max_concurrent_runs=1)
+    ingest(
+        log("Hydraulic pressure 112 bar below threshold", host="plc-press-4", service="press"),
+        log("Hydraulic pump 2 overheating", host="plc-press-5", service="press"),
+    )
+    first, second = (proposed(p) for p in LogPattern.objects.order_by("pk"))
+    operator = user_with_role("operator")
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def approve(proposal_id: int) -> None:
+        start.wait()
+        try:
+            proposal_approve(proposal_id=proposal_id, user=operator)
+            outcomes.append("approved")
+        except StateRefused as refused:
+            outcomes.append(str(refused))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=(p.pk,)) for p in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert outcomes.count("approved") == 1 and len(outcomes) == 2
+    (refused,) = [outcome for outcome in outcomes if outcome != "approved"]
+    assert "under way; at most 1" in refused
+    assert ActionProposal.objects.filter(status="approved").count() == 1
