@@ -77,7 +77,6 @@ def pattern_proposals(
 
 
 def _decide(request: HttpRequest, proposal_id: int, decide: Any) -> ActionProposal:
-    require_perm(request, VIEW)
     require_perm(request, APPROVE)
     get_object_or_404(ActionProposal, pk=proposal_id)
     try:

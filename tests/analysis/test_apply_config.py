@@ -148,7 +148,7 @@ def test_wrong_types_and_unknown_sections_are_reported_together():
 
     assert (
         "unknown top-level key(s) 'widgets'; allowed: context_rules, providers, integrations, "
-        "rules, maintenance_windows, channels, notification_rules, prune" in error
+        "rules, maintenance_windows, channels, notification_rules, actions, prune" in error
     )
     assert "prune must be true or false, not a string" in error
     assert "[[providers]] #1 (X): max_tokens must be a whole number, not a string" in error

@@ -35,12 +35,15 @@ from gogent.apikeys import api_key_create
 from gogent.audit import Actor
 from gogent.models import ApiKey
 from integrations.models import (
+    ActionProposal,
     Channel,
     Integration,
     MaintenanceOccurrence,
     MaintenanceWindow,
     Notification,
     NotificationRule,
+    RemediationAction,
+    Runbook,
     Ticket,
     TicketRule,
 )
@@ -127,6 +130,13 @@ ROUTES: dict[str, Access] = {
     # NOTE: as for patterns-bulk, only the correction is checked; its answer is the list.
     "logs:patterns-merge": perm("logs.correct_grouping"),
     "logs:grouping-rule-undo": perm("logs.view_logpattern", "logs.correct_grouping"),
+    "integrations:action-proposals": perm("integrations.view_actionproposal"),
+    "integrations:action-approve": perm(
+        "integrations.view_actionproposal", "integrations.approve_action"
+    ),
+    "integrations:action-reject": perm(
+        "integrations.view_actionproposal", "integrations.approve_action"
+    ),
     "logs:logs": perm("logs.view_logentry"),
     "logs:logs-live": perm("logs.view_logentry"),
     "logs:patterns-live": perm("logs.view_logpattern"),
@@ -194,6 +204,9 @@ ROUTES: dict[str, Access] = {
         "integrations.channel",
         "integrations.notificationrule",
         "integrations.notification",
+        "integrations.runbook",
+        "integrations.remediationaction",
+        "integrations.actionproposal",
         "gogent.auditevent",
         # django-axes' login throttling records; Django's own admin pages.
         "axes.accessattempt",
@@ -236,6 +249,13 @@ API_OPERATIONS: dict[str, ApiAccess] = {
         "logs.correct_grouping", body=lambda world: {}
     ),
     "POST /api/v1/patterns/{pattern_id}/analyze": ApiAccess("analysis.request_analysis"),
+    "GET /api/v1/patterns/{pattern_id}/action-proposals": ApiAccess(
+        "integrations.view_actionproposal"
+    ),
+    "POST /api/v1/action-proposals/{proposal_id}/approve": ApiAccess("integrations.approve_action"),
+    "POST /api/v1/action-proposals/{proposal_id}/reject": ApiAccess(
+        "integrations.approve_action", body=lambda world: {"reason": "matrix"}
+    ),
     "POST /api/v1/patterns/{pattern_id}/tickets": ApiAccess(
         "integrations.open_ticket", body=lambda world: {"integration": world.ids["integration"]}
     ),
@@ -324,6 +344,7 @@ PK_OWNERS = {
     "analyses": "analysis",
     "tickets": "ticket",
     "grouping-rules": "grouping_rule",
+    "actions": "proposal",
 }
 # ninja's path parameters.
 ID_PARAMETERS = {
@@ -332,6 +353,7 @@ ID_PARAMETERS = {
     "ticket_id": "ticket",
     "window_id": "window",
     "rule_id": "grouping_rule",
+    "proposal_id": "proposal",
 }
 # Parameters no row names.
 ROUTE_ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
@@ -456,6 +478,11 @@ def world(db) -> World:
     ingest(*(log(f"Conveyor belt {belt} stopped") for belt in ("north", "south", "east")))
     third = LogPattern.objects.get(template="Conveyor belt <*> stopped", merged_into=None)
     grouping_rule = pattern_split(pattern_id=third.pk, place=0, value=None, actor=Actor("matrix"))
+    Runbook.objects.create(title="matrix runbook", body="Check it.", services="press")
+    action = RemediationAction.objects.create(
+        name="matrix_action", description="d", url=f"{closed}/launch/"
+    )
+    proposal = ActionProposal.objects.create(pattern=first, action=action, reason="matrix")
     return World(
         ids={
             "pattern": first.pk,
@@ -466,6 +493,7 @@ def world(db) -> World:
             "ticket": draft.pk,
             "integration": integration.pk,
             "window": window.pk,
+            "proposal": proposal.pk,
         },
         users=users,
     )
