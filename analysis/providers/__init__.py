@@ -7,6 +7,7 @@ over `http.post_json`, which owns httpx, timeouts and the mapping to LLMError.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 
 import httpx
@@ -48,6 +49,16 @@ TOOL_KINDS = frozenset(
 )
 
 
+# How servers say a model takes no tools: Ollama "… does not support tools", vLLM and
+# others "tools is not supported", "function calling is not supported"; not any error that
+# merely mentions a tool (a malformed tool message is our bug, not the model's limit).
+TOOLS_REFUSED = re.compile(
+    r"(does not|doesn't|do not) support (tools|tool use|tool calling|function calling)"
+    r"|(tools?|tool use|tool calling|function calling) (is|are) not supported",
+    re.IGNORECASE,
+)
+
+
 def supports_tools(kind: str) -> bool:
     return kind in TOOL_KINDS
 
@@ -82,8 +93,11 @@ def complete(
     try:
         return protocol(config, request, client=client)
     except LLMError as error:
-        if request.tools and error.status in (400, 404, 422) and "tool" in error.message.lower():
-            # "model does not support tools" (Ollama), "tools is not supported" (others).
+        if (
+            request.tools
+            and error.status in (400, 404, 422)
+            and TOOLS_REFUSED.search(error.message)
+        ):
             raise LLMError(
                 error.message, retryable=False, kind="tools_unsupported", status=error.status
             ) from None

@@ -286,3 +286,18 @@ def test_a_request_without_tools_is_unchanged(make_provider, db, settings):
         (only,) = fake.requests
     assert analysis.status == Analysis.Status.DONE
     assert "tools" not in only.body
+
+
+def test_only_a_refusal_of_tools_turns_them_off(make_provider, db):
+    """An error that merely mentions a tool (here a malformed tool message) is an error,
+    not a model without tools."""
+    with FakeLLM(script=one_call_then_answer) as fake:
+        provider = make_provider(fake.url, kind="openai", api_key="k")
+        message = (
+            "messages with role 'tool' must be a response to a preceding message with 'tool_calls'"
+        )
+        fake.fail_next(Fault.status(400, body=json.dumps({"error": {"message": message}})))
+        analysis = settle(fresh_analysis())
+    provider.refresh_from_db()
+    assert analysis.status == Analysis.Status.FAILED
+    assert provider.tools_refused_model == ""
