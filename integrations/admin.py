@@ -454,7 +454,7 @@ class RemediationActionAdmin(AuditedAdmin):
             "description": "Body placeholders (inside JSON strings): "
             + ", ".join("{{ %s }}" % name for name in BODY_NAMES),  # noqa: UP031
         }),
-        ("Scope", {"fields": ["services", "hosts", "places"]}),
+        ("Scope", {"fields": ["services", "hosts", "places", "template_words"]}),
         ("Limits", {"fields": ["cooldown_minutes", "max_concurrent_runs"]}),
     ]  # fmt: skip
 

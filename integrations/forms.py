@@ -319,6 +319,6 @@ class RemediationActionForm(forms.ModelForm):
         fields = [
             "name", "description", "enabled", "dry_run", "method", "url", "headers",
             "secret_header", "secret_env", "body", "services", "hosts", "places",
-            "cooldown_minutes", "max_concurrent_runs", "timeout_seconds",
+            "template_words", "cooldown_minutes", "max_concurrent_runs", "timeout_seconds",
         ]  # fmt: skip
         widgets = {"body": forms.Textarea(attrs={"rows": 10, "class": "vLargeTextField"})}

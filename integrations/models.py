@@ -10,6 +10,7 @@ from gogent.encryption import EncryptedTextField, SecretUndecryptable, secret_re
 from gogent.leases import LeasedWork
 from gogent.secrets_env import SecretEnvRefused, secret_env_problem, secret_env_read
 from integrations.remote import TicketError
+from integrations.scope import scope_words
 from logs.models import LogPattern, Severity
 from logs.plant import plant_scope_validator
 
@@ -760,7 +761,7 @@ class Runbook(models.Model):
             )
 
     def words(self) -> list[str]:
-        return [word.strip().lower() for word in self.template_words.split(",") if word.strip()]
+        return scope_words(self.template_words)
 
 
 class RemediationAction(models.Model):
@@ -807,6 +808,13 @@ class RemediationAction(models.Model):
         max_length=500, blank=True, help_text="Comma-separated host names, * and ? allowed."
     )
     places = places_field()
+    template_words = models.CharField(
+        "words in the template",
+        max_length=500,
+        blank=True,
+        help_text="Comma-separated words or phrases; the pattern's template must contain one "
+        "(case does not matter). Blank: any.",
+    )
     cooldown_minutes = models.PositiveIntegerField(
         default=60, help_text="After a run for a pattern, no other run for it this long."
     )

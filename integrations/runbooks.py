@@ -6,7 +6,7 @@ import markdown
 import nh3
 
 from integrations.models import Runbook
-from integrations.scope import scope_matches, scope_seen
+from integrations.scope import scope_matches, scope_seen, scope_words_found
 from logs.models import LogPattern
 
 # Runbooks are few and admin-written; past this many, the oldest are not considered.
@@ -21,11 +21,10 @@ def runbooks_for_pattern(pattern: LogPattern, *, limit: int = 5) -> list[Runbook
     """The enabled runbooks whose services, hosts, places and words all fit the pattern,
     the most specific (most criteria, most words found) first."""
     seen = scope_seen([pattern.pk]).get(pattern.pk, {})
-    template = pattern.template.lower()
     ranked = []
     for runbook in Runbook.objects.filter(enabled=True).order_by("-updated_at")[:CONSIDERED]:
         words = runbook.words()
-        found = sum(1 for word in words if word in template)
+        found = scope_words_found(words, pattern.template)
         if (words and not found) or not scope_matches(runbook, seen):
             continue
         criteria = sum(

@@ -31,6 +31,17 @@ def scope_globs(filters: str) -> list[str]:
     return [item.strip().lower() for item in filters.split(",") if item.strip()]
 
 
+def scope_words(text: str) -> list[str]:
+    """The words or phrases of a comma-separated list, lower-cased; empty: any template."""
+    return [word.strip().lower() for word in text.split(",") if word.strip()]
+
+
+def scope_words_found(words: list[str], template: str) -> int:
+    """How many of the words the template contains (case does not matter)."""
+    template = template.lower()
+    return sum(1 for word in words if word in template)
+
+
 def scope_filters(scoped: Scoped) -> bool:
     """Whether it names any service, host or place (else it covers every pattern)."""
     return bool(scope_globs(scoped.services) or scope_globs(scoped.hosts) or scoped.places.strip())

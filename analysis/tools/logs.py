@@ -20,8 +20,14 @@ from analysis.tools.base import Tool, ToolArguments, ToolContext, ToolRefused, T
 from analysis.tools.similarity import similar_templates
 from logs.models import LogEntry, LogPattern, Severity
 from logs.plant import plant_scope_ids
-from logs.search import SearchSyntaxError
-from logs.selectors import LogFilters, hourly_activity, log_page, pattern_breakdown
+from logs.search import SearchSyntaxError, parse_query, search_newest
+from logs.selectors import (
+    NEWEST_FIRST,
+    LogFilters,
+    hourly_activity,
+    log_queryset,
+    pattern_breakdown,
+)
 
 MESSAGE_CHARS = 300
 CONTEXT_CHARS = 300
@@ -73,6 +79,11 @@ class SearchArguments(ToolArguments):
     min_severity: SEVERITY | None = None
     since: SINCE = "24h"
     line: str = Field(default="", max_length=100, description="A plant line's name.")
+    context_key: str = Field(
+        default="", max_length=64, pattern=r"^([A-Za-z0-9-]+_?)*$",
+        description="A key of the logs' context object (letters, digits, - and single _).",
+    )  # fmt: skip
+    context_value: str = Field(default="", max_length=200, description="Its value, as text.")
     pattern_id: int | None = PatternId
     only_this_pattern: bool = Field(default=False, description="Only logs of the pattern.")
     limit: int = Field(default=10, ge=1, le=20)
@@ -92,21 +103,29 @@ def _search(context: ToolContext, arguments: SearchArguments) -> ToolResult:
         place=(("line", arguments.line),) if arguments.line else (),
     )
     try:
-        page = log_page(filters, size=arguments.limit)
+        query = parse_query(arguments.text)
     except SearchSyntaxError as error:
         raise ToolRefused(f"search text not understood: {error}") from None
-    rows = [_log_row(entry) for entry in page.rows]
+    logs = log_queryset(filters)
+    if arguments.context_key:
+        # The key is letters, digits, - and single _ (no "__": no other lookup); the
+        # value is compared as a string.
+        logs = logs.filter(**{f"context__{arguments.context_key}": arguments.context_value})
+    found = search_newest(logs, query, size=arguments.limit + 1, order=NEWEST_FIRST)
+    more = len(found) > arguments.limit
+    rows = [_log_row(entry) for entry in found[: arguments.limit]]
     return ToolResult(
-        data={"logs": rows, "more": bool(page.next_cursor)},
+        data={"logs": rows, "more": more},
         summary=f"{len(rows)} log{'s' if len(rows) != 1 else ''}"
-        + (" (more exist)" if page.next_cursor else ""),
+        + (" (more exist)" if more else ""),
     )
 
 
 SEARCH_LOGS = Tool(
     name="search_logs",
     description="Search stored logs (newest first) by text, host, service, severity, plant "
-    "line and time (last 1h, 24h, 7d or 30d). Up to 20 logs, messages cut to 300 characters.",
+    "line, a context key and value, and time (last 1h, 24h, 7d or 30d). Up to 20 logs, "
+    "messages cut to 300 characters.",
     arguments=SearchArguments,
     run=_search,
 )

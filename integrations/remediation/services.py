@@ -23,7 +23,7 @@ from gogent.errors import StateRefused
 from gogent.models import AuditEvent
 from integrations.models import ActionProposal, RemediationAction
 from integrations.remediation.render import body_render
-from integrations.scope import scope_matches, scope_seen
+from integrations.scope import scope_matches, scope_seen, scope_words, scope_words_found
 from logs.models import LogPattern, LogPatternStat
 
 logger = logging.getLogger(__name__)
@@ -39,12 +39,16 @@ FINISHED = (
 
 
 def actions_in_scope(pattern_id: int) -> list[RemediationAction]:
+    """Enabled actions whose services, hosts, places and template words fit the pattern."""
     seen = scope_seen([pattern_id]).get(pattern_id, {})
-    return [
-        action
-        for action in RemediationAction.objects.filter(enabled=True).order_by("name")[:100]
-        if scope_matches(action, seen)
-    ]
+    template = LogPattern.objects.filter(pk=pattern_id).values_list("template", flat=True)
+    template = template.first() or ""
+    in_scope = []
+    for action in RemediationAction.objects.filter(enabled=True).order_by("name")[:100]:
+        words = scope_words(action.template_words)
+        if (not words or scope_words_found(words, template)) and scope_matches(action, seen):
+            in_scope.append(action)
+    return in_scope
 
 
 def actions_offered(*, pattern_id: int) -> list[tuple[str, str]]:

@@ -55,7 +55,8 @@ def plant_logs(db) -> LogPattern:
           for n in range(4)],
         *[log(f"Hydraulic pressure {n} bar below threshold", host="plc-line3",
               service="press") for n in range(3)],
-        log("Boiler 2 pressure high: 9 bar", host="boiler-1", service="steam"),
+        {**log("Boiler 2 pressure high: 9 bar", host="boiler-1", service="steam"),
+         "context": {"unit": "b2"}},
     )  # fmt: skip
     return pattern_of("Modbus timeout")
 
@@ -85,6 +86,8 @@ def test_search_logs_finds_by_text_host_and_line_newest_first(plant_logs):
     assert len(by_line.data["logs"]) == 20 and all(
         row["host"] == "plc-line3" for row in by_line.data["logs"]
     )
+    boiler = SEARCH_LOGS.call(context(plant_logs), {"context_key": "unit", "context_value": "b2"})
+    assert [row["host"] for row in boiler.data["logs"]] == ["boiler-1"]
     mine = SEARCH_LOGS.call(context(plant_logs), {"only_this_pattern": True, "limit": 5})
     assert {row["pattern"] for row in mine.data["logs"]} == {plant_logs.pk}
 
@@ -99,6 +102,8 @@ def test_search_logs_refuses_what_is_out_of_bounds(plant_logs):
         {"pattern_id": 10**20},
         {"pattern_id": 999_999},
         {"text": '"unclosed'},
+        {"context_key": "unit__contains", "context_value": "b"},
+        {"context_key": "a b"},
     ]
     for arguments in refusals:
         with pytest.raises(ToolRefused):

@@ -94,12 +94,15 @@ def test_an_analysis_proposes_only_an_enabled_action_in_scope(pattern, awx):
     make_action(awx.url)
     make_action(awx.url, name="restart_boiler", services="steam")
     make_action(awx.url, name="disabled_one", enabled=False)
-    assert [name for name, _ in actions_offered(pattern_id=pattern.pk)] == ["restart_press_gateway"]
-    for name in ("restart_boiler", "disabled_one", "format_disk"):
+    make_action(awx.url, name="for_pumps", template_words="pump, compressor")
+    make_action(awx.url, name="for_hydraulics", template_words="HYDRAULIC")
+    offered = [name for name, _ in actions_offered(pattern_id=pattern.pk)]
+    assert offered == ["for_hydraulics", "restart_press_gateway"]
+    for name in ("restart_boiler", "disabled_one", "format_disk", "for_pumps"):
         assert proposed(pattern, name) is None
     refused = AuditEvent.objects.filter(action=AuditEvent.Action.ACTION_NOT_OFFERED)
     assert sorted(refused.values_list("object_repr", flat=True)) == [
-        "disabled_one", "format_disk", "restart_boiler",
+        "disabled_one", "for_pumps", "format_disk", "restart_boiler",
     ]  # fmt: skip
     proposal = proposed(pattern)
     assert (proposal.action.name, proposal.status, proposal.reason) == (
