@@ -134,10 +134,6 @@ def budget_spent(provider: Provider, now: datetime | None = None) -> BudgetSpent
     return budget_refusal(provider, tokens=1, cost=Decimal(0), now=now)
 
 
-def call_cost_estimate(provider: Provider, *, prompt_tokens: int, reply_tokens: int) -> Decimal:
-    return provider.cost_estimate(prompt_tokens, reply_tokens)
-
-
 def spend_record(
     *,
     provider_id: int,

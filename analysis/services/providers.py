@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from analysis.budgets import BudgetSpent, call_cost_estimate
+from analysis.budgets import BudgetSpent
 from analysis.models import Provider
 from analysis.providers import complete
 from analysis.providers.messages import LLMError, LLMRequest
@@ -28,7 +28,7 @@ def provider_test(*, provider: Provider) -> ConnectionCheck:
         user="ping",
         max_tokens=64,
     )
-    cost = call_cost_estimate(provider, prompt_tokens=16, reply_tokens=64)
+    cost = provider.cost_estimate(16, 64)
     slot = slot_acquire(provider_id=provider.pk, analysis_id=None, tokens=80, cost=cost)
     if isinstance(slot, BudgetSpent):
         return ConnectionCheck(ok=False, latency_ms=0, detail=f"not called: {slot.reason}")

@@ -15,7 +15,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from analysis.budgets import BudgetSpent, call_cost_estimate
+from analysis.budgets import BudgetSpent
 from analysis.investigation import (
     Caps,
     Conversation,
@@ -142,9 +142,7 @@ def _step(analysis: Analysis, token: str) -> float | None:
         provider_id=provider.pk,
         analysis_id=analysis.pk,
         tokens=prompt_tokens + request.max_tokens,
-        cost=call_cost_estimate(
-            provider, prompt_tokens=prompt_tokens, reply_tokens=request.max_tokens
-        ),
+        cost=provider.cost_estimate(prompt_tokens, request.max_tokens),
         turn_at=analysis.turn_at,
     )
     if isinstance(slot, BudgetSpent):
@@ -215,11 +213,7 @@ def _investigate(
             provider_id=provider.pk,
             analysis_id=analysis.pk,
             tokens=estimate,
-            cost=call_cost_estimate(
-                provider,
-                prompt_tokens=estimate - request.max_tokens,
-                reply_tokens=request.max_tokens,
-            ),
+            cost=provider.cost_estimate(estimate - request.max_tokens, request.max_tokens),
             turn_at=analysis.turn_at,
         )
         if isinstance(slot, BudgetSpent | CapacityWait):
