@@ -16,6 +16,7 @@ from typing import Any
 import requests
 from jira import JIRA, JIRAError
 
+from gogent.numbers import ascii_digits
 from integrations.models import Integration
 from integrations.remote import (
     FoundTicket,
@@ -144,7 +145,7 @@ def ticket_reopen(integration: Integration, remote_id: str, content: TicketConte
 
 def tickets_status(integration: Integration, remote_ids: Sequence[str]) -> dict[str, RemoteTicket]:
     """Current status of issues by id; issues Jira no longer has are left out."""
-    ids = [remote_id for remote_id in remote_ids if remote_id.isdigit()]
+    ids = [remote_id for remote_id in remote_ids if ascii_digits(remote_id)]
     if not ids:
         return {}
     jira = client(integration)

@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 from django.conf import settings
 
+from gogent.numbers import ascii_digits
 from logs.models import RejectedMessage, Severity
 
 Reason = RejectedMessage.Reason
@@ -203,7 +204,7 @@ def _parse_severity(value: Any) -> int:
         name = value.strip().lower()
         if name in SEVERITY_ALIASES:
             return SEVERITY_ALIASES[name]
-        if name.isdigit():
+        if ascii_digits(name):
             value = int(name)
     if isinstance(value, int) and 0 <= value <= 7:
         return SYSLOG_SEVERITIES[value]

@@ -21,6 +21,7 @@ from django_htmx.http import trigger_client_event
 from gogent.audit import Actor
 from gogent.cursors import encode_cursor
 from gogent.errors import StateRefused
+from gogent.numbers import ascii_digits
 from logs.activity import log_volume, patterns_new_since, patterns_top_active
 from logs.console import dashboard_panels, pattern_columns, pattern_panels
 from logs.forms import LogFilterForm, PatternFilterForm, QuarantineFilterForm, SnoozeForm
@@ -101,11 +102,7 @@ def pattern_bulk_status(request: HttpRequest) -> HttpResponse:
     status = request.POST.get("set_status", "")
     if status not in (LogPattern.Status.MUTED, LogPattern.Status.RESOLVED):
         return HttpResponse("Choose mute or resolve.", status=400)
-    ids = [
-        int(value)
-        for value in request.POST.getlist("pattern")
-        if value.isdigit() and len(value) <= MAX_ID_DIGITS
-    ]
+    ids = _ids(request.POST.getlist("pattern"))
     patterns = list(LogPattern.objects.filter(pk__in=ids))
     count = patterns_set_status(patterns=patterns, status=status, actor=Actor.of_user(request.user))
     label = LogPattern.Status(status).label.lower()
@@ -215,13 +212,23 @@ def pattern_live(request: HttpRequest) -> HttpResponse:
     return render(request, "logs/_pattern_live.html", context)
 
 
+def _id_or_none(text: str) -> int | None:
+    """A row id from a form: ASCII digits that fit a 64-bit integer (a longer one would
+    overflow the database and answer 500), else None."""
+    return int(text) if ascii_digits(text) and len(text) <= MAX_ID_DIGITS else None
+
+
+def _ids(texts: list[str]) -> list[int]:
+    return [pk for text in texts if (pk := _id_or_none(text)) is not None]
+
+
 def _parse_seen(raw: str) -> dict[int, str]:
     """{id: version} from "12:ab34cd,13:…", in the list's order; junk entries are skipped."""
     shown: dict[int, str] = {}
     for item in raw.split(",")[:LIVE_PATTERNS_MAX]:
         pk, _, version = item.partition(":")
-        if pk.isdigit() and version:
-            shown[int(pk)] = version[:32]
+        if (pattern_id := _id_or_none(pk)) is not None and version:
+            shown[pattern_id] = version[:32]
     return shown
 
 
@@ -278,7 +285,7 @@ def pattern_split_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     place = request.POST.get("place", "")
     value = request.POST.get("value")
-    if not place.isdigit() or not 1 <= int(place) <= 1000:
+    if not ascii_digits(place) or not 1 <= int(place) <= 1000:
         return _grouping_fragment(request, pattern, error="Choose which <*> to split by.")
     try:
         rule = pattern_split(
@@ -305,7 +312,7 @@ def grouping_rule_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     rule = get_object_or_404(GroupingRule, pk=pk)
     shown = request.POST.get("pattern", "")
-    shown_id = int(shown) if shown.isdigit() and len(shown) <= MAX_ID_DIGITS else rule.pattern_id
+    shown_id = _id_or_none(shown) or rule.pattern_id
     pattern = _get_pattern_for_user(request, shown_id)
     try:
         grouping_rule_undo(rule_id=rule.pk, actor=Actor.of_user(request.user))
@@ -330,13 +337,7 @@ def patterns_merge_view(request: HttpRequest) -> HttpResponse:
     """Merge the ticked patterns into the oldest of them, then show the list as filtered."""
     if not request.user.has_perm(CORRECT):
         raise PermissionDenied
-    ids = sorted(
-        {
-            int(value)
-            for value in request.POST.getlist("pattern")
-            if value.isdigit() and len(value) <= MAX_ID_DIGITS
-        }
-    )
+    ids = sorted(set(_ids(request.POST.getlist("pattern"))))
     context = _pattern_results(request, PatternFilterForm(request.POST, user=request.user))
     if len(ids) < 2:
         context["error"] = "Tick two patterns or more to merge them."
@@ -475,7 +476,7 @@ def log_live(request: HttpRequest) -> HttpResponse:
     if settings.CONSOLE_LIVE_INTERVAL <= 0:
         return HttpResponse(status=204)
     added = request.GET.get("added", "0")
-    added = int(added) if added.isdigit() else 0
+    added = int(added) if ascii_digits(added) else 0
     if added >= LIVE_LOGS_MAX:
         return HttpResponse(status=204)
     form = LogFilterForm(request.GET)

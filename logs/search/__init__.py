@@ -22,6 +22,7 @@ from types import ModuleType
 from django.db import connection
 from django.db.models import Q, QuerySet
 
+from gogent.numbers import ascii_digits
 from logs.models import LogEntry, Severity
 from logs.validation import SEVERITY_ALIASES, SYSLOG_SEVERITIES
 
@@ -127,7 +128,7 @@ def _severity(value: str) -> int:
     key = value.strip().lower()
     if key in SEVERITY_ALIASES:
         return int(SEVERITY_ALIASES[key])
-    if key.isdigit() and int(key) < len(SYSLOG_SEVERITIES):
+    if ascii_digits(key) and int(key) < len(SYSLOG_SEVERITIES):
         return int(SYSLOG_SEVERITIES[int(key)])
     names = ", ".join(label.lower() for label in Severity.labels)
     raise SearchSyntaxError(f'Unknown severity "{value}"; use one of {names} (or syslog 0-7).')

@@ -42,6 +42,8 @@ from typing import Any
 
 import orjson
 
+from gogent.numbers import ascii_digits
+
 logger = logging.getLogger(__name__)
 
 MAGIC = b"GSL1"
@@ -160,7 +162,7 @@ class Spool:
             ) from None
         self.spool_id = self._read_or_make_id()
         for path in self.directory.glob(f"*{SEGMENT_SUFFIX}"):
-            if path.stem.isdigit():
+            if ascii_digits(path.stem):
                 self._sizes[int(path.stem)] = path.stat().st_size
         self._cursor = self._read_cursor()
         segment = self._cursor[0]

@@ -73,6 +73,10 @@ def test_a_refused_split_says_why(logged_in, role_client):
     )
     assert response.status_code == 409
     assert "Choose a &lt;*&gt; from 1 to 2." in response.content.decode()
+    superscript = role_client("operator").post(
+        reverse("logs:pattern-split", args=[logged_in.pk]), {"place": "²"}, **HTMX
+    )
+    assert "Choose which &lt;*&gt; to split by." in superscript.content.decode()
 
 
 def test_an_operator_merges_ticked_patterns_into_the_oldest(logged_in, role_client):
@@ -90,10 +94,12 @@ def test_an_operator_merges_ticked_patterns_into_the_oldest(logged_in, role_clie
     assert session.merged_into_id == logged_in.pk
     one = browser.post(reverse("logs:patterns-merge"), {"pattern": [logged_in.pk]}, **HTMX)
     assert "Tick two patterns or more" in one.content.decode()
-    huge = browser.post(
-        reverse("logs:patterns-merge"), {"pattern": [logged_in.pk, "9" * 40]}, **HTMX
-    )
-    assert huge.status_code == 200 and "Tick two patterns or more" in huge.content.decode()
+    for junk in ("9" * 40, "²"):
+        refused = browser.post(
+            reverse("logs:patterns-merge"), {"pattern": [logged_in.pk, junk]}, **HTMX
+        )
+        assert refused.status_code == 200
+        assert "Tick two patterns or more" in refused.content.decode()
 
 
 def test_a_viewer_sees_values_and_corrections_but_no_buttons(logged_in, role_client):

@@ -309,3 +309,13 @@ def test_a_viewer_cannot_snooze_from_the_list(patterns, role_client):
 def test_the_snooze_dialog_is_on_the_list_for_operators_only(patterns, role_client):
     assert 'id="snooze-dialog"' in role_client("operator").get("/patterns/").content.decode()
     assert 'id="snooze-dialog"' not in role_client("viewer").get("/patterns/").content.decode()
+
+
+@pytest.mark.parametrize("junk", ["9" * 40, "²", "١٢"])
+def test_ids_the_poll_cannot_read_are_skipped_not_a_500(patterns, role_client, junk):
+    client = role_client("viewer")
+    body = client.get("/patterns/").content.decode()
+    url = with_seen(live_url(body, "pattern-live"), f"{shown(body)},{junk}:abc")
+    assert client.get(url, **HTMX).status_code == 204
+    logs_url = reverse("logs:logs-live") + "?" + urlencode({"added": junk, "top": ""})
+    assert client.get(logs_url, **HTMX).status_code in {200, 204}

@@ -85,6 +85,7 @@ def test_words_phrases_and_field_terms_are_parsed_into_one_query():
         ("colour:red", 'Unknown field "colour:"'),
         ("host:", '"host:" needs a value'),
         ("severity:loud", 'Unknown severity "loud"'),
+        ("severity:²", 'Unknown severity "²"'),
         ("*** ---", "Search for words"),
         ("word " * 40, "too many terms"),
         ("x" * 1001, "at most 1000"),

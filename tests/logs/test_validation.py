@@ -108,7 +108,8 @@ def test_severity_names_and_syslog_numbers_are_normalized(value, expected):
     assert parse({"message": "m", "severity": value}).severity == expected
 
 
-@pytest.mark.parametrize("value", ["verbose", "trace", 8, -1, 3.5, True, ["error"]])
+# "²" is a digit to str.isdigit() that int() refuses; "٣" one that int() reads as 3.
+@pytest.mark.parametrize("value", ["verbose", "trace", 8, -1, 3.5, True, ["error"], "²", "٣"])
 def test_unknown_severity_is_rejected(value):
     assert rejection({"message": "m", "severity": value}).reason == Reason.INVALID_SEVERITY
 

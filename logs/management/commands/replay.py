@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from gogent.audit import Actor
+from gogent.numbers import ascii_digits
 from logs.models import RejectedMessage
 from logs.services.replay import (
     DEFAULT_BATCH_SIZE,
@@ -56,7 +57,7 @@ def _when(text: str) -> datetime:
 
 
 def _positive_int(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    if not ascii_digits(text) or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
     return int(text)
 
