@@ -37,6 +37,31 @@ def places_field() -> models.CharField:
     )
 
 
+def services_field() -> models.CharField:
+    """A scope's services (integrations.scope), as places_field() is its places."""
+    return models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Comma-separated service names, * and ? allowed (line-*). Blank: any.",
+    )
+
+
+def hosts_field() -> models.CharField:
+    return models.CharField(
+        max_length=500, blank=True, help_text="Comma-separated host names, * and ? allowed."
+    )
+
+
+def template_words_field() -> models.CharField:
+    return models.CharField(
+        "words in the template",
+        max_length=500,
+        blank=True,
+        help_text="Comma-separated words or phrases; the pattern's template must contain one "
+        "(case does not matter): modbus, connection refused. Blank: any.",
+    )
+
+
 class Integration(models.Model):
     """A Jira project or a ServiceNow table tickets go to. Secrets are write-only."""
 
@@ -232,14 +257,8 @@ class TicketRule(models.Model):
         "confidence), a match makes a draft an operator approves, since log text can steer "
         "a model. On: a confident recommendation opens the ticket by itself.",
     )
-    services = models.CharField(
-        max_length=500,
-        blank=True,
-        help_text="Comma-separated service names, * and ? allowed (line-*). Blank: any.",
-    )
-    hosts = models.CharField(
-        max_length=500, blank=True, help_text="Comma-separated host names, * and ? allowed."
-    )
+    services = services_field()
+    hosts = hosts_field()
     places = places_field()
     cooldown_minutes = models.PositiveIntegerField(
         default=60,
@@ -395,14 +414,8 @@ class MaintenanceWindow(models.Model):
         default="UTC",
         help_text="The recurrence's clock (Europe/Berlin): 02:00 stays 02:00 across DST.",
     )
-    services = models.CharField(
-        max_length=500,
-        blank=True,
-        help_text="Comma-separated service names, * and ? allowed (line-*). Blank: any.",
-    )
-    hosts = models.CharField(
-        max_length=500, blank=True, help_text="Comma-separated host names, * and ? allowed."
-    )
+    services = services_field()
+    hosts = hosts_field()
     places = places_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -583,14 +596,8 @@ class NotificationRule(models.Model):
     min_severity = models.PositiveSmallIntegerField(
         "minimum severity", choices=Severity.choices, default=Severity.ERROR
     )
-    services = models.CharField(
-        max_length=500,
-        blank=True,
-        help_text="Comma-separated service names, * and ? allowed (line-*). Blank: any.",
-    )
-    hosts = models.CharField(
-        max_length=500, blank=True, help_text="Comma-separated host names, * and ? allowed."
-    )
+    services = services_field()
+    hosts = hosts_field()
     places = places_field()
     threshold_count = models.PositiveIntegerField(
         "occurrences", default=100, help_text="Threshold event: at least this many logs..."
@@ -726,22 +733,10 @@ class Runbook(models.Model):
     body = models.TextField(
         max_length=20_000, help_text="Markdown. Raw HTML is not rendered; links are."
     )
-    services = models.CharField(
-        max_length=500,
-        blank=True,
-        help_text="Comma-separated service names, * and ? allowed (line-*). Blank: any.",
-    )
-    hosts = models.CharField(
-        max_length=500, blank=True, help_text="Comma-separated host names, * and ? allowed."
-    )
+    services = services_field()
+    hosts = hosts_field()
     places = places_field()
-    template_words = models.CharField(
-        "words in the template",
-        max_length=500,
-        blank=True,
-        help_text="Comma-separated words or phrases; the pattern's template must contain one "
-        "(case does not matter): modbus, connection refused. Blank: any.",
-    )
+    template_words = template_words_field()
     enabled = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -800,21 +795,10 @@ class RemediationAction(models.Model):
         help_text='JSON; placeholders in string values: {"extra_vars": {"host": '
         '"{{ pattern.host }}"}}. See README for the names.',
     )  # fmt: skip
-    services = models.CharField(
-        max_length=500, blank=True,
-        help_text="Comma-separated service names, * and ? allowed. Blank: any.",
-    )  # fmt: skip
-    hosts = models.CharField(
-        max_length=500, blank=True, help_text="Comma-separated host names, * and ? allowed."
-    )
+    services = services_field()
+    hosts = hosts_field()
     places = places_field()
-    template_words = models.CharField(
-        "words in the template",
-        max_length=500,
-        blank=True,
-        help_text="Comma-separated words or phrases; the pattern's template must contain one "
-        "(case does not matter). Blank: any.",
-    )
+    template_words = template_words_field()
     cooldown_minutes = models.PositiveIntegerField(
         default=60, help_text="After a run for a pattern, no other run for it this long."
     )
