@@ -417,7 +417,9 @@ _DOUBLE_QUOTE = re.compile(r'(?<!\\)"')
 def _mask_quoted_phrases(text: str) -> str:
     """A phrase in double quotes is a value ("Mozilla/5.0 (X11; Linux)", "Batch 12"), as a
     quoted word is, unless it opens the message (structured logs quote their message
-    text) or is an HTTP request line, whose method and route tell events apart.
+    text) or is an HTTP request line, whose method and route tell events apart (unless it
+    is a field after the event's words, `..., request: "GET /x HTTP/1.1"`: then it is
+    that field's value).
 
     Quotes are paired in order in one pass, so an unclosed quote costs no rescan."""
     quotes = [match.start() for match in _DOUBLE_QUOTE.finditer(text)]
@@ -428,7 +430,7 @@ def _mask_quoted_phrases(text: str) -> str:
         if (
             start == 0
             or " " not in inner
-            or inner.partition(" ")[0] in _HTTP_METHODS
+            or (inner.partition(" ")[0] in _HTTP_METHODS and not _follows_label(text, start))
             or text[start - 1].isalnum()
             or text[end + 1 : end + 2].isalnum()
         ):
@@ -439,6 +441,14 @@ def _mask_quoted_phrases(text: str) -> str:
         return text
     pieces.append(text[done:])
     return "".join(pieces)
+
+
+def _follows_label(text: str, start: int) -> bool:
+    """Whether the quote at `start` opens the value of a label ("request: ", "url=") that
+    follows the words of the event: a field among others, not what the message is about
+    ('request: "GET /orders HTTP/1.1" took 2 ms')."""
+    label_end = start - 2 if text[start - 1 : start] == " " else start - 1
+    return text[label_end : label_end + 1] in (":", "=") and text.rfind(" ", 0, label_end) > 0
 
 
 # RFC 9110's methods and WebDAV's most common ones.

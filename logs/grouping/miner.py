@@ -9,7 +9,8 @@ A message is masked (masking.py) into tokens, then, in this order:
 2. Spanned: a shorter template one of whose `<*>` holds several words of the message.
    Only some do (see `_spans`): the last one (free text at the end, as error details
    are), one that follows a label ("raised: <*> on", "Client: <*>,"), a last one with
-   its key or closing mark ("application_name=<*>", "client <*>."), each after two
+   its key or closing mark ("application_name=<*>", "client <*>.", 'host: "<*>"', which
+   takes optional fields after it: 'host: "a", referrer: "b"'), each after two
    words that name the event; and one between two words, for up to three capitalized
    words (a name).
 3. Loose: a template that differs only where the message has `<*>` (a value the template
@@ -19,7 +20,8 @@ A message is masked (masking.py) into tokens, then, in this order:
 5. Siblings: when the message differs from existing templates by one word at the same
    place, and that place has now shown three distinct words (a user name, a host, a
    state), those templates become one with `<*>` there. Two distinct words are not
-   enough ("logged in" and "logged out" stay apart), and the first word of a message
+   enough ("logged in" and "logged out" stay apart), except after a label: "target:
+   disk" and "target: replicas" are one field's two values. The first word of a message
    never becomes a variable this way: it names the event ("tickTime set to"). Words that
    share a head ("/products/shoes", "/products/hats") are counted apart from others.
 6. Runs: when the message shares a start and an end with two templates, and the three
@@ -344,7 +346,10 @@ class TemplateMiner:
             # values that lead a message have the shape of one (an address, a path).
             if position == 0:
                 continue
-            if len(family) + 1 < self.distinct_words_for_variable:
+            # After a label ("target: disk", "target: replicas"), two words are two values.
+            if len(family) + 1 < self.distinct_words_for_variable and not _is_label(
+                tokens[position - 1]
+            ):
                 return None
             kin = _kin(family, position, tokens[position])
             if len(kin) + 1 >= self.distinct_words_for_variable:
@@ -664,11 +669,11 @@ def _name_like(token: str) -> bool:
 
 def _spanning_last(token: str) -> bool:
     """Whether a template's last token, partly `<*>`, may span several words: a key
-    ("name=<*>", "reason:<*>") or nothing before its `<*>`, only marks after it."""
+    ("name=<*>", "reason:<*>"), marks or nothing before its `<*>`, only marks after it."""
     before, _, after = token.partition(WILDCARD)
     return (
         WILDCARD not in after
-        and (not before or before.endswith(_LABEL_ENDS))
+        and (not before or before.endswith(_LABEL_ENDS) or not any(map(str.isalnum, before)))
         and not any(character.isalnum() for character in after)
     )
 
@@ -769,6 +774,12 @@ def _kin(family: list[Cluster], position: int, value: str) -> list[Cluster]:
     if head is None:
         return family
     return [cluster for cluster in family if cluster._tokens[position].startswith(head.group())]
+
+
+def _is_label(token: str) -> bool:
+    """A word that names the value after it ("target:"), not a value ending in a colon
+    ("<*>:", a queue id) nor a key with an empty value ("ruser=")."""
+    return token.endswith(":") and WILDCARD not in token and _named(token)
 
 
 def _common_shape(values: list[str]) -> str:
