@@ -28,8 +28,9 @@ A message is masked (masking.py) into tokens, then, in this order:
    hold three distinct runs of words between them after a label (a clause: "raised:
    <*> on") or as a capitalized name between two words ("sensor <*> reading" of "Inlet
    Temp", "DIMM A1 Temp"), the run becomes one `<*>`: the rule of siblings for values
-   that are not one word. Only words with letters count as words here ("(<*>):" is not
-   one).
+   that are not one word. A run may also end the message if a label that is a word comes
+   before it ("statement: <*>" of three SQL statements). Only words with letters count
+   as words here ("(<*>):" is not one).
 7. Otherwise the message starts a new cluster.
 
 Whenever a template generalizes, every other template it now covers merges into the
@@ -38,8 +39,9 @@ template; the GroupMatch names the absorbed keys.
 
 Messages are compared only with templates that share a word with them at the same place
 (an index), and a digit-zeroed copy of each message is memoized, so a repeat costs one
-dict lookup. Memory is bounded: past `max_clusters` the least recently used tenth of the
-clusters is dropped (their keys live on in the caller's store).
+dict lookup (until a template generalizes: then the memo starts again). Memory is
+bounded: past `max_clusters` the least recently used tenth of the clusters is dropped
+(their keys live on in the caller's store).
 """
 
 from __future__ import annotations
@@ -324,11 +326,14 @@ class TemplateMiner:
         for index, (head, tail, cluster) in enumerate(aligned):
             for other_head, other_tail, other in aligned[index + 1 :]:
                 shared_head, shared_tail = min(head, other_head), min(tail, other_tail)
-                if (best is not None and shared_head + shared_tail <= best[0]) or not shared_tail:
+                if best is not None and shared_head + shared_tail <= best[0]:
+                    continue
+                # A run that ends the message: only after a label ("error: <*>").
+                if not shared_tail and not _is_label(tokens[shared_head - 1]):
                     continue
                 family = (cluster, other)
-                if shared_head - 1 not in labels and not _names(
-                    tokens, family, shared_head, shared_tail
+                if shared_head - 1 not in labels and (
+                    not shared_tail or not _names(tokens, family, shared_head, shared_tail)
                 ):
                     continue
                 skeleton = _gap_skeleton(tokens, family, shared_head, shared_tail)
@@ -400,6 +405,10 @@ class TemplateMiner:
             family, skeleton = sibling
             survivor = self._merged_into(min([survivor, *family], key=_age), skeleton, merged)
         survivor._last_used = self._clock
+        # The changed template may now be the more specific home of messages the memo sends
+        # elsewhere (templates can overlap without covering each other), and a restart
+        # would send them there: the memo is rebuilt, at the cost of one placing each.
+        self._routes.clear()
         return GroupMatch(survivor, False, True, tuple(sorted(merged)))
 
     def _merged_into(self, cluster: Cluster, tokens: tuple[str, ...], merged: list[str]) -> Cluster:
@@ -722,10 +731,13 @@ def _gap_skeleton(
         for place in range(tail)
     ]
     # The run is a field's value (it follows a label: "raised:", "Client:", "reason=") or
-    # a name between two words, and words follow it. A run that ends the message is left
-    # to the sibling rule: "Received disconnect from <*>: 11: Bye Bye" and "...: 11:
-    # disconnected by user" are two events.
-    if not start or start[-1] == WILDCARD or not any(map(_named, end)):
+    # a name between two words, and words follow it; or it ends the message after a label
+    # that is a word ("statement: <*>", "error: <*>": a clause that says why). Other runs
+    # that end the message are left to the sibling rule: "Received disconnect from <*>:
+    # 11: Bye Bye" and "...: 11: disconnected by user" are two events.
+    if not start or start[-1] == WILDCARD:
+        return None
+    if not (any(map(_named, end)) or (not end and _is_label(start[-1]))):
         return None
     # Neighbouring `<*>` read as one, as masking writes them.
     skeleton = tuple(start)

@@ -284,6 +284,23 @@ def test_a_reason_that_ends_a_message_stays_part_of_its_event() -> None:
     assert keys[0:3] == keys[3:6] == keys[6:9]
 
 
+def test_a_clause_that_ends_a_message_after_a_word_label_is_a_value() -> None:
+    statements = [
+        "SELECT * FROM orders WHERE customer_id = 12",
+        "COMMIT",
+        "UPDATE stock SET quantity = quantity - 1 WHERE sku = 'A-1'",
+        "DELETE FROM sessions WHERE expires_at < now()",
+    ]
+    lines = [
+        f"slow query took {n}.5 ms, statement: {statement}"
+        for n, statement in enumerate(statements)
+    ]
+    keys = keys_of(lines)
+    assert len(set(keys)) == 1
+    # Two are not yet a field of clauses: they may be two events.
+    assert len(set(keys_of(lines[:2]))) == 2
+
+
 def test_a_value_of_one_word_does_not_take_a_phrase() -> None:
     users = ["root", "admin", "ftp", "oracle"]
     lines = [
@@ -437,20 +454,20 @@ def test_grouping_accuracy_on_loghub(name: str) -> None:
 LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     "development": {
         "healthapp": 0.90,
-        "javaapp": 0.86,
+        "javaapp": 0.88,
         "macos": 0.78,
         "proxifier": 0.96,
-        "scada": 0.91,
+        "scada": 0.93,
         "webaccess": 0.98,
     },
     "first_held_out": {
-        "android": 0.91,
+        "android": 0.92,
         "kubernetes": 0.95,
         "openstack": 0.83,
         "thunderbird": 0.98,
         "windows": 0.98,
     },
-    "second_held_out": {"cisco": 0.90, "postfix": 0.98, "postgres": 0.81, "slurm": 0.97},
+    "second_held_out": {"cisco": 0.93, "postfix": 0.98, "postgres": 0.81, "slurm": 0.98},
     "third_held_out": {"bmc": 0.85, "jenkins": 0.50, "kafka": 0.96, "openvpn": 0.97},
     "held_out": {"airflow": 0.78, "bind": 0.83, "ceph": 0.74, "mongodb": 0.81},
     # Written after the merge of issue 18's rules by someone who did not see the miner;
