@@ -211,6 +211,7 @@ SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "third_held_out": lambda _: labelled_samples(GROUPING_DATA / "third_held_out"),
     "held_out": lambda _: labelled_samples(GROUPING_DATA / "held_out"),
     "fifth_held_out": lambda _: labelled_samples(GROUPING_DATA / "fifth_held_out"),
+    "sixth_held_out": lambda _: labelled_samples(GROUPING_DATA / "sixth_held_out"),
 }
 
 

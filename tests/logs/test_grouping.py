@@ -480,6 +480,9 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "rabbitmq": 0.88,
         "redis": 0.71,
     },
+    # Written before this stop's changes after the fifth set was tuned on; measured once
+    # (0.669 mean; 0.606 with the miner before those changes).
+    "sixth_held_out": {"envoy": 0.78, "mysql": 0.74, "robot_cell": 0.65, "systemd": 0.42},
 }
 LABELLED_SYSTEMS = [
     (labelled_set, system)
