@@ -351,9 +351,14 @@ class TemplateMiner:
             # values that lead a message have the shape of one (an address, a path).
             if position == 0:
                 continue
-            # After a label ("target: disk", "target: replicas"), two words are two values.
-            if len(family) + 1 < self.distinct_words_for_variable and not _is_label(
-                tokens[position - 1]
+            # After a label ("target: disk", "target: replicas"), two words are two values;
+            # so are two ends of one bracketed phrase after its label ("(using password:
+            # YES)", "(using password: NO)").
+            if len(family) + 1 < self.distinct_words_for_variable and not (
+                _is_label(tokens[position - 1])
+                or _labelled_in_token(
+                    [cluster._tokens[position] for cluster in family], tokens[position]
+                )
             ):
                 return None
             kin = _kin(family, position, tokens[position])
@@ -786,6 +791,12 @@ def _kin(family: list[Cluster], position: int, value: str) -> list[Cluster]:
     if head is None:
         return family
     return [cluster for cluster in family if cluster._tokens[position].startswith(head.group())]
+
+
+def _labelled_in_token(others: list[str], token: str) -> bool:
+    """Whether the tokens differ only after a label inside them: "(using password: <*>)"."""
+    words = _common_shape([*others, token]).partition(WILDCARD)[0].split()
+    return bool(words) and _is_label(words[-1])
 
 
 def _is_label(token: str) -> bool:
