@@ -232,7 +232,18 @@ def _parse_timestamp(value: Any, received_at: datetime) -> datetime:
                 f"field 'timestamp' is {text[:50]!r}: use RFC 3339 / ISO 8601 "
                 "or epoch seconds or milliseconds",
             ) from None
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        try:
+            when = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        except OverflowError:
+            when = None  # "0001-01-01T00:00:00+01:00" is before year 1 in UTC
+        # Past the last second of 9999, SQLite's date functions (which round to the
+        # millisecond) give NULL, and the row's counts could not be written.
+        if when is None or when.timestamp() > MAX_EPOCH:
+            raise LogRejected(
+                Reason.INVALID_TIMESTAMP,
+                f"field 'timestamp' {text[:50]!r} is outside 0001-01-01 to 9999-12-31 23:59:59 UTC",
+            )
+        return when
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _from_epoch(value)
     raise LogRejected(

@@ -89,6 +89,25 @@ def test_rejected_messages_are_quarantined_with_reason_next_to_good_ones(setting
     assert RejectedMessage.objects.count() == 2
 
 
+def test_values_at_the_edges_of_their_types_are_rejected_by_reason_not_failing_the_batch():
+    # Each of these once raised from validation or from the counts (a ValueError, an
+    # OverflowError, an IntegrityError), so the whole batch failed and was split.
+    result = logs_ingest_batch(
+        [
+            incoming(1, {"message": "good", "severity": "error"}),
+            incoming(2, {"message": "m", "severity": "²"}),
+            incoming(3, {"message": "m", "timestamp": "0001-01-01T00:00:00+01:00"}),
+            incoming(4, {"message": "m", "timestamp": "9999-12-31T23:59:59.999999Z"}),
+            incoming(5, {"message": "first", "severity": "error", "timestamp": "0001-01-01"}),
+            incoming(
+                6, {"message": "last", "severity": "error", "timestamp": "9999-12-31T23:59:59Z"}
+            ),
+        ]
+    )
+    assert result.stored == 3
+    assert result.rejected == {"invalid_severity": 1, "invalid_timestamp": 2}
+
+
 def test_receipts_name_the_entry_or_the_rejection():
     result = logs_ingest_batch(
         [

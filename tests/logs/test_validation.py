@@ -70,13 +70,31 @@ def test_unknown_top_level_fields_are_kept_in_context():
         (1714557600.5, datetime(2024, 5, 1, 10, 0, 0, 500000, tzinfo=UTC)),
         (1714557600123, datetime(2024, 5, 1, 10, 0, 0, 123000, tzinfo=UTC)),  # epoch ms
         ("1714557600", datetime(2024, 5, 1, 10, tzinfo=UTC)),
+        ("0001-01-01T00:00:00Z", datetime(1, 1, 1, tzinfo=UTC)),
+        ("9999-12-31T23:59:59Z", datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)),
     ],
 )
 def test_timestamp_formats(value, expected):
     assert parse({"message": "m", "timestamp": value}).timestamp == expected
 
 
-@pytest.mark.parametrize("value", ["yesterday", "2024-13-45T99:00:00Z", "", True, [], {}, 1e300])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "yesterday",
+        "2024-13-45T99:00:00Z",
+        "",
+        True,
+        [],
+        {},
+        1e300,
+        # Before year 1 or after 9999 once in UTC (an OverflowError, before), and the last
+        # millisecond of 9999, which SQLite's date functions round into year 10000.
+        "0001-01-01T00:00:00+01:00",
+        "9999-12-31T23:59:59-01:00",
+        "9999-12-31T23:59:59.999999+00:00",
+    ],
+)
 def test_bad_timestamp_is_rejected(value):
     assert rejection({"message": "m", "timestamp": value}).reason == Reason.INVALID_TIMESTAMP
 
