@@ -212,6 +212,7 @@ SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "held_out": lambda _: labelled_samples(GROUPING_DATA / "held_out"),
     "fifth_held_out": lambda _: labelled_samples(GROUPING_DATA / "fifth_held_out"),
     "sixth_held_out": lambda _: labelled_samples(GROUPING_DATA / "sixth_held_out"),
+    "seventh_held_out": lambda _: labelled_samples(GROUPING_DATA / "seventh_held_out"),
 }
 
 
