@@ -15,6 +15,8 @@ from pathlib import Path
 import dj_database_url
 from dotenv import load_dotenv
 
+from gogent.numbers import ascii_digits
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env", override=False)
 
@@ -381,8 +383,7 @@ SYSLOG_SHUTDOWN_TIMEOUT = env_int("SYSLOG_SHUTDOWN_TIMEOUT", 10)
 # Seconds between the receiver's log lines of counts.
 SYSLOG_STATUS_INTERVAL = env_int("SYSLOG_STATUS_INTERVAL", 60)
 _syslog_host, _, _syslog_port = SYSLOG_BIND.rpartition(":")
-_syslog_port_ok = _syslog_port.isascii() and _syslog_port.isdigit()
-if not _syslog_host or not _syslog_port_ok or not 0 < int(_syslog_port) < 65536:
+if not _syslog_host or not ascii_digits(_syslog_port) or not 0 < int(_syslog_port) < 65536:
     raise ValueError(
         f"SYSLOG_BIND must be host:port (127.0.0.1:5514, [::]:5514), not {SYSLOG_BIND!r}"
     )

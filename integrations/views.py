@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
 from gogent.errors import StateRefused
+from gogent.numbers import row_id
 from integrations.console import panel_context
 from integrations.maintenance.selectors import maintenance_occurrences, maintenance_windows
 from integrations.models import Integration, Ticket
@@ -118,13 +119,13 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in Ticket.Status.values:
         status = ""
-    integration_id = _int_or_none(request.GET.get("integration"))
+    integration_id = row_id(request.GET.get("integration"))
     query = request.GET.get("q", "").strip()[:200]
     page = ticket_page(
         status=status,
         integration_id=integration_id,
         query=query,
-        before=_int_or_none(request.GET.get("before")),
+        before=row_id(request.GET.get("before")),
     )
     context = {
         "page": page,
@@ -154,12 +155,3 @@ def maintenance_list(request: HttpRequest) -> HttpResponse:
         and request.user.has_perm("integrations.change_maintenancewindow"),
     }
     return render(request, "integrations/maintenance.html", context)
-
-
-def _int_or_none(value: str | None) -> int | None:
-    """An id from the query string; anything else (text, out of range) means no filter."""
-    try:
-        number = int(value or "")
-    except ValueError:
-        return None
-    return number if 0 < number < 2**63 else None

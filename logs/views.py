@@ -21,7 +21,7 @@ from django_htmx.http import trigger_client_event
 from gogent.audit import Actor
 from gogent.cursors import encode_cursor
 from gogent.errors import StateRefused
-from gogent.numbers import ascii_digits
+from gogent.numbers import ascii_digits, row_id
 from logs.activity import log_volume, patterns_new_since, patterns_top_active
 from logs.console import dashboard_panels, pattern_columns, pattern_panels
 from logs.forms import LogFilterForm, PatternFilterForm, QuarantineFilterForm, SnoozeForm
@@ -56,8 +56,6 @@ from logs.services.corrections import (
 
 TRIAGE = "logs.triage_pattern"
 CORRECT = "logs.correct_grouping"
-# Ids in form fields beyond this many digits name no row (and would overflow SQLite).
-MAX_ID_DIGITS = 18
 DASHBOARD_REFRESH = 10
 # A live Logs list stops adding rows after this many (the tab would grow without end);
 # "Show newest" starts it again from a fresh page.
@@ -212,14 +210,8 @@ def pattern_live(request: HttpRequest) -> HttpResponse:
     return render(request, "logs/_pattern_live.html", context)
 
 
-def _id_or_none(text: str) -> int | None:
-    """A row id from a form: ASCII digits that fit a 64-bit integer (a longer one would
-    overflow the database and answer 500), else None."""
-    return int(text) if ascii_digits(text) and len(text) <= MAX_ID_DIGITS else None
-
-
 def _ids(texts: list[str]) -> list[int]:
-    return [pk for text in texts if (pk := _id_or_none(text)) is not None]
+    return [pk for text in texts if (pk := row_id(text)) is not None]
 
 
 def _parse_seen(raw: str) -> dict[int, str]:
@@ -227,7 +219,7 @@ def _parse_seen(raw: str) -> dict[int, str]:
     shown: dict[int, str] = {}
     for item in raw.split(",")[:LIVE_PATTERNS_MAX]:
         pk, _, version = item.partition(":")
-        if (pattern_id := _id_or_none(pk)) is not None and version:
+        if (pattern_id := row_id(pk)) is not None and version:
             shown[pattern_id] = version[:32]
     return shown
 
@@ -312,7 +304,7 @@ def grouping_rule_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     rule = get_object_or_404(GroupingRule, pk=pk)
     shown = request.POST.get("pattern", "")
-    shown_id = _id_or_none(shown) or rule.pattern_id
+    shown_id = row_id(shown) or rule.pattern_id
     pattern = _get_pattern_for_user(request, shown_id)
     try:
         grouping_rule_undo(rule_id=rule.pk, actor=Actor.of_user(request.user))
