@@ -317,8 +317,17 @@ def bracket_groups(tokens: list[str]) -> tuple[str, ...]:
     of a field, an object printed whole or a remark; as one token, the miner tells it
     apart or finds it variable as it does a word.
 
-    Grouping reads masked tokens only, so a stored template split at its spaces groups
-    into the tokens it was made of (`template_tokens`)."""
+    A phrase inside a phrase is joined first and counts as one token of it, so whether
+    "[failed shard, ... message [<*>]]," is one token does not depend on how many words
+    the `<*>` stood for. Grouping reads masked tokens only, so a stored template split at
+    its spaces groups into the tokens it was made of (`template_tokens`)."""
+    grouped = _bracket_groups_once(tokens)
+    while len(grouped) < len(tokens):
+        tokens, grouped = list(grouped), _bracket_groups_once(grouped)
+    return tuple(grouped)
+
+
+def _bracket_groups_once(tokens: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     grouped: list[str] = []
     balances: dict[str, list[int]] = {}
     place = 0
