@@ -504,8 +504,27 @@ def _mask_quoted_word(match: re.Match[str]) -> str:
     return f"{quote}{WILDCARD}{quote}"
 
 
+# Masked tokens by token: a token is masked alone, and most tokens of a stream ("shard,",
+# "node[<*>],", "user=<*>" once digits are zeroed) come again and again. Only short ones are
+# kept, and the memo starts again when full, so no producer can make it large.
+_MASKED_TOKENS: dict[str, str] = {}
+MAX_MASKED_TOKENS = 50_000
+MAX_MEMO_TOKEN_LENGTH = 64
+
+
 def _mask_token(token: str) -> str:
     """One whitespace-separated token, masked; what wraps it (brackets, commas) is kept."""
+    masked = _MASKED_TOKENS.get(token)
+    if masked is None:
+        masked = _masked_token(token)
+        if len(token) <= MAX_MEMO_TOKEN_LENGTH:
+            if len(_MASKED_TOKENS) >= MAX_MASKED_TOKENS:
+                _MASKED_TOKENS.clear()
+            _MASKED_TOKENS[token] = masked
+    return masked
+
+
+def _masked_token(token: str) -> str:
     # A restored template is masked again; what it already masks stays as it is. A token
     # a quote rule masked in part ('ns=2;s="<*>"') goes on if a digit is left in it.
     if token.isalpha() or (WILDCARD in token and "0" not in token):

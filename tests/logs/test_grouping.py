@@ -18,7 +18,7 @@ from bench.grouping import (
     labelled_sample,
     loghub_sample,
 )
-from logs.grouping import WILDCARD, Cluster, GroupMatch, TemplateMiner, mask, template_key
+from logs.grouping import WILDCARD, Cluster, GroupMatch, TemplateMiner, mask, masking, template_key
 
 LOGHUB_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "loghub"
 
@@ -575,3 +575,17 @@ def test_a_restored_generalized_template_still_takes_its_messages():
     assert restored.template == survivor.template
     for message in messages:
         assert restarted.add(message).cluster.key == survivor.key
+
+
+def test_the_memo_of_masked_tokens_stays_bounded_whatever_tokens_come(monkeypatch):
+    monkeypatch.setattr(masking, "_MASKED_TOKENS", {})
+    monkeypatch.setattr(masking, "MAX_MASKED_TOKENS", 100)
+    long_word = "x" * (masking.MAX_MEMO_TOKEN_LENGTH + 1) + "_0"
+    assert mask(f"token {long_word} seen") == ("token", WILDCARD, "seen")
+    assert long_word not in masking._MASKED_TOKENS
+    for number in range(1000):
+        # Distinct tokens even once digits are zeroed.
+        word = "".join(string.ascii_lowercase[int(digit)] for digit in str(number))
+        assert mask(f"state={word}_0,") == ("state=<*>,",)
+        assert len(masking._MASKED_TOKENS) <= 100
+    assert mask(f"token {long_word} seen") == ("token", WILDCARD, "seen")
