@@ -58,7 +58,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
 
 from bench.harness import argument_parser  # noqa: E402
-from logs.grouping import TemplateMiner, mask  # noqa: E402
+from logs.grouping import GroupMatch, TemplateMiner, mask  # noqa: E402
 from logs.sources import generated_logs  # noqa: E402
 
 if TYPE_CHECKING:
@@ -213,6 +213,7 @@ SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "fifth_held_out": lambda _: labelled_samples(GROUPING_DATA / "fifth_held_out"),
     "sixth_held_out": lambda _: labelled_samples(GROUPING_DATA / "sixth_held_out"),
     "seventh_held_out": lambda _: labelled_samples(GROUPING_DATA / "seventh_held_out"),
+    "eighth_held_out": lambda _: labelled_samples(GROUPING_DATA / "eighth_held_out"),
 }
 
 
@@ -689,19 +690,30 @@ def grouping_run(messages: Sequence[str], events: Sequence[str]) -> GroupingResu
     started = time.perf_counter()
     matches = [add(message) for message in messages]
     seconds = time.perf_counter() - started
-    survivor_of: dict[str, str] = {}
-    for match in matches:
+    return GroupingResult(groups_after_merges(matches), events, seconds)
+
+
+def groups_after_merges(matches: Sequence[GroupMatch]) -> list[str]:
+    """Each message's final group, merges applied in the order they happened, as the
+    product moves a pattern's logs when it is merged. A key is a template's content, so a
+    key merged away can come back later as a new pattern: that one is a new group."""
+    group_of_key: dict[str, int] = {}
+    members: dict[int, list[int]] = {}
+    for index, match in enumerate(matches):
+        survivor = match.cluster.key
+        if survivor not in group_of_key:
+            group_of_key[survivor] = index
+            members[index] = []
+        survivor_members = members[group_of_key[survivor]]
         for key in match.merged:
-            survivor_of[key] = match.cluster.key
-    return GroupingResult(
-        [_final(match.cluster.key, survivor_of) for match in matches], events, seconds
-    )
-
-
-def _final(key: str, survivor_of: dict[str, str]) -> str:
-    while key in survivor_of:
-        key = survivor_of[key]
-    return key
+            if key != survivor and key in group_of_key:
+                survivor_members += members.pop(group_of_key.pop(key))
+        survivor_members.append(index)
+    predicted = [""] * len(matches)
+    for group, indexes in members.items():
+        for index in indexes:
+            predicted[index] = str(group)
+    return predicted
 
 
 # --- drain3, for comparison ---------------------------------------------------------------

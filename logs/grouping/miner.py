@@ -30,7 +30,10 @@ A message is masked (masking.py) into tokens, then, in this order:
    Temp", "DIMM A1 Temp"), the run becomes one `<*>`: the rule of siblings for values
    that are not one word. A run may also end the message if a label that is a word comes
    before it ("statement: <*>" of three SQL statements). Only words with letters count
-   as words here ("(<*>):" is not one).
+   as words here ("(<*>):" is not one). Failing a run, a short sentence whose words up to
+   its object are plain words takes its whole object as one `<*>` ("Started <*>." of
+   "Docker Engine", "containerd container runtime", "kubelet: The Node Agent"), unless
+   the object starts with a word naming its kind ("target Local File Systems").
 7. Otherwise the message starts a new cluster.
 
 Whenever a template generalizes, every other template it now covers merges into the
@@ -70,6 +73,8 @@ GAP_CANDIDATES = 8
 MAX_NAME_WORDS = 3
 # How many words a spanning `<*>` may hold when not a name: any number.
 ANY_WORDS = -1
+# Any number of words that may be the object of a sentence (see `_object_start`).
+SENTENCE_OBJECT = -2
 # A word ending so names the field whose value follows.
 _LABEL_ENDS = (":", "=")
 # Rounds of the sibling rule after a template changed (each merges clusters, so few run).
@@ -305,8 +310,11 @@ class TemplateMiner:
         places = _label_places(tokens)
         labels = set(places)
         first_place = places[0] if places else 0
-        if not places and not any(map(_name_like, tokens[1:])):
+        may_run = bool(places) or any(map(_name_like, tokens[1:]))
+        may_be_sentence = bool(_sentence_mark(tokens[-1]))
+        if not may_run and not may_be_sentence:
             return None
+        least_head = first_place + 1 if may_run and not may_be_sentence else 1
         aligned: list[tuple[int, int, Cluster]] = []
         for cluster in self._longer_or_shorter(tokens):
             known = cluster._tokens
@@ -316,29 +324,40 @@ class TemplateMiner:
             if head + tail >= shortest or (len(known) == len(tokens) == head + tail + 1):
                 # Covered, or one word apart: the sibling rule's to decide.
                 continue
-            if head > first_place:
+            if head >= least_head:
                 aligned.append((head, tail, cluster))
         if len(aligned) + 1 < self.distinct_words_for_variable:
             return None
         aligned.sort(key=lambda item: (-(item[0] + item[1]), item[2]._order))
         aligned = aligned[:GAP_CANDIDATES]
         best: tuple[int, list[Cluster], tuple[str, ...]] | None = None
+        sentence: tuple[int, list[Cluster], tuple[str, ...]] | None = None
         for index, (head, tail, cluster) in enumerate(aligned):
             for other_head, other_tail, other in aligned[index + 1 :]:
                 shared_head, shared_tail = min(head, other_head), min(tail, other_tail)
                 if best is not None and shared_head + shared_tail <= best[0]:
                     continue
-                # A run that ends the message: only after a label ("error: <*>").
-                if not shared_tail and not _is_label(tokens[shared_head - 1]):
-                    continue
                 family = (cluster, other)
-                if shared_head - 1 not in labels and (
-                    not shared_tail or not _names(tokens, family, shared_head, shared_tail)
+                skeleton = None
+                # A run that ends the message: only after a label ("error: <*>").
+                if (
+                    may_run
+                    and shared_head > first_place
+                    and (shared_tail or _is_label(tokens[shared_head - 1]))
+                ) and (
+                    shared_head - 1 in labels
+                    or (shared_tail and _names(tokens, family, shared_head, shared_tail))
                 ):
-                    continue
-                skeleton = _gap_skeleton(tokens, family, shared_head, shared_tail)
+                    skeleton = _gap_skeleton(tokens, family, shared_head, shared_tail)
                 if skeleton is not None:
                     best = (shared_head + shared_tail, [cluster, other], skeleton)
+                elif may_be_sentence and (sentence is None or shared_head < sentence[0]):
+                    # Or the whole object of a sentence, kept if no run is ("Started <*>.").
+                    skeleton = _sentence_skeleton(tokens, family, shared_head)
+                    if skeleton is not None:
+                        sentence = (shared_head, [cluster, other], skeleton)
+        if best is None:
+            best = sentence
         return None if best is None else (best[1], best[2])
 
     def _sibling_skeleton(
@@ -610,6 +629,8 @@ def _elastic_covers(
             start = general[known].partition(WILDCARD)[0]
             if start and not specific[seen].startswith(start):
                 return False
+            if spans[known] == SENTENCE_OBJECT and not _object_start(specific, seen):
+                return False
             star_known, star_start, known, seen = known, seen, known + 1, seen + 1
             star_seen = seen
         elif known < len(general) and _token_covers(general[known], specific[seen]):
@@ -667,7 +688,10 @@ def _spans(tokens: tuple[str, ...]) -> list[int]:
         ):
             spans[place] = MAX_NAME_WORDS
     last = tokens[-1]
-    if last != WILDCARD and words > MIN_WORDS_FOR_STRETCH and _spanning_last(last):
+    if last != WILDCARD and words and words <= MIN_WORDS_FOR_STRETCH and _sentence_mark(last):
+        # The object of a sentence of few words ("Started <*>.") is a name of any length.
+        spans[-1] = SENTENCE_OBJECT if last.startswith(WILDCARD) else 0
+    elif last != WILDCARD and words > MIN_WORDS_FOR_STRETCH and _spanning_last(last):
         # Free text at the end, after its key or before its closing mark: "client <*>."
         # takes "client Windows Update Agent.", "application_name=<*>" takes
         # "application_name=PostgreSQL JDBC Driver".
@@ -753,6 +777,49 @@ def _gap_skeleton(
     if sum(map(_named, skeleton)) < MIN_WORDS_AROUND_GAP or not spans or not spans[len(start)]:
         return None
     return skeleton
+
+
+def _sentence_skeleton(
+    tokens: tuple[str, ...], family: tuple[Cluster, ...], head: int
+) -> tuple[str, ...] | None:
+    """The first `head` tokens and `<*>.` when the message and the family are sentences
+    whose object varies: each ends in the same mark, the word before the run is a plain
+    word, and one run has several words ("Started <*>." of "Started Docker Engine.",
+    "Started Session 3 of user root.")."""
+    members = [tokens, *(cluster._tokens for cluster in family)]
+    mark = _sentence_mark(tokens[-1])
+    if not mark or any(_sentence_mark(member[-1]) != mark for member in members):
+        return None
+    if not tokens[head - 1].isalpha() or all(len(member) - head < 2 for member in members):
+        return None
+    # The object is a name or a description, not a word of the sentence and a name.
+    if not all(_object_start(member, head) for member in members):
+        return None
+    start = tuple(_most_general([member[place] for member in members]) for place in range(head))
+    # Words only up to the object: "Took <*> to <*>." would make one event of many.
+    if not all(map(str.isalpha, start)):
+        return None
+    return (*start, WILDCARD + mark)
+
+
+def _object_start(tokens: tuple[str, ...], place: int) -> bool:
+    """Whether the object of a sentence may start at `place`: a name ("Docker Engine"), or
+    a description in lower case ("containerd container runtime"), but not a word that
+    says what kind of thing the name after it is ("target Local File Systems")."""
+    first = tokens[place]
+    return (
+        _name_like(first)
+        or not first.isalpha()
+        or place + 1 == len(tokens)
+        or not _name_like(tokens[place + 1])
+    )
+
+
+def _sentence_mark(token: str) -> str:
+    """The full stop or ellipsis that ends a sentence's last word (or `<*>`), else ""."""
+    stripped = token.rstrip(".")
+    ends_in_word = stripped[-1:].isalnum() or stripped.endswith(WILDCARD)
+    return token[len(stripped) :] if ends_in_word else ""
 
 
 def _names(tokens: tuple[str, ...], family: tuple[Cluster, ...], head: int, tail: int) -> bool:

@@ -14,6 +14,7 @@ import pytest
 from bench.grouping import (
     GROUPING_DATA,
     grouping_accuracy,
+    groups_after_merges,
     invented_sample,
     labelled_sample,
     loghub_sample,
@@ -28,17 +29,9 @@ needs_loghub = pytest.mark.skipif(
 
 
 def keys_of(messages: list[str], miner: TemplateMiner | None = None) -> list[str]:
-    """Each message's cluster key as the miner finally has it (after any merges)."""
+    """Each message's final group, merges applied as they happened (see the bench)."""
     miner = miner or TemplateMiner()
-    matches = [miner.add(message) for message in messages]
-    survivor_of = {key: match.cluster.key for match in matches for key in match.merged}
-    keys = []
-    for match in matches:
-        key = match.cluster.key
-        while key in survivor_of:
-            key = survivor_of[key]
-        keys.append(key)
-    return keys
+    return groups_after_merges([miner.add(message) for message in messages])
 
 
 SAME_EVENT = {
@@ -189,6 +182,19 @@ SAME_EVENT = {
         "Access denied for user 'app'@'10.0.0.7' (using password: YES)",
         "Access denied for user 'root'@'localhost' (using password: NO)",
     ],
+    "the object of a short sentence": [
+        "Started Docker Application Container Engine.",
+        "Started Session 3 of user root.",
+        "Started containerd container runtime.",
+        "Started kubelet: The Kubernetes Node Agent.",
+        "Started Cleanup of Temporary Directories.",
+    ],
+    "the object of a short sentence, in progress": [
+        "Stopping Load Kernel Modules...",
+        "Stopping PostgreSQL Cluster 15-main...",
+        "Stopping containerd container runtime...",
+        "Stopping Docker Application Container Engine...",
+    ],
     "phrases in brackets": [
         "Scan for client pid 431 (Microsoft Word) finished",
         "Scan for client pid 12 (mdworker) finished",
@@ -243,6 +249,38 @@ def test_different_events_stay_apart(one: str, other: str) -> None:
     assert keys[0] == keys[2]
     assert keys[1] == keys[3]
     assert keys[0] != keys[1]
+
+
+def test_the_object_of_a_short_sentence_is_a_value_but_not_a_word_naming_its_kind() -> None:
+    units = [
+        "Stopped Docker Application Container Engine.",
+        "Stopped Session 3 of user root.",
+        "Stopped containerd container runtime.",
+        "Stopped kubelet: The Kubernetes Node Agent.",
+    ]
+    targets = [
+        "Stopped target Local File Systems.",
+        "Stopped target Network Is Online.",
+        "Stopped target Graphical Interface.",
+    ]
+    keys = keys_of([*units, *targets, "Started Docker Application Container Engine."])
+    assert len(set(keys[: len(units)])) == 1
+    assert len(set(keys[len(units) : -1])) == 1
+    assert len(set(keys)) == 3
+
+
+def test_only_a_sentence_of_words_before_its_object_takes_it_as_a_value() -> None:
+    # "Took <*> to <*>." would be one event of three (build, spawn, deallocate).
+    built = [f"Took {n}.{n} seconds to build instance." for n in range(1, 4)]
+    spawned = [
+        "Took 4.2 seconds to spawn the instance on the hypervisor.",
+        "Took 5.7 seconds to spawn the instance on the hypervisor.",
+    ]
+    deallocated = "Took 6.7 seconds to deallocate network for instance."
+    keys = keys_of([*built, *spawned, deallocated])
+    assert len(set(keys[:3])) == 1
+    assert len(set(keys[3:5])) == 1
+    assert len(set(keys)) == 3
 
 
 def test_a_route_names_its_endpoint_by_its_words() -> None:
@@ -486,15 +524,24 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     },
     # Written before this stop's changes after the fifth set was tuned on; measured once
     # (0.669 mean; 0.606 with the miner before those changes), then tuned on (mysql).
-    "sixth_held_out": {"envoy": 0.78, "mysql": 0.89, "robot_cell": 0.65, "systemd": 0.42},
+    "sixth_held_out": {"envoy": 0.78, "mysql": 0.89, "robot_cell": 0.65, "systemd": 0.88},
     # Written by a helper that did not read the miner; measured once (0.757 mean; 0.694 with
-    # the miner before this stop's rules), never tuned on.
+    # the miner before stop 30's rules), then tuned on (elasticsearch, systemd).
     "seventh_held_out": {
         "elasticsearch": 0.79,
         "envoy": 0.78,
         "mysql": 0.80,
         "robot_cell": 0.90,
-        "systemd": 0.39,
+        "systemd": 0.88,
+    },
+    # Written by a helper that did not read the miner; measured once at stop 32 (0.688 mean,
+    # the same before and after that stop's sentence rule; drain3 0.538).
+    "eighth_held_out": {
+        "cassandra": 0.68,
+        "cnc_cell": 0.81,
+        "dockerd": 0.46,
+        "esxi": 0.50,
+        "tomcat": 0.87,
     },
 }
 LABELLED_SYSTEMS = [
