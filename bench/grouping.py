@@ -512,6 +512,10 @@ ADVERSARIAL_SHAPES: dict[str, tuple[str, str, str]] = {
     '"a b': ('"a b', "", ""),
     '\\"': ('\\"', '"', ""),
     '"GET a': ('"GET a', "", ""),
+    # _opens_message
+    'msg="a b" ': ('msg="a b" ', "", ""),
+    'msg=" unclosed': ("a ", 'msg="', ""),
+    'msg="msg="': ('msg="', "", ""),
     "request lines": ("GET /a/1?b=2 HTTP/1.1 ", "", ""),
     "long route": ("a1/b/", "GET /", " HTTP/1.1"),
     "route of ?": ("?", "GET /", " HTTP/1.1"),

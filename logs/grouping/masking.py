@@ -281,6 +281,11 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
     if "{" in text or "(" in text or "[" in text:
         raws = _joined_objects(raws)
     masked = [_mask_token(raw) for raw in raws]
+    if 'msg="' in text or 'message="' in text:
+        for place, raw in enumerate(raws):
+            if raw.startswith(_MESSAGE_KEYS):
+                key, quote, words = raw.partition('"')
+                masked[place] = f"{key}{quote}{_mask_token(words) if words else ''}"
     if "= " in text:
         for place in _spaced_values(raws):
             masked[place] = _masked_whole(raws[place])
@@ -419,6 +424,21 @@ def _masked_whole(token: str) -> str:
     return f"{token[:start]}{WILDCARD}{token[end:]}" if start < end else token
 
 
+# logfmt's keys for the message text (Go's logrus and slog, go-kit, Docker): 'level=info
+# msg="shim disconnected" id=...' is an event "shim disconnected" with fields, so its
+# quoted text is masked as a message is, word by word, not taken as one value.
+_MESSAGE_KEYS = ('msg="', 'message="')
+
+
+def _opens_message(text: str, quote: int) -> bool:
+    """Whether the quote at `quote` opens the text of a logfmt message key."""
+    for key in _MESSAGE_KEYS:
+        start = quote + 1 - len(key)
+        if text.startswith(key, start) and (start == 0 or text[start - 1].isspace()):
+            return True
+    return False
+
+
 # A double quote that is not escaped: quoted phrases are paired from these, left to right.
 _DOUBLE_QUOTE = re.compile(r'(?<!\\)"')
 
@@ -439,6 +459,7 @@ def _mask_quoted_phrases(text: str) -> str:
         if (
             start == 0
             or " " not in inner
+            or _opens_message(text, start)
             or (inner.partition(" ")[0] in _HTTP_METHODS and not _follows_label(text, start))
             or text[start - 1].isalnum()
             or text[end + 1 : end + 2].isalnum()
@@ -494,13 +515,15 @@ def _mask_route(token: str) -> str:
 
 def _mask_quoted_value(match: re.Match[str]) -> str:
     lead, key, value = match.groups()
-    if value[1:].partition(" ")[0] in _HTTP_METHODS:
+    if value[1:].partition(" ")[0] in _HTTP_METHODS or _opens_message(match.string, match.start(3)):
         return match.group()
     return f"{lead}{key}{value[0]}{WILDCARD}{value[0]}"
 
 
 def _mask_quoted_word(match: re.Match[str]) -> str:
     quote = match.group(1)
+    if _opens_message(match.string, match.start()):
+        return match.group()
     return f"{quote}{WILDCARD}{quote}"
 
 
