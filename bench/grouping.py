@@ -214,6 +214,7 @@ SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "sixth_held_out": lambda _: labelled_samples(GROUPING_DATA / "sixth_held_out"),
     "seventh_held_out": lambda _: labelled_samples(GROUPING_DATA / "seventh_held_out"),
     "eighth_held_out": lambda _: labelled_samples(GROUPING_DATA / "eighth_held_out"),
+    "ninth_held_out": lambda _: labelled_samples(GROUPING_DATA / "ninth_held_out"),
 }
 
 
