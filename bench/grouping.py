@@ -59,12 +59,12 @@ sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != R
 
 from bench.harness import argument_parser  # noqa: E402
 from logs.grouping import GroupMatch, TemplateMiner, mask  # noqa: E402
-from logs.sources import generated_logs  # noqa: E402
+from logs.sources import LOGHUB_SAMPLES, generated_logs  # noqa: E402
 
 if TYPE_CHECKING:
     from drain3.template_miner_config import TemplateMinerConfig
 
-DEFAULT_LOGHUB = ROOT.parent / "shared" / "data" / "loghub"
+DEFAULT_LOGHUB = LOGHUB_SAMPLES
 GROUPING_DATA = ROOT / "bench" / "grouping_data"
 # The default of settings.LOG_MAX_MESSAGE_BYTES: the longest message ingest lets through.
 DEFAULT_ADVERSARIAL_BYTES = 64 * 1024

@@ -25,6 +25,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gogent.settings")
 django.setup()  # the module reads no database, but imports the logs app's constants
 
 from analysis.tools.similarity import minhash_rank, tfidf_rank  # noqa: E402
+from logs.sources import LOGHUB_SAMPLES  # noqa: E402
 
 METHODS: dict[str, Callable[[str, Sequence[str]], list[tuple[int, float]]]] = {
     "tfidf": tfidf_rank,
@@ -52,8 +53,7 @@ def system_queries(folder: Path) -> tuple[list[str], list[tuple[str, int]]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default = Path(__file__).resolve().parents[2] / "shared" / "data" / "loghub"
-    parser.add_argument("--loghub", type=Path, default=default)
+    parser.add_argument("--loghub", type=Path, default=LOGHUB_SAMPLES)
     args = parser.parse_args()
     systems = sorted(p for p in args.loghub.iterdir() if p.is_dir())
     totals = {name: [0, 0, 0, 0.0] for name in METHODS}  # hits@1, hits@3, queries, seconds

@@ -2,8 +2,8 @@
 
 Each structured row or raw line becomes one payload in Gogent's input format
 (logs/validation.py), with what the file says (time, level, host, component) and,
-for what it does not say, seeded stand-ins. The 2k samples live in
-/work/shared/data/loghub/<Name>/.
+for what it does not say, seeded stand-ins. The 2k samples ship in bench/loghub/<Name>/
+(LOGHUB_SAMPLES), with Loghub's LICENSE.
 """
 
 # Seeded, reproducible data is the point here, not secrecy.
@@ -24,6 +24,8 @@ import orjson
 
 # Linux and OpenSSH lines carry no year.
 LOGHUB_YEAR = 2024
+# The Loghub-2k samples that ship with Gogent, for publish_logs, the tests and the benches.
+LOGHUB_SAMPLES = Path(__file__).resolve().parents[2] / "bench" / "loghub"
 
 LOGHUB_SEVERITIES: dict[str, str] = {
     "trace": "debug",

@@ -5,16 +5,16 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from analysis.offline import FAMILIES, MAX_CONFIDENCE, OFFLINE_ANALYZER_NAME, offline_analyze
 from analysis.prompt import Occurrence, PatternContext
 from analysis.result import AnalysisResult
+from logs.sources import LOGHUB_SAMPLES
 
 T0 = datetime(2025, 3, 4, 2, 10, tzinfo=UTC)
-LOGHUB = Path("/work/shared/data/loghub")
+LOGHUB = LOGHUB_SAMPLES
 
 
 def pattern(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import random
 import string
-from pathlib import Path
 
 import pytest
 
@@ -20,12 +19,9 @@ from bench.grouping import (
     loghub_sample,
 )
 from logs.grouping import WILDCARD, Cluster, GroupMatch, TemplateMiner, mask, masking, template_key
+from logs.sources import LOGHUB_SAMPLES
 
-LOGHUB_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "loghub"
-
-needs_loghub = pytest.mark.skipif(
-    not LOGHUB_DIR.is_dir(), reason=f"Loghub samples not found at {LOGHUB_DIR}"
-)
+LOGHUB_DIR = LOGHUB_SAMPLES
 
 
 def keys_of(messages: list[str], miner: TemplateMiner | None = None) -> list[str]:
@@ -517,7 +513,6 @@ LOGHUB_GA_FLOORS = {
 }
 
 
-@needs_loghub
 @pytest.mark.parametrize("name", sorted(LOGHUB_GA_FLOORS))
 def test_grouping_accuracy_on_loghub(name: str) -> None:
     messages, events = loghub_sample(LOGHUB_DIR / name)

@@ -11,12 +11,18 @@ from typing import Any
 
 import orjson
 import pytest
-from django.conf import settings
 
-from logs.sources import generated_logs, json_lines, loghub_datasets, loghub_logs, loghub_severity
+from logs.sources import (
+    LOGHUB_SAMPLES,
+    generated_logs,
+    json_lines,
+    loghub_datasets,
+    loghub_logs,
+    loghub_severity,
+)
 from logs.validation import ParsedLog, parse_log_message
 
-LOGHUB_DIR = Path(settings.BASE_DIR).parent / "shared" / "data" / "loghub"
+LOGHUB_DIR = LOGHUB_SAMPLES
 LOGHUB_NAMES = ["Apache", "BGL", "HDFS", "Hadoop", "Linux", "OpenSSH", "Spark", "Zookeeper"]
 SEVERITY_NAMES = {
     "debug",
@@ -29,10 +35,6 @@ SEVERITY_NAMES = {
     "emergency",
 }
 
-needs_loghub = pytest.mark.skipif(
-    not LOGHUB_DIR.is_dir(), reason=f"no Loghub samples in {LOGHUB_DIR}"
-)
-
 
 def parse_all(payloads: list[bytes]) -> list[ParsedLog]:
     received_at = datetime.now(UTC)
@@ -43,12 +45,10 @@ def decode_all(payloads: list[bytes]) -> list[dict[str, Any]]:
     return [orjson.loads(payload) for payload in payloads]
 
 
-@needs_loghub
 def test_every_dataset_is_found() -> None:
     assert [path.name for path in loghub_datasets(LOGHUB_DIR)] == sorted(LOGHUB_NAMES)
 
 
-@needs_loghub
 @pytest.mark.parametrize("name", LOGHUB_NAMES)
 def test_structured_csv_payloads_are_valid_and_carry_ground_truth(name: str) -> None:
     payloads = list(loghub_logs(LOGHUB_DIR / name / f"{name}_2k.log_structured.csv"))
@@ -71,7 +71,6 @@ def test_structured_csv_payloads_are_valid_and_carry_ground_truth(name: str) -> 
     assert [message["context"]["loghub"]["line"] for message in messages] == list(range(1, 2001))
 
 
-@needs_loghub
 @pytest.mark.parametrize("name", LOGHUB_NAMES)
 def test_raw_log_payloads_are_valid_and_keep_whole_lines(name: str) -> None:
     path = LOGHUB_DIR / name / f"{name}_2k.log"
@@ -88,7 +87,6 @@ def test_raw_log_payloads_are_valid_and_keep_whole_lines(name: str) -> None:
         assert "timestamp" not in message
 
 
-@needs_loghub
 def test_dataset_folder_uses_the_structured_csv() -> None:
     payloads = list(islice(loghub_logs(LOGHUB_DIR / "HDFS"), 3))
 
@@ -102,7 +100,6 @@ def test_missing_loghub_path_fails_at_once(tmp_path: Path) -> None:
         loghub_logs(tmp_path)
 
 
-@needs_loghub
 def test_loghub_fields_come_from_the_right_columns() -> None:
     def first(name: str) -> dict[str, Any]:
         return decode_all(list(islice(loghub_logs(LOGHUB_DIR / name), 1)))[0]
@@ -130,7 +127,6 @@ def test_loghub_fields_come_from_the_right_columns() -> None:
     assert zookeeper["context"]["thread"] == "QuorumPeer[myid=1]/0"
 
 
-@needs_loghub
 def test_loghub_levels_map_to_gogent_severities() -> None:
     severities = Counter(
         message["severity"] for message in decode_all(list(loghub_logs(LOGHUB_DIR / "BGL")))
@@ -159,7 +155,6 @@ def test_loghub_severity(level: str, severity: str) -> None:
     assert loghub_severity(level) == severity
 
 
-@needs_loghub
 def test_made_up_loghub_fields_depend_only_on_the_seed() -> None:
     path = LOGHUB_DIR / "Spark"
 
@@ -167,7 +162,6 @@ def test_made_up_loghub_fields_depend_only_on_the_seed() -> None:
     assert list(loghub_logs(path, seed=1)) != list(loghub_logs(path, seed=2))
 
 
-@needs_loghub
 def test_made_up_severity_is_one_per_event_template() -> None:
     messages = decode_all(list(loghub_logs(LOGHUB_DIR / "OpenSSH", seed=5)))
 

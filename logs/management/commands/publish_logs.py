@@ -17,7 +17,13 @@ from nats.js.errors import NotFoundError
 
 from gogent.nats import NatsSettingsError, nats_connect, nats_servers_display
 from logs.publisher import PublishStats, publish_payloads
-from logs.sources import generated_logs, json_lines, loghub_datasets, loghub_logs
+from logs.sources import (
+    LOGHUB_SAMPLES,
+    generated_logs,
+    json_lines,
+    loghub_datasets,
+    loghub_logs,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +87,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--loghub-dir",
             type=Path,
-            default=settings.BASE_DIR.parent / "shared" / "data" / "loghub",
+            default=LOGHUB_SAMPLES,
             help="where Loghub dataset folders are (default: %(default)s)",
         )
         parser.add_argument(
