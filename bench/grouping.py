@@ -64,7 +64,6 @@ from logs.sources import LOGHUB_SAMPLES, generated_logs  # noqa: E402
 if TYPE_CHECKING:
     from drain3.template_miner_config import TemplateMinerConfig
 
-DEFAULT_LOGHUB = LOGHUB_SAMPLES
 GROUPING_DATA = ROOT / "bench" / "grouping_data"
 # The default of settings.LOG_MAX_MESSAGE_BYTES: the longest message ingest lets through.
 DEFAULT_ADVERSARIAL_BYTES = 64 * 1024
@@ -72,7 +71,7 @@ DEFAULT_ADVERSARIAL_BYTES = 64 * 1024
 
 def main() -> int:
     parser = argument_parser(__doc__)
-    parser.add_argument("--loghub", type=Path, default=DEFAULT_LOGHUB)
+    parser.add_argument("--loghub", type=Path, default=LOGHUB_SAMPLES)
     parser.add_argument("--datasets", default="", help="comma-separated names; default all")
     parser.add_argument(
         "--sets",

@@ -344,9 +344,10 @@ class TemplateMiner:
                     may_run
                     and shared_head > first_place
                     and (shared_tail or _is_label(tokens[shared_head - 1]))
-                ) and (
-                    shared_head - 1 in labels
-                    or (shared_tail and _names(tokens, family, shared_head, shared_tail))
+                    and (
+                        shared_head - 1 in labels
+                        or (shared_tail and _names(tokens, family, shared_head, shared_tail))
+                    )
                 ):
                     skeleton = _gap_skeleton(tokens, family, shared_head, shared_tail)
                 if skeleton is not None:
@@ -664,7 +665,9 @@ def _spans(tokens: tuple[str, ...]) -> list[int]:
     details), and for one that follows a label ("raised:", "Client:", "reason=") with
     words after it; up to MAX_NAME_WORDS words that start with a capital for one between
     two words ("sensor <*> reading" takes "DIMM A1 Temp"); in each case only after
-    MIN_WORDS_FOR_STRETCH words (one for a name), which name the event. Any other `<*>`
+    MIN_WORDS_FOR_STRETCH words (one for a name), which name the event; and any number
+    that may be an object (`_object_start`) for the `<*>.` ending a sentence of fewer
+    words ("Started <*>." takes "Docker Application Container Engine."). Any other `<*>`
     holds one word: "Failed password for <*> from" was made from user names and does not
     take "invalid user <*>"."""
     if not tokens or (WILDCARD not in tokens and WILDCARD not in tokens[-1]):
@@ -688,9 +691,9 @@ def _spans(tokens: tuple[str, ...]) -> list[int]:
         ):
             spans[place] = MAX_NAME_WORDS
     last = tokens[-1]
-    if last != WILDCARD and words and words <= MIN_WORDS_FOR_STRETCH and _sentence_mark(last):
+    if last.startswith(WILDCARD) and 0 < words <= MIN_WORDS_FOR_STRETCH and _sentence_mark(last):
         # The object of a sentence of few words ("Started <*>.") is a name of any length.
-        spans[-1] = SENTENCE_OBJECT if last.startswith(WILDCARD) else 0
+        spans[-1] = SENTENCE_OBJECT
     elif last != WILDCARD and words > MIN_WORDS_FOR_STRETCH and _spanning_last(last):
         # Free text at the end, after its key or before its closing mark: "client <*>."
         # takes "client Windows Update Agent.", "application_name=<*>" takes

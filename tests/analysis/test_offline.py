@@ -14,7 +14,6 @@ from analysis.result import AnalysisResult
 from logs.sources import LOGHUB_SAMPLES
 
 T0 = datetime(2025, 3, 4, 2, 10, tzinfo=UTC)
-LOGHUB = LOGHUB_SAMPLES
 
 
 def pattern(
@@ -226,7 +225,7 @@ def test_analyzer_has_a_name_for_the_ui():
 def loghub_patterns() -> list[PatternContext]:
     """One context per Loghub template, with its real messages and levels."""
     contexts = []
-    for folder in sorted(path for path in LOGHUB.iterdir() if path.is_dir()):
+    for folder in sorted(path for path in LOGHUB_SAMPLES.iterdir() if path.is_dir()):
         rows = defaultdict(list)
         with (folder / f"{folder.name}_2k.log_structured.csv").open(newline="") as file:
             for row in csv.DictReader(file):

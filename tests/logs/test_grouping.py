@@ -21,8 +21,6 @@ from bench.grouping import (
 from logs.grouping import WILDCARD, Cluster, GroupMatch, TemplateMiner, mask, masking, template_key
 from logs.sources import LOGHUB_SAMPLES
 
-LOGHUB_DIR = LOGHUB_SAMPLES
-
 
 def keys_of(messages: list[str], miner: TemplateMiner | None = None) -> list[str]:
     """Each message's final group, merges applied as they happened (see the bench)."""
@@ -515,7 +513,7 @@ LOGHUB_GA_FLOORS = {
 
 @pytest.mark.parametrize("name", sorted(LOGHUB_GA_FLOORS))
 def test_grouping_accuracy_on_loghub(name: str) -> None:
-    messages, events = loghub_sample(LOGHUB_DIR / name)
+    messages, events = loghub_sample(LOGHUB_SAMPLES / name)
     assert grouping_accuracy(keys_of(messages), events) >= LOGHUB_GA_FLOORS[name]
 
 

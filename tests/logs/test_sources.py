@@ -22,7 +22,6 @@ from logs.sources import (
 )
 from logs.validation import ParsedLog, parse_log_message
 
-LOGHUB_DIR = LOGHUB_SAMPLES
 LOGHUB_NAMES = ["Apache", "BGL", "HDFS", "Hadoop", "Linux", "OpenSSH", "Spark", "Zookeeper"]
 SEVERITY_NAMES = {
     "debug",
@@ -46,12 +45,12 @@ def decode_all(payloads: list[bytes]) -> list[dict[str, Any]]:
 
 
 def test_every_dataset_is_found() -> None:
-    assert [path.name for path in loghub_datasets(LOGHUB_DIR)] == sorted(LOGHUB_NAMES)
+    assert [path.name for path in loghub_datasets(LOGHUB_SAMPLES)] == sorted(LOGHUB_NAMES)
 
 
 @pytest.mark.parametrize("name", LOGHUB_NAMES)
 def test_structured_csv_payloads_are_valid_and_carry_ground_truth(name: str) -> None:
-    payloads = list(loghub_logs(LOGHUB_DIR / name / f"{name}_2k.log_structured.csv"))
+    payloads = list(loghub_logs(LOGHUB_SAMPLES / name / f"{name}_2k.log_structured.csv"))
 
     assert len(payloads) == 2000
     parsed = parse_all(payloads)
@@ -73,7 +72,7 @@ def test_structured_csv_payloads_are_valid_and_carry_ground_truth(name: str) -> 
 
 @pytest.mark.parametrize("name", LOGHUB_NAMES)
 def test_raw_log_payloads_are_valid_and_keep_whole_lines(name: str) -> None:
-    path = LOGHUB_DIR / name / f"{name}_2k.log"
+    path = LOGHUB_SAMPLES / name / f"{name}_2k.log"
     lines = path.read_text(encoding="utf-8").splitlines()
 
     payloads = list(loghub_logs(path))
@@ -88,7 +87,7 @@ def test_raw_log_payloads_are_valid_and_keep_whole_lines(name: str) -> None:
 
 
 def test_dataset_folder_uses_the_structured_csv() -> None:
-    payloads = list(islice(loghub_logs(LOGHUB_DIR / "HDFS"), 3))
+    payloads = list(islice(loghub_logs(LOGHUB_SAMPLES / "HDFS"), 3))
 
     assert all("event_id" in message["context"]["loghub"] for message in decode_all(payloads))
 
@@ -102,7 +101,7 @@ def test_missing_loghub_path_fails_at_once(tmp_path: Path) -> None:
 
 def test_loghub_fields_come_from_the_right_columns() -> None:
     def first(name: str) -> dict[str, Any]:
-        return decode_all(list(islice(loghub_logs(LOGHUB_DIR / name), 1)))[0]
+        return decode_all(list(islice(loghub_logs(LOGHUB_SAMPLES / name), 1)))[0]
 
     apache = first("Apache")
     assert (apache["timestamp"], apache["severity"], apache["service"]) == (
@@ -129,7 +128,7 @@ def test_loghub_fields_come_from_the_right_columns() -> None:
 
 def test_loghub_levels_map_to_gogent_severities() -> None:
     severities = Counter(
-        message["severity"] for message in decode_all(list(loghub_logs(LOGHUB_DIR / "BGL")))
+        message["severity"] for message in decode_all(list(loghub_logs(LOGHUB_SAMPLES / "BGL")))
     )
 
     # BGL's 2k sample: 1597 INFO, 347 FATAL, 41 ERROR + 7 SEVERE, 8 WARNING.
@@ -156,14 +155,14 @@ def test_loghub_severity(level: str, severity: str) -> None:
 
 
 def test_made_up_loghub_fields_depend_only_on_the_seed() -> None:
-    path = LOGHUB_DIR / "Spark"
+    path = LOGHUB_SAMPLES / "Spark"
 
     assert list(loghub_logs(path, seed=1)) == list(loghub_logs(path, seed=1))
     assert list(loghub_logs(path, seed=1)) != list(loghub_logs(path, seed=2))
 
 
 def test_made_up_severity_is_one_per_event_template() -> None:
-    messages = decode_all(list(loghub_logs(LOGHUB_DIR / "OpenSSH", seed=5)))
+    messages = decode_all(list(loghub_logs(LOGHUB_SAMPLES / "OpenSSH", seed=5)))
 
     severities_by_event: dict[str, set[str]] = {}
     for message in messages:
