@@ -213,6 +213,12 @@ class PatternCatalog:
         )
         return place_values_known(pairs)
 
+    def pattern_ids_matched(self, grouping: Grouping) -> list[int]:
+        """For a batch that changes no pattern: each log's pattern id as its match found it,
+        before the transaction, where pattern_ids_shared() confirms it."""
+        pattern_ids = self.pattern_ids
+        return [pattern_ids[match.cluster.key] for match in grouping.matches]
+
     def pattern_ids_shared(self, grouping: Grouping) -> list[int]:
         """For a batch that changes no pattern, inside its transaction: each log's pattern
         id, with the grouping state locked in share mode (see grouping_revision) and what
@@ -464,22 +470,29 @@ def pattern_lock_of(model: type[Model], pk: int) -> LogPattern:
             return pattern
 
 
-def patterns_count(
+@dataclass(slots=True)
+class PatternTallies:
+    """A batch's counts per pattern, worked out in memory (pattern_tallies) so that the
+    transaction only writes them: (count, first, last, highest severity) per pattern,
+    (count, last seen) per (pattern, dimension, value), and the values at each `<*>` of
+    the templates they were worked out for (place_values_tally)."""
+
+    totals: dict[int, list] = field(default_factory=dict)
+    stats: dict[tuple[int, str, str], list] = field(default_factory=dict)
+    templates: dict[int, str] | None = None
+    values: dict[int, Any] | None = None
+
+
+def pattern_tallies(
     pattern_ids: Sequence[int],
     logs: Sequence[ParsedLog],
-    changes: PatternChanges,
     *,
     places: Sequence[Place | None] | None = None,
-    regress: bool = True,
+    templates: Mapping[int, str] | None = None,
     place_values: KnownValues | None = None,
-) -> None:
-    """Add a batch's logs to their patterns' counters; resolved patterns that recur regress.
-
-    `places`, one per log where known (logs.plant), count the site, line… each pattern
-    occurs on. regress=False for logs that did not just occur (a replay moving stored logs
-    between patterns): counted, but a resolved pattern stays resolved. `place_values`:
-    the logs' values worked out before the transaction (Grouping.place_values).
-    """
+) -> PatternTallies:
+    """Count logs per pattern in memory, outside any transaction. With the patterns'
+    templates (as matched), their place values are tallied too."""
     totals: dict[int, list] = {}
     stats: dict[tuple[int, str, str], list] = {}
     for pattern_id, log in zip(pattern_ids, logs, strict=True):
@@ -510,6 +523,45 @@ def patterns_count(
                     stat[1] = timestamp
     if places is not None:
         _count_places(pattern_ids, logs, places, stats)
+    tallies = PatternTallies(totals, stats)
+    if templates is not None and settings.PATTERN_VALUE_SKETCHES:
+        tallies.templates = {pattern_id: templates[pattern_id] for pattern_id in totals}
+        tallies.values = _values_tally(tallies.templates, pattern_ids, logs, place_values)
+    return tallies
+
+
+def _values_tally(
+    templates: Mapping[int, str],
+    pattern_ids: Sequence[int],
+    logs: Sequence[ParsedLog],
+    place_values: KnownValues | None,
+) -> dict[int, Any]:
+    entries = zip(pattern_ids, (log.message for log in logs), strict=True)
+    return place_values_tally(templates, entries, place_values)
+
+
+def patterns_count(
+    pattern_ids: Sequence[int],
+    logs: Sequence[ParsedLog],
+    changes: PatternChanges,
+    *,
+    places: Sequence[Place | None] | None = None,
+    regress: bool = True,
+    place_values: KnownValues | None = None,
+    tallies: PatternTallies | None = None,
+) -> None:
+    """Add a batch's logs to their patterns' counters; resolved patterns that recur regress.
+
+    `places`, one per log where known (logs.plant), count the site, line… each pattern
+    occurs on. regress=False for logs that did not just occur (a replay moving stored logs
+    between patterns): counted, but a resolved pattern stays resolved. `place_values`:
+    the logs' values worked out before the transaction (Grouping.place_values).
+    `tallies`: the same logs already counted in memory (pattern_tallies), so that the
+    transaction holds its rows only for the writes.
+    """
+    if tallies is None:
+        tallies = pattern_tallies(pattern_ids, logs, places=places)
+    totals = tallies.totals
 
     # Locked here, in id order, as every batch does: the status read stays true until the
     # update below, so of two batches that see one pattern recur only one regresses it.
@@ -551,10 +603,13 @@ def patterns_count(
                 for pattern_id, (count, first, last, severity) in sorted(totals.items())
             ],
         )  # fmt: skip
-    _upsert_stats(stats)
+    _upsert_stats(tallies.stats)
     if settings.PATTERN_VALUE_SKETCHES:
-        entries = zip(pattern_ids, (log.message for log in logs), strict=True)
-        place_values_count(place_values_tally(templates, entries, place_values))
+        values = tallies.values
+        if values is None or tallies.templates != templates:
+            # Tallied for other templates (another process generalized one since): again.
+            values = _values_tally(templates, pattern_ids, logs, place_values)
+        place_values_count(values)
 
 
 def _count_places(

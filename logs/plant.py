@@ -210,6 +210,15 @@ def plant_ids(places: Iterable[Place]) -> dict[Place, int]:
     return found
 
 
+def plant_ids_remembered(places: Iterable[Place]) -> dict[Place, int] | None:
+    """The PlantContext id of each place if this process knows them all (from committed
+    batches), else None: plant_ids() then, in the batch's transaction."""
+    try:
+        return {place: _place_ids[place] for place in places}
+    except KeyError:
+        return None
+
+
 def _remember(read: dict[Place, int]) -> None:
     if len(_place_ids) + len(read) > PLACE_IDS_MAX:
         _place_ids.clear()

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import operator
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -29,18 +31,19 @@ from logs import patterns
 from logs.alarms.rollup import alarms_count
 from logs.models import IngestEvent, LogEntry, RejectedMessage
 from logs.place_values import KnownValues
-from logs.plant import Place, plant_ids, plant_mapper
+from logs.plant import Place, plant_ids, plant_ids_remembered, plant_mapper
 from logs.services.batch import IncomingMessage, IngestResult, by_epoch
 from logs.services.hooks import ingest_hooks
 from logs.services.receipts import batch_receipts
 from logs.services.rows import (
     REJECTED_COLUMNS,
-    count_volume,
     datetime_adapter,
     entry_row,
     insert_entry_rows,
     insert_stream_rows,
     rejected_row,
+    volume_count,
+    volume_tally,
 )
 from logs.services.status import patterns_wake
 from logs.validation import (
@@ -238,8 +241,11 @@ def _store(
     lock if it changes patterns, else beside other consumers' batches (logs.patterns)."""
     grouping = patterns.catalog.match([log for _, log in entries]) if entries else None
     if grouping is not None and not grouping.changes_patterns:
+        prepared = _prepare(entries, grouping)
         try:
-            _store_in_transaction(entries, grouping, rejections, result, exclusive=False)
+            _store_in_transaction(
+                entries, grouping, rejections, result, exclusive=False, prepared=prepared
+            )
             return
         except patterns.CatalogMoved as moved:
             logger.info("grouping a batch again, under the lock: %s", moved)
@@ -254,9 +260,10 @@ def _store_in_transaction(
     result: IngestResult,
     *,
     exclusive: bool,
+    prepared: _Prepared | None = None,
 ) -> None:
     """The batch's one transaction: pattern ids, insert, count, call the hooks."""
-    adapt_datetime = datetime_adapter()
+    adapt_datetime = prepared.adapt_datetime if prepared is not None else datetime_adapter()
     locked_at = counting_at = None
     with transaction.atomic(), connection.cursor() as cursor:
         if entries:
@@ -270,7 +277,9 @@ def _store_in_transaction(
             else:
                 all_ids = patterns.catalog.pattern_ids_shared(grouping)
             known = grouping.place_values if grouping is not None else None
-            counting_at = _store_logs(cursor, entries, all_ids, result, adapt_datetime, known)
+            counting_at = _store_logs(
+                cursor, entries, all_ids, result, adapt_datetime, known, prepared
+            )
         if rejections:
             insert_stream_rows(
                 cursor,
@@ -294,22 +303,32 @@ def _store_logs(
     result: IngestResult,
     adapt_datetime: Callable[[datetime], Any],
     place_values: KnownValues | None = None,
+    prepared: _Prepared | None = None,
 ) -> float:
     """Insert the logs not stored yet and count them; return when counting began.
 
     Counting comes last and in one order (stream place, pattern id, key), so batches
     counting on the same rows hold them briefly and wait for each other in line, never in
-    a cycle."""
+    a cycle. `prepared` serves when its pattern ids still hold and every log is new."""
     new_entries, pattern_ids = _not_yet_stored(entries, all_pattern_ids)
-    places, place_ids = _places([log for _, log in new_entries])
-    # The full-text index (logs.search) follows in this transaction.
-    inserted = insert_entry_rows(
-        cursor,
-        [
+    if prepared is not None and (new_entries is not entries or pattern_ids != prepared.pattern_ids):
+        prepared = None
+    if prepared is None:
+        logs = [log for _, log in new_entries]
+        places, place_ids = _places(logs)
+        rows = [
             entry_row(m, p, pattern_id, place_ids.get(place), adapt_datetime)
             for (m, p), pattern_id, place in zip(new_entries, pattern_ids, places, strict=True)
-        ],
-    )
+        ]
+    else:
+        logs, places, place_ids, rows = (
+            prepared.logs,
+            prepared.places,
+            prepared.place_ids,
+            prepared.rows,
+        )
+    # The full-text index (logs.search) follows in this transaction.
+    inserted = insert_entry_rows(cursor, rows)
     if inserted is not None and len(inserted) < len(new_entries):
         # Another consumer stored some of them since _not_yet_stored looked: theirs.
         kept = [
@@ -318,15 +337,22 @@ def _store_logs(
         new_entries = [new_entries[i] for i in kept]
         pattern_ids = [pattern_ids[i] for i in kept]
         places = [places[i] for i in kept]
+        logs = [logs[i] for i in kept]
+        prepared = None
     result.stored = len(new_entries)
-    logs = [log for _, log in new_entries]
     counting_at = time.perf_counter()
     for epoch, seqs in by_epoch(m for m, _ in new_entries).items():
         patterns.patterns_count_hours(epoch, seqs)
-    count_volume(new_entries, cursor, adapt_datetime)
+    volume = prepared.volume if prepared is not None else volume_tally(new_entries)
+    volume_count(cursor, volume, adapt_datetime)
     alarms_count(pattern_ids=pattern_ids, logs=logs, places=places, place_ids=place_ids)
     patterns.patterns_count(
-        pattern_ids, logs, result.patterns, places=places, place_values=place_values
+        pattern_ids,
+        logs,
+        result.patterns,
+        places=places,
+        place_values=place_values,
+        tallies=prepared.tallies if prepared is not None else None,
     )
     # A pattern snoozed "for N more logs" wakes with the log that passes the mark.
     patterns_wake(pattern_ids=set(pattern_ids))
@@ -350,6 +376,64 @@ def _places(logs: list[ParsedLog]) -> tuple[list[Place | None], dict[Place | Non
     return places, plant_ids(place for place in places if place is not None)
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A batch's rows and counts, worked out before its transaction for the pattern ids
+    its match gave, so that the transaction (which on SQLite holds the one write lock every
+    consumer waits for) only writes them."""
+
+    pattern_ids: list[int]
+    logs: list[ParsedLog]
+    places: list[Place | None]
+    place_ids: dict[Place | None, int]
+    rows: list[tuple]
+    volume: Counter[tuple[datetime, int]]
+    tallies: patterns.PatternTallies
+    adapt_datetime: Callable[[datetime], Any]
+
+
+def _prepare(
+    entries: list[tuple[IncomingMessage, ParsedLog]], grouping: patterns.Grouping
+) -> _Prepared | None:
+    """The batch prepared for its transaction, or None where only the transaction can tell
+    (a place in the plant never stored yet)."""
+    pattern_ids = patterns.catalog.pattern_ids_matched(grouping)
+    logs = [log for _, log in entries]
+    mapper = plant_mapper()
+    places: list[Place | None] = [None] * len(logs)
+    place_ids: dict[Place | None, int] = {}
+    if mapper.rules:
+        places = [mapper.place(log) for log in logs]
+        remembered = plant_ids_remembered(place for place in places if place is not None)
+        if remembered is None:
+            return None
+        place_ids = remembered
+    adapt_datetime = datetime_adapter()
+    templates = {
+        pattern_id: match.cluster.template
+        for pattern_id, match in zip(pattern_ids, grouping.matches, strict=True)
+    }
+    return _Prepared(
+        pattern_ids=pattern_ids,
+        logs=logs,
+        places=places,
+        place_ids=place_ids,
+        rows=[
+            entry_row(m, p, pattern_id, place_ids.get(place), adapt_datetime)
+            for (m, p), pattern_id, place in zip(entries, pattern_ids, places, strict=True)
+        ],
+        volume=volume_tally(entries),
+        tallies=patterns.pattern_tallies(
+            pattern_ids,
+            logs,
+            places=places,
+            templates=templates,
+            place_values=grouping.place_values,
+        ),
+        adapt_datetime=adapt_datetime,
+    )
+
+
 def _ignored_subjects() -> frozenset[str]:
     return frozenset(filter(None, [settings.ANALYSIS_RESULTS_SUBJECT]))
 
@@ -367,6 +451,9 @@ def _not_yet_stored(
                 stream_epoch=epoch, stream_seq__range=(min(seqs), max(seqs))
             ).values_list("stream_seq", flat=True)
         )
+    places = [(m.stream_epoch, m.stream_seq) for m, _ in entries]
+    if not stored and all(map(operator.lt, places, places[1:])):
+        return entries, pattern_ids  # the common batch: all new, in stream order
     new = sorted(
         (
             (m.stream_epoch, m.stream_seq, m, log, pattern_id)

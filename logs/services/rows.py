@@ -19,15 +19,15 @@ from logs.validation import LogRejected, ParsedLog
 
 
 def datetime_adapter() -> Callable[[datetime], Any]:
-    """connection.ops.adapt_datetimefield_value, fast for SQLite.
+    """connection.ops.adapt_datetimefield_value, fast for SQLite, for one batch.
 
     Ingest datetimes are aware and in UTC; on SQLite with USE_TZ Django stores them
     as naive UTC text, which str() of the naive value is. Django's adapter does the
     same through settings and timezone lookups, 3 µs a value on the hot path.
+    Repeats are cached: a batch shares its arrival time, and logs share seconds.
     """
     if connection.vendor == "sqlite" and connection.timezone_name == "UTC":
-        return _sqlite_datetime
-    # Other backends take datetimes as they are; cache the repeats within a batch.
+        return cache(_sqlite_datetime)
     return cache(connection.ops.adapt_datetimefield_value)
 
 
@@ -138,21 +138,26 @@ def rejected_row(
     )
 
 
-def count_volume(
-    entries: list[tuple[IncomingMessage, ParsedLog]],
-    cursor: Any,
-    adapt_datetime: Callable[[datetime], Any],
-) -> None:
-    """Add the batch to LogVolume: logs received per minute and severity."""
+def volume_tally(entries: list[tuple[IncomingMessage, ParsedLog]]) -> Counter[tuple[datetime, int]]:
+    """The batch's logs per minute received and severity, for volume_count()."""
+    # Counted by arrival time first: a batch shares one or two, so the minutes are few.
+    arrivals = Counter(
+        zip(
+            (message.received_at for message, _ in entries),
+            (log.severity for _, log in entries),
+            strict=True,
+        )
+    )
     volume: Counter[tuple[datetime, int]] = Counter()
-    minutes: dict[datetime, datetime] = {}  # a batch shares one or two arrival times
-    for message, log in entries:
-        minute = minutes.get(message.received_at)
-        if minute is None:
-            minute = minutes[message.received_at] = message.received_at.replace(
-                second=0, microsecond=0
-            )
-        volume[(minute, log.severity)] += 1
+    for (received_at, severity), count in arrivals.items():
+        volume[(received_at.replace(second=0, microsecond=0), severity)] += count
+    return volume
+
+
+def volume_count(
+    cursor: Any, volume: Counter[tuple[datetime, int]], adapt_datetime: Callable[[datetime], Any]
+) -> None:
+    """Add a volume_tally() to LogVolume: logs received per minute and severity."""
     if not volume:
         return
     table = connection.ops.quote_name(LogVolume._meta.db_table)

@@ -17,11 +17,14 @@ from datetime import timedelta
 import pytest
 from django.db import connection, transaction
 
+from gogent.audit import Actor
 from logs import patterns
-from logs.models import GroupingState, LogEntry, LogPattern
+from logs.models import GroupingState, LogEntry, LogPattern, LogPatternStat
 from logs.patterns import CatalogMoved, PatternCatalog, PatternChanges
-from logs.services import logs_ingest_batch
+from logs.place_values import place_values_read
+from logs.services import ingest, logs_ingest_batch
 from logs.services.batch import IncomingMessage, IngestResult
+from logs.services.corrections import patterns_merge_by_operator
 from logs.validation import parse_log_message
 from tests.logs.test_ingest_batch import RECEIVED_AT, incoming
 
@@ -235,3 +238,70 @@ def test_a_batch_matched_before_the_patterns_were_reset_is_grouped_again():
     assert result.stored == 1
     assert result.locked_seconds > 0  # it made the pattern again, under the lock
     assert LogPattern.objects.get().count == 1
+
+
+def test_a_batch_prepared_before_another_process_merged_its_pattern_counts_on_the_survivor(
+    monkeypatch,
+):
+    """Rows and counts are worked out before the transaction, for the ids the match gave;
+    a merge committed in between sends the logs to the survivor, counted there."""
+    logs_ingest_batch([incoming(1, log("valve 1 stuck open")), incoming(2, log("pump 2 dry run"))])
+    valve = LogEntry.objects.get(stream_seq=1).pattern_id
+    pump = LogEntry.objects.get(stream_seq=2).pattern_id
+    prepare = ingest._prepare
+
+    def prepare_then_merge(entries, grouping):
+        prepared = prepare(entries, grouping)
+        assert prepared is not None and prepared.pattern_ids == [valve, valve]
+        patterns_merge_by_operator(survivor_id=pump, absorbed_ids=[valve], actor=Actor("ops"))
+        return prepared
+
+    monkeypatch.setattr(ingest, "_prepare", prepare_then_merge)
+    result = logs_ingest_batch(
+        [incoming(3, log("valve 3 stuck open")), incoming(4, log("valve 4 stuck open", "info"))]
+    )
+
+    assert result.stored == 2
+    assert set(LogEntry.objects.values_list("pattern_id", flat=True)) == {pump}
+    survivor = LogPattern.objects.get(pk=pump)
+    assert survivor.count == LogEntry.objects.count() == 4
+    severities = dict(
+        LogPatternStat.objects.filter(pattern_id=pump, dimension="severity").values_list(
+            "value", "count"
+        )
+    )
+    assert severities == {"ERROR": 3, "INFO": 1}
+    assert LogPattern.objects.get(pk=valve).count == 0
+
+
+def test_a_batch_prepared_before_its_template_changed_counts_values_under_the_new_one(
+    monkeypatch,
+):
+    """Place values are tallied before the transaction under the template as matched; one
+    generalized meanwhile by another process is tallied again under the stored one."""
+    logs_ingest_batch([incoming(1, log("valve 1 stuck open"))])
+    valve = LogPattern.objects.get()
+    assert valve.template == "valve <*> stuck open"
+    prepare = ingest._prepare
+
+    def prepare_then_generalize(entries, grouping):
+        prepared = prepare(entries, grouping)
+        assert prepared is not None
+        with transaction.atomic():
+            state = patterns.grouping_lock()
+            state.revision += 1
+            state.save(update_fields=["revision"])
+            LogPattern.objects.filter(pk=valve.pk).update(
+                template="valve <*> stuck <*>", revision=state.revision
+            )
+        return prepared
+
+    monkeypatch.setattr(ingest, "_prepare", prepare_then_generalize)
+    logs_ingest_batch(
+        [incoming(2, log("valve 2 stuck open")), incoming(3, log("valve 3 stuck open"))]
+    )
+
+    sketches = place_values_read(valve.pk, "valve <*> stuck <*>", top=5)
+    assert sketches is not None
+    # A sketch starts again when its template changes: this batch's values only.
+    assert [sketch.top for sketch in sketches] == [[("2", 1), ("3", 1)], [("open", 2)]]
