@@ -589,6 +589,15 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "modbus_gateway": 0.82,
         "zfs_zed": 0.55,
     },
+    # Written by a helper that did not read the miner; measured once at stop 33 (0.650 mean,
+    # 0.595 with the miner before issue 18, drain3 0.378).
+    "eleventh_held_out": {
+        "abb_drive": 0.56,
+        "chrony_ntp": 0.71,
+        "fail2ban": 0.12,
+        "nfs_server": 0.85,
+        "vault": 0.88,
+    },
 }
 LABELLED_SYSTEMS = [
     (labelled_set, system)
@@ -682,3 +691,12 @@ def test_the_memo_of_masked_tokens_stays_bounded_whatever_tokens_come(monkeypatc
         assert mask(f"state={word}_0,") == ("state=<*>,",)
         assert len(masking._MASKED_TOKENS) <= 100
     assert mask(f"token {long_word} seen") == ("token", WILDCARD, "seen")
+
+
+def test_digits_zeroed_turns_ascii_digits_into_0_and_keeps_every_other_character():
+    # Other scripts' digits, multi-byte characters and a lone surrogate (valid JSON) stay.
+    message = "pump 17 at 12.5 bar: température ü \U0001d7d9 ١٢ \ud800 ok 9"
+    assert (
+        masking.digits_zeroed(message)
+        == "pump 00 at 00.0 bar: température ü \U0001d7d9 ١٢ \ud800 ok 0"
+    )
