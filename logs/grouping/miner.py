@@ -22,7 +22,8 @@ A message is masked (masking.py) into tokens, then, in this order:
    state), those templates become one with `<*>` there. Two distinct words are not
    enough ("logged in" and "logged out" stay apart), except after a label: "target:
    disk" and "target: replicas" are one field's two values. The first word of a message
-   never becomes a variable this way: it names the event ("tickTime set to"). Words that
+   never becomes a variable this way: it names the event ("tickTime set to"), unless it
+   is a tag in brackets, which names who speaks ("[sshd] Ban <*>"). Words that
    share a head ("/products/shoes", "/products/hats") are counted apart from others.
 6. Runs: when the message shares a start and an end with two templates, and the three
    hold three distinct runs of words between them after a label (a clause: "raised:
@@ -368,8 +369,11 @@ class TemplateMiner:
         at one place, by position) make, if that place has shown enough distinct words."""
         for position, family in sorted(siblings.items(), key=lambda item: (-len(item[1]), item[0])):
             # The first word names the event ("tickTime set to", "cupsd startup succeeded");
-            # values that lead a message have the shape of one (an address, a path).
-            if position == 0:
+            # values that lead a message have the shape of one (an address, a path), or
+            # are tags in brackets, which name who speaks, not what ("[sshd] Ban <*>").
+            if position == 0 and not all(
+                map(_is_tag, (tokens[0], *(cluster._tokens[0] for cluster in family)))
+            ):
                 continue
             # After a label ("target: disk", "target: replicas"), two words are two values;
             # so are two ends of one bracketed phrase after its label ("(using password:
@@ -803,6 +807,11 @@ def _sentence_skeleton(
     if not all(map(str.isalpha, start)):
         return None
     return (*start, WILDCARD + mark)
+
+
+def _is_tag(token: str) -> bool:
+    """A word in square brackets: "[sshd]", "[main]", "[WARNING]"."""
+    return len(token) > 2 and token[0] == "[" and token[-1] == "]"
 
 
 def _object_start(tokens: tuple[str, ...], place: int) -> bool:
