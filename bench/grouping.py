@@ -216,6 +216,7 @@ SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "ninth_held_out": lambda _: labelled_samples(GROUPING_DATA / "ninth_held_out"),
     "tenth_held_out": lambda _: labelled_samples(GROUPING_DATA / "tenth_held_out"),
     "eleventh_held_out": lambda _: labelled_samples(GROUPING_DATA / "eleventh_held_out"),
+    "twelfth_held_out": lambda _: labelled_samples(GROUPING_DATA / "twelfth_held_out"),
 }
 
 

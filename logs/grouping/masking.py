@@ -287,7 +287,7 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
     if "{" in text or "(" in text or "[" in text:
         raws = _joined_objects(raws)
     masked = [_mask_token(raw) for raw in raws]
-    if 'msg="' in text or 'message="' in text:
+    if ('msg="' in text or 'message="' in text) and _logfmt_line(text):
         for place, raw in enumerate(raws):
             if raw.startswith(_MESSAGE_KEYS):
                 key, quote, words = raw.partition('"')
@@ -432,8 +432,18 @@ def _masked_whole(token: str) -> str:
 
 # logfmt's keys for the message text (Go's logrus and slog, go-kit, Docker): 'level=info
 # msg="shim disconnected" id=...' is an event "shim disconnected" with fields, so its
-# quoted text is masked as a message is, word by word, not taken as one value.
+# quoted text is masked as a message is, word by word, not taken as one value. Only in a
+# line of fields: where words come first ("client: Task event: task=web msg="Task
+# started""), they are the message, and msg= is one of its fields (HashiCorp's hclog).
 _MESSAGE_KEYS = ('msg="', 'message="')
+# A logfmt key is short: the "=" of a line's first field comes within this many characters.
+_FIRST_KEY_MAX = 64
+
+
+def _logfmt_line(text: str) -> bool:
+    """Whether the line starts with a key=value field, as a logfmt line does."""
+    first = text[:_FIRST_KEY_MAX].split(None, 1)
+    return bool(first) and "=" in first[0]
 
 
 def _opens_message(text: str, quote: int) -> bool:
@@ -441,7 +451,7 @@ def _opens_message(text: str, quote: int) -> bool:
     for key in _MESSAGE_KEYS:
         start = quote + 1 - len(key)
         if text.startswith(key, start) and (start == 0 or text[start - 1].isspace()):
-            return True
+            return _logfmt_line(text)
     return False
 
 

@@ -189,6 +189,12 @@ SAME_EVENT = {
         "Stopping containerd container runtime...",
         "Stopping Docker Application Container Engine...",
     ],
+    "msg= as a field after the words of a message (hclog)": [
+        'client.alloc_runner: Task event: task=web type=Received msg="Task received by client"',
+        'client.alloc_runner: Task event: task=db type=Started msg="Task started by client"',
+        'client.alloc_runner: Task event: task=api type=Terminated msg="Exit Code: 137"',
+        'client.alloc_runner: Task event: task=web type=Killing msg="Sent interrupt"',
+    ],
     "a tag in brackets that leads the message": [
         "[sshd] Ban 203.0.113.7",
         "[dovecot] Ban 198.51.100.23",
@@ -605,6 +611,16 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "fail2ban": 0.88,
         "nfs_server": 0.85,
         "vault": 0.88,
+    },
+    # Written by a helper that did not read the miner; measured once at stop 33, after the
+    # rule of tags in brackets (0.452 mean, 0.421 with the miner before issue 18, drain3
+    # 0.417), then tuned on (nomad).
+    "twelfth_held_out": {
+        "mes_line": 0.65,
+        "nomad": 0.63,
+        "pgbouncer": 0.27,
+        "squid_proxy": 0.25,
+        "unbound_dns": 0.59,
     },
 }
 LABELLED_SYSTEMS = [
