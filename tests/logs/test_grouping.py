@@ -637,7 +637,27 @@ def test_grouping_accuracy_on_our_labelled_logs(labelled_set: str, system: str) 
     assert accuracy >= LABELLED_GA_FLOORS[labelled_set][system]
 
 
-@pytest.mark.parametrize(("labelled_set", "system"), LABELLED_SYSTEMS)
+# Found by the twelfth set, there before it: on these logs one pass does not bring the
+# miner to rest (a second pass still generalizes, "closing because: <*> (age=<*>)" of
+# pgbouncer's reasons), and a miner restored from the first pass's templates generalizes
+# at other messages than the live one does. Strict: the test fails once that is fixed.
+RESTORE_KNOWN_DIFFERENT = {("twelfth_held_out", "pgbouncer"), ("twelfth_held_out", "squid_proxy")}
+
+
+@pytest.mark.parametrize(
+    ("labelled_set", "system"),
+    [
+        pytest.param(
+            *case,
+            marks=pytest.mark.xfail(
+                case in RESTORE_KNOWN_DIFFERENT,
+                reason="one pass does not bring the miner to rest on these logs",
+                strict=True,
+            ),
+        )
+        for case in LABELLED_SYSTEMS
+    ],
+)
 def test_restored_templates_send_our_labelled_logs_where_they_went(
     labelled_set: str, system: str
 ) -> None:
