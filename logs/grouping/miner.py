@@ -629,13 +629,11 @@ def _elastic_covers(
         budget -= 1
         if budget < 0:
             return False
-        if known < len(general) and spans[known]:
-            # A spanning "key=<*>" starts where its key does.
-            start = general[known].partition(WILDCARD)[0]
-            if start and not specific[seen].startswith(start):
-                return False
-            if spans[known] == SENTENCE_OBJECT and not _object_start(specific, seen):
-                return False
+        if (
+            known < len(general)
+            and spans[known]
+            and _span_starts(general, known, specific, seen, spans)
+        ):
             star_known, star_start, known, seen = known, seen, known + 1, seen + 1
             star_seen = seen
         elif known < len(general) and _token_covers(general[known], specific[seen]):
@@ -661,6 +659,19 @@ def _elastic_covers(
     return specific[-1].endswith(end) and not (
         key and any("=" in token for token in specific[star_start + 1 :])
     )
+
+
+def _span_starts(
+    general: tuple[str, ...], known: int, specific: tuple[str, ...], seen: int, spans: list[int]
+) -> bool:
+    """Whether the spanning token `general[known]` may start at `specific[seen]`: a
+    "key=<*>" where its key does, a sentence's object where one may. Where it may not, the
+    word belongs to the `<*>` before it, if any ("because: <*> (age=<*>)" takes "because:
+    server idle timeout (age=0s)")."""
+    start = general[known].partition(WILDCARD)[0]
+    if start and not specific[seen].startswith(start):
+        return False
+    return spans[known] != SENTENCE_OBJECT or _object_start(specific, seen)
 
 
 def _spans(tokens: tuple[str, ...]) -> list[int]:

@@ -637,11 +637,12 @@ def test_grouping_accuracy_on_our_labelled_logs(labelled_set: str, system: str) 
     assert accuracy >= LABELLED_GA_FLOORS[labelled_set][system]
 
 
-# Found by the twelfth set, there before it: on these logs one pass does not bring the
-# miner to rest (a second pass still generalizes, "closing because: <*> (age=<*>)" of
-# pgbouncer's reasons), and a miner restored from the first pass's templates generalizes
-# at other messages than the live one does. Strict: the test fails once that is fixed.
-RESTORE_KNOWN_DIFFERENT = {("twelfth_held_out", "pgbouncer"), ("twelfth_held_out", "squid_proxy")}
+# Found by the twelfth set, there before it: a new cluster whose template's key is taken
+# (the cluster that template started has generalized into one that no longer covers it
+# word for word) replaces that cluster in the index of keys; the messages memoized for the
+# first still go to it live, but to the second after a restart. Strict: the test fails
+# once that is fixed.
+RESTORE_KNOWN_DIFFERENT = {("twelfth_held_out", "squid_proxy")}
 
 
 @pytest.mark.parametrize(
@@ -651,7 +652,7 @@ RESTORE_KNOWN_DIFFERENT = {("twelfth_held_out", "pgbouncer"), ("twelfth_held_out
             *case,
             marks=pytest.mark.xfail(
                 case in RESTORE_KNOWN_DIFFERENT,
-                reason="one pass does not bring the miner to rest on these logs",
+                reason="a cluster whose key a newer one took goes elsewhere after a restart",
                 strict=True,
             ),
         )
@@ -751,3 +752,28 @@ def test_three_first_words_do_not_make_a_value_where_three_tags_in_brackets_do()
     tags = ["[sshd] Ban 10.0.0.1", "[dovecot] Ban 10.0.0.1", "[recidive] Ban 10.0.0.1"]
     assert len(set(keys_of(words))) == 4
     assert len(set(keys_of(tags))) == 1
+
+
+def test_a_clause_before_a_key_that_may_span_is_the_clause_of_its_label() -> None:
+    # "because: <*> (age=<*>)" takes "because: client close request (age=0s)": the words
+    # after the label are its `<*>`'s, not the start of "(age=<*>)". Otherwise each reason
+    # made a cluster again that the next generalization merged, over and over.
+    reasons = [
+        "server idle timeout",
+        "client close request",
+        "server lifetime over",
+        "password authentication failed",
+        "client unexpected eof",
+    ]
+    messages = [
+        f"S-0x55{n}: db/app@10.0.0.{n}:5432 closing because: {reason} (age={n}s)"
+        for n, reason in enumerate(reasons * 3)
+    ]
+    miner = TemplateMiner()
+    made = [miner.add(message) for message in messages]
+    assert sum(match.created for match in made) <= 3
+    again = [miner.add(message) for message in messages]
+    assert not any(match.created or match.template_changed for match in again)
+    assert {match.cluster.template for match in again} == {
+        "<*>: <*> closing because: <*> (age=<*>)"
+    }
