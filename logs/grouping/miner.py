@@ -246,7 +246,7 @@ class TemplateMiner:
         if gap is not None:
             family, skeleton = gap
             return self._generalized(min(family, key=_age), skeleton)
-        cluster = self._new_cluster(tokens, template_key(" ".join(tokens)))
+        cluster = self._new_cluster(tokens, self._free_key(" ".join(tokens)))
         cluster.size = 1
         cluster._last_used = self._clock
         if len(self._by_key) > self.max_clusters:
@@ -460,6 +460,15 @@ class TemplateMiner:
         return survivor
 
     # --- bookkeeping -------------------------------------------------------------------
+
+    def _free_key(self, template: str) -> str:
+        """The template's key, or if a cluster holds it (the one this template started,
+        generalized since into one that no longer covers it word for word) a key derived
+        from it: two clusters under one key would leave one out of the index of keys."""
+        key = template_key(template)
+        while key in self._by_key:
+            key = template_key(f"{template}\n{key}")
+        return key
 
     def _new_cluster(self, tokens: tuple[str, ...], key: str) -> Cluster:
         cluster = Cluster(key=key, template=" ".join(tokens))

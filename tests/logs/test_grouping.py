@@ -637,28 +637,7 @@ def test_grouping_accuracy_on_our_labelled_logs(labelled_set: str, system: str) 
     assert accuracy >= LABELLED_GA_FLOORS[labelled_set][system]
 
 
-# Found by the twelfth set, there before it: a new cluster whose template's key is taken
-# (the cluster that template started has generalized into one that no longer covers it
-# word for word) replaces that cluster in the index of keys; the messages memoized for the
-# first still go to it live, but to the second after a restart. Strict: the test fails
-# once that is fixed.
-RESTORE_KNOWN_DIFFERENT = {("twelfth_held_out", "squid_proxy")}
-
-
-@pytest.mark.parametrize(
-    ("labelled_set", "system"),
-    [
-        pytest.param(
-            *case,
-            marks=pytest.mark.xfail(
-                case in RESTORE_KNOWN_DIFFERENT,
-                reason="a cluster whose key a newer one took goes elsewhere after a restart",
-                strict=True,
-            ),
-        )
-        for case in LABELLED_SYSTEMS
-    ],
-)
+@pytest.mark.parametrize(("labelled_set", "system"), LABELLED_SYSTEMS)
 def test_restored_templates_send_our_labelled_logs_where_they_went(
     labelled_set: str, system: str
 ) -> None:
