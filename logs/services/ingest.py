@@ -316,10 +316,7 @@ def _store_logs(
     if prepared is None:
         logs = [log for _, log in new_entries]
         places, place_ids = _places(logs)
-        rows = [
-            entry_row(m, p, pattern_id, place_ids.get(place), adapt_datetime)
-            for (m, p), pattern_id, place in zip(new_entries, pattern_ids, places, strict=True)
-        ]
+        rows = _entry_rows(new_entries, pattern_ids, places, place_ids, adapt_datetime)
     else:
         logs, places, place_ids, rows = (
             prepared.logs,
@@ -376,6 +373,19 @@ def _places(logs: list[ParsedLog]) -> tuple[list[Place | None], dict[Place | Non
     return places, plant_ids(place for place in places if place is not None)
 
 
+def _entry_rows(
+    entries: list[tuple[IncomingMessage, ParsedLog]],
+    pattern_ids: list[int],
+    places: list[Place | None],
+    place_ids: dict[Place | None, int],
+    adapt_datetime: Callable[[datetime], Any],
+) -> list[tuple]:
+    return [
+        entry_row(m, log, pattern_id, place_ids.get(place), adapt_datetime)
+        for (m, log), pattern_id, place in zip(entries, pattern_ids, places, strict=True)
+    ]
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Prepared:
     """A batch's rows and counts, worked out before its transaction for the pattern ids
@@ -418,10 +428,7 @@ def _prepare(
         logs=logs,
         places=places,
         place_ids=place_ids,
-        rows=[
-            entry_row(m, p, pattern_id, place_ids.get(place), adapt_datetime)
-            for (m, p), pattern_id, place in zip(entries, pattern_ids, places, strict=True)
-        ],
+        rows=_entry_rows(entries, pattern_ids, places, place_ids, adapt_datetime),
         volume=volume_tally(entries),
         tallies=patterns.pattern_tallies(
             pattern_ids,
@@ -451,8 +458,8 @@ def _not_yet_stored(
                 stream_epoch=epoch, stream_seq__range=(min(seqs), max(seqs))
             ).values_list("stream_seq", flat=True)
         )
-    places = [(m.stream_epoch, m.stream_seq) for m, _ in entries]
-    if not stored and all(map(operator.lt, places, places[1:])):
+    positions = [(m.stream_epoch, m.stream_seq) for m, _ in entries]
+    if not stored and all(map(operator.lt, positions, positions[1:])):
         return entries, pattern_ids  # the common batch: all new, in stream order
     new = sorted(
         (
