@@ -477,8 +477,8 @@ class PatternTallies:
     (count, last seen) per (pattern, dimension, value), and the values at each `<*>` of
     the templates they were worked out for (place_values_tally)."""
 
-    totals: dict[int, list] = field(default_factory=dict)
-    stats: dict[tuple[int, str, str], list] = field(default_factory=dict)
+    totals: dict[int, list]
+    stats: dict[tuple[int, str, str], list]
     templates: dict[int, str] | None = None
     values: dict[int, Any] | None = None
 

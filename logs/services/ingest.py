@@ -313,17 +313,12 @@ def _store_logs(
     new_entries, pattern_ids = _not_yet_stored(entries, all_pattern_ids)
     if prepared is not None and (new_entries is not entries or pattern_ids != prepared.pattern_ids):
         prepared = None
+    logs = [log for _, log in new_entries]
     if prepared is None:
-        logs = [log for _, log in new_entries]
         places, place_ids = _places(logs)
         rows = _entry_rows(new_entries, pattern_ids, places, place_ids, adapt_datetime)
     else:
-        logs, places, place_ids, rows = (
-            prepared.logs,
-            prepared.places,
-            prepared.place_ids,
-            prepared.rows,
-        )
+        places, place_ids, rows = prepared.places, prepared.place_ids, prepared.rows
     # The full-text index (logs.search) follows in this transaction.
     inserted = insert_entry_rows(cursor, rows)
     if inserted is not None and len(inserted) < len(new_entries):
@@ -393,7 +388,6 @@ class _Prepared:
     consumer waits for) only writes them."""
 
     pattern_ids: list[int]
-    logs: list[ParsedLog]
     places: list[Place | None]
     place_ids: dict[Place | None, int]
     rows: list[tuple]
@@ -425,7 +419,6 @@ def _prepare(
     }
     return _Prepared(
         pattern_ids=pattern_ids,
-        logs=logs,
         places=places,
         place_ids=place_ids,
         rows=_entry_rows(entries, pattern_ids, places, place_ids, adapt_datetime),
