@@ -217,6 +217,7 @@ SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "tenth_held_out": lambda _: labelled_samples(GROUPING_DATA / "tenth_held_out"),
     "eleventh_held_out": lambda _: labelled_samples(GROUPING_DATA / "eleventh_held_out"),
     "twelfth_held_out": lambda _: labelled_samples(GROUPING_DATA / "twelfth_held_out"),
+    "thirteenth_held_out": lambda _: labelled_samples(GROUPING_DATA / "thirteenth_held_out"),
 }
 
 
