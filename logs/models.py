@@ -634,6 +634,9 @@ class GroupingRule(models.Model):
     logs_moved_at = models.DateTimeField(null=True, blank=True)
     logs_moved = models.PositiveBigIntegerField(default=0)
     logs_move_error = models.TextField(blank=True, default="")
+    # A merge's record of the rows besides logs it moved (patterns.pattern_merge), which
+    # its undoing gives back: {"rows": {"app.Model.field": [ids]}, "explanation_taken"}.
+    merge_moves = models.JSONField(default=dict, blank=True)
 
     class Meta:
         indexes = [

@@ -395,13 +395,17 @@ def pattern_merge_hooks() -> tuple[PatternMergeHook, ...]:
     return _merge_hooks_for(tuple(settings.PATTERN_MERGE_HOOKS))
 
 
-def pattern_merge(*, absorbed_id: int, survivor_id: int, revision: int) -> None:
+def pattern_merge(*, absorbed_id: int, survivor_id: int, revision: int) -> dict[str, Any]:
     """Fold one pattern into another: counts, logs and everything attached move over.
 
     First settings.PATTERN_MERGE_HOOKS settle conflicts (see PatternMergeHook); then every
     row that points at the absorbed pattern through a foreign key (logs, analyses,
     tickets, ...) is moved, so no app's rows can stay behind on a pattern that no longer
     counts, whether or not the app declared a hook.
+
+    Returns what an undo would give back (pattern_merge_undo): the ids of the rows moved
+    other than logs (those are moved back by their template), by "app_label.Model" and
+    field, and whether the survivor took the absorbed pattern's explanation.
     """
     if absorbed_id == survivor_id:
         raise ValueError(f"pattern {absorbed_id} cannot be merged into itself")
@@ -409,14 +413,17 @@ def pattern_merge(*, absorbed_id: int, survivor_id: int, revision: int) -> None:
     survivor = LogPattern.objects.select_for_update().get(pk=survivor_id)
     for hook in pattern_merge_hooks():
         hook(absorbed_id=absorbed_id, survivor_id=survivor_id)
+    moved: dict[str, list[int]] = {}
     for relation in LogPattern._meta.related_objects:
         if relation.related_model in (LogPattern, LogPatternStat, *ALARM_ROLLUPS):
             continue
         if not relation.field.concrete:
             continue
-        relation.related_model._base_manager.filter(**{relation.field.name: absorbed}).update(
-            **{relation.field.name: survivor}
-        )
+        rows = relation.related_model._base_manager.filter(**{relation.field.name: absorbed})
+        if relation.related_model is not LogEntry:
+            label = f"{relation.related_model._meta.label}.{relation.field.name}"
+            moved[label] = list(rows.order_by("pk").values_list("pk", flat=True))
+        rows.update(**{relation.field.name: survivor})
     absorbed_stats = LogPatternStat.objects.filter(pattern=absorbed)
     _upsert_stats(
         {
@@ -433,6 +440,7 @@ def pattern_merge(*, absorbed_id: int, survivor_id: int, revision: int) -> None:
     survivor.first_seen = min(survivor.first_seen, absorbed.first_seen)
     survivor.last_seen = max(survivor.last_seen, absorbed.last_seen)
     survivor.max_severity = max(survivor.max_severity, absorbed.max_severity)
+    explanation_taken = not survivor.explanation and bool(absorbed.explanation)
     survivor.explanation = survivor.explanation or absorbed.explanation
     survivor.revision = revision
     survivor.save(
@@ -445,11 +453,52 @@ def pattern_merge(*, absorbed_id: int, survivor_id: int, revision: int) -> None:
             "revision",
         ]
     )
-    LogPattern.objects.filter(merged_into=absorbed).update(merged_into=survivor, revision=revision)
+    chained = LogPattern.objects.filter(merged_into=absorbed)
+    moved[MERGED_INTO] = list(chained.order_by("pk").values_list("pk", flat=True))
+    chained.update(merged_into=survivor, revision=revision)
     absorbed.merged_into = survivor
     absorbed.count = 0
     absorbed.revision = revision
     absorbed.save(update_fields=["merged_into", "count", "revision"])
+    return {"rows": moved, "explanation_taken": explanation_taken}
+
+
+# The patterns merged into the absorbed one before, in pattern_merge's record of moves.
+MERGED_INTO = "logs.LogPattern.merged_into"
+
+
+def pattern_merge_undo(
+    *, source_id: int, survivor_id: int, moves: dict[str, Any], revision: int
+) -> dict[str, int]:
+    """Give a merged pattern back what `pattern_merge` moved (its record `moves`): the rows
+    other than logs that are still where the merge put them, the patterns merged into it
+    before, and the explanation the survivor took from it if the survivor still shows it.
+    Rows made since on the survivor stay. The caller holds the grouping lock and has
+    un-merged the pattern; its logs move back by their template. Returns, by record
+    label, how many rows came back."""
+    source = LogPattern.objects.select_for_update().get(pk=source_id)
+    survivor = LogPattern.objects.select_for_update().get(pk=survivor_id)
+    related = {
+        f"{relation.related_model._meta.label}.{relation.field.name}": relation
+        for relation in LogPattern._meta.related_objects
+        if relation.field.concrete
+    }
+    back: dict[str, int] = {}
+    for label, ids in (moves.get("rows") or {}).items():
+        relation = related.get(label)
+        if relation is None or not ids:
+            continue  # a relation gone since the merge (an app removed)
+        field = relation.field.name
+        rows = relation.related_model._base_manager.filter(pk__in=ids, **{field: survivor})
+        if label == MERGED_INTO:
+            back[label] = rows.update(merged_into=source, revision=revision)
+        else:
+            back[label] = rows.update(**{field: source})
+    if moves.get("explanation_taken") and survivor.explanation == source.explanation:
+        survivor.explanation = ""
+        survivor.revision = revision
+        survivor.save(update_fields=["explanation", "revision"])
+    return back
 
 
 def pattern_lock_of(model: type[Model], pk: int) -> LogPattern:

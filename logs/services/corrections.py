@@ -92,9 +92,10 @@ def patterns_merge_by_operator(
                 logs_moved_at=timezone.now(),
                 logs_moved=moved,
             )
-            patterns.pattern_merge(
+            rule.merge_moves = patterns.pattern_merge(
                 absorbed_id=absorbed_id, survivor_id=survivor_id, revision=state.revision
             )
+            rule.save(update_fields=["merge_moves"])
             changes.merged[absorbed_id] = survivor_id
             audit_record(
                 AuditEvent.Action.PATTERNS_MERGED,
@@ -173,8 +174,10 @@ def pattern_split(
 
 def grouping_rule_undo(*, rule_id: int, actor: Actor, reason: str = "") -> GroupingRule:
     """Stop a rule. A merge's absorbed pattern comes back and takes the survivor's logs of
-    its template back; a split's patterns give their logs back to the pattern split, and
-    merge into it (their analyses and tickets follow). Stored logs move in the background."""
+    its template back, and now the analyses, tickets and patterns the merge moved (those
+    made since on the survivor stay); a split's patterns give their logs back to the
+    pattern split, and merge into it (their analyses and tickets follow). Stored logs move
+    in the background."""
     with transaction.atomic():
         state = patterns.grouping_lock()
         rule = GroupingRule.objects.select_for_update().filter(pk=rule_id).first()
@@ -185,10 +188,17 @@ def grouping_rule_undo(*, rule_id: int, actor: Actor, reason: str = "") -> Group
                 f"Rule #{rule_id} was undone already, by {rule.undone_by_label or 'someone'}."
             )
         state.revision += 1
+        details: dict = {"kind": rule.kind}
         if rule.kind == GroupingRule.Kind.MERGE and rule.source_id is not None:
             # Back in every miner (a new revision): its template takes its logs again.
             LogPattern.objects.filter(pk=rule.source_id).update(
                 merged_into=None, revision=state.revision
+            )
+            details["given_back"] = patterns.pattern_merge_undo(
+                source_id=rule.source_id,
+                survivor_id=pattern_survivor(rule.pattern_id),
+                moves=rule.merge_moves,
+                revision=state.revision,
             )
         rule.undone_at = timezone.now()
         rule.undone_by_label = actor.label[:200]
@@ -204,7 +214,7 @@ def grouping_rule_undo(*, rule_id: int, actor: Actor, reason: str = "") -> Group
             obj=rule,
             pattern_id=rule.pattern_id,
             reason=reason,
-            details={"kind": rule.kind},
+            details=details,
         )
         transaction.on_commit(lambda: _move_soon(rule.pk))
     return rule

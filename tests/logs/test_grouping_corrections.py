@@ -8,9 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from analysis.models import Analysis
 from gogent.audit import Actor
 from gogent.errors import StateRefused
 from gogent.models import AuditEvent
+from integrations.models import Ticket
 from logs import patterns
 from logs.grouping import TemplateMiner
 from logs.grouping.corrections import Correction, Corrections, template_values
@@ -23,6 +25,7 @@ from logs.services.corrections import (
     pattern_split,
     patterns_merge_by_operator,
 )
+from tests.helpers.tickets import jira_integration_at
 from tests.logs.test_patterns import Stream
 
 pytestmark = pytest.mark.production
@@ -147,6 +150,70 @@ def test_undoing_a_merge_brings_the_pattern_and_its_logs_back():
     assert (rule.undone_by_label, rule.logs_pending) == ("bob", False)
     with pytest.raises(StateRefused, match="undone already"):
         grouping_rule_undo(rule_id=rule.pk, actor=ALICE)
+
+
+@db
+def test_undoing_a_merge_gives_back_the_analyses_and_tickets_it_moved_and_keeps_newer_ones():
+    stream = Stream()
+    ingest(stream, "Disk sda on plc-1 is full", "Volume /data has no space left", hostname="h1")
+    disk, volume = LogPattern.objects.order_by("pk")
+    LogPattern.objects.filter(pk=volume.pk).update(explanation="The volume filled up.")
+    volume_analysis = Analysis.objects.create(pattern=volume, trigger=Analysis.Trigger.OPERATOR)
+    integration = jira_integration_at("http://127.0.0.1:9")
+    volume_ticket = Ticket.objects.create(
+        integration=integration, pattern=volume, status=Ticket.Status.OPEN, correlation_id="v"
+    )
+    earlier = LogPattern.objects.create(
+        key="earlier", template="Volume <*> has no space", sample_message="Volume /x has no space",
+        first_seen=volume.first_seen, last_seen=volume.last_seen, count=0,
+        max_severity=volume.max_severity, merged_into=volume,
+    )  # fmt: skip
+
+    (rule,) = patterns_merge_by_operator(survivor_id=disk.pk, absorbed_ids=[volume.pk], actor=ALICE)
+    assert set(Analysis.objects.values_list("pattern_id", flat=True)) == {disk.pk}
+    assert Ticket.objects.get(pk=volume_ticket.pk).pattern_id == disk.pk
+    disk.refresh_from_db()
+    assert disk.explanation == "The volume filled up."
+    # Made on the survivor after the merge: the survivor's, and it stays there.
+    disk_analysis = Analysis.objects.create(pattern=disk, trigger=Analysis.Trigger.OPERATOR)
+
+    grouping_rule_undo(rule_id=rule.pk, actor=Actor(label="bob"))
+
+    assert Analysis.objects.get(pk=volume_analysis.pk).pattern_id == volume.pk
+    assert Analysis.objects.get(pk=disk_analysis.pk).pattern_id == disk.pk
+    assert Ticket.objects.get(pk=volume_ticket.pk).pattern_id == volume.pk
+    earlier.refresh_from_db()
+    assert earlier.merged_into_id == volume.pk
+    disk.refresh_from_db()
+    volume.refresh_from_db()
+    assert (disk.explanation, volume.explanation) == ("", "The volume filled up.")
+    event = AuditEvent.objects.get(action=AuditEvent.Action.GROUPING_RULE_UNDONE)
+    assert event.details["given_back"] == {
+        "analysis.Analysis.pattern": 1,
+        "integrations.Ticket.pattern": 1,
+        "logs.LogPattern.merged_into": 1,
+    }
+
+
+@db
+def test_undoing_a_merge_finds_the_moved_rows_where_a_later_merge_took_the_survivor():
+    stream = Stream()
+    ingest(
+        stream,
+        "Disk sda on plc-1 is full",
+        "Volume /data has no space left",
+        "Fan 2 stopped on rack 7",
+        hostname="h1",
+    )
+    disk, volume, fan = LogPattern.objects.order_by("pk")
+    volume_analysis = Analysis.objects.create(pattern=volume, trigger=Analysis.Trigger.OPERATOR)
+    (rule,) = patterns_merge_by_operator(survivor_id=disk.pk, absorbed_ids=[volume.pk], actor=ALICE)
+    patterns_merge_by_operator(survivor_id=fan.pk, absorbed_ids=[disk.pk], actor=ALICE)
+    assert Analysis.objects.get(pk=volume_analysis.pk).pattern_id == fan.pk
+
+    grouping_rule_undo(rule_id=rule.pk, actor=ALICE)
+
+    assert Analysis.objects.get(pk=volume_analysis.pk).pattern_id == volume.pk
 
 
 def users_logged_in(*names: str, host: str = "gw") -> list[str]:
