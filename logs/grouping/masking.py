@@ -115,6 +115,11 @@ _IPV6 = re.compile(r"\[?[0-9A-Fa-f]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f.]*(?:%\w+)?\]?(?:
 # "db-2.example.com:5432", "kafka-0.kafka.svc:9092": a host name of two labels or more with
 # a port; a one-label name ("onExtend:0") reads as a key with its value.
 _HOST_PORT = re.compile(r"(?:[A-Za-z0-9\-]+\.)+[A-Za-z][A-Za-z0-9\-]*:0{1,5}")
+# "server.go:123", "Worker.java:42": a source file and a line (klog, glog, log4j's %F:%L).
+# One name before the extension: "api.example.rs:443" is a host.
+_SOURCE_LINE = re.compile(
+    r"([\w\-]+\.(?:go|java|kt|scala|py|rb|rs|c|cc|cpp|cxx|h|hpp|js|ts|cs|php|swift)):0+"
+)
 # "org.example.OrderService", "com.android.systemui", "android.intent.action.SCREEN_ON":
 # three dotted identifiers or more name a class, a package or a constant, a value a message
 # names as it names a file, when a label is capitalized or the name starts with a domain
@@ -632,6 +637,11 @@ def _mask_core(core: str, *, inside: bool = False) -> str:
     if core.count(":") >= 2 and _IPV6.fullmatch(core):
         return WILDCARD
     if ":" in core and _HOST_PORT.fullmatch(core):
+        source_line = _SOURCE_LINE.fullmatch(core)
+        if source_line:
+            # A source file and its line ("kubelet.go:2210"), not a host and its port: the
+            # statement that printed the message, part of what names it.
+            return f"{source_line.group(1)}:{WILDCARD}"
         return WILDCARD
     dotted = core.count(".") >= 2 and _DOTTED_NAME.fullmatch(core)
     if dotted and (dotted.group(1) in _TOP_LEVEL_DOMAINS or not core.islower()):

@@ -23,7 +23,8 @@ A message is masked (masking.py) into tokens, then, in this order:
    enough ("logged in" and "logged out" stay apart), except after a label: "target:
    disk" and "target: replicas" are one field's two values. The first word of a message
    never becomes a variable this way: it names the event ("tickTime set to"), unless it
-   is a tag in brackets, which names who speaks ("[sshd] Ban <*>"). Words that
+   is a tag in brackets, which names who speaks ("[sshd] Ban <*>"); nor does a place in
+   code ("virDomainCreate:<*>", "server.go:<*>]"), which names the statement. Words that
    share a head ("/products/shoes", "/products/hats") are counted apart from others.
 6. Runs: when the message shares a start and an end with two templates, and the three
    hold three distinct runs of words between them after a label (a clause: "raised:
@@ -374,6 +375,10 @@ class TemplateMiner:
             if position == 0 and not all(
                 map(_is_tag, (tokens[0], *(cluster._tokens[0] for cluster in family)))
             ):
+                continue
+            # A place in code ("virDomainCreate:<*>", "server.go:<*>]") names the statement
+            # that printed the line: two functions are two events, however many there are.
+            if _CODE_PLACE.match(tokens[position]):
                 continue
             # After a label ("target: disk", "target: replicas"), two words are two values;
             # so are two ends of one bracketed phrase after its label ("(using password:
@@ -827,6 +832,15 @@ def _sentence_skeleton(
     if not all(map(str.isalpha, start)):
         return None
     return (*start, WILDCARD + mark)
+
+
+# A function or a source file, and its line: "qemuProcessStop:<*>", "(Bar.java:<*>)",
+# "controller_utils.go:<*>]". A function's name is camelCase here: "user:<*>" or
+# "port:<*>" are keys with their values, not places in code.
+_CODE_PLACE = re.compile(
+    r"[(\[]?(?:[a-z_][a-z0-9_]*[A-Z]\w*|[\w.$/-]+\.(?:go|java|kt|scala|py|rb|rs|c|cc|cpp|cxx|h|hpp"
+    r"|js|ts|cs|php|swift|m)):<\*>[)\]:,]*$"
+)
 
 
 def _is_tag(token: str) -> bool:
