@@ -395,7 +395,9 @@ def pattern_merge_hooks() -> tuple[PatternMergeHook, ...]:
     return _merge_hooks_for(tuple(settings.PATTERN_MERGE_HOOKS))
 
 
-def pattern_merge(*, absorbed_id: int, survivor_id: int, revision: int) -> dict[str, Any]:
+def pattern_merge(
+    *, absorbed_id: int, survivor_id: int, revision: int, record: bool = False
+) -> dict[str, Any]:
     """Fold one pattern into another: counts, logs and everything attached move over.
 
     First settings.PATTERN_MERGE_HOOKS settle conflicts (see PatternMergeHook); then every
@@ -403,9 +405,10 @@ def pattern_merge(*, absorbed_id: int, survivor_id: int, revision: int) -> dict[
     tickets, ...) is moved, so no app's rows can stay behind on a pattern that no longer
     counts, whether or not the app declared a hook.
 
-    Returns what an undo would give back (pattern_merge_undo): the ids of the rows moved
-    other than logs (those are moved back by their template), by "app_label.Model" and
-    field, and whether the survivor took the absorbed pattern's explanation.
+    With `record` (an operator's merge, which can be undone), returns what an undo would
+    give back (pattern_merge_undo): the ids of the rows moved other than logs (those are
+    moved back by their template), by "app_label.Model.field", and whether the survivor
+    took the absorbed pattern's explanation. Ingest's merges record nothing: {}.
     """
     if absorbed_id == survivor_id:
         raise ValueError(f"pattern {absorbed_id} cannot be merged into itself")
@@ -420,7 +423,7 @@ def pattern_merge(*, absorbed_id: int, survivor_id: int, revision: int) -> dict[
         if not relation.field.concrete:
             continue
         rows = relation.related_model._base_manager.filter(**{relation.field.name: absorbed})
-        if relation.related_model is not LogEntry:
+        if record and relation.related_model is not LogEntry:
             label = f"{relation.related_model._meta.label}.{relation.field.name}"
             moved[label] = list(rows.order_by("pk").values_list("pk", flat=True))
         rows.update(**{relation.field.name: survivor})
@@ -454,13 +457,14 @@ def pattern_merge(*, absorbed_id: int, survivor_id: int, revision: int) -> dict[
         ]
     )
     chained = LogPattern.objects.filter(merged_into=absorbed)
-    moved[MERGED_INTO] = list(chained.order_by("pk").values_list("pk", flat=True))
+    if record:
+        moved[MERGED_INTO] = list(chained.order_by("pk").values_list("pk", flat=True))
     chained.update(merged_into=survivor, revision=revision)
     absorbed.merged_into = survivor
     absorbed.count = 0
     absorbed.revision = revision
     absorbed.save(update_fields=["merged_into", "count", "revision"])
-    return {"rows": moved, "explanation_taken": explanation_taken}
+    return {"rows": moved, "explanation_taken": explanation_taken} if record else {}
 
 
 # The patterns merged into the absorbed one before, in pattern_merge's record of moves.

@@ -93,7 +93,10 @@ def patterns_merge_by_operator(
                 logs_moved=moved,
             )
             rule.merge_moves = patterns.pattern_merge(
-                absorbed_id=absorbed_id, survivor_id=survivor_id, revision=state.revision
+                absorbed_id=absorbed_id,
+                survivor_id=survivor_id,
+                revision=state.revision,
+                record=True,
             )
             rule.save(update_fields=["merge_moves"])
             changes.merged[absorbed_id] = survivor_id
