@@ -283,6 +283,8 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
     """`mask()` of a message whose digits `digits_zeroed()` already turned into 0."""
     if '"' in text:
         text = _mask_quoted_phrases(text)
+    if "'" in text:
+        text = _mask_single_quoted_phrases(text)
     if '"' in text or "'" in text or "`" in text:
         text = _KEY_QUOTED.sub(_mask_quoted_value, text)
         text = _QUOTED_WORD.sub(_mask_quoted_word, text)
@@ -462,6 +464,7 @@ def _opens_message(text: str, quote: int) -> bool:
 
 # A double quote that is not escaped: quoted phrases are paired from these, left to right.
 _DOUBLE_QUOTE = re.compile(r'(?<!\\)"')
+_SINGLE_QUOTE = re.compile(r"(?<!\\)'")
 
 
 def _mask_quoted_phrases(text: str) -> str:
@@ -483,6 +486,36 @@ def _mask_quoted_phrases(text: str) -> str:
             or _opens_message(text, start)
             or (inner.partition(" ")[0] in _HTTP_METHODS and not _follows_label(text, start))
             or text[start - 1].isalnum()
+            or text[end + 1 : end + 2].isalnum()
+        ):
+            continue
+        pieces += (text[done : start + 1], WILDCARD)
+        done = end
+    if not pieces:
+        return text
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _mask_single_quoted_phrases(text: str) -> str:
+    """A phrase in single quotes is a value ("for user 'NT AUTHORITY\\SYSTEM'", "task
+    'NcTask 1 SVB'"), as a single-quoted word is. An apostrophe between two letters
+    ("can't", "O'Brien") is no quote; the others pair in order, in one pass."""
+    quotes = [
+        match.start()
+        for match in _SINGLE_QUOTE.finditer(text)
+        if not (
+            text[match.start() - 1 : match.start()].isalnum()
+            and text[match.end() : match.end() + 1].isalnum()
+        )
+    ]
+    pieces: list[str] = []
+    done = 0
+    for start, end in zip(quotes[::2], quotes[1::2], strict=False):
+        inner = text[start + 1 : end]
+        if (
+            " " not in inner
+            or text[start - 1 : start].isalnum()
             or text[end + 1 : end + 2].isalnum()
         ):
             continue
