@@ -220,6 +220,7 @@ SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "thirteenth_held_out": lambda _: labelled_samples(GROUPING_DATA / "thirteenth_held_out"),
     "fourteenth_held_out": lambda _: labelled_samples(GROUPING_DATA / "fourteenth_held_out"),
     "fifteenth_held_out": lambda _: labelled_samples(GROUPING_DATA / "fifteenth_held_out"),
+    "sixteenth_held_out": lambda _: labelled_samples(GROUPING_DATA / "sixteenth_held_out"),
 }
 
 
