@@ -94,12 +94,17 @@ def test_operator_filters_opens_a_pattern_and_asks_for_an_analysis(page):
     log_in(page, "operator")
 
     page.get_by_role("link", name="Patterns").click()
+    # Until the page's load event htmx (a deferred script) may not have bound the search
+    # box yet: typed text would change nothing. A click does not wait for it; this does.
+    page.wait_for_url("**/patterns/")
     rows = page.locator("#pattern-results tbody tr")
     assert rows.count() == 3
     page.evaluate("window.__noReload = true")
     page.get_by_label("Search templates").fill("modbus")
     # Locators, not wait_for_function: its string predicate is an eval the page's CSP refuses.
-    expect(rows).to_have_count(1)
+    # The filter waits 400 ms for typing to stop, then asks the server: on a machine busy
+    # with other suites that took more than the default 5 s once.
+    expect(rows).to_have_count(1, timeout=15_000)
     assert "q=modbus" in page.url  # the filter is in the address, so it can be shared
     page.screenshot(path=str(ARTIFACTS / "patterns-filtered.png"))
 
