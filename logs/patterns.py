@@ -424,8 +424,9 @@ def pattern_merge(
             continue
         rows = relation.related_model._base_manager.filter(**{relation.field.name: absorbed})
         if record and relation.related_model is not LogEntry:
-            label = f"{relation.related_model._meta.label}.{relation.field.name}"
-            moved[label] = list(rows.order_by("pk").values_list("pk", flat=True))
+            moved[_relation_label(relation)] = list(
+                rows.order_by("pk").values_list("pk", flat=True)
+            )
         rows.update(**{relation.field.name: survivor})
     absorbed_stats = LogPatternStat.objects.filter(pattern=absorbed)
     _upsert_stats(
@@ -471,6 +472,11 @@ def pattern_merge(
 MERGED_INTO = "logs.LogPattern.merged_into"
 
 
+def _relation_label(relation: Any) -> str:
+    """A relation to LogPattern as pattern_merge's record names it: "app.Model.field"."""
+    return f"{relation.related_model._meta.label}.{relation.field.name}"
+
+
 def pattern_merge_undo(
     *, source_id: int, survivor_id: int, moves: dict[str, Any], revision: int
 ) -> dict[str, int]:
@@ -483,7 +489,7 @@ def pattern_merge_undo(
     source = LogPattern.objects.select_for_update().get(pk=source_id)
     survivor = LogPattern.objects.select_for_update().get(pk=survivor_id)
     related = {
-        f"{relation.related_model._meta.label}.{relation.field.name}": relation
+        _relation_label(relation): relation
         for relation in LogPattern._meta.related_objects
         if relation.field.concrete
     }

@@ -9,6 +9,7 @@ that to cache by `digits_zeroed(message)`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 WILDCARD = "<*>"
 
@@ -472,35 +473,23 @@ def _mask_quoted_phrases(text: str) -> str:
     quoted word is, unless it opens the message (structured logs quote their message
     text) or is an HTTP request line, whose method and route tell events apart (unless it
     is a field after the event's words, `..., request: "GET /x HTTP/1.1"`: then it is
-    that field's value).
-
-    Quotes are paired in order in one pass, so an unclosed quote costs no rescan."""
+    that field's value)."""
     quotes = [match.start() for match in _DOUBLE_QUOTE.finditer(text)]
-    pieces: list[str] = []
-    done = 0
-    for start, end in zip(quotes[::2], quotes[1::2], strict=False):
-        inner = text[start + 1 : end]
-        if (
+    return _mask_paired(
+        text,
+        quotes,
+        lambda start, inner: (
             start == 0
-            or " " not in inner
             or _opens_message(text, start)
             or (inner.partition(" ")[0] in _HTTP_METHODS and not _follows_label(text, start))
-            or text[start - 1].isalnum()
-            or text[end + 1 : end + 2].isalnum()
-        ):
-            continue
-        pieces += (text[done : start + 1], WILDCARD)
-        done = end
-    if not pieces:
-        return text
-    pieces.append(text[done:])
-    return "".join(pieces)
+        ),
+    )
 
 
 def _mask_single_quoted_phrases(text: str) -> str:
     """A phrase in single quotes is a value ("for user 'NT AUTHORITY\\SYSTEM'", "task
     'NcTask 1 SVB'"), as a single-quoted word is. An apostrophe between two letters
-    ("can't", "O'Brien") is no quote; the others pair in order, in one pass."""
+    ("can't", "O'Brien") is no quote."""
     quotes = [
         match.start()
         for match in _SINGLE_QUOTE.finditer(text)
@@ -509,6 +498,14 @@ def _mask_single_quoted_phrases(text: str) -> str:
             and text[match.end() : match.end() + 1].isalnum()
         )
     ]
+    return _mask_paired(text, quotes, lambda start, inner: False)
+
+
+def _mask_paired(text: str, quotes: list[int], kept: Callable[[int, str], bool]) -> str:
+    """`text` with each phrase (words with a space between) that a pair of `quotes` holds
+    masked to `<*>`, but those `kept(start, inner)` says stay, and those glued to a word
+    before or after. Quotes are paired in order in one pass, so an unclosed quote costs
+    no rescan."""
     pieces: list[str] = []
     done = 0
     for start, end in zip(quotes[::2], quotes[1::2], strict=False):
@@ -517,6 +514,7 @@ def _mask_single_quoted_phrases(text: str) -> str:
             " " not in inner
             or text[start - 1 : start].isalnum()
             or text[end + 1 : end + 2].isalnum()
+            or kept(start, inner)
         ):
             continue
         pieces += (text[done : start + 1], WILDCARD)
