@@ -21,6 +21,7 @@ from gogent.runlock import run_lock_release, run_lock_take
 from integrations.maintenance import maintenance_covering, occurrence_at, occurrence_next
 from integrations.maintenance.forms import MaintenanceWindowForm
 from integrations.maintenance.release import RELEASE_LOCK, maintenance_release
+from integrations.maintenance.selectors import maintenance_windows
 from integrations.models import (
     Channel,
     MaintenanceHold,
@@ -303,15 +304,42 @@ model = "qwen2.5:7b"
 
 def test_the_console_shows_a_banner_and_the_windows_while_one_is_on(role_client):
     window_now(hosts="plc-4*")
-    sundays().save()
+    # Weekly from two days ahead, so it is off whatever day the test runs (a
+    # fixed Sunday window was on during a CI run early on a Sunday).
+    later = timezone.now() + timedelta(days=2)
+    sundays(
+        name="Weekly patching",
+        starts_at=later,
+        ends_at=later + timedelta(hours=2),
+        recurrence="FREQ=WEEKLY",
+        time_zone="UTC",
+    ).save()
     viewer = role_client("viewer")
 
     dashboard = viewer.get(reverse("dashboard")).content.decode()
     page = viewer.get(reverse("integrations:maintenance")).content.decode()
 
     assert "Maintenance: Press line rebuild" in dashboard and "hosts plc-4*" in dashboard
-    assert page.index("Press line rebuild") < page.index("Sunday patching")
-    assert "<strong>on</strong> until" in page and "FREQ=WEEKLY;BYDAY=SU" in page
+    assert "Weekly patching" not in dashboard
+    assert page.index("Press line rebuild") < page.index("Weekly patching")
+    assert "<strong>on</strong> until" in page and "FREQ=WEEKLY" in page
+
+
+def test_windows_on_now_come_first_then_by_start():
+    sundays().save()
+    one_off = datetime(2026, 12, 6, 2, 30, tzinfo=BERLIN)  # a Sunday
+    window_now(starts_at=one_off, ends_at=one_off + timedelta(hours=2, minutes=30))
+
+    def order(at: datetime) -> list[str]:
+        return [state.window.name for state in maintenance_windows(at)]
+
+    both_on = order(datetime(2026, 12, 6, 3, 0, tzinfo=BERLIN))
+    one_on = order(datetime(2026, 12, 6, 4, 30, tzinfo=BERLIN))
+    none_on = order(datetime(2026, 12, 7, 12, 0, tzinfo=BERLIN))
+
+    assert both_on == ["Sunday patching", "Press line rebuild"]  # earlier start first
+    assert one_on == ["Press line rebuild", "Sunday patching"]  # on now first
+    assert none_on == ["Sunday patching", "Press line rebuild"]  # next start, then over
 
 
 def test_the_console_shows_what_an_ended_window_held_with_its_text_escaped(role_client):
