@@ -221,6 +221,7 @@ SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "fourteenth_held_out": lambda _: labelled_samples(GROUPING_DATA / "fourteenth_held_out"),
     "fifteenth_held_out": lambda _: labelled_samples(GROUPING_DATA / "fifteenth_held_out"),
     "sixteenth_held_out": lambda _: labelled_samples(GROUPING_DATA / "sixteenth_held_out"),
+    "seventeenth_held_out": lambda _: labelled_samples(GROUPING_DATA / "seventeenth_held_out"),
 }
 
 

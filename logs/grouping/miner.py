@@ -21,7 +21,8 @@ A message is masked (masking.py) into tokens, then, in this order:
    place, and that place has now shown three distinct words (a user name, a host, a
    state), those templates become one with `<*>` there. Two distinct words are not
    enough ("logged in" and "logged out" stay apart), except after a label: "target:
-   disk" and "target: replicas" are one field's two values. The first word of a message
+   disk" and "target: replicas" are one field's two values, but "agent: Synced" and
+   "agent: Deregistered" are two events (a logger's name leads them). The first word of a message
    never becomes a variable this way: it names the event ("tickTime set to"), unless it
    is a tag in brackets, which names who speaks ("[sshd] Ban <*>"); nor does a place in
    code ("virDomainCreate:<*>", "server.go:<*>]"), which names the statement. Words that
@@ -36,6 +37,9 @@ A message is masked (masking.py) into tokens, then, in this order:
    its object are plain words takes its whole object as one `<*>` ("Started <*>." of
    "Docker Engine", "containerd container runtime", "kubelet: The Node Agent"), unless
    the object starts with a word naming its kind ("target Local File Systems").
+   Four templates that share a start ending in a value and then end in different short
+   runs of words take the run as one `<*>`: what became of the value ("host [<*>] not
+   found", "... not monitored", "... is monitored by a proxy").
 7. Otherwise the message starts a new cluster.
 
 Whenever a template generalizes, every other template it now covers merges into the
@@ -70,6 +74,10 @@ MIN_WORDS_FOR_STRETCH = 2
 MIN_WORDS_AROUND_GAP = 3
 # Templates compared with a message when looking for such a run, the best aligned first.
 GAP_CANDIDATES = 8
+# Distinct endings after a value that make the ending a value too, each of at most so
+# many words (see `_reasons`).
+REASONS_FOR_VARIABLE = 4
+REASON_WORDS_MAX = 12
 # The most words a name may have where a template's `<*>` stands between two words
 # ("Temperature sensor <*> reading" of "Inlet Temp", "DIMM A1 Temp").
 MAX_NAME_WORDS = 3
@@ -314,8 +322,6 @@ class TemplateMiner:
         first_place = places[0] if places else 0
         may_run = bool(places) or any(map(_name_like, tokens[1:]))
         may_be_sentence = bool(_sentence_mark(tokens[-1]))
-        if not may_run and not may_be_sentence:
-            return None
         least_head = first_place + 1 if may_run and not may_be_sentence else 1
         aligned: list[tuple[int, int, Cluster]] = []
         for cluster in self._longer_or_shorter(tokens):
@@ -332,6 +338,8 @@ class TemplateMiner:
             return None
         aligned.sort(key=lambda item: (-(item[0] + item[1]), item[2]._order))
         aligned = aligned[:GAP_CANDIDATES]
+        if not may_run and not may_be_sentence:
+            return self._reasons(tokens, aligned)
         best: tuple[int, list[Cluster], tuple[str, ...]] | None = None
         sentence: tuple[int, list[Cluster], tuple[str, ...]] | None = None
         for index, (head, tail, cluster) in enumerate(aligned):
@@ -359,9 +367,47 @@ class TemplateMiner:
                     skeleton = _sentence_skeleton(tokens, family, shared_head)
                     if skeleton is not None:
                         sentence = (shared_head, [cluster, other], skeleton)
+        if best is None and sentence is None:
+            return self._reasons(tokens, aligned)
         if best is None:
             best = sentence
         return None if best is None else (best[1], best[2])
+
+    def _reasons(
+        self, tokens: tuple[str, ...], aligned: list[tuple[int, int, Cluster]]
+    ) -> tuple[list[Cluster], tuple[str, ...]] | None:
+        """REASONS_FOR_VARIABLE templates and the message that share a start ending in a
+        value and then end in different words, each a few: the words say what became of
+        the value, of one event ("host [<*>] not found", "host [<*>] not monitored", "host
+        [<*>] is monitored by a proxy", ...). Not after a value ending in ":" ("file <*>:
+        Permission denied"), whose error texts Loghub labels as events of their own, nor
+        sentences longer than REASON_WORDS_MAX ("The web application [<*>] registered the
+        JDBC driver [<*>] but failed to unregister it when ..."), which are."""
+        for head in sorted({head for head, _, _ in aligned}, reverse=True):
+            family = [cluster for other, _, cluster in aligned if other >= head]
+            if len(family) + 1 < REASONS_FOR_VARIABLE:
+                continue
+            members = [tokens, *(cluster._tokens for cluster in family)]
+            if len({member[-1] for member in members}) == 1:
+                return None  # they end alike: not free text to the end
+            if not all(
+                any(map(_named, member[head:])) and len(member) - head <= REASON_WORDS_MAX
+                for member in members
+            ):
+                return None
+            start = tuple(
+                _most_general([member[place] for member in members]) for place in range(head)
+            )
+            if (
+                WILDCARD not in start[-1]
+                or start[-1] == WILDCARD  # "<*> <*>": the value would swallow the reason
+                or start[-1].endswith(":")
+                or sum(map(_named, start)) < MIN_WORDS_AROUND_GAP
+            ):
+                return None
+            skeleton = (*start, WILDCARD)
+            return (family, skeleton) if _spans(skeleton) else None
+        return None
 
     def _sibling_skeleton(
         self, tokens: tuple[str, ...], siblings: dict[int, list[Cluster]]
@@ -380,11 +426,12 @@ class TemplateMiner:
             # that printed the line: two functions are two events, however many there are.
             if _CODE_PLACE.match(tokens[position]):
                 continue
-            # After a label ("target: disk", "target: replicas"), two words are two values;
-            # so are two ends of one bracketed phrase after its label ("(using password:
-            # YES)", "(using password: NO)").
+            # After a label ("target: disk", "target: replicas"), two words are two values,
+            # unless it leads the message (a logger's name: "agent: Synced"); so are two
+            # ends of one bracketed phrase after its label ("(using password: YES)",
+            # "(using password: NO)").
             if len(family) + 1 < self.distinct_words_for_variable and not (
-                _is_label(tokens[position - 1])
+                (position > 1 and _is_label(tokens[position - 1]))
                 or _labelled_in_token(
                     [cluster._tokens[position] for cluster in family], tokens[position]
                 )

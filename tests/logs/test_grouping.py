@@ -252,6 +252,8 @@ DIFFERENT_EVENTS = [
     # A queue id ending in a colon is a value, not a label whose two values are one field.
     ("4A2B1C: client=mx1.example.net[10.0.0.1]", "4A2B1C: message-id=<a1@example.net>"),
     ("setLightsOn(true)", "cancelNotification,index:12"),
+    # A logger's name ending in a colon leads the message: the word after it is no value.
+    ("scheduler: Started job: id=7", "scheduler: Stopped job: id=7"),
     # logfmt: the text of msg= is the event, not a value.
     (
         'level=info msg="shim disconnected" id=2f9c namespace=moby',
@@ -371,6 +373,48 @@ def test_a_reason_that_ends_a_message_stays_part_of_its_event() -> None:
     keys = keys_of(lines)
     assert len(set(keys)) == 3
     assert keys[0:3] == keys[3:6] == keys[6:9]
+
+
+def test_four_reasons_after_a_value_are_the_values_of_one_event() -> None:
+    reasons = [
+        "not in inventory",
+        "disabled by an operator",
+        "has no recipe for batch {n}",
+        "is owned by line 2 already",
+    ]
+    lines = [
+        f"cannot dispatch order {n}-A to cell [press-{n}] {reason.format(n=n)}"
+        for n in range(3)
+        for reason in reasons
+    ]
+    keys = keys_of(lines)
+    assert len(set(keys)) == 1
+    # Three are not yet a field of reasons: they may be three events.
+    assert len(set(keys_of(lines[:3]))) == 3
+
+
+def test_sentences_after_a_value_stay_events_when_long_or_after_a_colon() -> None:
+    # Long sentences about a subject are events of their own ("The web application [x]
+    # registered the JDBC driver [y] but failed to unregister it when ..."), and so, as
+    # Loghub labels them, are the errors after "file <path>:".
+    subjects = [
+        "started a thread named [worker-{n}] but has failed to stop it, which is very likely "
+        "to create a memory leak",
+        "registered the driver [org.h2.Driver-{n}] but failed to unregister it when the "
+        "application was stopped",
+        "is still processing request {n} that has not finished yet, which is likely to fail",
+        "created a cache with key of type [K{n}] and a value of type [V{n}] but failed to "
+        "remove it",
+    ]
+    errors = ["Permission denied", "No such file or directory", "Bad file descriptor", "I/O error"]
+    long_lines = [
+        f"The web application [10.1.0.{n}] {subject.format(n=n)}"
+        for n in range(2)
+        for subject in subjects
+    ]
+    colon_lines = [f"cannot map the node file /etc/n{n}.map: {e}" for n in range(2) for e in errors]
+    assert len(set(keys_of(long_lines))) == 4
+    assert len(set(keys_of(colon_lines))) == 4
 
 
 def test_a_clause_that_ends_a_message_after_a_word_label_is_a_value() -> None:
@@ -564,18 +608,18 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     "fifth_held_out": {
         "etcd": 0.82,
         "nginx_error": 0.77,
-        "opcua_plc": 0.89,
+        "opcua_plc": 0.91,
         "rabbitmq": 0.88,
         "redis": 0.71,
     },
     # Written before this stop's changes after the fifth set was tuned on; measured once
     # (0.669 mean; 0.606 with the miner before those changes), then tuned on (mysql).
-    "sixth_held_out": {"envoy": 0.78, "mysql": 0.89, "robot_cell": 0.65, "systemd": 0.88},
+    "sixth_held_out": {"envoy": 0.86, "mysql": 0.89, "robot_cell": 0.65, "systemd": 0.88},
     # Written by a helper that did not read the miner; measured once (0.757 mean; 0.694 with
     # the miner before stop 30's rules), then tuned on (elasticsearch, systemd).
     "seventh_held_out": {
         "elasticsearch": 0.79,
-        "envoy": 0.78,
+        "envoy": 0.86,
         "mysql": 0.80,
         "robot_cell": 0.90,
         "systemd": 0.88,
@@ -622,7 +666,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     # 0.417), then tuned on (nomad).
     "twelfth_held_out": {
         "mes_line": 0.65,
-        "nomad": 0.63,
+        "nomad": 0.79,
         "pgbouncer": 0.27,
         "squid_proxy": 0.25,
         "unbound_dns": 0.59,
@@ -635,7 +679,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "libvirtd": 0.65,
         "logix_plc": 0.38,
         "traefik": 0.85,
-        "zabbix_server": 0.31,
+        "zabbix_server": 0.32,
     },
     # Written by a helper that did not read the miner; measured once at stop 34 (0.723 mean,
     # the same with the grouping before that stop's rule of places in code; 0.546 with the
@@ -645,7 +689,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "cups_print": 0.94,
         "hpc_cluster": 0.84,
         "mssql_server": 0.81,
-        "openldap_slapd": 0.66,
+        "openldap_slapd": 0.77,
     },
     # Written by a helper that did not read the miner; measured once at stop 34 after every
     # rule of that stop (0.744 mean, the same without them; 0.565 with the miner before
@@ -661,11 +705,21 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     # rule of that stop (0.635 mean, the same without them; 0.553 with the miner before
     # issue 18, drain3 0.470).
     "sixteenth_held_out": {
-        "apache_httpd_error": 0.69,
+        "apache_httpd_error": 0.72,
         "gitea_server": 0.32,
         "kernel_oom_mm": 0.88,
         "opc_da_historian": 0.61,
         "sshd_auth": 0.56,
+    },
+    # Written by a helper that did not read the miner; measured once at stop 35 after the
+    # rule of reasons after a value (0.816 mean; 0.822 without it, 0.734 with the miner
+    # before issue 18, drain3 0.518), then tuned on (a logger's name is no label: consul).
+    "seventeenth_held_out": {
+        "consul": 0.92,
+        "dovecot": 0.61,
+        "ignition_gateway": 0.68,
+        "kepserverex": 0.93,
+        "keycloak": 0.95,
     },
 }
 LABELLED_SYSTEMS = [
