@@ -875,8 +875,9 @@ def _sentence_skeleton(
     if not all(_object_start(member, head) for member in members):
         return None
     start = tuple(_most_general([member[place] for member in members]) for place in range(head))
-    # Words only up to the object: "Took <*> to <*>." would make one event of many.
-    if not all(map(str.isalpha, start)):
+    # Words only up to the object: "Took <*> to <*>." would make one event of many; and
+    # words, not a level's letter ("W <*>." of every warning).
+    if not all(word.isalpha() and len(word) > 1 for word in start):
         return None
     return (*start, WILDCARD + mark)
 

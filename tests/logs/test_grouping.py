@@ -393,6 +393,15 @@ def test_four_reasons_after_a_value_are_the_values_of_one_event() -> None:
     assert len(set(keys_of(lines[:3]))) == 3
 
 
+def test_a_level_letter_that_leads_sentences_is_no_verb_whose_object_varies() -> None:
+    lines = [
+        "W [Store] [12:00:01]: Error forwarding 5 records to 'Audit': connection refused.",
+        "W [Devices] [12:00:02]: Device 'PLC1' faulted after 3 retries.",
+        "W [Gateway] [12:00:03]: Redundancy peer lost, taking over as master.",
+    ]
+    assert len(set(keys_of(lines))) == 3
+
+
 def test_sentences_after_a_value_stay_events_when_long_or_after_a_colon() -> None:
     # Long sentences about a subject are events of their own ("The web application [x]
     # registered the JDBC driver [y] but failed to unregister it when ..."), and so, as
