@@ -39,7 +39,8 @@ A message is masked (masking.py) into tokens, then, in this order:
    the object starts with a word naming its kind ("target Local File Systems").
    Four templates that share a start ending in a value and then end in different short
    runs of words take the run as one `<*>`: what became of the value ("host [<*>] not
-   found", "... not monitored", "... is monitored by a proxy").
+   found", "... not monitored", "... is monitored by a proxy"); runs that start with
+   the same two words are variants of one saying, not distinct reasons.
 7. Otherwise the message starts a new cluster.
 
 Whenever a template generalizes, every other template it now covers merges into the
@@ -390,6 +391,11 @@ class TemplateMiner:
             members = [tokens, *(cluster._tokens for cluster in family)]
             if len({member[-1] for member in members}) == 1:
                 return None  # they end alike: not free text to the end
+            if len({member[head : head + 2] for member in members}) < len(members):
+                # Two start alike ("failed to connect to <*>: java.net.ConnectException",
+                # "failed to connect to <*>: java.net.NoRouteToHostException"): variants of
+                # one saying, whose own templates may still merge, not several reasons.
+                return None
             if not all(
                 any(map(_named, member[head:])) and len(member) - head <= REASON_WORDS_MAX
                 for member in members
