@@ -21,12 +21,13 @@ A message is masked (masking.py) into tokens, then, in this order:
    place, and that place has now shown three distinct words (a user name, a host, a
    state), those templates become one with `<*>` there. Two distinct words are not
    enough ("logged in" and "logged out" stay apart), except after a label: "target:
-   disk" and "target: replicas" are one field's two values, but "agent: Synced" and
-   "agent: Deregistered" are two events (a logger's name leads them). The first word of a message
-   never becomes a variable this way: it names the event ("tickTime set to"), unless it
-   is a tag in brackets, which names who speaks ("[sshd] Ban <*>"); nor does a place in
-   code ("virDomainCreate:<*>", "server.go:<*>]"), which names the statement. Words that
-   share a head ("/products/shoes", "/products/hats") are counted apart from others.
+   disk" and "target: replicas" are one field's two values (as are TRUE and FALSE), but
+   "agent: Synced" and "agent: Deregistered" are two events (a logger's name leads
+   them). The first word of a message never becomes a variable this way: it names the
+   event ("tickTime set to"), unless it is a tag in brackets, which names who speaks
+   ("[sshd] Ban <*>"); nor does a place in code ("virDomainCreate:<*>",
+   "server.go:<*>]"), which names the statement. Words that share a head
+   ("/products/shoes", "/products/hats") are counted apart from others.
 6. Runs: when the message shares a start and an end with two templates, and the three
    hold three distinct runs of words between them after a label (a clause: "raised:
    <*> on") or as a capitalized name between two words ("sensor <*> reading" of "Inlet
@@ -435,9 +436,13 @@ class TemplateMiner:
             # After a label ("target: disk", "target: replicas"), two words are two values,
             # unless it leads the message (a logger's name: "agent: Synced"); so are two
             # ends of one bracketed phrase after its label ("(using password: YES)",
-            # "(using password: NO)").
+            # "(using password: NO)"), and true and false ("set to TRUE manually").
             if len(family) + 1 < self.distinct_words_for_variable and not (
                 (position > 1 and _is_label(tokens[position - 1]))
+                or all(
+                    value.lower() in _BOOLEANS
+                    for value in (tokens[position], *(c._tokens[position] for c in family))
+                )
                 or _labelled_in_token(
                     [cluster._tokens[position] for cluster in family], tokens[position]
                 )
@@ -895,6 +900,9 @@ _CODE_PLACE = re.compile(
     r"[(\[]?(?:[a-z_][a-z0-9_]*[A-Z]\w*|[\w.$/-]+\.(?:go|java|kt|scala|py|rb|rs|c|cc|cpp|cxx|h|hpp"
     r"|js|ts|cs|php|swift|m)):<\*>[)\]:,]*$"
 )
+
+
+_BOOLEANS = frozenset({"true", "false"})
 
 
 def _is_tag(token: str) -> bool:

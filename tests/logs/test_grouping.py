@@ -177,6 +177,10 @@ SAME_EVENT = {
         "Starting BGSAVE for SYNC with target: disk",
         "Starting BGSAVE for SYNC with target: sockets",
     ],
+    "a boolean's two values": [
+        "Output 3 set to TRUE manually",
+        "Output 7 set to FALSE manually",
+    ],
     "two values after a label in brackets": [
         "Access denied for user 'app'@'10.0.0.7' (using password: YES)",
         "Access denied for user 'root'@'localhost' (using password: NO)",
