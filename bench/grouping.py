@@ -223,6 +223,7 @@ SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "sixteenth_held_out": lambda _: labelled_samples(GROUPING_DATA / "sixteenth_held_out"),
     "seventeenth_held_out": lambda _: labelled_samples(GROUPING_DATA / "seventeenth_held_out"),
     "eighteenth_held_out": lambda _: labelled_samples(GROUPING_DATA / "eighteenth_held_out"),
+    "nineteenth_held_out": lambda _: labelled_samples(GROUPING_DATA / "nineteenth_held_out"),
 }
 
 

@@ -25,9 +25,10 @@ A message is masked (masking.py) into tokens, then, in this order:
    "agent: Synced" and "agent: Deregistered" are two events (a logger's name leads
    them). The first word of a message never becomes a variable this way: it names the
    event ("tickTime set to"), unless it is a tag in brackets, which names who speaks
-   ("[sshd] Ban <*>"); nor does a place in code ("virDomainCreate:<*>",
-   "server.go:<*>]"), which names the statement. Words that share a head
-   ("/products/shoes", "/products/hats") are counted apart from others.
+   ("[sshd] Ban <*>"), or a module with what it serves ("pam_sss(<*>:auth):"); nor
+   does a place in code ("virDomainCreate:<*>", "server.go:<*>]"), which names the
+   statement. Words that share a head ("/products/shoes", "/products/hats") are counted
+   apart from others.
 6. Runs: when the message shares a start and an end with two templates, and the three
    hold three distinct runs of words between them after a label (a clause: "raised:
    <*> on") or as a capitalized name between two words ("sensor <*> reading" of "Inlet
@@ -906,8 +907,14 @@ _BOOLEANS = frozenset({"true", "false"})
 
 
 def _is_tag(token: str) -> bool:
-    """A word in square brackets: "[sshd]", "[main]", "[WARNING]"."""
-    return len(token) > 2 and token[0] == "[" and token[-1] == "]"
+    """A word in square brackets: "[sshd]", "[main]", "[WARNING]"; or a module and what it
+    serves, as PAM names its speakers: "pam_sss(sshd:auth):"."""
+    return (len(token) > 2 and token[0] == "[" and token[-1] == "]") or bool(
+        _SERVING.fullmatch(token)
+    )
+
+
+_SERVING = re.compile(r"[A-Za-z][\w.-]*\([\w.:<*>-]+\):")
 
 
 def _object_start(tokens: tuple[str, ...], place: int) -> bool:

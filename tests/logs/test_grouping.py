@@ -210,6 +210,12 @@ SAME_EVENT = {
         "[recidive] Ban 192.0.2.144",
         "[nginx-http-auth] Ban 203.0.113.80",
     ],
+    "a PAM module and the service it serves, leading the message": [
+        "pam_sss(sshd:auth): authentication success; user=alice",
+        "pam_sss(sudo:auth): authentication success; user=alice",
+        "pam_sss(login:auth): authentication success; user=alice",
+        "pam_sss(gdm-password:auth): authentication success; user=alice",
+    ],
     "phrases in brackets": [
         "Scan for client pid 431 (Microsoft Word) finished",
         "Scan for client pid 12 (mdworker) finished",
@@ -757,6 +763,17 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "kuka_krc": 0.76,
         "networkmanager": 0.84,
         "prometheus": 0.96,
+    },
+    # Written by a helper that did not read the miner; measured once at stop 35 after every
+    # rule of that stop but the last (0.524 mean, the same with the grouping before that
+    # stop; 0.421 with the miner before issue 18, drain3 0.528), then tuned on (a PAM
+    # module and the service it serves lead a message as a tag does: sssd).
+    "nineteenth_held_out": {
+        "frr_routing": 0.23,
+        "grafana_server": 0.49,
+        "nav2_amr": 0.75,
+        "sinumerik_nck": 0.69,
+        "sssd": 0.56,
     },
 }
 LABELLED_SYSTEMS = [
