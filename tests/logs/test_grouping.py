@@ -611,6 +611,16 @@ def test_grouping_accuracy_on_loghub(name: str) -> None:
     assert grouping_accuracy(keys_of(messages), events) >= LOGHUB_GA_FLOORS[name]
 
 
+def test_grouping_accuracy_on_loghub_keeps_its_mean() -> None:
+    # Issue 18: rules for other systems may not cost Loghub's mean (0.974 as reported,
+    # to three places), however they move one dataset within its floor above.
+    accuracies = [
+        grouping_accuracy(keys_of(messages), events)
+        for messages, events in map(loghub_sample, map(LOGHUB_SAMPLES.joinpath, LOGHUB_GA_FLOORS))
+    ]
+    assert round(sum(accuracies) / len(accuracies), 3) >= 0.974
+
+
 # Our own labelled logs of other systems (bench/grouping_data/README.md), by set: measured
 # GA less a little, so a regression shows. Each held-out set was measured once before it
 # was tuned on; "held_out", the last, only had one change after it (see the README).
