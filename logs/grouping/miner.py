@@ -78,9 +78,11 @@ MIN_WORDS_AROUND_GAP = 3
 # Templates compared with a message when looking for such a run, the best aligned first.
 GAP_CANDIDATES = 8
 # Distinct endings after a value that make the ending a value too, each of at most so
-# many words (see `_reasons`).
+# many words (see `_reasons_skeleton`).
 REASONS_FOR_VARIABLE = 4
 REASON_WORDS_MAX = 12
+# Two values a field may show that make it a field as three distinct words do.
+_BOOLEANS = frozenset({"true", "false"})
 # The most words a name may have where a template's `<*>` stands between two words
 # ("Temperature sensor <*> reading" of "Inlet Temp", "DIMM A1 Temp").
 MAX_NAME_WORDS = 3
@@ -342,7 +344,7 @@ class TemplateMiner:
         aligned.sort(key=lambda item: (-(item[0] + item[1]), item[2]._order))
         aligned = aligned[:GAP_CANDIDATES]
         if not may_run and not may_be_sentence:
-            return self._reasons(tokens, aligned)
+            return _reasons_skeleton(tokens, aligned)
         best: tuple[int, list[Cluster], tuple[str, ...]] | None = None
         sentence: tuple[int, list[Cluster], tuple[str, ...]] | None = None
         for index, (head, tail, cluster) in enumerate(aligned):
@@ -371,51 +373,10 @@ class TemplateMiner:
                     if skeleton is not None:
                         sentence = (shared_head, [cluster, other], skeleton)
         if best is None and sentence is None:
-            return self._reasons(tokens, aligned)
+            return _reasons_skeleton(tokens, aligned)
         if best is None:
             best = sentence
         return None if best is None else (best[1], best[2])
-
-    def _reasons(
-        self, tokens: tuple[str, ...], aligned: list[tuple[int, int, Cluster]]
-    ) -> tuple[list[Cluster], tuple[str, ...]] | None:
-        """REASONS_FOR_VARIABLE templates and the message that share a start ending in a
-        value and then end in different words, each a few: the words say what became of
-        the value, of one event ("host [<*>] not found", "host [<*>] not monitored", "host
-        [<*>] is monitored by a proxy", ...). Not after a value ending in ":" ("file <*>:
-        Permission denied"), whose error texts Loghub labels as events of their own, nor
-        sentences longer than REASON_WORDS_MAX ("The web application [<*>] registered the
-        JDBC driver [<*>] but failed to unregister it when ..."), which are."""
-        for head in sorted({head for head, _, _ in aligned}, reverse=True):
-            family = [cluster for other, _, cluster in aligned if other >= head]
-            if len(family) + 1 < REASONS_FOR_VARIABLE:
-                continue
-            members = [tokens, *(cluster._tokens for cluster in family)]
-            if len({member[-1] for member in members}) == 1:
-                return None  # they end alike: not free text to the end
-            if len({member[head : head + 2] for member in members}) < len(members):
-                # Two start alike ("failed to connect to <*>: java.net.ConnectException",
-                # "failed to connect to <*>: java.net.NoRouteToHostException"): variants of
-                # one saying, whose own templates may still merge, not several reasons.
-                return None
-            if not all(
-                any(map(_named, member[head:])) and len(member) - head <= REASON_WORDS_MAX
-                for member in members
-            ):
-                return None
-            start = tuple(
-                _most_general([member[place] for member in members]) for place in range(head)
-            )
-            if (
-                WILDCARD not in start[-1]
-                or start[-1] == WILDCARD  # "<*> <*>": the value would swallow the reason
-                or start[-1].endswith(":")
-                or sum(map(_named, start)) < MIN_WORDS_AROUND_GAP
-            ):
-                return None
-            skeleton = (*start, WILDCARD)
-            return (family, skeleton) if _spans(skeleton) else None
-        return None
 
     def _sibling_skeleton(
         self, tokens: tuple[str, ...], siblings: dict[int, list[Cluster]]
@@ -870,6 +831,46 @@ def _gap_skeleton(
     return skeleton
 
 
+def _reasons_skeleton(
+    tokens: tuple[str, ...], aligned: list[tuple[int, int, Cluster]]
+) -> tuple[list[Cluster], tuple[str, ...]] | None:
+    """REASONS_FOR_VARIABLE templates and the message that share a start ending in a
+    value and then end in different words, each a few: the words say what became of
+    the value, of one event ("host [<*>] not found", "host [<*>] not monitored", "host
+    [<*>] is monitored by a proxy", ...). Not after a value ending in ":" ("file <*>:
+    Permission denied"), whose error texts Loghub labels as events of their own, nor
+    sentences longer than REASON_WORDS_MAX ("The web application [<*>] registered the
+    JDBC driver [<*>] but failed to unregister it when ..."), which are."""
+    for head in sorted({head for head, _, _ in aligned}, reverse=True):
+        family = [cluster for other, _, cluster in aligned if other >= head]
+        if len(family) + 1 < REASONS_FOR_VARIABLE:
+            continue
+        members = [tokens, *(cluster._tokens for cluster in family)]
+        if len({member[-1] for member in members}) == 1:
+            return None  # they end alike: not free text to the end
+        if len({member[head : head + 2] for member in members}) < len(members):
+            # Two start alike ("failed to connect to <*>: java.net.ConnectException",
+            # "failed to connect to <*>: java.net.NoRouteToHostException"): variants of
+            # one saying, whose own templates may still merge, not several reasons.
+            return None
+        if not all(
+            any(map(_named, member[head:])) and len(member) - head <= REASON_WORDS_MAX
+            for member in members
+        ):
+            return None
+        start = tuple(_most_general([member[place] for member in members]) for place in range(head))
+        if (
+            WILDCARD not in start[-1]
+            or start[-1] == WILDCARD  # "<*> <*>": the value would swallow the reason
+            or start[-1].endswith(":")
+            or sum(map(_named, start)) < MIN_WORDS_AROUND_GAP
+        ):
+            return None
+        skeleton = (*start, WILDCARD)
+        return (family, skeleton) if _spans(skeleton) else None
+    return None
+
+
 def _sentence_skeleton(
     tokens: tuple[str, ...], family: tuple[Cluster, ...], head: int
 ) -> tuple[str, ...] | None:
@@ -901,9 +902,6 @@ _CODE_PLACE = re.compile(
     r"[(\[]?(?:[a-z_][a-z0-9_]*[A-Z]\w*|[\w.$/-]+\.(?:go|java|kt|scala|py|rb|rs|c|cc|cpp|cxx|h|hpp"
     r"|js|ts|cs|php|swift|m)):<\*>[)\]:,]*$"
 )
-
-
-_BOOLEANS = frozenset({"true", "false"})
 
 
 def _is_tag(token: str) -> bool:
