@@ -199,31 +199,34 @@ def labelled_sample(file: Path) -> tuple[list[str], list[str]]:
 
 
 # The sets a run reports, each a mean of its own: Loghub's eight samples, then our own
-# labelled logs of other systems (bench/grouping_data/README.md): those masking was tuned
-# on from the start, three sets held out until their first measurement and tuned on after
-# it, and the set it never was tuned on.
+# labelled logs of other systems (bench/grouping_data/README.md), in the order they were
+# written: the development set, tuned on from the start, then the held-out sets, each
+# held out until its first measurement and tuned on after it.
+LABELLED_SETS = (
+    "development",
+    "first_held_out",
+    "second_held_out",
+    "third_held_out",
+    "held_out",
+    "fifth_held_out",
+    "sixth_held_out",
+    "seventh_held_out",
+    "eighth_held_out",
+    "ninth_held_out",
+    "tenth_held_out",
+    "eleventh_held_out",
+    "twelfth_held_out",
+    "thirteenth_held_out",
+    "fourteenth_held_out",
+    "fifteenth_held_out",
+    "sixteenth_held_out",
+    "seventeenth_held_out",
+    "eighteenth_held_out",
+    "nineteenth_held_out",
+)
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
-    "development": lambda _: labelled_samples(GROUPING_DATA / "development"),
-    "first_held_out": lambda _: labelled_samples(GROUPING_DATA / "first_held_out"),
-    "second_held_out": lambda _: labelled_samples(GROUPING_DATA / "second_held_out"),
-    "third_held_out": lambda _: labelled_samples(GROUPING_DATA / "third_held_out"),
-    "held_out": lambda _: labelled_samples(GROUPING_DATA / "held_out"),
-    "fifth_held_out": lambda _: labelled_samples(GROUPING_DATA / "fifth_held_out"),
-    "sixth_held_out": lambda _: labelled_samples(GROUPING_DATA / "sixth_held_out"),
-    "seventh_held_out": lambda _: labelled_samples(GROUPING_DATA / "seventh_held_out"),
-    "eighth_held_out": lambda _: labelled_samples(GROUPING_DATA / "eighth_held_out"),
-    "ninth_held_out": lambda _: labelled_samples(GROUPING_DATA / "ninth_held_out"),
-    "tenth_held_out": lambda _: labelled_samples(GROUPING_DATA / "tenth_held_out"),
-    "eleventh_held_out": lambda _: labelled_samples(GROUPING_DATA / "eleventh_held_out"),
-    "twelfth_held_out": lambda _: labelled_samples(GROUPING_DATA / "twelfth_held_out"),
-    "thirteenth_held_out": lambda _: labelled_samples(GROUPING_DATA / "thirteenth_held_out"),
-    "fourteenth_held_out": lambda _: labelled_samples(GROUPING_DATA / "fourteenth_held_out"),
-    "fifteenth_held_out": lambda _: labelled_samples(GROUPING_DATA / "fifteenth_held_out"),
-    "sixteenth_held_out": lambda _: labelled_samples(GROUPING_DATA / "sixteenth_held_out"),
-    "seventeenth_held_out": lambda _: labelled_samples(GROUPING_DATA / "seventeenth_held_out"),
-    "eighteenth_held_out": lambda _: labelled_samples(GROUPING_DATA / "eighteenth_held_out"),
-    "nineteenth_held_out": lambda _: labelled_samples(GROUPING_DATA / "nineteenth_held_out"),
+    **{name: lambda _, name=name: labelled_samples(GROUPING_DATA / name) for name in LABELLED_SETS},
 }
 
 
