@@ -223,6 +223,7 @@ LABELLED_SETS = (
     "seventeenth_held_out",
     "eighteenth_held_out",
     "nineteenth_held_out",
+    "twentieth_held_out",
 )
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
