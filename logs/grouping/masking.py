@@ -297,7 +297,7 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
     masked = [_mask_token(raw) for raw in raws]
     if ('msg="' in text or 'message="' in text) and _logfmt_line(text):
         for place, raw in enumerate(raws):
-            if raw.startswith(_MESSAGE_KEYS):
+            if raw.startswith(MESSAGE_KEYS):
                 key, quote, words = raw.partition('"')
                 masked[place] = f"{key}{quote}{_mask_token(words) if words else ''}"
     if "= " in text:
@@ -443,7 +443,7 @@ def _masked_whole(token: str) -> str:
 # quoted text is masked as a message is, word by word, not taken as one value. Only in a
 # line of fields: where words come first ("client: Task event: task=web msg="Task
 # started""), they are the message, and msg= is one of its fields (HashiCorp's hclog).
-_MESSAGE_KEYS = ('msg="', 'message="')
+MESSAGE_KEYS = ('msg="', 'message="')
 # A logfmt key is short: the "=" of a line's first field comes within this many characters.
 _FIRST_KEY_MAX = 64
 
@@ -456,7 +456,7 @@ def _logfmt_line(text: str) -> bool:
 
 def _opens_message(text: str, quote: int) -> bool:
     """Whether the quote at `quote` opens the text of a logfmt message key."""
-    for key in _MESSAGE_KEYS:
+    for key in MESSAGE_KEYS:
         start = quote + 1 - len(key)
         if text.startswith(key, start) and (start == 0 or text[start - 1].isspace()):
             return _logfmt_line(text)

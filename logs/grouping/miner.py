@@ -63,7 +63,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from logs.grouping.masking import UNITS, WILDCARD, digits_zeroed, mask_zeroed, template_tokens
+from logs.grouping.masking import (
+    MESSAGE_KEYS,
+    UNITS,
+    WILDCARD,
+    digits_zeroed,
+    mask_zeroed,
+    template_tokens,
+)
 
 # A word position becomes `<*>` once this many distinct words were seen there while the
 # rest of the message stayed the same. Two is the common enum (in/out, begin/end).
@@ -390,6 +397,9 @@ class TemplateMiner:
             if position == 0 and not all(
                 map(_is_tag, (tokens[0], *(cluster._tokens[0] for cluster in family)))
             ):
+                continue
+            # So does the first word of a logfmt line's message ('msg="StartContainer').
+            if tokens[position].startswith(MESSAGE_KEYS):
                 continue
             # A place in code ("virDomainCreate:<*>", "server.go:<*>]") names the statement
             # that printed the line: two functions are two events, however many there are.
