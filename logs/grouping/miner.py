@@ -863,8 +863,11 @@ def _reasons_skeleton(
             # "failed to connect to <*>: java.net.NoRouteToHostException"): variants of
             # one saying, whose own templates may still merge, not several reasons.
             return None
+        # A reason says it in words; runs of fields ('taskqueue-size="<*>"') name by their
+        # keys what a line reports, each set of keys a report of its own.
         if not all(
-            any(map(_named, member[head:])) and len(member) - head <= REASON_WORDS_MAX
+            any(_named(token) and WILDCARD not in token for token in member[head:])
+            and len(member) - head <= REASON_WORDS_MAX
             for member in members
         ):
             return None
