@@ -224,6 +224,7 @@ LABELLED_SETS = (
     "eighteenth_held_out",
     "nineteenth_held_out",
     "twentieth_held_out",
+    "twenty_first_held_out",
 )
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
