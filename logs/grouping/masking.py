@@ -300,6 +300,9 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
             if raw.startswith(MESSAGE_KEYS):
                 key, quote, words = raw.partition('"')
                 masked[place] = f"{key}{quote}{_mask_token(words) if words else ''}"
+    if "> " in text:
+        for place in _transition_states(raws):
+            masked[place] = _masked_whole(raws[place])
     if "= " in text:
         for place in _spaced_values(raws):
             masked[place] = _masked_whole(raws[place])
@@ -425,6 +428,25 @@ def _spaced_values(raws: list[str]) -> list[int]:
         place
         for place in range(1, len(raws))
         if raws[place - 1][-1] == "=" and "=" not in raws[place] and WILDCARD not in raws[place]
+    ]
+
+
+# "Shifting SYNCED -> OPEN", "HSRP Vl10 Grp 10 state Standby -> Active", "S_IDLE =>
+# S_POLICY_ENGINE": the states on either side of an arrow are the values of one change.
+_ARROWS = frozenset({"->", "=>", "-->"})
+# A state is a name, in brackets or not; "FAILED! => {...}" and "[web1] => (item=nginx)"
+# are an outcome and its result, not states.
+_STATE = re.compile(r"[(\[]?[A-Za-z][\w/.\-]*[)\]]?[,;:]?")
+
+
+def _transition_states(raws: list[str]) -> list[int]:
+    """The places of the states a transition names: the words on either side of an arrow."""
+    return [
+        place
+        for arrow, token in enumerate(raws)
+        if token in _ARROWS and 0 < arrow < len(raws) - 1
+        for place in (arrow - 1, arrow + 1)
+        if _STATE.fullmatch(raws[place])
     ]
 
 

@@ -264,6 +264,8 @@ DIFFERENT_EVENTS = [
     ("setLightsOn(true)", "cancelNotification,index:12"),
     # A logger's name ending in a colon leads the message: the word after it is no value.
     ("scheduler: Started job: id=7", "scheduler: Stopped job: id=7"),
+    # Outcomes before an arrow name their events ("=> {...}" is the result).
+    ('fatal: [web1]: FAILED! => {"msg": "x"}', 'fatal: [web1]: UNREACHABLE! => {"msg": "x"}'),
     # logfmt: the text of msg= is the event, not a value.
     (
         'level=info msg="shim disconnected" id=2f9c namespace=moby',
@@ -299,6 +301,23 @@ def test_the_first_word_of_a_logfmt_message_names_its_event() -> None:
     by_call = [set(keys[start : start + len(ids)]) for start in range(0, len(keys), len(ids))]
     assert all(len(call_keys) == 1 for call_keys in by_call)
     assert len(set(keys)) == len(calls)
+
+
+def test_the_states_on_either_side_of_an_arrow_are_values() -> None:
+    assert mask("HSRP: Vl10 Grp 10 state Standby -> Active") == (
+        "HSRP:", "<*>", "Grp", "<*>", "state", "<*>", "->", "<*>",
+    )  # fmt: skip
+    # An outcome and its result are no states: they stay as masking has them.
+    assert mask('fatal: [web1]: FAILED! => {"msg": "x"}') == (
+        "fatal:", "[<*>]:", "FAILED!", "=>", '{"<*>": "<*>"}',
+    )  # fmt: skip
+    assert mask("ok: [web1] => (item=nginx)") == ("ok:", "[<*>]", "=>", "(item=<*>)")
+    # Each change once: one event however its two states vary together.
+    changes = [("SYNCED", "DONOR/DESYNCED"), ("JOINED", "SYNCED"), ("CLOSED", "OPEN")]
+    keys = keys_of(
+        [f"WSREP: Shifting {old} -> {new} (TO: 4{n})" for n, (old, new) in enumerate(changes)]
+    )
+    assert len(set(keys)) == 1
 
 
 def test_the_text_of_a_logfmt_message_is_masked_word_by_word() -> None:
@@ -711,7 +730,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     "ninth_held_out": {
         "bacula": 0.66,
         "mosquitto": 0.65,
-        "pacemaker": 0.49,
+        "pacemaker": 0.58,
         "s7_diag": 0.34,
         "suricata": 0.59,
     },
@@ -721,7 +740,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "gitlab_runner": 0.81,
         "haproxy": 0.53,
         "keepalived": 0.85,
-        "modbus_gateway": 0.82,
+        "modbus_gateway": 0.85,
         "zfs_zed": 0.55,
     },
     # Written by a helper that did not read the miner; measured once at stop 33 (0.650 mean,
@@ -757,7 +776,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     # the same with the grouping before that stop's rule of places in code; 0.546 with the
     # miner before issue 18, drain3 0.471), then tuned on (single-quoted phrases).
     "fourteenth_held_out": {
-        "beckhoff_twincat": 0.60,
+        "beckhoff_twincat": 0.77,
         "cups_print": 0.94,
         "hpc_cluster": 0.84,
         "mssql_server": 0.81,
@@ -780,7 +799,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "apache_httpd_error": 0.72,
         "gitea_server": 0.32,
         "kernel_oom_mm": 0.88,
-        "opc_da_historian": 0.61,
+        "opc_da_historian": 0.82,
         "sshd_auth": 0.56,
     },
     # Written by a helper that did not read the miner; measured once at stop 35 after the
@@ -810,7 +829,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     # stop; 0.421 with the miner before issue 18, drain3 0.528), then tuned on (a PAM
     # module and the service it serves lead a message as a tag does: sssd).
     "nineteenth_held_out": {
-        "frr_routing": 0.23,
+        "frr_routing": 0.27,
         "grafana_server": 0.49,
         "nav2_amr": 0.75,
         "sinumerik_nck": 0.69,
@@ -829,11 +848,12 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     },
     # Written by a helper that did not read the miner; measured once at stop 36 with
     # b288abc (0.769 mean, the same with ad8197c; 0.755 with the miner before issue 18,
-    # drain3 0.537), not tuned on.
+    # drain3 0.537), then tuned on (the states on either side of an arrow are values:
+    # mariadb_galera 0.707 -> 0.858).
     "twenty_first_held_out": {
         "fluent_bit": 0.93,
         "kamailio": 0.73,
-        "mariadb_galera": 0.68,
+        "mariadb_galera": 0.83,
         "universal_robots": 0.55,
         "wincc_oa": 0.81,
     },
