@@ -410,7 +410,12 @@ class TemplateMiner:
             # ends of one bracketed phrase after its label ("(using password: YES)",
             # "(using password: NO)"), and true and false ("set to TRUE manually").
             if len(family) + 1 < self.distinct_words_for_variable and not (
-                (position > 1 and _is_label(tokens[position - 1]))
+                (
+                    position > 1
+                    and _is_label(tokens[position - 1])
+                    # A function's name is where the line was printed, not a label.
+                    and not tokens[position - 1].endswith("():")
+                )
                 or all(
                     value.lower() in _BOOLEANS
                     for value in (tokens[position], *(c._tokens[position] for c in family))
