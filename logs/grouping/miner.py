@@ -401,6 +401,17 @@ class TemplateMiner:
             # So does the first word of a logfmt line's message ('msg="StartContainer').
             if tokens[position].startswith(MESSAGE_KEYS):
                 continue
+            # What became of a value, said last ("Program <*> started", "... stopped"),
+            # is the event, however many things may become of it.
+            if (
+                position == len(tokens) - 1
+                and WILDCARD in tokens[position - 1]
+                and all(
+                    _PAST_PARTICIPLE.fullmatch(value)
+                    for value in (tokens[position], *(c._tokens[position] for c in family))
+                )
+            ):
+                continue
             # A place in code ("virDomainCreate:<*>", "server.go:<*>]") names the statement
             # that printed the line: two functions are two events, however many there are.
             if _CODE_PLACE.match(tokens[position]):
@@ -913,6 +924,7 @@ def _sentence_skeleton(
     return (*start, WILDCARD + mark)
 
 
+_PAST_PARTICIPLE = re.compile(r"[a-z]+ed[.!]?")
 # A function or a source file, and its line: "qemuProcessStop:<*>", "(Bar.java:<*>)",
 # "controller_utils.go:<*>]". A function's name is camelCase here: "user:<*>" or
 # "port:<*>" are keys with their values, not places in code.
