@@ -225,6 +225,7 @@ LABELLED_SETS = (
     "nineteenth_held_out",
     "twentieth_held_out",
     "twenty_first_held_out",
+    "twenty_second_held_out",
 )
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
