@@ -300,7 +300,7 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
             if raw.startswith(MESSAGE_KEYS):
                 key, quote, words = raw.partition('"')
                 masked[place] = f"{key}{quote}{_mask_token(words) if words else ''}"
-    if "> " in text:
+    if "-> " in text or "=> " in text:
         for place in _transition_states(raws):
             masked[place] = _masked_whole(raws[place])
     if "= " in text:

@@ -90,6 +90,8 @@ REASONS_FOR_VARIABLE = 4
 REASON_WORDS_MAX = 12
 # Two values a field may show that make it a field as three distinct words do.
 _BOOLEANS = frozenset({"true", "false"})
+# Words that say what became of a value, when they end a message: never a field's values.
+_PAST_PARTICIPLE = re.compile(r"[a-z]+ed[.!]?")
 # The most words a name may have where a template's `<*>` stands between two words
 # ("Temperature sensor <*> reading" of "Inlet Temp", "DIMM A1 Temp").
 MAX_NAME_WORDS = 3
@@ -404,7 +406,7 @@ class TemplateMiner:
             # What became of a value, said last ("Program <*> started", "... stopped"),
             # is the event, however many things may become of it.
             if (
-                position == len(tokens) - 1
+                0 < position == len(tokens) - 1
                 and WILDCARD in tokens[position - 1]
                 and all(
                     _PAST_PARTICIPLE.fullmatch(value)
@@ -924,7 +926,6 @@ def _sentence_skeleton(
     return (*start, WILDCARD + mark)
 
 
-_PAST_PARTICIPLE = re.compile(r"[a-z]+ed[.!]?")
 # A function or a source file, and its line: "qemuProcessStop:<*>", "(Bar.java:<*>)",
 # "controller_utils.go:<*>]". A function's name is camelCase here: "user:<*>" or
 # "port:<*>" are keys with their values, not places in code.
