@@ -27,8 +27,12 @@ A message is masked (masking.py) into tokens, then, in this order:
    event ("tickTime set to"), unless it is a tag in brackets, which names who speaks
    ("[sshd] Ban <*>"), or a module with what it serves ("pam_sss(<*>:auth):"); nor
    does a place in code ("virDomainCreate:<*>", "server.go:<*>]"), which names the
-   statement. Words that share a head ("/products/shoes", "/products/hats") are counted
-   apart from others.
+   statement, nor the first word of a logfmt line's message ('msg="StartContainer'), nor
+   a past participle that ends a message after a value ("Program <*> started",
+   "... stopped", "... paused": what became of the value is the event). After a
+   function's name ("tls_h_read_f(): src addr", "... dst addr") two words are two
+   events: the name is where the line was printed, not a label. Words that share a head
+   ("/products/shoes", "/products/hats") are counted apart from others.
 6. Runs: when the message shares a start and an end with two templates, and the three
    hold three distinct runs of words between them after a label (a clause: "raised:
    <*> on") or as a capitalized name between two words ("sensor <*> reading" of "Inlet
@@ -42,7 +46,8 @@ A message is masked (masking.py) into tokens, then, in this order:
    Four templates that share a start ending in a value and then end in different short
    runs of words take the run as one `<*>`: what became of the value ("host [<*>] not
    found", "... not monitored", "... is monitored by a proxy"); runs that start with
-   the same two words are variants of one saying, not distinct reasons.
+   the same two words are variants of one saying, not distinct reasons, and a run of
+   fields with no word besides them ('taskqueue-size="<*>"') is a report of its own.
 7. Otherwise the message starts a new cluster.
 
 Whenever a template generalizes, every other template it now covers merges into the
@@ -396,9 +401,8 @@ class TemplateMiner:
             # The first word names the event ("tickTime set to", "cupsd startup succeeded");
             # values that lead a message have the shape of one (an address, a path), or
             # are tags in brackets, which name who speaks, not what ("[sshd] Ban <*>").
-            if position == 0 and not all(
-                map(_is_tag, (tokens[0], *(cluster._tokens[0] for cluster in family)))
-            ):
+            seen = [tokens[position], *(cluster._tokens[position] for cluster in family)]
+            if position == 0 and not all(map(_is_tag, seen)):
                 continue
             # So does the first word of a logfmt line's message ('msg="StartContainer').
             if tokens[position].startswith(MESSAGE_KEYS):
@@ -408,10 +412,7 @@ class TemplateMiner:
             if (
                 0 < position == len(tokens) - 1
                 and WILDCARD in tokens[position - 1]
-                and all(
-                    _PAST_PARTICIPLE.fullmatch(value)
-                    for value in (tokens[position], *(c._tokens[position] for c in family))
-                )
+                and all(map(_PAST_PARTICIPLE.fullmatch, seen))
             ):
                 continue
             # A place in code ("virDomainCreate:<*>", "server.go:<*>]") names the statement
@@ -422,19 +423,17 @@ class TemplateMiner:
             # unless it leads the message (a logger's name: "agent: Synced"); so are two
             # ends of one bracketed phrase after its label ("(using password: YES)",
             # "(using password: NO)"), and true and false ("set to TRUE manually").
-            if len(family) + 1 < self.distinct_words_for_variable and not (
-                (
-                    position > 1
-                    and _is_label(tokens[position - 1])
-                    # A function's name is where the line was printed, not a label.
-                    and not tokens[position - 1].endswith("():")
-                )
-                or all(
-                    value.lower() in _BOOLEANS
-                    for value in (tokens[position], *(c._tokens[position] for c in family))
-                )
-                or _labelled_in_token(
-                    [cluster._tokens[position] for cluster in family], tokens[position]
+            if (
+                len(family) + 1 < self.distinct_words_for_variable
+                and not (
+                    (
+                        position > 1
+                        and _is_label(tokens[position - 1])
+                        # A function's name is where the line was printed, not a label.
+                        and not tokens[position - 1].endswith("():")
+                    )
+                    or all(value.lower() in _BOOLEANS for value in seen)
+                    or _labelled_in_token(seen[1:], tokens[position])
                 )
             ):
                 return None
