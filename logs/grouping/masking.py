@@ -306,6 +306,9 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
     if "= " in text:
         for place in _spaced_values(raws):
             masked[place] = _masked_whole(raws[place])
+    if "=" in text:
+        for place in _record_flags(raws):
+            masked[place] = WILDCARD
     if "HTTP/" in text:
         for place in _request_targets(raws):
             masked[place] = _mask_route(raws[place])
@@ -429,6 +432,33 @@ def _spaced_values(raws: list[str]) -> list[int]:
         for place in range(1, len(raws))
         if raws[place - 1][-1] == "=" and "=" not in raws[place] and WILDCARD not in raws[place]
     ]
+
+
+# A record of upper-case fields ("SRC=10.0.0.1 DST=10.0.0.2 LEN=60 ... ID=0 DF PROTO=TCP"):
+# the bare upper-case words among its fields are flags the record carries or not, values
+# of the record rather than words of an event. A record has at least this many fields.
+_RECORD_FIELDS = 4
+_UPPER_FIELD = re.compile(r"[A-Z][A-Z0-9_]*=")
+_FLAG = re.compile(r"[A-Z]{2,}")
+
+
+def _record_flags(raws: list[str]) -> list[int]:
+    """Places of the flags in a record of upper-case fields: runs of bare upper-case words
+    after a field and before the next ("RES=0x00 ACK PSH URGP=0"). Each becomes `<*>`, which
+    joins the value before it, so a record reads the same whichever flags it carries."""
+    if sum(1 for raw in raws if _UPPER_FIELD.match(raw)) < _RECORD_FIELDS:
+        return []
+    places: list[int] = []
+    run: list[int] = []
+    for place in range(1, len(raws)):
+        raw = raws[place]
+        if _FLAG.fullmatch(raw) and (run or _UPPER_FIELD.match(raws[place - 1])):
+            run.append(place)
+            continue
+        if run and _UPPER_FIELD.match(raw):
+            places.extend(run)
+        run = []
+    return places
 
 
 # "Shifting SYNCED -> OPEN", "HSRP Vl10 Grp 10 state Standby -> Active", "S_IDLE =>

@@ -25,14 +25,15 @@ A message is masked (masking.py) into tokens, then, in this order:
    "agent: Synced" and "agent: Deregistered" are two events (a logger's name leads
    them). The first word of a message never becomes a variable this way: it names the
    event ("tickTime set to"), unless it is a tag in brackets, which names who speaks
-   ("[sshd] Ban <*>"), or a module with what it serves ("pam_sss(<*>:auth):"); nor
-   does a place in code ("virDomainCreate:<*>", "server.go:<*>]"), which names the
-   statement, nor the first word of a logfmt line's message ('msg="StartContainer'), nor
-   a past participle that ends a message after a value ("Program <*> started",
-   "... stopped", "... paused": what became of the value is the event). After a
-   function's name ("tls_h_read_f(): src addr", "... dst addr") two words are two
-   events: the name is where the line was printed, not a label. Words that share a head
-   ("/products/shoes", "/products/hats") are counted apart from others.
+   ("[sshd] Ban <*>"; but tags of several words with one first word, "[UFW BLOCK]" and
+   "[UFW ALLOW]", are one speaker's words for what it did), or a module with what it
+   serves ("pam_sss(<*>:auth):"); nor does a place in code ("virDomainCreate:<*>",
+   "server.go:<*>]"), which names the statement, nor the first word of a logfmt line's
+   message ('msg="StartContainer'), nor a past participle that ends a message after a
+   value ("Program <*> started", "... stopped", "... paused": what became of the value
+   is the event). After a function's name ("tls_h_read_f(): src addr", "... dst addr")
+   two words are two events: the name is where the line was printed, not a label. Words
+   that share a head ("/products/shoes", "/products/hats") are counted apart from others.
 6. Runs: when the message shares a start and an end with two templates, and the three
    hold three distinct runs of words between them after a label (a clause: "raised:
    <*> on") or as a capitalized name between two words ("sensor <*> reading" of "Inlet
@@ -402,7 +403,7 @@ class TemplateMiner:
             # values that lead a message have the shape of one (an address, a path), or
             # are tags in brackets, which name who speaks, not what ("[sshd] Ban <*>").
             seen = [tokens[position], *(cluster._tokens[position] for cluster in family)]
-            if position == 0 and not all(map(_is_tag, seen)):
+            if position == 0 and (not all(map(_is_tag, seen)) or _tags_of_one_speaker(seen)):
                 continue
             # So does the first word of a logfmt line's message ('msg="StartContainer').
             if tokens[position].startswith(MESSAGE_KEYS):
@@ -940,6 +941,14 @@ def _is_tag(token: str) -> bool:
     return (len(token) > 2 and token[0] == "[" and token[-1] == "]") or bool(
         _SERVING.fullmatch(token)
     )
+
+
+def _tags_of_one_speaker(tags: list[str]) -> bool:
+    """Whether the tags are one speaker's words for what it did ("[UFW BLOCK]", "[UFW
+    ALLOW]", "[UFW LIMIT BLOCK]"): tags of several words with the same first word. What
+    follows the speaker names the event, as a first word does."""
+    speakers = {tag[1:].split(" ", 1)[0] for tag in tags if " " in tag}
+    return len(speakers) == 1 and all(" " in tag for tag in tags)
 
 
 _SERVING = re.compile(r"[A-Za-z][\w.-]*\([\w.:<*>-]+\):")
