@@ -46,7 +46,8 @@ A message is masked (masking.py) into tokens, then, in this order:
    the object starts with a word naming its kind ("target Local File Systems").
    Four templates that share a start ending in a value and then end in different short
    runs of words take the run as one `<*>`: what became of the value ("host [<*>] not
-   found", "... not monitored", "... is monitored by a proxy"); runs that start with
+   found", "... not monitored", "... is monitored by a proxy"; after a colon too, but not
+   error texts in C's manner, "file <*>: Permission denied"); runs that start with
    the same two words are variants of one saying, not distinct reasons, and a run of
    fields with no word besides them ('taskqueue-size="<*>"') is a report of its own.
 7. Otherwise the message starts a new cluster.
@@ -865,9 +866,10 @@ def _reasons_skeleton(
     """REASONS_FOR_VARIABLE templates and the message that share a start ending in a
     value and then end in different words, each a few: the words say what became of
     the value, of one event ("host [<*>] not found", "host [<*>] not monitored", "host
-    [<*>] is monitored by a proxy", ...). Not after a value ending in ":" ("file <*>:
-    Permission denied"), whose error texts Loghub labels as events of their own, nor
-    sentences longer than REASON_WORDS_MAX ("The web application [<*>] registered the
+    [<*>] is monitored by a proxy", ...), also after a value ending in ":" ("from <*>:
+    timeout while waiting for data"), except error texts in C's manner there ("file <*>:
+    Permission denied", see `_error_text`), which Loghub labels as events of their own;
+    nor sentences longer than REASON_WORDS_MAX ("The web application [<*>] registered the
     JDBC driver [<*>] but failed to unregister it when ..."), which are."""
     for head in sorted({head for head, _, _ in aligned}, reverse=True):
         family = [cluster for other, _, cluster in aligned if other >= head]
@@ -893,13 +895,19 @@ def _reasons_skeleton(
         if (
             WILDCARD not in start[-1]
             or start[-1] == WILDCARD  # "<*> <*>": the value would swallow the reason
-            or start[-1].endswith(":")
+            or (start[-1].endswith(":") and all(map(_error_text, (m[head:] for m in members))))
             or sum(map(_named, start)) < MIN_WORDS_AROUND_GAP
         ):
             return None
         skeleton = (*start, WILDCARD)
         return (family, skeleton) if _spans(skeleton) else None
     return None
+
+
+def _error_text(words: tuple[str, ...]) -> bool:
+    """Whether the words read as a system error's text: capitalized, with no value ("No
+    such file or directory", "Permission denied", "Bad file descriptor")."""
+    return words[0][:1].isupper() and not any(WILDCARD in word for word in words)
 
 
 def _sentence_skeleton(

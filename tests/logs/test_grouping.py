@@ -545,6 +545,24 @@ def test_sentences_after_a_value_stay_events_when_long_or_after_a_colon() -> Non
     assert len(set(keys_of(colon_lines))) == 4
 
 
+def test_reasons_in_words_after_a_value_and_a_colon_are_values_of_one_event() -> None:
+    # What went wrong with a connection, said after its address and a colon: one event,
+    # as a reason after a value without a colon is. Errors that read as C's (capitalized,
+    # no value: "Permission denied") stay events of their own, above.
+    reasons = [
+        "timeout while waiting for data",
+        "reading first byte from connection failed",
+        'connection of type "tls" is not allowed',
+        "connection rejected, allowed hosts only",
+    ]
+    lines = [
+        f"failed to accept an incoming connection: from 10.0.{n}.7: {reason}"
+        for n in range(2)
+        for reason in reasons
+    ]
+    assert len(set(keys_of(lines))) == 1
+
+
 def test_a_clause_that_ends_a_message_after_a_word_label_is_a_value() -> None:
     statements = [
         "SELECT * FROM orders WHERE customer_id = 12",
@@ -738,7 +756,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "windows": 0.98,
     },
     "second_held_out": {"cisco": 0.93, "postfix": 0.98, "postgres": 0.81, "slurm": 0.98},
-    "third_held_out": {"bmc": 0.85, "jenkins": 0.50, "kafka": 0.96, "openvpn": 0.97},
+    "third_held_out": {"bmc": 0.90, "jenkins": 0.50, "kafka": 0.96, "openvpn": 0.97},
     "held_out": {"airflow": 0.78, "bind": 0.83, "ceph": 0.74, "mongodb": 0.81},
     # Written after the merge of issue 18's rules by someone who did not see the miner;
     # measured once (0.740 mean), then tuned on (optional trailing fields, fields after
@@ -756,7 +774,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     # Written by a helper that did not read the miner; measured once (0.757 mean; 0.694 with
     # the miner before stop 30's rules), then tuned on (elasticsearch, systemd).
     "seventh_held_out": {
-        "elasticsearch": 0.79,
+        "elasticsearch": 0.82,
         "envoy": 0.86,
         "mysql": 0.80,
         "robot_cell": 0.90,
@@ -768,7 +786,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     "eighth_held_out": {
         "cassandra": 0.68,
         "cnc_cell": 0.81,
-        "dockerd": 0.95,
+        "dockerd": 0.98,
         "esxi": 0.51,
         "tomcat": 0.87,
     },
@@ -797,13 +815,13 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "chrony_ntp": 0.71,
         "fail2ban": 0.88,
         "nfs_server": 0.85,
-        "vault": 0.88,
+        "vault": 0.96,
     },
     # Written by a helper that did not read the miner; measured once at stop 33, after the
     # rule of tags in brackets (0.452 mean, 0.421 with the miner before issue 18, drain3
     # 0.417), then tuned on (nomad).
     "twelfth_held_out": {
-        "mes_line": 0.65,
+        "mes_line": 0.69,
         "nomad": 0.79,
         "pgbouncer": 0.27,
         "squid_proxy": 0.25,
@@ -814,16 +832,16 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     # moved by the rule of single-quoted phrases (traefik).
     "thirteenth_held_out": {
         "isc_dhcpd": 0.17,
-        "libvirtd": 0.65,
+        "libvirtd": 0.68,
         "logix_plc": 0.38,
-        "traefik": 0.85,
-        "zabbix_server": 0.31,
+        "traefik": 0.93,
+        "zabbix_server": 0.38,
     },
     # Written by a helper that did not read the miner; measured once at stop 34 (0.723 mean,
     # the same with the grouping before that stop's rule of places in code; 0.546 with the
     # miner before issue 18, drain3 0.471), then tuned on (single-quoted phrases).
     "fourteenth_held_out": {
-        "beckhoff_twincat": 0.77,
+        "beckhoff_twincat": 0.98,
         "cups_print": 0.94,
         "hpc_cluster": 0.84,
         "mssql_server": 0.81,
@@ -836,7 +854,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "ansible_run": 0.22,
         "fanuc_robot": 0.84,
         "oracle_alert": 0.93,
-        "sap_gateway": 0.90,
+        "sap_gateway": 0.93,
         "windows_defender": 0.71,
     },
     # Written by a helper that did not read the miner; measured once at stop 34 after every
@@ -844,7 +862,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     # issue 18, drain3 0.470).
     "sixteenth_held_out": {
         "apache_httpd_error": 0.72,
-        "gitea_server": 0.32,
+        "gitea_server": 0.37,
         "kernel_oom_mm": 0.88,
         "opc_da_historian": 0.82,
         "sshd_auth": 0.56,
@@ -900,7 +918,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     # what became of a value, said last, is the event: universal_robots 0.573 -> 0.825).
     "twenty_first_held_out": {
         "fluent_bit": 0.93,
-        "kamailio": 0.81,
+        "kamailio": 0.83,
         "mariadb_galera": 0.83,
         "universal_robots": 0.80,
         "wincc_oa": 0.81,
