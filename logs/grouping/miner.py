@@ -43,7 +43,8 @@ A message is masked (masking.py) into tokens, then, in this order:
    as words here ("(<*>):" is not one). Failing a run, a short sentence whose words up to
    its object are plain words takes its whole object as one `<*>` ("Started <*>." of
    "Docker Engine", "containerd container runtime", "kubelet: The Node Agent"), unless
-   the object starts with a word naming its kind ("target Local File Systems").
+   the object starts with a word naming its kind ("target Local File Systems") or holds
+   a value and its colon ("EtherCAT 0: Scanning bus.": the first word is a speaker).
    Four templates that share a start ending in a value and then end in different short
    runs of words take the run as one `<*>`: what became of the value ("host [<*>] not
    found", "... not monitored", "... is monitored by a proxy"; after a colon too, but not
@@ -923,8 +924,12 @@ def _sentence_skeleton(
         return None
     if not tokens[head - 1].isalpha() or all(len(member) - head < 2 for member in members):
         return None
-    # The object is a name or a description, not a word of the sentence and a name.
+    # The object is a name or a description, not a word of the sentence and a name; nor
+    # does it hold a value and its colon, which make the word before it a speaker
+    # ("EtherCAT 0: Domain 1: ...", "EtherCAT WARNING 0-1: ..."), not a verb.
     if not all(_object_start(member, head) for member in members):
+        return None
+    if any(_value_label(token) for member in members for token in member[head:]):
         return None
     start = tuple(_most_general([member[place] for member in members]) for place in range(head))
     # Words only up to the object: "Took <*> to <*>." would make one event of many; and
@@ -973,6 +978,11 @@ def _object_start(tokens: tuple[str, ...], place: int) -> bool:
         or place + 1 == len(tokens)
         or not _name_like(tokens[place + 1])
     )
+
+
+def _value_label(token: str) -> bool:
+    """Whether the token is a value that ends in a colon ("<*>:", "[<*>]:")."""
+    return token[-1] == ":" and WILDCARD in token
 
 
 def _sentence_mark(token: str) -> str:
