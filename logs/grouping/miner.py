@@ -799,13 +799,19 @@ def _spanning_last(token: str) -> bool:
 
 
 def _label_places(tokens: tuple[str, ...]) -> list[int]:
-    """Places of the labels a run of several words may follow (see `_spans`)."""
+    """Places of the labels a run of several words may follow (see `_spans`). A field with
+    its value and a colon ("tid=<*>:") ends a line's header: the words after it are the
+    message, not a clause it labels."""
     places = []
     words = 0
     for place, token in enumerate(tokens[:-1]):
         if token != WILDCARD:
             words += _named(token)
-            if words >= MIN_WORDS_FOR_STRETCH and token.endswith(_LABEL_ENDS):
+            if (
+                words >= MIN_WORDS_FOR_STRETCH
+                and token.endswith(_LABEL_ENDS)
+                and not (_value_label(token) and "=" in token)
+            ):
                 places.append(place)
     return places
 
