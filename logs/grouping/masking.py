@@ -306,6 +306,12 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
     if "= " in text:
         for place in _spaced_values(raws):
             masked[place] = _masked_whole(raws[place])
+        # "ruser= rhost=...", "uname= t=...": a field whose value is empty this time. Not
+        # the last word: Loghub labels a line that ends in an empty field ("... rhost=")
+        # an event of its own.
+        for place in range(len(raws) - 1):
+            if raws[place][-1] == "=" and _EMPTY_FIELD.fullmatch(raws[place]):
+                masked[place] = f"{raws[place]}{WILDCARD}"
     if "=" in text:
         for place in _record_flags(raws):
             masked[place] = WILDCARD
@@ -460,6 +466,8 @@ def _record_flags(raws: list[str]) -> list[int]:
         run = []
     return places
 
+
+_EMPTY_FIELD = re.compile(r"[A-Za-z_][\w.\-]*=")
 
 # "Shifting SYNCED -> OPEN", "HSRP Vl10 Grp 10 state Standby -> Active", "S_IDLE =>
 # S_POLICY_ENGINE": the states on either side of an arrow are the values of one change.
