@@ -318,6 +318,16 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
     if "HTTP/" in text:
         for place in _request_targets(raws):
             masked[place] = _mask_route(raws[place])
+    if "/" in text:
+        # "/srv/My Documents/a.pdf: OK": a path with a space in it is one value.
+        for place in range(len(raws) - 1, 0, -1):
+            if (
+                masked[place] == _VALUE_ENDING
+                and masked[place - 1] == WILDCARD
+                and raws[place - 1][0] == "/"
+                and _FILE_NAME_END.search(raws[place])
+            ):
+                del masked[place - 1]
     tokens: list[str] = []
     for token in masked:
         if tokens and tokens[-1][-1] == ">" and tokens[-1].endswith(WILDCARD):
@@ -467,6 +477,9 @@ def _record_flags(raws: list[str]) -> list[int]:
     return places
 
 
+_VALUE_ENDING = f"{WILDCARD}:"
+# The end of a file's name and its colon: "4016.docx:", "Documents/notes.txt:".
+_FILE_NAME_END = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}:$")
 _EMPTY_FIELD = re.compile(r"[A-Za-z_][\w.\-]*=")
 
 # "Shifting SYNCED -> OPEN", "HSRP Vl10 Grp 10 state Standby -> Active", "S_IDLE =>
