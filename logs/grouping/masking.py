@@ -118,9 +118,11 @@ _IPV6 = re.compile(r"\[?[0-9A-Fa-f]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f.]*(?:%\w+)?\]?(?:
 _HOST_PORT = re.compile(r"(?:[A-Za-z0-9\-]+\.)+[A-Za-z][A-Za-z0-9\-]*:0{1,5}")
 # "server.go:123", "Worker.java:42": a source file and a line (klog, glog, log4j's %F:%L).
 # One name before the extension: "api.example.rs:443" is a host.
-_SOURCE_LINE = re.compile(
-    r"([\w\-]+\.(?:go|java|kt|scala|py|rb|rs|c|cc|cpp|cxx|h|hpp|js|ts|cs|php|swift)):0+"
-)
+_SOURCE_FILE = r"[\w\-]+\.(?:go|java|kt|scala|py|rb|rs|c|cc|cpp|cxx|h|hpp|js|ts|cs|php|swift)"
+_SOURCE_LINE = re.compile(rf"({_SOURCE_FILE}):0+")
+# "glusterd-handler.c:1475:__glusterd_handle_cli_list_friends": a file, its line and the
+# function (GlusterFS, C daemons' %s:%d:%s); the function is kept with the file.
+_SOURCE_FUNCTION = re.compile(rf"({_SOURCE_FILE}):0+:([A-Za-z_]+)")
 # "org.example.OrderService", "com.android.systemui", "android.intent.action.SCREEN_ON":
 # three dotted identifiers or more name a class, a package or a constant, a value a message
 # names as it names a file, when a label is capitalized or the name starts with a domain
@@ -747,6 +749,10 @@ def _mask_core(core: str, *, inside: bool = False) -> str:
             # statement that printed the message, part of what names it.
             return f"{source_line.group(1)}:{WILDCARD}"
         return WILDCARD
+    if core.count(":") == 2:
+        source_function = _SOURCE_FUNCTION.fullmatch(core)
+        if source_function:
+            return f"{source_function.group(1)}:{WILDCARD}:{source_function.group(2)}"
     dotted = core.count(".") >= 2 and _DOTTED_NAME.fullmatch(core)
     if dotted and (dotted.group(1) in _TOP_LEVEL_DOMAINS or not core.islower()):
         # A class, or a frame of a stack: "org.example.Worker.run:42".
