@@ -27,13 +27,15 @@ A message is masked (masking.py) into tokens, then, in this order:
    event ("tickTime set to"), unless it is a tag in brackets, which names who speaks
    ("[sshd] Ban <*>"; but tags of several words with one first word, "[UFW BLOCK]" and
    "[UFW ALLOW]", are one speaker's words for what it did), or a module with what it
-   serves ("pam_sss(<*>:auth):"); nor does a place in code ("virDomainCreate:<*>",
-   "server.go:<*>]"), which names the statement, nor the first word of a logfmt line's
-   message ('msg="StartContainer'), nor a past participle that ends a message after a
-   value ("Program <*> started", "... stopped", "... paused": what became of the value
-   is the event). After a function's name ("tls_h_read_f(): src addr", "... dst addr")
-   two words are two events: the name is where the line was printed, not a label. Words
-   that share a head ("/products/shoes", "/products/hats") are counted apart from others.
+   serves ("pam_sss(<*>:auth):"); nor does a capitalized word after the tags that lead
+   a line ("[info] Started flows", "[info] Stopping flows"); nor does a place in code
+   ("virDomainCreate:<*>", "server.go:<*>]"), which names the statement, nor the first
+   word of a logfmt line's message ('msg="StartContainer'), nor a past participle that
+   ends a message after a value ("Program <*> started", "... stopped", "... paused":
+   what became of the value is the event). After a function's name ("tls_h_read_f():
+   src addr", "... dst addr") two words are two events: the name is where the line was
+   printed, not a label. Words that share a head ("/products/shoes", "/products/hats")
+   are counted apart from others.
 6. Runs: when the message shares a start and an end with two templates, and the three
    hold three distinct runs of words between them after a label (a clause: "raised:
    <*> on") or as a capitalized name between two words ("sensor <*> reading" of "Inlet
@@ -406,6 +408,15 @@ class TemplateMiner:
             # are tags in brackets, which name who speaks, not what ("[sshd] Ban <*>").
             seen = [tokens[position], *(cluster._tokens[position] for cluster in family)]
             if position == 0 and (not all(map(_is_tag, seen)) or _tags_of_one_speaker(seen)):
+                continue
+            # The first word after the tags that lead a line ("[info] Started flows",
+            # "[info] Stopped flows") names the event as a first word does.
+            if (
+                position > 0
+                and all(map(_is_tag, tokens[:position]))
+                and not any(map(_is_tag, seen))
+                and all(word.isalpha() and word[0].isupper() for word in seen)
+            ):
                 continue
             # So does the first word of a logfmt line's message ('msg="StartContainer').
             if tokens[position].startswith(MESSAGE_KEYS):
