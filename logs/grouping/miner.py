@@ -1071,9 +1071,23 @@ def _common_shape(values: list[str]) -> str:
         prefix -= 1
     while suffix and _in_name(first[len(first) - suffix]):
         suffix -= 1
+    # What is kept around the `<*>` opens as many brackets as it closes, so that a phrase
+    # in brackets stays one token when the template is split at its spaces on restore
+    # ("(Error: Bind <*> <*>)", not "(Error: Bind <*> <*>))").
+    while suffix and not _balanced(first[:prefix] + first[len(first) - suffix :]):
+        suffix -= 1
+    while prefix and not _balanced(first[:prefix] + first[len(first) - suffix :]):
+        prefix -= 1
     if prefix + suffix >= min(len(value) for value in values):
         return WILDCARD
     return f"{first[:prefix]}{WILDCARD}{first[len(first) - suffix :]}"
+
+
+def _balanced(text: str) -> bool:
+    return all(text.count(opener) == text.count(closer) for opener, closer in _BRACKETS)
+
+
+_BRACKETS = (("(", ")"), ("[", "]"), ("{", "}"))
 
 
 def _in_name(character: str) -> bool:

@@ -19,6 +19,7 @@ from bench.grouping import (
     loghub_sample,
 )
 from logs.grouping import WILDCARD, Cluster, GroupMatch, TemplateMiner, mask, masking, template_key
+from logs.grouping import miner as miner_module
 from logs.sources import LOGHUB_SAMPLES
 
 
@@ -1098,6 +1099,20 @@ def test_a_restored_generalized_template_still_takes_its_messages():
     assert restored.template == survivor.template
     for message in messages:
         assert restarted.add(message).cluster.key == survivor.key
+
+
+def test_a_phrase_in_brackets_that_generalizes_stays_one_token_on_restore():
+    # Zigbee2MQTT's nested errors share their two ends; what a template keeps around its
+    # `<*>` must open as many brackets as it closes, or the restored template splits into
+    # words that no message has ("(Error: Bind <*> <*>))" read as four tokens).
+    phrases = [
+        "(Error: Bind <*> genOnOff from '<*>' failed (Data request failed: '<*>' (<*>)))",
+        "(Error: Bind <*> genPowerCfg from '<*>' failed (Delivery failed for '<*>'.))",
+        "(Error: Bind <*> hvacThermostat from '<*>' failed (Timeout after <*>))",
+    ]
+    shape = miner_module._common_shape(phrases)
+    assert shape.count("(") == shape.count(")")
+    assert masking.template_tokens(f"attempt <*> {shape}") == ("attempt", "<*>", shape)
 
 
 def test_the_memo_of_masked_tokens_stays_bounded_whatever_tokens_come(monkeypatch):
