@@ -229,6 +229,7 @@ LABELLED_SETS = (
     "twenty_third_held_out",
     "twenty_fourth_held_out",
     "twenty_fifth_held_out",
+    "twenty_sixth_held_out",
 )
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
