@@ -482,6 +482,7 @@ def _record_flags(raws: list[str]) -> list[int]:
 _VALUE_ENDING = f"{WILDCARD}:"
 # The end of a file's name and its colon: "4016.docx:", "Documents/notes.txt:".
 _FILE_NAME_END = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}:$")
+_CALLED = re.compile(r"([A-Z][A-Z_]{2,})\([a-z][a-z.\-]*")
 _EMPTY_FIELD = re.compile(r"[A-Za-z_][\w.\-]*=")
 
 # "Shifting SYNCED -> OPEN", "HSRP Vl10 Grp 10 state Standby -> Active", "S_IDLE =>
@@ -761,6 +762,11 @@ def _mask_core(core: str, *, inside: bool = False) -> str:
     # "uid=0" keeps its key; "onExtend:0" too, but "sshd:auth" is one word.
     if key_value and (key_value.group(2) == "=" or "0" in key_value.group(3)):
         return f"{key_value.group(1)}{key_value.group(2)}{WILDCARD}"
+    called = _CALLED.fullmatch(core)
+    if called:
+        # "DHCPACK(br-lan)", "SYSERR(root)": an upper-case name and what it was said of,
+        # a value as "DHCPACK(eth0)" is.
+        return f"{called.group(1)}({WILDCARD}"
     opened = 0 if inside else _opened_inside(core)
     if opened:
         # "LOGIN(uid=0)", "Helper(42)", "sshd(pam_unix)[42]": a name, then a value in
