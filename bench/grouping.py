@@ -230,6 +230,7 @@ LABELLED_SETS = (
     "twenty_fourth_held_out",
     "twenty_fifth_held_out",
     "twenty_sixth_held_out",
+    "twenty_seventh_held_out",
 )
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
