@@ -400,6 +400,12 @@ def test_what_an_upper_case_name_was_said_of_is_a_value() -> None:
     )
 
 
+def test_a_unit_in_the_singular_belongs_to_its_number_as_in_the_plural() -> None:
+    assert mask("Timeout after reading 1 byte") == mask("Timeout after reading 3 bytes")
+    assert mask("retrying in 1 second") == mask("retrying in 30 seconds")
+    assert mask("lease expires in 1 day") == mask("lease expires in 2 days")
+
+
 def test_the_text_of_a_logfmt_message_is_masked_word_by_word() -> None:
     assert mask('time="2024-05-02T10:00:02Z" level=info msg="shim disconnected" id=9f2c') == (
         'time="<*>"',
@@ -1046,7 +1052,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     # on.
     "twenty_seventh_held_out": {
         "dirsrv_389": 0.57,
-        "epics_ioc": 0.64,
+        "epics_ioc": 0.76,
         "f5_bigip_ltm": 0.53,
         "puppet_agent": 0.83,
         "ros_move_base": 0.96,
