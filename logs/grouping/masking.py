@@ -402,6 +402,12 @@ def _bracket_groups_once(tokens: list[str] | tuple[str, ...]) -> tuple[str, ...]
     return tuple(grouped)
 
 
+def balanced(text: str) -> bool:
+    """Whether the text opens as many brackets of each kind as it closes, as a phrase that
+    `bracket_groups` joins into one token does."""
+    return all(text.count(opener) == text.count(closer) for opener, closer in _CLOSER_OF.items())
+
+
 def template_tokens(template: str) -> tuple[str, ...]:
     """The tokens of a template as masking made them (its words and bracketed phrases)."""
     words = template.split(" ")

@@ -77,6 +77,7 @@ from logs.grouping.masking import (
     MESSAGE_KEYS,
     UNITS,
     WILDCARD,
+    balanced,
     digits_zeroed,
     mask_zeroed,
     template_tokens,
@@ -414,7 +415,6 @@ class TemplateMiner:
             if (
                 position > 0
                 and all(map(_is_tag, tokens[:position]))
-                and not any(map(_is_tag, seen))
                 and all(word.isalpha() and word[0].isupper() for word in seen)
             ):
                 continue
@@ -1074,20 +1074,13 @@ def _common_shape(values: list[str]) -> str:
     # What is kept around the `<*>` opens as many brackets as it closes, so that a phrase
     # in brackets stays one token when the template is split at its spaces on restore
     # ("(Error: Bind <*> <*>)", not "(Error: Bind <*> <*>))").
-    while suffix and not _balanced(first[:prefix] + first[len(first) - suffix :]):
+    while suffix and not balanced(first[:prefix] + first[len(first) - suffix :]):
         suffix -= 1
-    while prefix and not _balanced(first[:prefix] + first[len(first) - suffix :]):
+    while prefix and not balanced(first[:prefix] + first[len(first) - suffix :]):
         prefix -= 1
     if prefix + suffix >= min(len(value) for value in values):
         return WILDCARD
     return f"{first[:prefix]}{WILDCARD}{first[len(first) - suffix :]}"
-
-
-def _balanced(text: str) -> bool:
-    return all(text.count(opener) == text.count(closer) for opener, closer in _BRACKETS)
-
-
-_BRACKETS = (("(", ")"), ("[", "]"), ("{", "}"))
 
 
 def _in_name(character: str) -> bool:
