@@ -370,6 +370,13 @@ class TemplateMiner:
         for index, (head, tail, cluster) in enumerate(aligned):
             for other_head, other_tail, other in aligned[index + 1 :]:
                 shared_head, shared_tail = min(head, other_head), min(tail, other_tail)
+                if not shared_tail and shared_head - 1 not in labels:
+                    # A reason that ends the message is all its label labels, words it
+                    # shares with others too ("login failed: FATAL the database system is
+                    # starting up", "login failed: FATAL sorry, too many clients").
+                    earlier = [place for place in places if place < shared_head - 1]
+                    if earlier and _is_label(tokens[earlier[-1]]):
+                        shared_head = earlier[-1] + 1
                 if best is not None and shared_head + shared_tail <= best[0]:
                     continue
                 family = (cluster, other)
