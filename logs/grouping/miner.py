@@ -415,7 +415,11 @@ class TemplateMiner:
             # values that lead a message have the shape of one (an address, a path), or
             # are tags in brackets, which name who speaks, not what ("[sshd] Ban <*>").
             seen = [tokens[position], *(cluster._tokens[position] for cluster in family)]
-            if position == 0 and (not all(map(_is_tag, seen)) or _tags_of_one_speaker(seen)):
+            if (
+                position == 0
+                and (not all(map(_is_tag, seen)) or _tags_of_one_speaker(seen))
+                and not _one_word_of_several_arguments(seen)
+            ):
                 continue
             # The first word after the tags that lead a line ("[info] Started flows",
             # "[info] Stopped flows") names the event as a first word does.
@@ -986,6 +990,16 @@ def _tags_of_one_speaker(tags: list[str]) -> bool:
     follows the speaker names the event, as a first word does."""
     speakers = {tag[1:].split(" ", 1)[0] for tag in tags if " " in tag}
     return len(speakers) == 1 and all(" " in tag for tag in tags)
+
+
+def _one_word_of_several_arguments(words: list[str]) -> bool:
+    """Whether the words are one word said of what is in its brackets ("query[A]",
+    "query[AAAA]", "query[MX]"): the word names the event, the brackets hold a value."""
+    said = {_ARGUMENT.fullmatch(word) for word in words}
+    return None not in said and len({(match[1], match[3]) for match in said}) == 1
+
+
+_ARGUMENT = re.compile(r"([A-Za-z][\w.-]*[\[(])[^\[\]()]+([\])])(:?)")
 
 
 _SERVING = re.compile(r"[A-Za-z][\w.-]*\([\w.:<*>-]+\):")
