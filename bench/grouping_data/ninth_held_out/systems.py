@@ -1,5 +1,6 @@
 """Held-out systems, ninth set: written by a helper that did not read or run the miner,
-asked on 2026-12-05 (session of 17:20 UTC); measured once at 18:13 (0.569 mean), not tuned on.
+asked on 2026-12-05 (session of 17:20 UTC); measured once on 12-05 18:13 (0.569 mean),
+before anything was tuned on it (see ../README.md for what was after).
 
 Plain data for ../generate.py: each system's families (event id, weight, layout) and the
 values its fields take. See ../README.md.

@@ -1,5 +1,6 @@
 """Held-out systems, twentieth set: written by a helper that did not read or run the miner,
-asked on 2026-12-06 (session of 05:12 UTC); measured once at 05:31 (0.799 mean), not tuned on.
+asked on 2026-12-06 (session of 05:12 UTC); measured once on 12-06 05:31 (0.799 mean),
+before anything was tuned on it (see ../README.md for what was after).
 
 Plain data for ../generate.py: each system's families (event id, weight, layout) and the
 values its fields take. See ../README.md.
