@@ -458,6 +458,8 @@ class TemplateMiner:
                         and not tokens[position - 1].endswith("():")
                     )
                     or all(value.lower() in _BOOLEANS for value in seen)
+                    # A noun after its count, in the singular and the plural.
+                    or (tokens[position - 1] == WILDCARD and _one_noun_counted(seen))
                     or _labelled_in_token(seen[1:], tokens[position])
                 )
             ):
@@ -990,6 +992,15 @@ def _tags_of_one_speaker(tags: list[str]) -> bool:
     follows the speaker names the event, as a first word does."""
     speakers = {tag[1:].split(" ", 1)[0] for tag in tags if " " in tag}
     return len(speakers) == 1 and all(" " in tag for tag in tags)
+
+
+def _one_noun_counted(words: list[str]) -> bool:
+    """Whether the words are one noun, in the singular and the plural, as a count says
+    it ("1 datagram TIMED OUT", "3 datagrams TIMED OUT")."""
+    singular = min(words, key=len)
+    return singular.isalpha() and all(
+        word in (singular, singular + "s", singular + "es") for word in words
+    )
 
 
 def _one_word_of_several_arguments(words: list[str]) -> bool:
