@@ -69,6 +69,7 @@ bounded: past `max_clusters` the least recently used tenth of the clusters is dr
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -936,9 +937,13 @@ def _reasons_skeleton(
 
 
 def _error_text(words: tuple[str, ...]) -> bool:
-    """Whether the words read as a system error's text: capitalized, with no value ("No
-    such file or directory", "Permission denied", "Bad file descriptor")."""
-    return words[0][:1].isupper() and not any(WILDCARD in word for word in words)
+    """Whether the words are a system error's text, as the C library words it ("No such
+    file or directory", "Permission denied", "Bad file descriptor")."""
+    return " ".join(words).rstrip(".") in _SYSTEM_ERRORS
+
+
+# Every text of the errors numbered in <errno.h> that this platform knows.
+_SYSTEM_ERRORS = frozenset(os.strerror(number) for number in range(1, 256))
 
 
 def _sentence_skeleton(
