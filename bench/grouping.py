@@ -232,6 +232,7 @@ LABELLED_SETS = (
     "twenty_sixth_held_out",
     "twenty_seventh_held_out",
     "twenty_eighth_held_out",
+    "twenty_ninth_held_out",
 )
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
