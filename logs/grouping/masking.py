@@ -322,6 +322,16 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
     if "=" in text:
         for place in _record_flags(raws):
             masked[place] = WILDCARD
+        # A record's first field, with a word for its value, names the record as a first
+        # word does: "type=USER_AUTH msg=audit(...): pid=42 uid=0 ...", "type=CWD
+        # msg=audit(...): cwd=/root" (the first field and two more make a record). Not in
+        # a logfmt line with a message ('level=warn msg="retrying"'): its text does.
+        if (
+            _NAMING_FIELD.fullmatch(raws[0])
+            and sum("=" in raw for raw in raws) >= 3
+            and not any(raw.startswith(MESSAGE_KEYS) for raw in raws)
+        ):
+            masked[0] = raws[0]
     if "HTTP/" in text:
         for place in _request_targets(raws):
             masked[place] = _mask_route(raws[place])
@@ -494,6 +504,7 @@ _VALUE_ENDING = f"{WILDCARD}:"
 # The end of a file's name and its colon: "4016.docx:", "Documents/notes.txt:".
 _FILE_NAME_END = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}:$")
 _CALLED = re.compile(r"([A-Z][A-Z_]{2,})\([a-z][a-z.\-]*")
+_NAMING_FIELD = re.compile(r"[a-z_]+=[A-Za-z][A-Za-z_]*")
 _EMPTY_FIELD = re.compile(r"[A-Za-z_][\w.\-]*=")
 
 # "Shifting SYNCED -> OPEN", "HSRP Vl10 Grp 10 state Standby -> Active", "S_IDLE =>

@@ -360,6 +360,18 @@ def test_the_states_on_either_side_of_an_arrow_are_values() -> None:
     assert len(set(keys)) == 1
 
 
+def test_a_records_first_field_with_a_word_for_its_value_names_the_record() -> None:
+    # The audit log: each record's type is its event, what follows its fields.
+    record = "type={kind} msg=audit(17334{n}.066:2257{n}): pid={n}1 uid=0 ses={n} res=success"
+    kinds = ["USER_AUTH", "USER_START", "CRED_DISP"]
+    messages = [record.format(kind=kind, n=n) for kind in kinds for n in range(3)]
+    keys = keys_of(messages)
+    assert len(set(keys)) == 3
+    assert len(set(keys[:3])) == 1
+    # A first field with a number for its value is a value ("eid=42 class=...").
+    assert mask("eid=42 class=statechange pool=tank vdev=sda")[0] == "eid=<*>"
+
+
 def test_bare_flags_among_upper_case_fields_are_values_of_the_record() -> None:
     # The kernel's packet log: which flags a packet carries (DF, SYN, ACK PSH) varies
     # from packet to packet; the record is the same.
@@ -1112,7 +1124,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     "twenty_ninth_held_out": {
         "emqx_broker": 0.42,
         "home_assistant": 0.21,
-        "linux_auditd": 0.35,
+        "linux_auditd": 0.82,
         "octoprint": 0.79,
         "smartd": 0.19,
     },
