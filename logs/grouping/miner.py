@@ -730,6 +730,8 @@ def _elastic_covers(
         elif star_known >= 0:
             known, star_seen = star_known + 1, star_seen + 1
             seen = star_seen
+            if specific[star_seen - 1] in MESSAGE_LABELS:
+                return False  # a value holds no message: what follows names the event
             limit = spans[star_known]
             if limit > 0 and (
                 star_seen - star_start > limit
@@ -783,7 +785,8 @@ def _spans(tokens: tuple[str, ...]) -> list[int]:
         if token != WILDCARD:
             words += _named(token)
         elif words >= MIN_WORDS_FOR_STRETCH and (
-            place == last_place or tokens[place - 1].endswith(_LABEL_ENDS)
+            place == last_place
+            or (tokens[place - 1].endswith(_LABEL_ENDS) and tokens[place - 1] not in MESSAGE_LABELS)
         ):
             spans[place] = ANY_WORDS
         elif (
@@ -835,6 +838,7 @@ def _label_places(tokens: tuple[str, ...]) -> list[int]:
             if (
                 words >= MIN_WORDS_FOR_STRETCH
                 and token.endswith(_LABEL_ENDS)
+                and token not in MESSAGE_LABELS
                 and not (_value_label(token) and "=" in token)
             ):
                 places.append(place)
@@ -867,6 +871,8 @@ def _gap_skeleton(
     most general of the family's at its place; None when too little is left to name an
     event (see `TemplateMiner._gap_family`)."""
     members = [tokens, *(cluster._tokens for cluster in family)]
+    if any(MESSAGE_LABELS.intersection(member[head : len(member) - tail]) for member in members):
+        return None
     start = [_most_general([member[place] for member in members]) for place in range(head)]
     end = [
         _most_general([member[len(member) - tail + place] for member in members])
@@ -1090,10 +1096,20 @@ def _labelled_in_token(others: list[str], token: str) -> bool:
     return bool(words) and _is_label(words[-1])
 
 
+# Keys whose value is the message itself, whose words name the event, as logfmt's
+# 'msg="' does: "clientid: c1, msg: dropped_msg_due_to_mqueue_is_full, topic: t/1".
+MESSAGE_LABELS = frozenset({"msg:", "message:"})
+
+
 def _is_label(token: str) -> bool:
     """A word that names the value after it ("target:"), not a value ending in a colon
     ("<*>:", a queue id) nor a key with an empty value ("ruser=")."""
-    return token.endswith(":") and WILDCARD not in token and _named(token)
+    return (
+        token.endswith(":")
+        and WILDCARD not in token
+        and _named(token)
+        and token not in MESSAGE_LABELS
+    )
 
 
 def _common_shape(values: list[str]) -> str:
