@@ -22,6 +22,8 @@ _OPENERS = "([{<\"'"
 _CLOSERS = ")]}>\"',;:.!?"
 
 _EMPTY_VALUES = frozenset(("()", "[]", "{}", "<>", '""', "''"))
+_AFTER_EMPTY_VALUE = ",;:.!?)]}"
+
 # Units a number is printed with; they belong to the value.
 UNITS = frozenset(
     [
@@ -712,9 +714,10 @@ def _masked_token(token: str) -> str:
         end -= 1
     core = token[start:end]
     if not core:
-        # "()", '""' and "<>:" are values that happen to be empty.
-        empty = token.rstrip(",;:.!?")
-        if empty in _EMPTY_VALUES:
+        # "()", '""' and "<>:" are values that happen to be empty, also as the last
+        # argument of a call ('Answer("PJSIP/12", "")').
+        empty = token[:2]
+        if empty in _EMPTY_VALUES and not token[2:].strip(_AFTER_EMPTY_VALUE):
             return f"{empty[0]}{WILDCARD}{token[1:]}"
         return token
     masked = _mask_core(core)

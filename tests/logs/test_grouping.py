@@ -137,6 +137,11 @@ SAME_EVENT = {
         "Resolved exception org.example.shop.OrderNotFoundException in handler",
         "Resolved exception java.lang.IllegalStateException in handler",
     ],
+    "an empty quoted argument": [
+        'Executing [s@ivr-main:5] Answer("PJSIP/1023-000000fa", "") in new stack',
+        'Executing [s@ivr-main:6] Answer("PJSIP/1031-000000fb", "5") in new stack',
+        'Executing [h@ivr-main:1] Answer("PJSIP/1007-0000001c", "") in new stack',
+    ],
     "objects printed whole": [
         "acquire lock=7, ws=WorkSource{10037 com.android.settings}, uid=1000",
         "acquire lock=9, ws=WorkSource{1000}, uid=1000",
