@@ -758,6 +758,12 @@ def _without_closers_of(core: str, masked: str, tail: str) -> str:
 def _mask_core(core: str, *, inside: bool = False) -> str:
     if core.isalpha() or core == WILDCARD:
         return core
+    if "=" in core:
+        # A field keeps its key whatever its value's shape: "path=/api/v2/query",
+        # "url=http://x/y" are "path=<*>" and "url=<*>", not a path or URL with no key.
+        key_value = _KEY_VALUE.fullmatch(core)
+        if key_value and key_value.group(2) == "=":
+            return f"{key_value.group(1)}={WILDCARD}"
     if (
         _URL.fullmatch(core)
         or _EMAIL.fullmatch(core)
