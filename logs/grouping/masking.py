@@ -8,6 +8,7 @@ that to cache by `digits_zeroed(message)`.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 
@@ -324,6 +325,9 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
     if "=" in text:
         for place in _record_flags(raws):
             masked[place] = WILDCARD
+        # "ERR=No such file or directory": a field's value may be a system error's text.
+        for place, end in _field_error_texts(raws):
+            masked[place + 1 : end] = [WILDCARD] * (end - place - 1)
         # A record's first field, with a word for its value, names the record as a first
         # word does: "type=USER_AUTH msg=audit(...): pid=42 uid=0 ...", "type=CWD
         # msg=audit(...): cwd=/root" (the first field and two more make a record). Not in
@@ -507,6 +511,30 @@ _VALUE_ENDING = f"{WILDCARD}:"
 _FILE_NAME_END = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}:$")
 _CALLED = re.compile(r"([A-Z][A-Z_]{2,})\([a-z][a-z.\-]*")
 _NAMING_FIELD = re.compile(r"[a-z_]+=[A-Za-z][A-Za-z_]*")
+# Every text of the errors numbered in <errno.h> that this platform knows ("Permission
+# denied", "No such file or directory").
+SYSTEM_ERRORS = frozenset(os.strerror(number) for number in range(1, 256))
+_SYSTEM_ERROR_WORDS = max(len(text.split()) for text in SYSTEM_ERRORS)
+_FIELD_VALUE = re.compile(r"[A-Za-z_][\w.\-]*=([A-Z]\S*)")
+
+
+def _field_error_texts(raws: list[str]) -> list[tuple[int, int]]:
+    """(place, end) of each field whose value is a system error's text of several words,
+    `raws[place:end]`."""
+    found = []
+    for place, raw in enumerate(raws):
+        field = _FIELD_VALUE.fullmatch(raw)
+        if not field:
+            continue
+        words = [field.group(1)]
+        for end in range(place + 1, min(place + _SYSTEM_ERROR_WORDS, len(raws))):
+            words.append(raws[end])
+            if " ".join(words) in SYSTEM_ERRORS:
+                found.append((place, end + 1))
+                break
+    return found
+
+
 _EMPTY_FIELD = re.compile(r"[A-Za-z_][\w.\-]*=")
 
 # "Shifting SYNCED -> OPEN", "HSRP Vl10 Grp 10 state Standby -> Active", "S_IDLE =>

@@ -69,13 +69,13 @@ bounded: past `max_clusters` the least recently used tenth of the clusters is dr
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from logs.grouping.masking import (
     MESSAGE_KEYS,
+    SYSTEM_ERRORS,
     UNITS,
     WILDCARD,
     balanced,
@@ -945,11 +945,7 @@ def _reasons_skeleton(
 def _error_text(words: tuple[str, ...]) -> bool:
     """Whether the words are a system error's text, as the C library words it ("No such
     file or directory", "Permission denied", "Bad file descriptor")."""
-    return " ".join(words).rstrip(".") in _SYSTEM_ERRORS
-
-
-# Every text of the errors numbered in <errno.h> that this platform knows.
-_SYSTEM_ERRORS = frozenset(os.strerror(number) for number in range(1, 256))
+    return " ".join(words).rstrip(".") in SYSTEM_ERRORS
 
 
 def _sentence_skeleton(
