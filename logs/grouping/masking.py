@@ -341,6 +341,13 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
     if "HTTP/" in text:
         for place in _request_targets(raws):
             masked[place] = _mask_route(raws[place])
+    if "[" in text:
+        # "/dev/sda [SAT], opened": a type in brackets right after a value says what kind
+        # of thing it is, and is not always there ("/dev/nvme0, opened").
+        for place in range(1, len(raws) - 1):
+            if masked[place - 1] == WILDCARD and _KIND_TAG.fullmatch(raws[place]):
+                masked[place - 1] = ""
+                masked[place] = WILDCARD + raws[place][raws[place].index("]") + 1 :]
     if "/" in text:
         # "/srv/My Documents/a.pdf: OK": a path with a space in it is one value.
         for place in range(len(raws) - 1, 0, -1):
@@ -353,6 +360,8 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
                 del masked[place - 1]
     tokens: list[str] = []
     for token in masked:
+        if not token:
+            continue
         if tokens and tokens[-1][-1] == ">" and tokens[-1].endswith(WILDCARD):
             # "<*> <*>" reads as one value, as does "Callers=<*> <*>".
             if token == WILDCARD:
@@ -535,6 +544,7 @@ def _field_error_texts(raws: list[str]) -> list[tuple[int, int]]:
     return found
 
 
+_KIND_TAG = re.compile(r"\[[A-Z][A-Z0-9_\-]*\][,;:]")
 _EMPTY_FIELD = re.compile(r"[A-Za-z_][\w.\-]*=")
 
 # "Shifting SYNCED -> OPEN", "HSRP Vl10 Grp 10 state Standby -> Active", "S_IDLE =>

@@ -142,6 +142,11 @@ SAME_EVENT = {
         'Could not stat "/srv/data/db.ibd": ERR=Permission denied',
         'Could not stat "/var/lib/app/x.log": ERR=Input/output error',
     ],
+    "a type in brackets after a value, there or not": [
+        "Device: /dev/sda [SAT], state written to /var/lib/smartd/a.state",
+        "Device: /dev/nvme0, state written to /var/lib/smartd/b.state",
+        "Device: /dev/sdb [SCSI], state written to /var/lib/smartd/c.state",
+    ],
     "an empty quoted argument": [
         'Executing [s@ivr-main:5] Answer("PJSIP/1023-000000fa", "") in new stack',
         'Executing [s@ivr-main:6] Answer("PJSIP/1031-000000fb", "5") in new stack',
@@ -1163,7 +1168,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "home_assistant": 0.21,
         "linux_auditd": 0.82,
         "octoprint": 0.79,
-        "smartd": 0.19,
+        "smartd": 0.46,
     },
 }
 LABELLED_SYSTEMS = [
