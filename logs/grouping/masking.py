@@ -346,7 +346,7 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
         # of thing it is, and is not always there ("/dev/nvme0, opened").
         for place in range(1, len(raws) - 1):
             if masked[place - 1] == WILDCARD and _KIND_TAG.fullmatch(raws[place]):
-                masked[place - 1] = ""
+                masked[place - 1] = ""  # dropped below; the places stay those of `raws`
                 masked[place] = WILDCARD + raws[place][raws[place].index("]") + 1 :]
     if "/" in text:
         # "/srv/My Documents/a.pdf: OK": a path with a space in it is one value.
@@ -828,8 +828,8 @@ def _mask_core(core: str, *, inside: bool = False) -> str:
         # A class, or a frame of a stack: "org.example.Worker.run:42".
         return WILDCARD
     key_value = _KEY_VALUE.fullmatch(core)
-    # "uid=0" keeps its key; "onExtend:0" too, but "sshd:auth" is one word.
-    if key_value and (key_value.group(2) == "=" or "0" in key_value.group(3)):
+    # "onExtend:0" keeps its key as "uid=0" did above, but "sshd:auth" is one word.
+    if key_value and "0" in key_value.group(3):
         return f"{key_value.group(1)}{key_value.group(2)}{WILDCARD}"
     called = _CALLED.fullmatch(core)
     if called:

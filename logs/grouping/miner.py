@@ -1013,11 +1013,12 @@ def _one_noun_counted(words: list[str]) -> bool:
 def _one_word_of_several_arguments(words: list[str]) -> bool:
     """Whether the words are one word said of what is in its brackets ("query[A]",
     "query[AAAA]", "query[MX]"): the word names the event, the brackets hold a value."""
-    said = {_ARGUMENT.fullmatch(word) for word in words}
-    return None not in said and len({(match[1], match[3]) for match in said}) == 1
+    arguments = [_ARGUMENT.fullmatch(word) for word in words]
+    return None not in arguments and len({match.group(1, 2) for match in arguments}) == 1
 
 
-_ARGUMENT = re.compile(r"([A-Za-z][\w.-]*[\[(])[^\[\]()]+([\])])(:?)")
+# A word, its bracket, what it is said of, and the rest: "query[" "AAAA" "]".
+_ARGUMENT = re.compile(r"([A-Za-z][\w.-]*[\[(])[^\[\]()]+([\])]:?)")
 
 
 _SERVING = re.compile(r"[A-Za-z][\w.-]*\([\w.:<*>-]+\):")
