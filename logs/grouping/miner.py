@@ -989,8 +989,12 @@ def _is_tag(token: str) -> bool:
     """A word in square brackets: "[sshd]", "[main]", "[WARNING]"; or a module and what it
     serves, as PAM names its speakers: "pam_sss(sshd:auth):"."""
     return (len(token) > 2 and token[0] == "[" and token[-1] == "]") or bool(
-        _SERVING.fullmatch(token)
+        _SERVING.fullmatch(token) or _PROGRAM.fullmatch(token)
     )
+
+
+# A program and its process, as syslog names the speaker: "pvedaemon[<*>]:".
+_PROGRAM = re.compile(r"[A-Za-z][\w.-]*\[<\*>\]:")
 
 
 def _tags_of_one_speaker(tags: list[str]) -> bool:

@@ -236,6 +236,11 @@ SAME_EVENT = {
         "query[MX] example.com from 10.0.0.7",
         "query[TXT] _dmarc.example.com from 10.0.0.31",
     ],
+    "a program and its process, as syslog names them, leading the message": [
+        "spiceproxy[1843]: starting 1 worker(s)",
+        "pveproxy[2210]: starting 3 worker(s)",
+        "pvedaemon[1790]: starting 3 worker(s)",
+    ],
     "a tag in brackets that leads the message": [
         "[sshd] Ban 203.0.113.7",
         "[dovecot] Ban 198.51.100.23",
@@ -1177,7 +1182,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     "thirtieth_held_out": {
         "fortigate": 0.43,
         "minio_server": 0.76,
-        "proxmox_ve": 0.26,
+        "proxmox_ve": 0.75,
         "sudo": 0.08,
         "wildfly": 0.82,
     },
