@@ -785,8 +785,7 @@ def _spans(tokens: tuple[str, ...]) -> list[int]:
         if token != WILDCARD:
             words += _named(token)
         elif words >= MIN_WORDS_FOR_STRETCH and (
-            place == last_place
-            or (tokens[place - 1].endswith(_LABEL_ENDS) and tokens[place - 1] not in MESSAGE_LABELS)
+            place == last_place or _ends_in_label(tokens[place - 1])
         ):
             spans[place] = ANY_WORDS
         elif (
@@ -837,8 +836,7 @@ def _label_places(tokens: tuple[str, ...]) -> list[int]:
             words += _named(token)
             if (
                 words >= MIN_WORDS_FOR_STRETCH
-                and token.endswith(_LABEL_ENDS)
-                and token not in MESSAGE_LABELS
+                and _ends_in_label(token)
                 and not (_value_label(token) and "=" in token)
             ):
                 places.append(place)
@@ -986,8 +984,9 @@ _CODE_PLACE = re.compile(
 
 
 def _is_tag(token: str) -> bool:
-    """A word in square brackets: "[sshd]", "[main]", "[WARNING]"; or a module and what it
-    serves, as PAM names its speakers: "pam_sss(sshd:auth):"."""
+    """A word in square brackets: "[sshd]", "[main]", "[WARNING]"; a module and what it
+    serves, as PAM names its speakers: "pam_sss(sshd:auth):"; or a program and its
+    process, as syslog does: "pvedaemon[<*>]:"."""
     return (len(token) > 2 and token[0] == "[" and token[-1] == "]") or bool(
         _SERVING.fullmatch(token) or _PROGRAM.fullmatch(token)
     )
@@ -1100,6 +1099,12 @@ def _labelled_in_token(others: list[str], token: str) -> bool:
 # Keys whose value is the message itself, whose words name the event, as logfmt's
 # 'msg="' does: "clientid: c1, msg: dropped_msg_due_to_mqueue_is_full, topic: t/1".
 MESSAGE_LABELS = frozenset({"msg:", "message:"})
+
+
+def _ends_in_label(token: str) -> bool:
+    """Whether the token ends as a label or a key does ("target:", "reason="), and is not
+    one of the keys whose value is the message itself."""
+    return token.endswith(_LABEL_ENDS) and token not in MESSAGE_LABELS
 
 
 def _is_label(token: str) -> bool:
