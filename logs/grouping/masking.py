@@ -725,6 +725,12 @@ MAX_MASKED_TOKENS = 50_000
 MAX_MEMO_TOKEN_LENGTH = 64
 
 
+# A token of one mark repeated this often is a rule drawn across the line, not a word
+# (haproxy's "----" is four flags); it keeps its first RULE_KEPT marks.
+MIN_RULE_LENGTH = 8
+RULE_KEPT = 3
+
+
 def _mask_token(token: str) -> str:
     """One whitespace-separated token, masked; what wraps it (brackets, commas) is kept."""
     masked = _MASKED_TOKENS.get(token)
@@ -742,6 +748,10 @@ def _masked_token(token: str) -> str:
     # a quote rule masked in part ('ns=2;s="<*>"') goes on if a digit is left in it.
     if token.isalpha() or (WILDCARD in token and "0" not in token):
         return token
+    if len(token) >= MIN_RULE_LENGTH and token == token[0] * len(token) and not token[0].isalnum():
+        # "****...", "-----": a rule drawn to fill a width, as long as the width leaves
+        # ("TASK [Gathering Facts] ****" pads every task's name to one line).
+        return f"{token[:RULE_KEPT]}{WILDCARD}"
     if len(token) > 1 and token[0] in _COMPARATORS and token[1] == "0":
         # "<1 sec", ">500ms", "~3": the comparison is part of the value.
         token = token[1:]

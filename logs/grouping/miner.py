@@ -35,7 +35,8 @@ A message is masked (masking.py) into tokens, then, in this order:
    what became of the value is the event). After a function's name ("tls_h_read_f():
    src addr", "... dst addr") two words are two events: the name is where the line was
    printed, not a label. Words that share a head ("/products/shoes", "/products/hats")
-   are counted apart from others.
+   are counted apart from others, and so, where no label precedes them, are phrases in
+   brackets from bare words ("PLAY [all]", "PLAY [localhost]"; "PLAY RECAP").
 6. Runs: when the message shares a start and an end with two templates, and the three
    hold three distinct runs of words between them after a label (a clause: "raised:
    <*> on") or as a capitalized name between two words ("sensor <*> reading" of "Inlet
@@ -412,6 +413,18 @@ class TemplateMiner:
         """The template `tokens` and its siblings (templates that differ from it by the word
         at one place, by position) make, if that place has shown enough distinct words."""
         for position, family in sorted(siblings.items(), key=lambda item: (-len(item[1]), item[0])):
+            # Unless a label says what they are ("reason: timeout", "reason: {shutdown,
+            # closed}"), a phrase in brackets and a bare word are not two values of one
+            # field: "PLAY [all] ***" names a play, "PLAY RECAP ***" is another event.
+            if position == 0 or not tokens[position - 1].endswith(_LABEL_ENDS):
+                opens = tokens[position][:1] in _OPENING_BRACKETS
+                family = [
+                    cluster
+                    for cluster in family
+                    if (cluster._tokens[position][:1] in _OPENING_BRACKETS) == opens
+                ]
+                if not family:
+                    continue
             # The first word names the event ("tickTime set to", "cupsd startup succeeded");
             # values that lead a message have the shape of one (an address, a path), or
             # are tags in brackets, which name who speaks, not what ("[sshd] Ban <*>").
@@ -1077,6 +1090,7 @@ def _most_general(values: list[str]) -> str:
 
 # A segment of a route that is a word ("/products/" in "/products/<*>").
 _ROUTE_WORDS = re.compile(r"/[A-Za-z][A-Za-z_\-]*(?=[/?]|$)")
+_OPENING_BRACKETS = frozenset("([{")
 # A token's head: its first word and the mark after it ("/products/", "action:").
 _HEAD = re.compile(r"[^\w<]*\w[\w\-]*[^\w\-]")
 

@@ -1023,7 +1023,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     # rule of that stop (0.744 mean, the same without them; 0.565 with the miner before
     # issue 18, drain3 0.524).
     "fifteenth_held_out": {
-        "ansible_run": 0.22,
+        "ansible_run": 0.47,
         "fanuc_robot": 0.84,
         "oracle_alert": 0.93,
         "sap_gateway": 0.93,
@@ -1309,6 +1309,29 @@ def test_three_first_words_do_not_make_a_value_where_three_tags_in_brackets_do()
     tags = ["[sshd] Ban 10.0.0.1", "[dovecot] Ban 10.0.0.1", "[recidive] Ban 10.0.0.1"]
     assert len(set(keys_of(words))) == 4
     assert len(set(keys_of(tags))) == 1
+
+
+def test_a_rule_drawn_to_fill_the_line_does_not_tell_banners_apart() -> None:
+    # Ansible pads each banner with stars to one width, so the rule is as long as the
+    # name leaves; haproxy's "----" is four termination flags, not a rule.
+    names = ["Gathering Facts", "users : Create deploy user", "Check free disk space", "all"]
+    banners = [f"TASK [{name}] {'*' * (72 - len(name))}" for name in names]
+    assert len(set(keys_of(banners))) == 1
+    assert mask("TASK [all] " + "*" * 70) == ("TASK", "[all]", "***<*>")
+    assert mask("fe_https be_api/api1 200 ---- 12/56/4") == ("fe_https", "<*>", "----", "<*>")
+
+
+def test_a_phrase_in_brackets_and_a_bare_word_are_no_values_of_one_field() -> None:
+    # "PLAY [all]", "PLAY [Database servers]", "PLAY [localhost]" name plays; "PLAY RECAP"
+    # is another event. After a label both shapes are its values ("reason: timeout",
+    # "reason: {shutdown,closed}").
+    plays = [f"PLAY [{name}] {'*' * 60}" for name in ("all", "Database servers", "localhost")]
+    recap = f"PLAY RECAP {'*' * 60}"
+    keys = keys_of([plays[0], plays[1], recap, plays[2]])
+    assert keys[0] == keys[1] == keys[3] != keys[2]
+    reasons = ["{shutdown,closed}", "timeout", "{tls_alert,bad_record_mac}"]
+    failed = [f"request failed, reason: {reason}, connector: http:1" for reason in reasons]
+    assert len(set(keys_of(failed))) == 1
 
 
 def test_the_first_word_after_leading_tags_names_the_event() -> None:
