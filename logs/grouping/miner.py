@@ -58,13 +58,18 @@ A message is masked (masking.py) into tokens, then, in this order:
 
 Whenever a template generalizes, every other template it now covers merges into the
 oldest of them, which keeps its key, and the sibling rule runs again for the changed
-template; the GroupMatch names the absorbed keys.
+template; the GroupMatch names the absorbed keys. A template keeps every message it took:
+each cluster remembers where its `<*>` held several words and how many (a name of three
+words), and no rule makes it a template whose `<*>` there holds fewer ("<*> SP changed"
+of "Cooling Water Return Temp SP changed" does not become "<*> <*> changed"), or those
+messages would start a new cluster each time they came again.
 
 Messages are compared only with templates that share a word with them at the same place
-(an index), and a digit-zeroed copy of each message is memoized, so a repeat costs one
-dict lookup (until a template generalizes: then the memo starts again). Memory is
-bounded: past `max_clusters` the least recently used tenth of the clusters is dropped
-(their keys live on in the caller's store).
+(an index; for a template that starts with `<*>`, its first word), and a digit-zeroed
+copy of each message is memoized, so a repeat costs one dict lookup (until a template
+generalizes: then the memo starts again). Memory is bounded: past `max_clusters` the
+least recently used tenth of the clusters is dropped (their keys live on in the
+caller's store).
 """
 
 from __future__ import annotations
@@ -142,6 +147,10 @@ class Cluster:
     _evicted: bool = field(default=False, repr=False)
     _plain_match: GroupMatch | None = field(default=None, repr=False)
     _spans: list[int] = field(default_factory=list, repr=False)
+    # Places of its template whose `<*>` has held several words, and the most it held
+    # ("<*> SP changed" of "Reflux Drum Level SP changed": 3 at place 0); a template it
+    # merges into must let them span as far.
+    _held: dict[int, int] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)
@@ -166,6 +175,8 @@ class TemplateMiner:
         # with (length, -1, "<*>") for templates without words; (place, word) any length.
         self._by_place: dict[tuple[int, int, str], list[Cluster]] = {}
         self._by_start: dict[tuple[int, str], list[Cluster]] = {}
+        # (place, word) of the first word of each template that starts with `<*>`.
+        self._by_first_word: dict[tuple[int, str], list[Cluster]] = {}
         self._by_tokens: dict[tuple[str, ...], Cluster] = {}
         self._by_key: dict[str, Cluster] = {}
         self._routes: dict[str, Cluster] = {}
@@ -258,6 +269,11 @@ class TemplateMiner:
             return self._plain(covering)
         stretched = self._elastic_covering(tokens)
         if stretched is not None:
+            runs: dict[int, tuple[int, int]] = {}
+            _elastic_covers(stretched._tokens, tokens, stretched._spans, runs)
+            for place, (_, words) in runs.items():
+                if words > stretched._held.get(place, 1):
+                    stretched._held[place] = words
             return self._plain(stretched)
         if loose is not None:
             general = tuple(
@@ -267,21 +283,31 @@ class TemplateMiner:
             # A template may lose a word to a value, but not most of its words: "flush"
             # and "12345" are not one event. Nor may it gain `<*>` beside `<*>`: "<*> -
             # Resolving <*> through" and "<*> - <*> open through" are words out of step.
-            if _words(general) >= max(1, _words(loose._tokens) - _words(general)) and not (
-                _new_neighbours(loose._tokens, general)
+            if (
+                _words(general) >= max(1, _words(loose._tokens) - _words(general))
+                and not _new_neighbours(loose._tokens, general)
+                and _keeps_every_message(general, [loose])
             ):
                 return self._generalized(loose, general)
-        covered = self._elastic_covered(tokens)
+        spans = _spans(tokens)
+        covered = [
+            cluster
+            for cluster in self._elastic_covered(tokens)
+            if _held_under(tokens, spans, cluster) is not None
+        ]
         if covered:
             return self._generalized(min(covered, key=_age), tokens)
         sibling = self._sibling_skeleton(tokens, siblings)
-        if sibling is not None:
+        if sibling is not None and _keeps_every_message(sibling[1], sibling[0]):
             family, skeleton = sibling
             return self._generalized(min(family, key=_age), skeleton)
         gap = self._gap_family(tokens)
-        if gap is not None:
+        # Not a run longer than its `<*>` may hold ("ALARM Low 05 Tank T-306 Level" is no
+        # name of three words): the family's messages would fall outside their template,
+        # to start a new cluster each time they come again.
+        if gap is not None and covers(gap[1], tokens) and _keeps_every_message(gap[1], gap[0]):
             family, skeleton = gap
-            return self._generalized(min(family, key=_age), skeleton)
+            return self._generalized(min(family, key=_age), skeleton, tokens)
         cluster = self._new_cluster(tokens, self._free_key(" ".join(tokens)))
         cluster.size = 1
         cluster._last_used = self._clock
@@ -311,9 +337,19 @@ class TemplateMiner:
         return ()
 
     def _elastic_covering(self, tokens: tuple[str, ...]) -> Cluster | None:
-        """The best shorter template one of whose `<*>` spans several words of the message."""
+        """The best shorter template one of whose `<*>` spans several words of the message.
+
+        Besides those that share the message's first word, a template whose first word
+        comes later (no `<*>` spans before a template's first word, so it stands at its
+        place in the message): "<*> <*> ALARM <*>" covers "<*> ROCPOS ALARM High Reflux
+        Drum Level", when a merge made it of templates that did."""
         best: Cluster | None = None
-        for cluster in self._longer_or_shorter(tokens):
+        later = [
+            cluster
+            for place in range(len(tokens))
+            for cluster in self._by_first_word.get((place, tokens[place]), ())
+        ]
+        for cluster in (*self._longer_or_shorter(tokens), *later):
             if (
                 cluster._spans
                 and len(cluster._tokens) < len(tokens)
@@ -511,20 +547,24 @@ class TemplateMiner:
                 siblings.setdefault(differs_at, []).append(other)
         return siblings
 
-    def _generalized(self, cluster: Cluster, tokens: tuple[str, ...]) -> GroupMatch:
+    def _generalized(
+        self, cluster: Cluster, tokens: tuple[str, ...], message: tuple[str, ...] = ()
+    ) -> GroupMatch:
         """The message joins `cluster`, whose template becomes `tokens`; covered ones merge.
 
         A template that changed may now differ by one word from templates made before it
         (the words it took a `<*>` for told them apart): the sibling rule runs again for
         it, as for a new message, so the order messages come in matters less."""
         merged: list[str] = []
-        survivor = self._merged_into(cluster, tokens, merged)
+        survivor = self._merged_into(cluster, tokens, merged, message)
         survivor.size += 1
         for _ in range(MAX_FOLLOWING_MERGES):
             sibling = self._sibling_skeleton(survivor._tokens, self._siblings_of(survivor))
             if sibling is None:
                 break
             family, skeleton = sibling
+            if not _keeps_every_message(skeleton, [survivor, *family]):
+                break
             survivor = self._merged_into(min([survivor, *family], key=_age), skeleton, merged)
         survivor._last_used = self._clock
         # The changed template may now be the more specific home of messages the memo sends
@@ -533,15 +573,39 @@ class TemplateMiner:
         self._routes.clear()
         return GroupMatch(survivor, False, True, tuple(sorted(merged)))
 
-    def _merged_into(self, cluster: Cluster, tokens: tuple[str, ...], merged: list[str]) -> Cluster:
+    def _merged_into(
+        self,
+        cluster: Cluster,
+        tokens: tuple[str, ...],
+        merged: list[str],
+        message: tuple[str, ...] = (),
+    ) -> Cluster:
         """`cluster` takes the template `tokens`, and the clusters it covers merge into the
-        oldest of them all, which is returned; the absorbed keys are added to `merged`."""
-        covered = [
+        oldest of them all, which is returned; the absorbed keys are added to `merged`.
+        The `message` that made the template, if longer, holds several words in places."""
+        spans = _spans(tokens)
+        held = _held_under(tokens, spans, cluster) or {}
+        if len(message) > len(tokens):
+            runs: dict[int, tuple[int, int]] = {}
+            _elastic_covers(tokens, message, spans, runs)
+            for place, (_, words) in runs.items():
+                if words > held.get(place, 1):
+                    held[place] = words
+        covered = []
+        same_length = (
             other
             for other in self._same_length_candidates(tokens)
             if other is not cluster and _covers(tokens, other._tokens)
-        ]
-        covered += [other for other in self._elastic_covered(tokens) if other is not cluster]
+        )
+        for other in [*same_length, *self._elastic_covered(tokens)]:
+            # Every message a template took stays covered: "<*> <*> changed" does not take
+            # "<*> SP changed" that took "Reflux Drum Level SP changed".
+            other_held = _held_under(tokens, spans, other)
+            if other is cluster or other_held is None:
+                continue
+            for place, words in other_held.items():
+                held[place] = max(words, held.get(place, 1))
+            covered.append(other)
         survivor = min([cluster, *covered], key=_age)
         for other in [cluster, *covered]:
             if other is not survivor:
@@ -550,6 +614,7 @@ class TemplateMiner:
                 survivor.size += other.size
                 merged.append(other.key)
         self._retemplate(survivor, tokens)
+        survivor._held = held
         return survivor
 
     # --- bookkeeping -------------------------------------------------------------------
@@ -592,6 +657,8 @@ class TemplateMiner:
         if not places:
             lists.append(self._by_place.setdefault((length, -1, WILDCARD), []))
         lists += [self._by_start.setdefault(place_token, []) for place_token in places]
+        if places and places[0][0] > 0:
+            lists.append(self._by_first_word.setdefault(places[0], []))
         return lists
 
     def _index(self, cluster: Cluster) -> None:
@@ -709,7 +776,10 @@ def covers(general: tuple[str, ...], specific: tuple[str, ...]) -> bool:
 
 
 def _elastic_covers(
-    general: tuple[str, ...], specific: tuple[str, ...], spans: list[int] | None = None
+    general: tuple[str, ...],
+    specific: tuple[str, ...],
+    spans: list[int] | None = None,
+    runs: dict[int, tuple[int, int]] | None = None,
 ) -> bool:
     """Whether `general`, shorter, covers `specific` with some of its `<*>` spanning several
     words: "Wake reason: <*>" covers "Wake reason: RTC (Alarm)", "Alarm <*> raised: <*> on
@@ -717,7 +787,8 @@ def _elastic_covers(
 
     Only a `<*>` that may hold several words spans (see `_spans`). Matching is the usual
     glob walk; it gives up (no match) past a budget of steps linear in the lengths, so no
-    pair of messages costs more than that."""
+    pair of messages costs more than that. `runs`, if given, gets each spanning place of
+    `general` and where in `specific` its words start, and how many."""
     if len(general) >= len(specific):
         return False
     if spans is None:
@@ -736,6 +807,8 @@ def _elastic_covers(
             and spans[known]
             and _span_starts(general, known, specific, seen, spans)
         ):
+            if runs is not None and star_known >= 0:
+                runs[star_known] = (star_start, star_seen - star_start)
             star_known, star_start, known, seen = known, seen, known + 1, seen + 1
             star_seen = seen
         elif known < len(general) and _token_covers(general[known], specific[seen]):
@@ -755,6 +828,8 @@ def _elastic_covers(
             return False
     if known != len(general):
         return False
+    if runs is not None and star_known >= 0:
+        runs[star_known] = (star_start, star_seen - star_start)
     if not spans[-1] or general[-1] == WILDCARD:
         return True
     # A last token such as "<*>." spans words up to one that ends as it does; one such as
@@ -763,6 +838,43 @@ def _elastic_covers(
     return specific[-1].endswith(end) and not (
         key and any("=" in token for token in specific[star_start + 1 :])
     )
+
+
+def _keeps_every_message(tokens: tuple[str, ...], clusters: list[Cluster]) -> bool:
+    """Whether the template `tokens` covers every message the clusters took (see
+    `_held_under`)."""
+    spans = _spans(tokens)
+    return all(_held_under(tokens, spans, cluster) is not None for cluster in clusters)
+
+
+def _held_under(
+    tokens: tuple[str, ...], spans: list[int], cluster: Cluster
+) -> dict[int, int] | None:
+    """What the places of template `tokens` (of spans `spans`) hold once it takes the
+    messages of `cluster`, which it covers as a template: the places where a `<*>` holds
+    several words and the most it holds; None where some message of the cluster would
+    no longer be covered (a `<*>` that held a name of three words now one of four words,
+    or one word)."""
+    held = cluster._held
+    if len(cluster._tokens) == len(tokens):
+        for place, words in held.items():
+            if not spans or not (spans[place] < 0 or words <= spans[place]):
+                return None
+        return dict(held)
+    runs: dict[int, tuple[int, int]] = {}
+    if not _elastic_covers(tokens, cluster._tokens, spans, runs):
+        return None
+    result = {}
+    within = 0
+    for place, (start, count) in runs.items():
+        words = sum(held.get(inner, 1) for inner in range(start, start + count))
+        within += sum(inner in held for inner in range(start, start + count))
+        if 0 < spans[place] < words:
+            return None
+        if words > 1:
+            result[place] = words
+    # A place that held several words matched one `<*>` that holds one.
+    return result if within == len(held) else None
 
 
 def _span_starts(

@@ -985,7 +985,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     "eleventh_held_out": {
         "abb_drive": 0.56,
         "chrony_ntp": 0.71,
-        "fail2ban": 0.88,
+        "fail2ban": 0.91,
         "nfs_server": 0.90,
         "vault": 0.96,
     },
@@ -1005,7 +1005,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     "thirteenth_held_out": {
         "isc_dhcpd": 0.17,
         "libvirtd": 0.68,
-        "logix_plc": 0.38,
+        "logix_plc": 0.40,
         "traefik": 0.93,
         "zabbix_server": 0.38,
     },
@@ -1182,9 +1182,19 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     "thirtieth_held_out": {
         "fortigate": 0.43,
         "minio_server": 0.76,
-        "proxmox_ve": 0.75,
+        "proxmox_ve": 0.77,
         "sudo": 0.08,
         "wildfly": 0.82,
+    },
+    # Written by a helper that did not read the miner; measured once at stop 39 with
+    # 44306b6 (0.380 mean; the same with the code this stop began from, 0.297 with the
+    # miner before issue 18, drain3 0.234).
+    "thirty_first_held_out": {
+        "honeywell_experion": 0.05,
+        "nut_ups": 0.63,
+        "podman": 0.21,
+        "varnish_cache": 0.48,
+        "vsftpd": 0.43,
     },
 }
 LABELLED_SYSTEMS = [
@@ -1218,6 +1228,30 @@ def test_restored_templates_send_our_labelled_logs_where_they_went(
     matches = [after.add(message) for message in messages]
     assert [match.cluster.key for match in matches] == expected
     assert not any(match.created or match.template_changed for match in matches)
+
+
+def test_a_template_whose_first_word_comes_later_takes_the_names_it_spans() -> None:
+    # A merge can leave `<*>` where its messages had a word ("<*> <*> ALARM High <*>
+    # Level" of "PVHI", "DEVLO", ...): restored, it still takes them, names and all.
+    miner = TemplateMiner()
+    miner.restore("<*> <*> ALARM High <*> Level <*>", "k1")
+    match = miner.add("U100 PVHI ALARM High Reflux Drum Level 16.9")
+    assert (match.cluster.key, match.created) == ("k1", False)
+
+
+def test_a_template_keeps_every_message_it_took() -> None:
+    # Experion's journal columns hold names of one to four words ("Cooling Water Return
+    # Temp", "Reflux Drum Level") beside tags and conditions. A template whose `<*>` held a
+    # name of three words must not become one whose `<*>` holds fewer, or one word beside
+    # another `<*>`: those messages would start a new cluster each time they came again,
+    # and a restart would send them elsewhere.
+    messages, _ = labelled_sample(
+        GROUPING_DATA / "thirty_first_held_out" / "honeywell_experion.csv"
+    )
+    miner = TemplateMiner()
+    keys_of(messages, miner)
+    again = [miner.add(message) for message in messages]
+    assert not [match for match in again if match.created or match.template_changed]
 
 
 def test_grouping_accuracy_on_hand_written_messages() -> None:
