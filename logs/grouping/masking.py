@@ -114,6 +114,45 @@ UNITS = frozenset(
         "%",
     ]
 )
+# Time zones a time is printed with ("09:07:08.92 +0000 UTC", "+0100 CET"): they belong
+# to the time as a unit to its number.
+TIME_ZONES = frozenset(
+    [
+        "UTC",
+        "GMT",
+        "WET",
+        "WEST",
+        "CET",
+        "CEST",
+        "EET",
+        "EEST",
+        "MSK",
+        "IST",
+        "PKT",
+        "ICT",
+        "SGT",
+        "HKT",
+        "CST",
+        "JST",
+        "KST",
+        "AEST",
+        "AEDT",
+        "ACST",
+        "NZST",
+        "NZDT",
+        "EST",
+        "EDT",
+        "CDT",
+        "MST",
+        "MDT",
+        "PST",
+        "PDT",
+        "AKST",
+        "AKDT",
+        "HST",
+        "BST",
+    ]
+)
 
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://\S*")
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
@@ -369,7 +408,7 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
             # "850.0 B" and "5.2 KB", "(12 MB)", "<1 sec" and "00:01": the unit belongs to
             # the value.
             unit = token.rstrip(_CLOSERS)
-            if unit in UNITS:
+            if unit in UNITS or unit in TIME_ZONES:
                 tokens[-1] += token[len(unit) :]
                 continue
         tokens.append(token)
