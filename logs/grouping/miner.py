@@ -30,7 +30,8 @@ A message is masked (masking.py) into tokens, then, in this order:
    serves ("pam_sss(<*>:auth):"); nor does a capitalized word after the tags that lead
    a line ("[info] Started flows", "[info] Stopping flows"); nor does a place in code
    ("virDomainCreate:<*>", "server.go:<*>]"), which names the statement, nor the first
-   word of a logfmt line's message ('msg="StartContainer'), nor a past participle that
+   word of a logfmt line's message ('msg="StartContainer'), nor a label in capitals ("OK
+   DELETE:", "OK MKDIR:": what was done), nor a past participle that
    ends a message after a value ("Program <*> started", "... stopped", "... paused":
    what became of the value is the event). After a function's name ("tls_h_read_f():
    src addr", "... dst addr") two words are two events: the name is where the line was
@@ -493,6 +494,10 @@ class TemplateMiner:
             # A place in code ("virDomainCreate:<*>", "server.go:<*>]") names the statement
             # that printed the line: two functions are two events, however many there are.
             if _CODE_PLACE.match(tokens[position]):
+                continue
+            # Labels are keys, not values: "OK DELETE: Client <*>", "OK MKDIR: Client
+            # <*>" say what was done, however many things may be done.
+            if all(_LABEL_WORD.fullmatch(value) for value in seen):
                 continue
             # After a label ("target: disk", "target: replicas"), two words are two values,
             # unless it leads the message (a logger's name: "agent: Synced"); so are two
@@ -1203,6 +1208,8 @@ def _most_general(values: list[str]) -> str:
 # A segment of a route that is a word ("/products/" in "/products/<*>").
 _ROUTE_WORDS = re.compile(r"/[A-Za-z][A-Za-z_\-]*(?=[/?]|$)")
 _OPENING_BRACKETS = frozenset("([{")
+# A word that labels what follows it: "DELETE:", "reason:".
+_LABEL_WORD = re.compile(r"[A-Z][A-Z_\-]+:")
 # A token's head: its first word and the mark after it ("/products/", "action:").
 _HEAD = re.compile(r"[^\w<]*\w[\w\-]*[^\w\-]")
 

@@ -1202,7 +1202,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "nut_ups": 0.63,
         "podman": 0.25,
         "varnish_cache": 0.48,
-        "vsftpd": 0.43,
+        "vsftpd": 0.59,
     },
 }
 LABELLED_SYSTEMS = [
@@ -1351,6 +1351,16 @@ def test_three_first_words_do_not_make_a_value_where_three_tags_in_brackets_do()
     tags = ["[sshd] Ban 10.0.0.1", "[dovecot] Ban 10.0.0.1", "[recidive] Ban 10.0.0.1"]
     assert len(set(keys_of(words))) == 4
     assert len(set(keys_of(tags))) == 1
+
+
+def test_upper_case_labels_name_what_was_done() -> None:
+    # vsftpd: "OK DELETE:", "OK MKDIR:", "OK RMDIR:" are three commands, not one command's
+    # values.
+    done = [
+        f'[pid 4{index}] [ftpuser] OK {command}: Client "::ffff:10.0.3.{index}", "/srv/x{index}"'
+        for index, command in enumerate(["DELETE", "MKDIR", "RMDIR", "CHMOD"])
+    ]
+    assert len(set(keys_of(done))) == 4
 
 
 def test_a_rule_drawn_to_fill_the_line_does_not_tell_banners_apart() -> None:
