@@ -270,11 +270,7 @@ class TemplateMiner:
             return self._plain(covering)
         stretched = self._elastic_covering(tokens)
         if stretched is not None:
-            runs: dict[int, tuple[int, int]] = {}
-            _elastic_covers(stretched._tokens, tokens, stretched._spans, runs)
-            for place, (_, words) in runs.items():
-                if words > stretched._held.get(place, 1):
-                    stretched._held[place] = words
+            _hold_runs(stretched._held, stretched._tokens, tokens, stretched._spans)
             return self._plain(stretched)
         if loose is not None:
             general = tuple(
@@ -589,13 +585,10 @@ class TemplateMiner:
         oldest of them all, which is returned; the absorbed keys are added to `merged`.
         The `message` that made the template, if longer, holds several words in places."""
         spans = _spans(tokens)
+        # The caller made sure `tokens` covers `cluster`'s messages.
         held = _held_under(tokens, spans, cluster) or {}
         if len(message) > len(tokens):
-            runs: dict[int, tuple[int, int]] = {}
-            _elastic_covers(tokens, message, spans, runs)
-            for place, (_, words) in runs.items():
-                if words > held.get(place, 1):
-                    held[place] = words
+            _hold_runs(held, tokens, message, spans)
         covered = []
         same_length = (
             other
@@ -843,6 +836,18 @@ def _elastic_covers(
     return specific[-1].endswith(end) and not (
         key and any("=" in token for token in specific[star_start + 1 :])
     )
+
+
+def _hold_runs(
+    held: dict[int, int], general: tuple[str, ...], specific: tuple[str, ...], spans: list[int]
+) -> None:
+    """Adds to `held` the places of template `general` whose `<*>` holds several words of
+    the longer `specific`, and how many, where more than it held before."""
+    runs: dict[int, tuple[int, int]] = {}
+    _elastic_covers(general, specific, spans, runs)
+    for place, (_, words) in runs.items():
+        if words > held.get(place, 1):
+            held[place] = words
 
 
 def _keeps_every_message(tokens: tuple[str, ...], clusters: list[Cluster]) -> bool:
