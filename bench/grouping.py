@@ -235,6 +235,7 @@ LABELLED_SETS = (
     "twenty_ninth_held_out",
     "thirtieth_held_out",
     "thirty_first_held_out",
+    "thirty_second_held_out",
 )
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
