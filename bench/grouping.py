@@ -1,7 +1,8 @@
 """Grouping benchmark: how well and how fast `logs.grouping.TemplateMiner` groups log messages.
 
     .venv/bin/python bench/grouping.py [--loghub DIR] [--sets loghub,held_out]
-        [--datasets HDFS,bind] [--errors] [--generated 20000] [--adversarial-bytes 65536]
+        [--datasets HDFS,bind] [--errors] [--generated 20000] [--one-start 8000]
+        [--adversarial-bytes 65536]
 
 Data, by set, each with its mean: the Loghub-2k samples (Jieming Zhu, Shilin He, Pinjia He,
 Jinyang Liu, Michael R. Lyu, "Loghub: A Large Collection of System Log Datasets for
@@ -24,6 +25,10 @@ Python Drain: Pinjia He, Jieming Zhu, Zibin Zheng, Michael R. Lyu, "Drain: An On
 Parsing Approach with Fixed Depth Tree", ICWS 2017) on the same messages: its default
 configuration plus the masking of IP addresses and integers that its README gives, untuned,
 one fresh miner per dataset, as ours.
+
+One start: lines per second as thousands of unlike rows that all start alike ("Event |
+...", as a table's rows do) pile up as templates; each is compared with a bounded number
+of them, so the rate stays level.
 
 Worst case: the cost per KiB of masking and mining messages of LOG_MAX_MESSAGE_BYTES shaped
 to make each masking rule work hardest (`adversarial_messages`), next to an ordinary message
@@ -83,6 +88,12 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--errors", action="store_true", help="print the misgrouped events")
     parser.add_argument(
+        "--one-start",
+        type=int,
+        default=8000,
+        help="unlike rows of one start to time the miner after; 0 to skip",
+    )
+    parser.add_argument(
         "--adversarial-bytes",
         type=int,
         default=DEFAULT_ADVERSARIAL_BYTES,
@@ -121,6 +132,8 @@ def main() -> int:
         print(f"{result.row('generated')}{SEPARATOR}{drain3_run(messages, events).miner_columns()}")
         if args.errors:
             result.print_errors(messages, events)
+    if args.one_start:
+        print_one_start(args.one_start, args.seed)
     if args.adversarial_bytes:
         print_worst_case(args.adversarial_bytes)
     return 0
@@ -658,6 +671,36 @@ def seconds_per_call(
         if fastest < enough or fastest > hopeless:
             break
     return fastest
+
+
+def one_start_rows(count: int, seed: int) -> list[str]:
+    """Rows of a table that all start "Event |", each unlike the others: each makes a
+    template of its own, all found by the same first word."""
+    rng = random.Random(seed)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    rows = []
+    for _ in range(count):
+        words = ["".join(rng.choices(letters, k=7)) for _ in range(6)]
+        rows.append(
+            f"Event | {words[0]} {words[1]} | {words[2]} {words[3]} {words[4]} | {words[5]}"
+        )
+    return rows
+
+
+def print_one_start(count: int, seed: int) -> None:
+    """Lines per second of `add()` as unlike rows of one start pile up: each costs what the
+    templates it is compared with cost, so this shows whether that stays bounded."""
+    rows = one_start_rows(count, seed)
+    miner = TemplateMiner()
+    print(f"\none start: {count:,} unlike rows, each a template of its own; lines/s by templates")
+    steps = sorted({count // 8, count // 4, count // 2, count})
+    done = 0
+    for step in steps:
+        started = time.perf_counter()
+        for row in rows[done:step]:
+            miner.add(row)
+        print(f"{done:>7,} to {step:>7,} {(step - done) / (time.perf_counter() - started):>10,.0f}")
+        done = step
 
 
 def print_worst_case(size: int) -> None:

@@ -126,6 +126,9 @@ MAX_FOLLOWING_MERGES = 8
 ELASTIC_STEPS_PER_TOKEN = 4
 # Memory bound: past this many clusters the least recently used tenth is dropped.
 MAX_CLUSTERS = 20_000
+# The most templates compared with a message through one word of it (see
+# `_same_length_candidates`).
+MAX_CANDIDATES = 256
 # Memo of digit-zeroed message -> cluster; cleared when full.
 MAX_ROUTES = 100_000
 
@@ -317,21 +320,33 @@ class TemplateMiner:
         # shares at least one word with it at the same place (merged templates keep two).
         # A template without words takes only messages without words: "setLightsOn(true)"
         # is not "cancelNotification,index:<*>".
+        # A word that more than MAX_CANDIDATES templates have at its place ("|" between
+        # columns, a first word every line has) tells none apart: those templates are found
+        # by their other words, so that no stream of unlike messages makes each one cost as
+        # much as all the templates before it; if every word is that common, only the
+        # newest MAX_CANDIDATES of the rarest are compared.
         length = len(tokens)
         found: dict[Cluster, None] = {}
+        common: list[Cluster] | None = None
         for place, token in enumerate(tokens):
             if WILDCARD not in token:
-                found.update(dict.fromkeys(self._by_place.get((length, place, token), ())))
+                group = self._by_place.get((length, place, token), ())
+                if len(group) <= MAX_CANDIDATES:
+                    found.update(dict.fromkeys(group))
+                elif common is None or len(group) < len(common):
+                    common = group
+        if not found and common is not None:
+            found = dict.fromkeys(common[-MAX_CANDIDATES:])
         if not found and all(WILDCARD in token for token in tokens):
-            found = dict.fromkeys(self._by_place.get((length, -1, WILDCARD), ()))
+            found = dict.fromkeys(self._by_place.get((length, -1, WILDCARD), ())[-MAX_CANDIDATES:])
         return found
 
-    def _longer_or_shorter(self, tokens: tuple[str, ...]) -> Iterable[Cluster]:
+    def _longer_or_shorter(self, tokens: tuple[str, ...]) -> list[Cluster]:
         """Templates of another length that share the message's first word at its place."""
         for place, token in enumerate(tokens):
             if WILDCARD not in token:
-                return self._by_start.get((place, token), ())
-        return ()
+                return self._by_start.get((place, token), [])
+        return []
 
     def _elastic_covering(self, tokens: tuple[str, ...]) -> Cluster | None:
         """The best shorter template one of whose `<*>` spans several words of the message.
@@ -384,7 +399,10 @@ class TemplateMiner:
         may_be_sentence = bool(_sentence_mark(tokens[-1]))
         least_head = first_place + 1 if may_run and not may_be_sentence else 1
         aligned: list[tuple[int, int, Cluster]] = []
-        for cluster in self._longer_or_shorter(tokens):
+        # The newest MAX_CANDIDATES only: a run is looked for among templates of the same
+        # start, and a stream of unlike messages of one start must not make each cost as
+        # much as all of them.
+        for cluster in self._longer_or_shorter(tokens)[-MAX_CANDIDATES:]:
             known = cluster._tokens
             shortest = min(len(known), len(tokens))
             head = _agreeing(known, tokens, shortest)

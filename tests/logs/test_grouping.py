@@ -17,6 +17,7 @@ from bench.grouping import (
     invented_sample,
     labelled_sample,
     loghub_sample,
+    one_start_rows,
 )
 from logs.grouping import WILDCARD, Cluster, GroupMatch, TemplateMiner, mask, masking, template_key
 from logs.grouping import miner as miner_module
@@ -858,6 +859,34 @@ def test_grouping_is_deterministic() -> None:
     assert [cluster.template for cluster in one.clusters()] == [
         cluster.template for cluster in other.clusters()
     ]
+
+
+def test_a_stream_of_unlike_messages_of_one_start_keeps_each_ones_work_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Every line of a table starts "Event |": each unlike row is a template of its own,
+    # and none may make the next one cost as much as all the templates before it.
+    templates = 1200
+    *rows, last = one_start_rows(templates + 1, seed=3)
+    miner = TemplateMiner()
+    keys_of(rows, miner)
+    aligned: list[int] = []
+    compared: list[int] = []
+    agreeing = miner_module._agreeing
+    same_length = TemplateMiner._same_length_candidates
+    monkeypatch.setattr(
+        miner_module, "_agreeing", lambda *args: aligned.append(1) or agreeing(*args)
+    )
+    monkeypatch.setattr(
+        TemplateMiner,
+        "_same_length_candidates",
+        lambda self, tokens: compared.append(len(found := same_length(self, tokens))) or found,
+    )
+    match = miner.add(last)
+    assert match.created
+    # Two alignments (start and end) per template looked at; a fraction of them all.
+    assert len(aligned) <= templates // 2
+    assert max(compared) <= templates // 4
 
 
 def test_a_flood_of_garbage_does_not_grow_the_miner_without_limit() -> None:
