@@ -25,19 +25,20 @@ A message is masked (masking.py) into tokens, then, in this order:
    "agent: Synced" and "agent: Deregistered" are two events (a logger's name leads
    them). The first word of a message never becomes a variable this way: it names the
    event ("tickTime set to"), unless it is a tag in brackets, which names who speaks
-   ("[sshd] Ban <*>"; but tags of several words with one first word, "[UFW BLOCK]" and
-   "[UFW ALLOW]", are one speaker's words for what it did), or a module with what it
-   serves ("pam_sss(<*>:auth):"); nor does a capitalized word after the tags that lead
-   a line ("[info] Started flows", "[info] Stopping flows"); nor does a place in code
-   ("virDomainCreate:<*>", "server.go:<*>]"), which names the statement, nor the first
-   word of a logfmt line's message ('msg="StartContainer'), nor a label in capitals ("OK
-   DELETE:", "OK MKDIR:": what was done), nor a past participle that
-   ends a message after a value ("Program <*> started", "... stopped", "... paused":
-   what became of the value is the event). After a function's name ("tls_h_read_f():
-   src addr", "... dst addr") two words are two events: the name is where the line was
-   printed, not a label. Words that share a head ("/products/shoes", "/products/hats")
-   are counted apart from others, and so, where no label precedes them, are phrases in
-   brackets from bare words ("PLAY [all]", "PLAY [localhost]"; "PLAY RECAP").
+   ("[sshd] Ban <*>", "(root) CMD"; but tags of several words with one first word,
+   "[UFW BLOCK]" and "[UFW ALLOW]", are one speaker's words for what it did), or a
+   module with what it serves ("pam_sss(<*>:auth):"); nor does a capitalized word after
+   the tags that lead a line ("[info] Started flows", "[info] Stopping flows", "(root)
+   CMDEND"); nor does a place in code ("virDomainCreate:<*>", "server.go:<*>]"), which
+   names the statement, nor the first word of a logfmt line's message
+   ('msg="StartContainer'), nor a label in capitals ("OK DELETE:", "OK MKDIR:": what was
+   done), nor a past participle that ends a message after a value ("Program <*>
+   started", "... stopped", "... paused": what became of the value is the event). After
+   a function's name ("tls_h_read_f(): src addr", "... dst addr") two words are two
+   events: the name is where the line was printed, not a label. Words that share a head
+   ("/products/shoes", "/products/hats") are counted apart from others, and so, where no
+   label precedes them, are phrases in brackets from bare words ("PLAY [all]", "PLAY
+   [localhost]"; "PLAY RECAP").
 6. Runs: when the message shares a start and an end with two templates, and the three
    hold three distinct runs of words between them after a label (a clause: "raised:
    <*> on") or as a capitalized name between two words ("sensor <*> reading" of "Inlet
@@ -482,7 +483,10 @@ class TemplateMiner:
             seen = [tokens[position], *(cluster._tokens[position] for cluster in family)]
             if (
                 position == 0
-                and (not all(map(_is_tag, seen)) or _tags_of_one_speaker(seen))
+                and (
+                    not all(_is_tag(word) or _is_aside(word) for word in seen)
+                    or _tags_of_one_speaker(seen)
+                )
                 and not _one_word_of_several_arguments(seen)
             ):
                 continue
@@ -490,7 +494,7 @@ class TemplateMiner:
             # "[info] Stopped flows") names the event as a first word does.
             if (
                 position > 0
-                and all(map(_is_tag, tokens[:position]))
+                and all(_is_tag(token) or _is_aside(token) for token in tokens[:position])
                 and all(word.isalpha() and word[0].isupper() for word in seen)
             ):
                 continue
@@ -1143,6 +1147,11 @@ def _is_tag(token: str) -> bool:
     return (len(token) > 2 and token[0] == "[" and token[-1] == "]") or bool(
         _SERVING.fullmatch(token) or _PROGRAM.fullmatch(token)
     )
+
+
+def _is_aside(token: str) -> bool:
+    """A word in round brackets: "(root)", "(<*>)"."""
+    return len(token) > 2 and token[0] == "(" and token[-1] == ")" and " " not in token
 
 
 # A program and its process, as syslog names the speaker: "pvedaemon[<*>]:".
