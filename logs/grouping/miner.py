@@ -44,7 +44,9 @@ A message is masked (masking.py) into tokens, then, in this order:
    <*> on") or as a capitalized name between two words ("sensor <*> reading" of "Inlet
    Temp", "DIMM A1 Temp"), the run becomes one `<*>`: the rule of siblings for values
    that are not one word. A run may also end the message if a label that is a word comes
-   before it ("statement: <*>" of three SQL statements). Only words with letters count
+   before it ("statement: <*>" of three SQL statements), or a dash after a word ("failed
+   - <*>" of "Data stale", "Unknown UPS"; after a value a dash is an empty field, '<*> -
+   "GET /x HTTP/1.1"'). Only words with letters count
    as words here ("(<*>):" is not one). Failing a run, a short sentence whose words up to
    its object are plain words takes its whole object as one `<*>` ("Started <*>." of
    "Docker Engine", "containerd container runtime", "kubelet: The Node Agent"), unless
@@ -429,7 +431,7 @@ class TemplateMiner:
                     # shares with others too ("login failed: FATAL the database system is
                     # starting up", "login failed: FATAL sorry, too many clients").
                     earlier = [place for place in places if place < shared_head - 1]
-                    if earlier and _is_label(tokens[earlier[-1]]):
+                    if earlier and _labels_at(tokens, earlier[-1]):
                         shared_head = earlier[-1] + 1
                 if best is not None and shared_head + shared_tail <= best[0]:
                     continue
@@ -439,7 +441,7 @@ class TemplateMiner:
                 if (
                     may_run
                     and shared_head > first_place
-                    and (shared_tail or _is_label(tokens[shared_head - 1]))
+                    and (shared_tail or _labels_at(tokens, shared_head - 1))
                     and (
                         shared_head - 1 in labels
                         or (shared_tail and _names(tokens, family, shared_head, shared_tail))
@@ -942,7 +944,9 @@ def _spans(tokens: tuple[str, ...]) -> list[int]:
         if token != WILDCARD:
             words += _named(token)
         elif words >= MIN_WORDS_FOR_STRETCH and (
-            place == last_place or _ends_in_label(tokens[place - 1])
+            place == last_place
+            or _ends_in_label(tokens[place - 1])
+            or _dash_after_word(tokens, place - 1)
         ):
             spans[place] = ANY_WORDS
         elif (
@@ -993,7 +997,7 @@ def _label_places(tokens: tuple[str, ...]) -> list[int]:
             words += _named(token)
             if (
                 words >= MIN_WORDS_FOR_STRETCH
-                and _ends_in_label(token)
+                and (_ends_in_label(token) or _dash_after_word(tokens, place))
                 and not (_value_label(token) and "=" in token)
             ):
                 places.append(place)
@@ -1040,7 +1044,7 @@ def _gap_skeleton(
     # 11: Bye Bye" and "...: 11: disconnected by user" are two events.
     if not start or start[-1] == WILDCARD:
         return None
-    if not (any(map(_named, end)) or (not end and _is_label(start[-1]))):
+    if not (any(map(_named, end)) or (not end and _labels_at(start, len(start) - 1))):
         return None
     # Neighbouring `<*>` read as one, as masking writes them.
     skeleton = tuple(start)
@@ -1270,6 +1274,23 @@ def _ends_in_label(token: str) -> bool:
     """Whether the token ends as a label or a key does ("target:", "reason="), and is not
     one of the keys whose value is the message itself."""
     return token.endswith(_LABEL_ENDS) and token not in MESSAGE_LABELS
+
+
+def _labels_at(tokens: tuple[str, ...] | list[str], place: int) -> bool:
+    """Whether the token at `place` labels what follows it: a label ("reason:"), or a dash
+    after a word ("failed - Data stale", "failed - Connection refused")."""
+    return _is_label(tokens[place]) or _dash_after_word(tokens, place)
+
+
+def _dash_after_word(tokens: tuple[str, ...] | list[str], place: int) -> bool:
+    """A lone "-" after a word says what follows, as a colon would: "Poll UPS [<*>] failed
+    - Data stale". After a value it is a field left empty ('<*> - "GET /x HTTP/1.1"')."""
+    return (
+        tokens[place] == "-"
+        and place > 0
+        and WILDCARD not in tokens[place - 1]
+        and _named(tokens[place - 1])
+    )
 
 
 def _is_label(token: str) -> bool:
