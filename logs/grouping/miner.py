@@ -515,9 +515,9 @@ class TemplateMiner:
             # that printed the line: two functions are two events, however many there are.
             if _CODE_PLACE.match(tokens[position]):
                 continue
-            # Labels are keys, not values: "OK DELETE: Client <*>", "OK MKDIR: Client
-            # <*>" say what was done, however many things may be done.
-            if all(_LABEL_WORD.fullmatch(value) for value in seen):
+            # Labels in capitals are keys, not values: "OK DELETE: Client <*>", "OK MKDIR:
+            # Client <*>" say what was done, however many things may be done.
+            if all(_CAPITAL_LABEL.fullmatch(value) for value in seen):
                 continue
             # After a label ("target: disk", "target: replicas"), two words are two values,
             # unless it leads the message (a logger's name: "agent: Synced"); so are two
@@ -1244,8 +1244,8 @@ def _most_general(values: list[str]) -> str:
 # A segment of a route that is a word ("/products/" in "/products/<*>").
 _ROUTE_WORDS = re.compile(r"/[A-Za-z][A-Za-z_\-]*(?=[/?]|$)")
 _OPENING_BRACKETS = frozenset("([{")
-# A word that labels what follows it: "DELETE:", "reason:".
-_LABEL_WORD = re.compile(r"[A-Z][A-Z_\-]+:")
+# A label in capitals, which names what was done: "DELETE:", "MKDIR:".
+_CAPITAL_LABEL = re.compile(r"[A-Z][A-Z_\-]+:")
 # A token's head: its first word and the mark after it ("/products/", "action:").
 _HEAD = re.compile(r"[^\w<]*\w[\w\-]*[^\w\-]")
 
