@@ -292,12 +292,12 @@ class TemplateMiner:
                 and _keeps_every_message(general, [loose])
             ):
                 return self._generalized(loose, general)
-        spans = _spans(tokens)
-        covered = [
-            cluster
-            for cluster in self._elastic_covered(tokens)
-            if _held_under(tokens, spans, cluster) is not None
-        ]
+        covered = self._elastic_covered(tokens)
+        if covered:
+            spans = _spans(tokens)
+            covered = [
+                cluster for cluster in covered if _held_under(tokens, spans, cluster) is not None
+            ]
         if covered:
             return self._generalized(min(covered, key=_age), tokens)
         sibling = self._sibling_skeleton(tokens, siblings)
