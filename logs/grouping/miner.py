@@ -622,8 +622,10 @@ class TemplateMiner:
         for other in [*same_length, *self._elastic_covered(tokens)]:
             # Every message a template took stays covered: "<*> <*> changed" does not take
             # "<*> SP changed" that took "Reflux Drum Level SP changed".
+            if other is cluster:
+                continue
             other_held = _held_under(tokens, spans, other)
-            if other is cluster or other_held is None:
+            if other_held is None:
                 continue
             for place, words in other_held.items():
                 held[place] = max(words, held.get(place, 1))
