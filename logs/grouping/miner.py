@@ -11,8 +11,10 @@ A message is masked (masking.py) into tokens, then, in this order:
    are), one that follows a label ("raised: <*> on", "Client: <*>,"), a last one with
    its key or closing mark ("application_name=<*>", "client <*>.", 'host: "<*>"', which
    takes optional fields after it: 'host: "a", referrer: "b"'), each after two
-   words that name the event; and one between two words, for up to three capitalized
-   words (a name).
+   words that name the event; one between two words, for up to three capitalized
+   words (a name); and any other before a word, for a value with its aside in
+   brackets, which a producer prints when it has one ("to <*> via" takes "to
+   aa:bb:cc:dd:ee:ff (laptop7) via").
 3. Loose: a template that differs only where the message has `<*>` (a value the template
    still shows as a word, or '"-"' where the message has '"<*>"') generalizes to take
    it, if it keeps most of its words and its words stay in step.
@@ -79,6 +81,7 @@ caller's store).
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -121,6 +124,10 @@ MAX_NAME_WORDS = 3
 ANY_WORDS = -1
 # Any number of words that may be the object of a sentence (see `_object_start`).
 SENTENCE_OBJECT = -2
+# A value and a value in brackets after it, its aside ("aa:bb:cc:dd:ee:ff (host)"),
+# which a producer prints when it has one.
+VALUE_ASIDE = -3
+_ASIDE = re.compile(r"\([^()\[\]]+\)|\[[^()\[\]]+\]")
 # A word ending so names the field whose value follows.
 _LABEL_ENDS = (":", "=")
 # Rounds of the sibling rule after a template changed (each merges clusters, so few run).
@@ -811,8 +818,11 @@ def _elastic_covers(
 
     Only a `<*>` that may hold several words spans (see `_spans`). Matching is the usual
     glob walk; it gives up (no match) past a budget of steps linear in the lengths, so no
-    pair of messages costs more than that. `runs`, if given, gets each spanning place of
-    `general` and where in `specific` its words start, and how many."""
+    pair of messages costs more than that. One value of `specific` at most has its aside
+    (`_value_and_aside`): a line with several is another statement's, as Proxifier's
+    "1190 bytes (1.16 KB) sent, 1671 bytes (1.63 KB) received" is not its "403 bytes sent,
+    0 bytes received". `runs`, if given, gets each spanning place of `general` and where in
+    `specific` its words start, and how many."""
     if len(general) >= len(specific):
         return False
     if spans is None:
@@ -822,6 +832,7 @@ def _elastic_covers(
     budget = ELASTIC_STEPS_PER_TOKEN * (len(general) + len(specific))
     known = seen = 0
     star_known, star_seen, star_start = -1, 0, 0
+    asides = 0
     while seen < len(specific):
         budget -= 1
         if budget < 0:
@@ -831,8 +842,10 @@ def _elastic_covers(
             and spans[known]
             and _span_starts(general, known, specific, seen, spans)
         ):
-            if runs is not None and star_known >= 0:
-                runs[star_known] = (star_start, star_seen - star_start)
+            if star_known >= 0:
+                asides += _value_and_aside(specific, star_start, star_seen)
+                if runs is not None:
+                    runs[star_known] = (star_start, star_seen - star_start)
             star_known, star_start, known, seen = known, seen, known + 1, seen + 1
             star_seen = seen
         elif known < len(general) and _token_covers(general[known], specific[seen]):
@@ -843,17 +856,28 @@ def _elastic_covers(
             if specific[star_seen - 1] in MESSAGE_LABELS:
                 return False  # a value holds no message: what follows names the event
             limit = spans[star_known]
-            if limit > 0 and (
-                star_seen - star_start > limit
-                or not all(map(_name_like, specific[star_start:star_seen]))
+            aside = _value_and_aside(specific, star_start, star_seen)
+            if limit == VALUE_ASIDE and not aside:
+                return False
+            if (
+                limit > 0
+                and not aside
+                and (
+                    star_seen - star_start > limit
+                    or not all(map(_name_like, specific[star_start:star_seen]))
+                )
             ):
                 return False
         else:
             return False
     if known != len(general):
         return False
-    if runs is not None and star_known >= 0:
-        runs[star_known] = (star_start, star_seen - star_start)
+    if star_known >= 0:
+        asides += _value_and_aside(specific, star_start, star_seen)
+        if asides > 1:
+            return False
+        if runs is not None:
+            runs[star_known] = (star_start, star_seen - star_start)
     if not spans[-1] or general[-1] == WILDCARD:
         return True
     # A last token such as "<*>." spans words up to one that ends as it does; one such as
@@ -894,7 +918,7 @@ def _held_under(
     held = cluster._held
     if len(cluster._tokens) == len(tokens):
         for place, words in held.items():
-            if not spans or not (spans[place] < 0 or words <= spans[place]):
+            if not spans or words > _most_words(spans[place]):
                 return None
         return dict(held)
     runs: dict[int, tuple[int, int]] = {}
@@ -905,7 +929,7 @@ def _held_under(
     for place, (start, count) in runs.items():
         words = sum(held.get(inner, 1) for inner in range(start, start + count))
         within += sum(inner in held for inner in range(start, start + count))
-        if 0 < spans[place] < words:
+        if words > _most_words(spans[place]):
             return None
         if words > 1:
             result[place] = words
@@ -934,9 +958,10 @@ def _spans(tokens: tuple[str, ...]) -> list[int]:
     two words ("sensor <*> reading" takes "DIMM A1 Temp"); in each case only after
     MIN_WORDS_FOR_STRETCH words (one for a name), which name the event; and any number
     that may be an object (`_object_start`) for the `<*>.` ending a sentence of fewer
-    words ("Started <*>." takes "Docker Application Container Engine."). Any other `<*>`
-    holds one word: "Failed password for <*> from" was made from user names and does not
-    take "invalid user <*>"."""
+    words ("Started <*>." takes "Docker Application Container Engine."); and a value
+    with its aside in brackets (VALUE_ASIDE) for any other before a word, or for one that
+    holds a name. Any other `<*>` holds one word: "Failed password for <*> from" was made
+    from user names and does not take "invalid user <*>"."""
     if not tokens or (WILDCARD not in tokens and WILDCARD not in tokens[-1]):
         return []
     spans = [0] * len(tokens)
@@ -959,6 +984,8 @@ def _spans(tokens: tuple[str, ...]) -> list[int]:
             and WILDCARD not in tokens[place + 1]
         ):
             spans[place] = MAX_NAME_WORDS
+        elif words and place < last_place and WILDCARD not in tokens[place + 1]:
+            spans[place] = VALUE_ASIDE
     last = tokens[-1]
     if last.startswith(WILDCARD) and 0 < words <= MIN_WORDS_FOR_STRETCH and _sentence_mark(last):
         # The object of a sentence of few words ("Started <*>.") is a name of any length.
@@ -969,6 +996,27 @@ def _spans(tokens: tuple[str, ...]) -> list[int]:
         # "application_name=PostgreSQL JDBC Driver".
         spans[-1] = ANY_WORDS
     return spans if any(spans) else []
+
+
+def _value_and_aside(tokens: tuple[str, ...], start: int, end: int) -> bool:
+    """Whether `tokens[start:end]` are a value and its aside in brackets: "<*> (raspberrypi)",
+    "<*> (<*>)", "<*> [<*>]"."""
+    return end - start == 2 and _ASIDE.fullmatch(tokens[end - 1]) is not None
+
+
+def _most_words(span: int) -> float:
+    """The most words a `<*>` of span `span` (see `_spans`) holds."""
+    if span == VALUE_ASIDE:
+        return 2
+    if span < 0:
+        return math.inf
+    return max(span, 1)
+
+
+def _runs_at(spans: list[int], place: int) -> bool:
+    """Whether the `<*>` at `place` may hold a run of words (not only a value and its
+    aside)."""
+    return bool(spans) and spans[place] not in (0, VALUE_ASIDE)
 
 
 def _name_like(token: str) -> bool:
@@ -1054,7 +1102,7 @@ def _gap_skeleton(
         if token != WILDCARD or skeleton[-1] != WILDCARD:
             skeleton += (token,)
     spans = _spans(skeleton)
-    if sum(map(_named, skeleton)) < MIN_WORDS_AROUND_GAP or not spans or not spans[len(start)]:
+    if sum(map(_named, skeleton)) < MIN_WORDS_AROUND_GAP or not _runs_at(spans, len(start)):
         return None
     return skeleton
 
@@ -1099,7 +1147,9 @@ def _reasons_skeleton(
         ):
             return None
         skeleton = (*start, WILDCARD)
-        return (family, skeleton) if _spans(skeleton) else None
+        spans = _spans(skeleton)
+        runs = any(_runs_at(spans, place) for place in range(len(spans)))
+        return (family, skeleton) if runs else None
     return None
 
 

@@ -21,6 +21,9 @@ from bench.grouping import (
 )
 from logs.grouping import WILDCARD, Cluster, GroupMatch, TemplateMiner, mask, masking, template_key
 from logs.grouping import miner as miner_module
+from logs.grouping.corrections import template_values
+from logs.grouping.masking import template_tokens
+from logs.grouping.miner import covers
 from logs.sources import LOGHUB_SAMPLES
 
 
@@ -996,7 +999,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "cassandra": 0.68,
         "cnc_cell": 0.81,
         "dockerd": 0.98,
-        "esxi": 0.51,
+        "esxi": 0.57,
         "tomcat": 0.87,
     },
     # Written by a helper that did not read the miner; measured once at stop 32 (0.569 mean,
@@ -1040,7 +1043,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     # 0.286 with the miner before issue 18, drain3 0.324), then tuned on (libvirtd), and
     # moved by the rule of single-quoted phrases (traefik).
     "thirteenth_held_out": {
-        "isc_dhcpd": 0.17,
+        "isc_dhcpd": 0.49,
         "libvirtd": 0.68,
         "logix_plc": 0.40,
         "traefik": 0.93,
@@ -1094,7 +1097,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     "eighteenth_held_out": {
         "codesys_runtime": 0.89,
         "exim": 0.32,
-        "kuka_krc": 0.76,
+        "kuka_krc": 0.79,
         "networkmanager": 0.84,
         "prometheus": 0.96,
     },
@@ -1527,3 +1530,47 @@ def test_a_clause_before_a_key_that_may_span_is_the_clause_of_its_label() -> Non
     assert {match.cluster.template for match in again} == {
         "<*>: <*> closing because: <*> (age=<*>)"
     }
+
+
+def test_a_value_with_its_aside_in_brackets_is_one_value() -> None:
+    # ISC dhcpd prints the client's host name after its MAC address when it has one:
+    # "DHCPACK on <ip> to <mac> (laptop7) via eth0" is the DHCPACK without a name too.
+    names = ["raspberrypi", "LT-rdubois", "iPhone", "MacBook-Pro", "ubuntu", "nas-02"]
+    messages = []
+    for index, name in enumerate(names * 3):
+        mac = f"b8:27:eb:12:34:{index:02x}"
+        messages.append(f"DHCPACK on 10.0.5.{index} to {mac} via eth1")
+        messages.append(f"DHCPACK on 10.0.5.{index} to {mac} ({name}) via eth1")
+    assert len(set(keys_of(messages))) == 1
+    miner = TemplateMiner()
+    keys_of(messages, miner)
+    again = [miner.add(message) for message in messages]
+    assert {match.cluster.template for match in again} == {"DHCPACK on <*> to <*> via <*>"}
+    assert not any(match.created or match.template_changed for match in again)
+    tokens = template_tokens(again[1].cluster.template)
+    assert template_values(tokens, messages[1]) == [
+        "10.0.5.0",
+        "b8:27:eb:12:34:00 (raspberrypi)",
+        "eth1",
+    ]
+
+
+def test_an_aside_is_no_clause_and_no_second_value() -> None:
+    # One token in brackets may follow the value: "(ok)" is an aside, "not ok" words of
+    # their own; one value of a line may have one (Proxifier's sized "close" prints each
+    # size twice, a statement of its own); and a template whose `<*>` is followed by
+    # another `<*>` takes no aside between them.
+    template = template_tokens("DHCPACK on <*> to <*> via <*>")
+    assert covers(template, template_tokens("DHCPACK on <*> to <*> (<*>) via <*>"))
+    assert not covers(template, template_tokens("DHCPACK on <*> to <*> (<*>) (<*>) via <*>"))
+    assert not covers(template, template_tokens("DHCPACK on <*> to <*> not ok via <*>"))
+    close = template_tokens("<*> - <*> close, <*> sent, <*> received, lifetime <*>")
+    assert covers(
+        close, template_tokens("<*> - <*> close, <*> (<*>) sent, <*> received, lifetime <*>")
+    )
+    assert not covers(
+        close, template_tokens("<*> - <*> close, <*> (<*>) sent, <*> (<*>) received, lifetime <*>")
+    )
+    assert not covers(
+        template_tokens("lease <*> <*> expired"), template_tokens("lease <*> (<*>) <*> expired")
+    )
