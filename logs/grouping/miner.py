@@ -488,10 +488,13 @@ class TemplateMiner:
                     continue
             # The first word names the event ("tickTime set to", "cupsd startup succeeded");
             # values that lead a message have the shape of one (an address, a path), or
-            # are tags in brackets, which name who speaks, not what ("[sshd] Ban <*>").
+            # are tags in brackets, which name who speaks, not what ("[sshd] Ban <*>"), as
+            # does a name set apart by a colon ("deploy : TTY=pts/0 ; PWD=/home/deploy"; a
+            # word in capitals there is a level: "ERROR : disk full").
             seen = [tokens[position], *(cluster._tokens[position] for cluster in family)]
             if (
                 position == 0
+                and not (tokens[1:2] == (":",) and not any(map(str.isupper, seen)))
                 and (
                     not all(_is_tag(word) or _is_aside(word) for word in seen)
                     or _tags_of_one_speaker(seen)

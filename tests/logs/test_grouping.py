@@ -1574,3 +1574,16 @@ def test_an_aside_is_no_clause_and_no_second_value() -> None:
     assert not covers(
         template_tokens("lease <*> <*> expired"), template_tokens("lease <*> (<*>) <*> expired")
     )
+
+
+def test_a_name_set_apart_by_a_colon_is_who_speaks() -> None:
+    # sudo: "<user> : TTY=… ; COMMAND=…" is one event whoever ran it; a level in capitals
+    # there still tells lines apart.
+    users = ["deploy", "alice", "jenkins", "ansible"]
+    commands = [
+        f"{user} : TTY=pts/{index} ; PWD=/home/{user} ; USER=root ; COMMAND=/usr/bin/id"
+        for index, user in enumerate(users)
+    ]
+    assert len(set(keys_of(commands))) == 1
+    levels = [f"{level} : disk /dev/sda1 full" for level in ["ERROR", "WARN", "INFO", "DEBUG"]]
+    assert len(set(keys_of(levels))) == 4
