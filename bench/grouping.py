@@ -251,6 +251,7 @@ LABELLED_SETS = (
     "thirty_first_held_out",
     "thirty_second_held_out",
     "thirty_third_held_out",
+    "thirty_fourth_held_out",
 )
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
