@@ -12,9 +12,10 @@ A message is masked (masking.py) into tokens, then, in this order:
    its key or closing mark ("application_name=<*>", "client <*>.", 'host: "<*>"', which
    takes optional fields after it: 'host: "a", referrer: "b"'), each after two
    words that name the event; one between two words, for up to three capitalized
-   words (a name); and any other before a word, for a value with its aside in
-   brackets, which a producer prints when it has one ("to <*> via" takes "to
-   aa:bb:cc:dd:ee:ff (laptop7) via").
+   words (a name), or a word and a value ("user <*> port" takes "user deploy
+   10.0.0.9 port", as masking writes "ec2-user 10.0.0.9", two values, as one); and
+   any other before a word, for a value with its aside in brackets, which a producer
+   prints when it has one ("to <*> via" takes "to aa:bb:cc:dd:ee:ff (laptop7) via").
 3. Loose: a template that differs only where the message has `<*>` (a value the template
    still shows as a word, or '"-"' where the message has '"<*>"') generalizes to take
    it, if it keeps most of its words and its words stay in step.
@@ -165,6 +166,9 @@ class Cluster:
     # ("<*> SP changed" of "Reflux Drum Level SP changed": 3 at place 0); a template it
     # merges into must let them span as far.
     _held: dict[int, int] = field(default_factory=dict, repr=False)
+    # Places of its template whose `<*>` has held a word that is no name ("deploy",
+    # "allow-web"): a template whose `<*>` spans names there would not take its messages.
+    _worded: set[int] = field(default_factory=set, repr=False)
 
 
 @dataclass(frozen=True)
@@ -280,10 +284,12 @@ class TemplateMiner:
             elif differs_at >= 0 and not loosened and not wider:
                 siblings.setdefault(differs_at, []).append(cluster)
         if covering is not None:
+            if covering._tokens != tokens:
+                covering._worded |= _worded_places(covering._tokens, tokens, {})
             return self._plain(covering)
         stretched = self._elastic_covering(tokens)
         if stretched is not None:
-            _hold_runs(stretched._held, stretched._tokens, tokens, stretched._spans)
+            _hold_runs(stretched, tokens)
             return self._plain(stretched)
         if loose is not None:
             general = tuple(
@@ -620,9 +626,7 @@ class TemplateMiner:
         The `message` that made the template, if longer, holds several words in places."""
         spans = _spans(tokens)
         # The caller made sure `tokens` covers `cluster`'s messages.
-        held = _held_under(tokens, spans, cluster) or {}
-        if len(message) > len(tokens):
-            _hold_runs(held, tokens, message, spans)
+        held, worded = _held_under(tokens, spans, cluster) or ({}, set())
         covered = []
         same_length = (
             other
@@ -637,8 +641,9 @@ class TemplateMiner:
             other_held = _held_under(tokens, spans, other)
             if other_held is None:
                 continue
-            for place, words in other_held.items():
+            for place, words in other_held[0].items():
                 held[place] = max(words, held.get(place, 1))
+            worded |= other_held[1]
             covered.append(other)
         survivor = min([cluster, *covered], key=_age)
         for other in [cluster, *covered]:
@@ -649,6 +654,9 @@ class TemplateMiner:
                 merged.append(other.key)
         self._retemplate(survivor, tokens)
         survivor._held = held
+        survivor._worded = worded
+        if message:
+            _hold_runs(survivor, message)
         return survivor
 
     # --- bookkeeping -------------------------------------------------------------------
@@ -859,7 +867,9 @@ def _elastic_covers(
             if specific[star_seen - 1] in MESSAGE_LABELS:
                 return False  # a value holds no message: what follows names the event
             limit = spans[star_known]
-            aside = _value_and_aside(specific, star_start, star_seen)
+            aside = _value_and_aside(specific, star_start, star_seen) or _word_and_value(
+                specific, star_start, star_seen
+            )
             if limit == VALUE_ASIDE and not aside:
                 return False
             if (
@@ -891,16 +901,49 @@ def _elastic_covers(
     )
 
 
-def _hold_runs(
-    held: dict[int, int], general: tuple[str, ...], specific: tuple[str, ...], spans: list[int]
-) -> None:
-    """Adds to `held` the places of template `general` whose `<*>` holds several words of
-    the longer `specific`, and how many, where more than it held before."""
+def _hold_runs(cluster: Cluster, message: tuple[str, ...]) -> None:
+    """Adds to what the cluster's places held those of a message it takes: where its
+    `<*>` holds several words, and how many, where more than it held before; and where it
+    holds a word that is no name."""
+    general, held = cluster._tokens, cluster._held
     runs: dict[int, tuple[int, int]] = {}
-    _elastic_covers(general, specific, spans, runs)
-    for place, (_, words) in runs.items():
-        if words > held.get(place, 1):
-            held[place] = words
+    if len(message) > len(general):
+        _elastic_covers(general, message, cluster._spans, runs)
+        for place, (_, words) in runs.items():
+            if words > held.get(place, 1):
+                held[place] = words
+    cluster._worded |= _worded_places(general, message, runs)
+
+
+def _aligned(
+    general: tuple[str, ...], runs: dict[int, tuple[int, int]]
+) -> Iterable[tuple[int, int, int]]:
+    """Each place of template `general` with where its words start in what it covers and
+    how many, from the `runs` of its spanning places (see `_elastic_covers`)."""
+    seen = 0
+    for place in range(len(general)):
+        start, count = runs.get(place, (seen, 1))
+        yield place, start, count
+        seen = start + count
+
+
+def _worded_places(
+    general: tuple[str, ...],
+    specific: tuple[str, ...],
+    runs: dict[int, tuple[int, int]],
+    worded: set[int] | frozenset[int] = frozenset(),
+) -> set[int]:
+    """The places of template `general` whose `<*>` holds a word of `specific` that is no
+    name (of the `worded` places of `specific`, if a template)."""
+    return {
+        place
+        for place, start, count in _aligned(general, runs)
+        if general[place] == WILDCARD
+        and any(
+            inner in worded or not _name_like(specific[inner])
+            for inner in range(start, start + count)
+        )
+    }
 
 
 def _keeps_every_message(tokens: tuple[str, ...], clusters: list[Cluster]) -> bool:
@@ -912,20 +955,21 @@ def _keeps_every_message(tokens: tuple[str, ...], clusters: list[Cluster]) -> bo
 
 def _held_under(
     tokens: tuple[str, ...], spans: list[int], cluster: Cluster
-) -> dict[int, int] | None:
+) -> tuple[dict[int, int], set[int]] | None:
     """What the places of template `tokens` (of spans `spans`) hold once it takes the
     messages of `cluster`, which it covers as a template: the places where a `<*>` holds
-    several words and the most it holds; None where some message of the cluster would
-    no longer be covered (a `<*>` that held a name of three words now one of four words,
-    or one word)."""
-    held = cluster._held
-    if len(cluster._tokens) == len(tokens):
+    several words and the most it holds, and those where it holds a word that is no name;
+    None where some message of the cluster would no longer be covered (a `<*>` that held
+    a name of three words now one of four words, or one word; a `<*>` that held "deploy"
+    now part of a name)."""
+    held, worded, known = cluster._held, cluster._worded, cluster._tokens
+    if len(known) == len(tokens):
         for place, words in held.items():
             if not spans or words > _most_words(spans[place]):
                 return None
-        return dict(held)
+        return dict(held), _worded_places(tokens, known, {}, worded)
     runs: dict[int, tuple[int, int]] = {}
-    if not _elastic_covers(tokens, cluster._tokens, spans, runs):
+    if not _elastic_covers(tokens, known, spans, runs):
         return None
     result = {}
     within = 0
@@ -936,8 +980,21 @@ def _held_under(
             return None
         if words > 1:
             result[place] = words
+        if (
+            count > 1
+            and spans[place] > 0
+            and any(inner in worded for inner in range(start, start + count))
+            and not (
+                count == 2
+                and start + 1 not in worded
+                and (known[start + 1] == WILDCARD or _value_and_aside(known, start, start + 2))
+            )
+        ):
+            return None  # a name's words, where the template took one that is none
     # A place that held several words matched one `<*>` that holds one.
-    return result if within == len(held) else None
+    if within != len(held):
+        return None
+    return result, _worded_places(tokens, known, runs, worded)
 
 
 def _span_starts(
@@ -963,8 +1020,9 @@ def _spans(tokens: tuple[str, ...]) -> list[int]:
     that may be an object (`_object_start`) for the `<*>.` ending a sentence of fewer
     words ("Started <*>." takes "Docker Application Container Engine."); and a value
     with its aside in brackets (VALUE_ASIDE) for any other before a word, or for one that
-    holds a name. Any other `<*>` holds one word: "Failed password for <*> from" was made
-    from user names and does not take "invalid user <*>"."""
+    holds a name, which may also hold a word and a value (`_word_and_value`). Any other
+    `<*>` holds one word: "Failed password for <*> from" was made from user names and
+    does not take "invalid user <*>"."""
     if not tokens or (WILDCARD not in tokens and WILDCARD not in tokens[-1]):
         return []
     spans = [0] * len(tokens)
@@ -1005,6 +1063,12 @@ def _value_and_aside(tokens: tuple[str, ...], start: int, end: int) -> bool:
     """Whether `tokens[start:end]` are a value and its aside in brackets: "<*> (raspberrypi)",
     "<*> (<*>)", "<*> [<*>]"."""
     return end - start == 2 and _ASIDE.fullmatch(tokens[end - 1]) is not None
+
+
+def _word_and_value(tokens: tuple[str, ...], start: int, end: int) -> bool:
+    """Whether `tokens[start:end]` are a word and a value after it ("deploy <*>"), which
+    masking writes as one `<*>` when the word is a value too ("ec2-user 10.0.0.9")."""
+    return end - start == 2 and tokens[end - 1] == WILDCARD and WILDCARD not in tokens[start]
 
 
 def _most_words(span: int) -> float:

@@ -968,7 +968,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "windows": 0.98,
     },
     "second_held_out": {"cisco": 0.93, "postfix": 0.98, "postgres": 0.81, "slurm": 0.98},
-    "third_held_out": {"bmc": 0.90, "jenkins": 0.50, "kafka": 0.96, "openvpn": 0.97},
+    "third_held_out": {"bmc": 0.90, "jenkins": 0.55, "kafka": 0.96, "openvpn": 0.97},
     "held_out": {"airflow": 0.78, "bind": 0.83, "ceph": 0.74, "mongodb": 0.81},
     # Written after the merge of issue 18's rules by someone who did not see the miner;
     # measured once (0.740 mean), then tuned on (optional trailing fields, fields after
@@ -989,7 +989,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "elasticsearch": 0.82,
         "envoy": 0.86,
         "mysql": 0.80,
-        "robot_cell": 0.90,
+        "robot_cell": 0.93,
         "systemd": 0.88,
     },
     # Written by a helper that did not read the miner; measured once at stop 32 (0.688 mean,
@@ -1008,7 +1008,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "bacula": 0.85,
         "mosquitto": 0.65,
         "pacemaker": 0.58,
-        "s7_diag": 0.44,
+        "s7_diag": 0.62,
         "suricata": 0.59,
     },
     # Written by a helper that did not read the miner; measured once at stop 33 (0.735 mean,
@@ -1077,7 +1077,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "gitea_server": 0.37,
         "kernel_oom_mm": 0.88,
         "opc_da_historian": 0.84,
-        "sshd_auth": 0.56,
+        "sshd_auth": 0.77,
     },
     # Written by a helper that did not read the miner; measured once at stop 35 after the
     # rule of reasons after a value (0.816 mean; 0.822 without it, 0.734 with the miner
@@ -1286,11 +1286,14 @@ def test_restored_templates_send_our_labelled_logs_where_they_went(
     labelled_set: str, system: str
 ) -> None:
     # Templates with bracketed phrases, spanning `<*>` and routes, split at their spaces
-    # and grouped again on restore, must take the messages that made them.
+    # and grouped again on restore, must take the messages that made them; and every
+    # template keeps the messages it took, so a second pass changes nothing.
     messages, _ = labelled_sample(GROUPING_DATA / labelled_set / f"{system}.csv")
     before = TemplateMiner()
     keys_of(messages, before)
-    expected = [before.add(message).cluster.key for message in messages]
+    again = [before.add(message) for message in messages]
+    assert not any(match.created or match.template_changed for match in again)
+    expected = [match.cluster.key for match in again]
 
     after = TemplateMiner()
     for cluster in before.clusters():
@@ -1307,21 +1310,6 @@ def test_a_template_whose_first_word_comes_later_takes_the_names_it_spans() -> N
     miner.restore("<*> <*> ALARM High <*> Level <*>", "k1")
     match = miner.add("U100 PVHI ALARM High Reflux Drum Level 16.9")
     assert (match.cluster.key, match.created) == ("k1", False)
-
-
-def test_a_template_keeps_every_message_it_took() -> None:
-    # Experion's journal columns hold names of one to four words ("Cooling Water Return
-    # Temp", "Reflux Drum Level") beside tags and conditions. A template whose `<*>` held a
-    # name of three words must not become one whose `<*>` holds fewer, or one word beside
-    # another `<*>`: those messages would start a new cluster each time they came again,
-    # and a restart would send them elsewhere.
-    messages, _ = labelled_sample(
-        GROUPING_DATA / "thirty_first_held_out" / "honeywell_experion.csv"
-    )
-    miner = TemplateMiner()
-    keys_of(messages, miner)
-    again = [miner.add(message) for message in messages]
-    assert not [match for match in again if match.created or match.template_changed]
 
 
 def test_grouping_accuracy_on_hand_written_messages() -> None:
@@ -1597,3 +1585,24 @@ def test_a_name_set_apart_by_a_colon_is_who_speaks() -> None:
     assert len(set(keys_of(commands))) == 1
     levels = [f"{level} : disk /dev/sda1 full" for level in ["ERROR", "WARN", "INFO", "DEBUG"]]
     assert len(set(keys_of(levels))) == 4
+
+
+def test_a_word_and_a_value_after_it_are_one_value_as_masking_writes_two_values() -> None:
+    # sshd: "ec2-user 172.16.0.9" is masked as one value, "deploy 172.16.0.9" as a word
+    # and a value; both are the user and the address of one event.
+    users = ["ec2-user", "deploy", "jdoe", "ubuntu", "root", "svc_monitor", "git-2"]
+    messages = [
+        f"Disconnected from user {user} 10.0.{index}.9 port 4{index}022"
+        for index, user in enumerate(users * 2)
+    ]
+    assert len(set(keys_of(messages))) == 1
+    miner = TemplateMiner()
+    keys_of(messages, miner)
+    again = [miner.add(message) for message in messages]
+    assert {match.cluster.template for match in again} == {"Disconnected from user <*> port <*>"}
+    assert not any(match.created or match.template_changed for match in again)
+    # Still not a phrase: "Failed password for <*> from" does not take "invalid user <*>".
+    failed = template_tokens("Failed password for <*> from <*> port <*> ssh2")
+    assert not covers(
+        failed, template_tokens("Failed password for invalid user <*> from <*> port <*> ssh2")
+    )
