@@ -12,8 +12,9 @@ A message is masked (masking.py) into tokens, then, in this order:
    its key or closing mark ("application_name=<*>", "client <*>.", 'host: "<*>"', which
    takes optional fields after it: 'host: "a", referrer: "b"'), each after two
    words that name the event; one between two words, for up to three capitalized
-   words (a name), or a word and a value ("user <*> port" takes "user deploy
-   10.0.0.9 port", as masking writes "ec2-user 10.0.0.9", two values, as one); and
+   words (a name), or a word and a value in either order ("user <*> port" takes "user
+   deploy 10.0.0.9 port", as masking writes "ec2-user 10.0.0.9", two values, as one;
+   "operation <*> on" takes "operation X locally on"); and
    any other before a word, for a value with its aside in brackets, which a producer
    prints when it has one ("to <*> via" takes "to aa:bb:cc:dd:ee:ff (laptop7) via").
 3. Loose: a template that differs only where the message has `<*>` (a value the template
@@ -198,6 +199,9 @@ class TemplateMiner:
         self._by_tokens: dict[tuple[str, ...], Cluster] = {}
         self._by_key: dict[str, Cluster] = {}
         self._routes: dict[str, Cluster] = {}
+        # Whether the memo sends a message to a shorter template that spans it, which a
+        # new template of its length would cover first (see `_place`).
+        self._routes_stretch = False
         self._clock = 0
         self._next_order = 0
 
@@ -290,6 +294,7 @@ class TemplateMiner:
         stretched = self._elastic_covering(tokens)
         if stretched is not None:
             _hold_runs(stretched, tokens)
+            self._routes_stretch = True
             return self._plain(stretched)
         if loose is not None:
             general = tuple(
@@ -327,6 +332,12 @@ class TemplateMiner:
         cluster = self._new_cluster(tokens, self._free_key(" ".join(tokens)))
         cluster.size = 1
         cluster._last_used = self._clock
+        if self._routes_stretch and WILDCARD in tokens:
+            # It may cover, and so take first after a restart, messages the memo sends to
+            # a shorter template that spans them ("rule <*> … <*> allow-web trust" those of
+            # "rule trust-to-untrust-snat … <*> trust").
+            self._routes.clear()
+            self._routes_stretch = False
         if len(self._by_key) > self.max_clusters:
             self._evict_least_used()
         return GroupMatch(cluster, True, False)
@@ -875,6 +886,7 @@ def _elastic_covers(
             if (
                 limit > 0
                 and not aside
+                and not _value_and_word(specific, star_start, star_seen)
                 and (
                     star_seen - star_start > limit
                     or not all(map(_name_like, specific[star_start:star_seen]))
@@ -986,8 +998,14 @@ def _held_under(
             and any(inner in worded for inner in range(start, start + count))
             and not (
                 count == 2
-                and start + 1 not in worded
-                and (known[start + 1] == WILDCARD or _value_and_aside(known, start, start + 2))
+                and (
+                    _value_and_aside(known, start, start + 2)
+                    # A word and a value, in either order.
+                    or any(
+                        known[inner] == WILDCARD and inner not in worded
+                        for inner in (start, start + 1)
+                    )
+                )
             )
         ):
             return None  # a name's words, where the template took one that is none
@@ -1020,7 +1038,8 @@ def _spans(tokens: tuple[str, ...]) -> list[int]:
     that may be an object (`_object_start`) for the `<*>.` ending a sentence of fewer
     words ("Started <*>." takes "Docker Application Container Engine."); and a value
     with its aside in brackets (VALUE_ASIDE) for any other before a word, or for one that
-    holds a name, which may also hold a word and a value (`_word_and_value`). Any other
+    holds a name, which may also hold a word and a value in either order
+    (`_word_and_value`, `_value_and_word`). Any other
     `<*>` holds one word: "Failed password for <*> from" was made from user names and
     does not take "invalid user <*>"."""
     if not tokens or (WILDCARD not in tokens and WILDCARD not in tokens[-1]):
@@ -1069,6 +1088,18 @@ def _word_and_value(tokens: tuple[str, ...], start: int, end: int) -> bool:
     """Whether `tokens[start:end]` are a word and a value after it ("deploy <*>"), which
     masking writes as one `<*>` when the word is a value too ("ec2-user 10.0.0.9")."""
     return end - start == 2 and tokens[end - 1] == WILDCARD and WILDCARD not in tokens[start]
+
+
+def _value_and_word(tokens: tuple[str, ...], start: int, end: int) -> bool:
+    """Whether `tokens[start:end]` are a value and a word after it ("<*> locally"), which a
+    name's `<*>` may hold as it holds a word and a value; not a unit ("<*> KB" is a size,
+    as older masking wrote one)."""
+    return (
+        end - start == 2
+        and tokens[start] == WILDCARD
+        and WILDCARD not in tokens[end - 1]
+        and tokens[end - 1] not in UNITS
+    )
 
 
 def _most_words(span: int) -> float:

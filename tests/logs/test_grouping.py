@@ -997,7 +997,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     # (dockerd).
     "eighth_held_out": {
         "cassandra": 0.68,
-        "cnc_cell": 0.81,
+        "cnc_cell": 0.84,
         "dockerd": 0.98,
         "esxi": 0.57,
         "tomcat": 0.87,
@@ -1007,7 +1007,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     "ninth_held_out": {
         "bacula": 0.85,
         "mosquitto": 0.65,
-        "pacemaker": 0.58,
+        "pacemaker": 0.72,
         "s7_diag": 0.62,
         "suricata": 0.59,
     },
@@ -1606,3 +1606,34 @@ def test_a_word_and_a_value_after_it_are_one_value_as_masking_writes_two_values(
     assert not covers(
         failed, template_tokens("Failed password for invalid user <*> from <*> port <*> ssh2")
     )
+
+
+def test_a_value_and_a_word_after_it_are_one_value_where_a_name_may_stand() -> None:
+    # Pacemaker: "Initiating monitor operation X locally on node1" is the same event as
+    # "... operation X on node1"; after a label a value and a word stay apart (Loghub's
+    # "CPU: L1 I cache: 16K, ..." is not its "CPU: L2 cache: 256K").
+    resources = ["db_monitor_0", "web_start_0", "vip_stop_0", "fs_monitor_10000"]
+    messages = []
+    for index, resource in enumerate(resources * 2):
+        where = "locally on" if index % 2 else "on"
+        messages.append(f"Initiating monitor operation {resource} {where} node{index}")
+    assert len(set(keys_of(messages))) == 1
+    cache = template_tokens("CPU: <*> cache: <*>")
+    assert not covers(cache, template_tokens("CPU: <*> I cache: <*>, <*> D cache: <*>"))
+
+
+def test_a_new_template_takes_what_the_memo_sent_to_a_shorter_one_as_a_restart_would() -> None:
+    # The first message goes to the shorter template that spans it ("<*> locally"); a new
+    # template of its length that covers it is where a restarted miner sends it, so the
+    # running one must too, not where its memo of placed messages says.
+    miner = TemplateMiner()
+    shorter = miner.add("Initiating monitor operation db_monitor_0 on alpha").cluster
+    spanned = "Initiating monitor operation web_monitor_0 locally on alpha"
+    assert miner.add(spanned).cluster is shorter
+    longer = miner.add("Initiating monitor operation fs_monitor_0 locally on node-2").cluster
+    assert longer is not shorter
+    assert miner.add(spanned).cluster is longer
+    restarted = TemplateMiner()
+    for cluster in miner.clusters():
+        restarted.restore(cluster.template, cluster.key)
+    assert restarted.add(spanned).cluster.key == longer.key
