@@ -14,9 +14,9 @@ A message is masked (masking.py) into tokens, then, in this order:
    words that name the event; one between two words, for up to three capitalized
    words (a name), or a word and a value in either order ("user <*> port" takes "user
    deploy 10.0.0.9 port", as masking writes "ec2-user 10.0.0.9", two values, as one;
-   "operation <*> on" takes "operation X locally on"); and
-   any other before a word, for a value with its aside in brackets, which a producer
-   prints when it has one ("to <*> via" takes "to aa:bb:cc:dd:ee:ff (laptop7) via").
+   "operation <*> on" takes "operation X locally on"); and any other before a word,
+   for a value with its aside in brackets, which a producer prints when it has one
+   ("to <*> via" takes "to aa:bb:cc:dd:ee:ff (laptop7) via").
 3. Loose: a template that differs only where the message has `<*>` (a value the template
    still shows as a word, or '"-"' where the message has '"<*>"') generalizes to take
    it, if it keeps most of its words and its words stay in step.
@@ -878,14 +878,13 @@ def _elastic_covers(
             if specific[star_seen - 1] in MESSAGE_LABELS:
                 return False  # a value holds no message: what follows names the event
             limit = spans[star_known]
-            aside = _value_and_aside(specific, star_start, star_seen) or _word_and_value(
-                specific, star_start, star_seen
-            )
+            aside = _value_and_aside(specific, star_start, star_seen)
             if limit == VALUE_ASIDE and not aside:
                 return False
             if (
                 limit > 0
                 and not aside
+                and not _word_and_value(specific, star_start, star_seen)
                 and not _value_and_word(specific, star_start, star_seen)
                 and (
                     star_seen - star_start > limit
@@ -1039,9 +1038,9 @@ def _spans(tokens: tuple[str, ...]) -> list[int]:
     words ("Started <*>." takes "Docker Application Container Engine."); and a value
     with its aside in brackets (VALUE_ASIDE) for any other before a word, or for one that
     holds a name, which may also hold a word and a value in either order
-    (`_word_and_value`, `_value_and_word`). Any other
-    `<*>` holds one word: "Failed password for <*> from" was made from user names and
-    does not take "invalid user <*>"."""
+    (`_word_and_value`, `_value_and_word`). Any other `<*>` holds one word: "Failed
+    password for <*> from" was made from user names and does not take "invalid user
+    <*>"."""
     if not tokens or (WILDCARD not in tokens and WILDCARD not in tokens[-1]):
         return []
     spans = [0] * len(tokens)
