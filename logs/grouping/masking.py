@@ -305,6 +305,9 @@ _TIMESTAMP = re.compile(
     rf"\b(?:{_WEEKDAYS},? +)?(?:{_MONTHS}\.? +0{{1,2}}|0{{1,2}}[ \-/]{_MONTHS})\b"
     r"(?:[ \-/,]+0{4})?(?:[ T:]+0{1,2}:00(?::00)?(?:[.,]0+)?)?(?: +[+\-]?0{4}\b)?"
 )
+# A span of days and a clock time, as Python prints a timedelta and Net-SNMP an uptime
+# ("2 days, 16:00:00", "0 day, 02:10:09.32"): one duration, as "16:00:00" alone is.
+_DAYS_AND_TIME = re.compile(r"\b0+ days?, 0{1,2}:00:00(?:\.0+)?(?![\w:])")
 # The key starts where its run of key characters starts: tried from inside the run too,
 # every start would rescan the rest of it, quadratic in a long word before a quote. A key
 # takes the whole run anyway (`[=:]` ends it), so a match found at the run's first word
@@ -340,6 +343,8 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
         text = _QUOTED_WORD.sub(_mask_quoted_word, text)
     if "0" in text:
         text = _TIMESTAMP.sub(WILDCARD, text)
+        if " day" in text:
+            text = _DAYS_AND_TIME.sub(WILDCARD, text)
     raws = text.split()
     if "{" in text or "(" in text or "[" in text:
         raws = _joined_objects(raws)

@@ -1263,7 +1263,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "bird_routing": 0.49,
         "icinga2": 0.75,
         "juniper_junos": 0.53,
-        "snmptrapd": 0.06,
+        "snmptrapd": 0.10,
         "wago_pfc": 0.91,
     },
 }
@@ -1637,3 +1637,18 @@ def test_a_new_template_takes_what_the_memo_sent_to_a_shorter_one_as_a_restart_w
     for cluster in miner.clusters():
         restarted.restore(cluster.template, cluster.key)
     assert restarted.add(spanned).cluster.key == longer.key
+
+
+def test_days_and_a_clock_time_are_one_duration() -> None:
+    # Python prints a timedelta, and Net-SNMP an uptime, as days and a clock time; under a
+    # day, as the clock time alone.
+    assert mask("Time: 12 days, 02:28:32") == mask("Time: 02:10:09") == ("Time:", "<*>")
+    assert mask("Uptime: 2 days, 17:31:55.02, IF-MIB") == mask("Uptime: 17:33:22.86, IF-MIB")
+    assert mask("next run in 1 day, 8:00:00 from now") == (
+        "next",
+        "run",
+        "in",
+        "<*>",
+        "from",
+        "now",
+    )
