@@ -504,6 +504,8 @@ ADVERSARIAL_SHAPES: dict[str, tuple[str, str, str]] = {
     "Jan 1, T": (" T", "Jan 1", "x"),
     "Jan 1, spaces, 1": (" ", "Jan 1", "1"),
     "date, time, fraction": ("Jan 1 1:00:00,", "", ""),
+    # a list of quoted values
+    "quoted items": ("'a' ", "", ""),
     # _DAYS_AND_TIME
     "1 day, ": ("1 day, ", "", ""),
     "days, long number": ("1", "2 days, 1:00:00.", ""),

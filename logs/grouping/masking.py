@@ -305,6 +305,7 @@ _TIMESTAMP = re.compile(
     rf"\b(?:{_WEEKDAYS},? +)?(?:{_MONTHS}\.? +0{{1,2}}|0{{1,2}}[ \-/]{_MONTHS})\b"
     r"(?:[ \-/,]+0{4})?(?:[ T:]+0{1,2}:00(?::00)?(?:[.,]0+)?)?(?: +[+\-]?0{4}\b)?"
 )
+_QUOTED_ITEM = "'" + WILDCARD + "'"
 # A span of days and a clock time, as Python prints a timedelta and Net-SNMP an uptime
 # ("2 days, 16:00:00", "0 day, 02:10:09.32"): one duration, as "16:00:00" alone is.
 _DAYS_AND_TIME = re.compile(r"\b0+ days?, 0{1,2}:00:00(?:\.0+)?(?![\w:])")
@@ -403,9 +404,21 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
             ):
                 del masked[place - 1]
     tokens: list[str] = []
+    listing = False
     for token in masked:
         if not token:
             continue
+        # "'/usr/lib/nagios/plugins/check_ping' '-H' '10.0.0.1':": a list of quoted values
+        # (a command's arguments) is one value, however many it has.
+        if (
+            token.startswith(_QUOTED_ITEM)
+            and tokens
+            and (tokens[-1] == _QUOTED_ITEM or (listing and tokens[-1] == WILDCARD))
+        ):
+            tokens[-1] = WILDCARD + token[len(_QUOTED_ITEM) :]
+            listing = tokens[-1] == WILDCARD
+            continue
+        listing = False
         if tokens and tokens[-1][-1] == ">" and tokens[-1].endswith(WILDCARD):
             # "<*> <*>" reads as one value, as does "Callers=<*> <*>".
             if token == WILDCARD:
