@@ -11,10 +11,11 @@ a broken octet count ends only its connection (after what was read is published)
 connections are closed (SYSLOG_TCP_IDLE_TIMEOUT), connections are capped
 (SYSLOG_TCP_MAX_CONNECTIONS), and the parser takes any bytes.
 
-SIGTERM/SIGINT: listening stops, what connections have read is published, the publisher is
-given SYSLOG_SHUTDOWN_TIMEOUT seconds for its acks; whatever is not acknowledged then (NATS
-down) goes to the spool and is published at the next start. Then the spool is synced and
-the process exits 0.
+SIGTERM/SIGINT: listening stops (connections the kernel completed before it are accepted,
+not reset: their senders count what they sent as delivered), what connections have read
+is published, the publisher is given SYSLOG_SHUTDOWN_TIMEOUT seconds for its acks;
+whatever is not acknowledged then (NATS down) goes to the spool and is published at the
+next start. Then the spool is synced and the process exits 0.
 
 Every SYSLOG_STATUS_INTERVAL seconds a line of counts is logged, and every
 HEARTBEAT_INTERVAL seconds the same counts go to the database (logs.syslog.status).
@@ -53,13 +54,15 @@ from logs.syslog.parse import SyslogLog
 from logs.syslog.publisher import Outgoing, SyslogPublisher
 from logs.syslog.spool import SYNC_INTERVAL, Received, Spool, SpoolError, SpoolHandle
 from logs.syslog.status import HEARTBEAT_INTERVAL, ReceiverReport, syslog_receiver_report
-from logs.syslog.tcp import TcpConnection
+from logs.syslog.tcp import TcpConnection, tcp_listening_socket
 from logs.syslog.udp import UDP_MAX_DATAGRAM, udp_socket, udp_socket_drops
 
 logger = logging.getLogger(__name__)
 
 # Datagrams read at most in one turn of the loop, so TCP and publishing get theirs.
 UDP_READS_PER_TURN = 1000
+# Connections accepted at most in one turn of the loop.
+TCP_ACCEPTS_PER_TURN = 100
 SPOOL_READ_BATCH = 256
 # At shutdown, how long connections get to hand over what they read once nothing waits.
 CONNECTION_HANDOVER = 5.0
@@ -114,7 +117,9 @@ class SyslogReceiver:
         self._connections: set[TcpConnection] = set()
         self._udp_socket: socket.socket | None = None
         self._udp_buffer = bytearray(UDP_MAX_DATAGRAM)
-        self._tcp: asyncio.Server | None = None
+        self._tcp_socket: socket.socket | None = None
+        # Connections accepted whose transport is being made (see _accept_tcp).
+        self._tcp_accepting: set[asyncio.Task[Any]] = set()
         self._dropping = False
         self._refused_logged_at = 0.0
         self._reported_dropped = 0
@@ -207,9 +212,8 @@ class SyslogReceiver:
                 loop.add_reader(self._udp_socket.fileno(), self._read_udp)
                 listening.append(f"udp {where}")
             if settings.SYSLOG_TCP:
-                self._tcp = await loop.create_server(
-                    lambda: TcpConnection(self), self.host, self.port, reuse_address=True
-                )
+                self._tcp_socket = tcp_listening_socket(self.host, self.port)
+                loop.add_reader(self._tcp_socket.fileno(), self._accept_tcp)
                 listening.append(f"tcp {where}")
         except OSError as error:
             if self._udp_socket is not None:
@@ -247,8 +251,14 @@ class SyslogReceiver:
     async def _shutdown(self, tasks: dict[str, asyncio.Task[Any]]) -> None:
         """Take what senders have sent (the kernel holds it; they count it as delivered), and
         nothing after; publish it within SYSLOG_SHUTDOWN_TIMEOUT, or keep it in the spool."""
-        if self._tcp is not None:
-            self._tcp.close()
+        if self._tcp_socket is not None:
+            # Connections the kernel completed before the stop are taken, not reset.
+            asyncio.get_running_loop().remove_reader(self._tcp_socket.fileno())
+            while self._accept_tcp():
+                pass
+            self._tcp_socket.close()
+            if self._tcp_accepting:
+                await asyncio.wait(self._tcp_accepting, timeout=CONNECTION_HANDOVER)
         if self._udp_socket is not None:
             # Datagrams the kernel took before the stop are spooled, not thrown away.
             asyncio.get_running_loop().remove_reader(self._udp_socket.fileno())
@@ -296,6 +306,40 @@ class SyslogReceiver:
                 continue
             self.take_udp(bytes(self._udp_buffer[:size]), str(address[0]))
         return True
+
+    def _accept_tcp(self) -> bool:
+        """Take the connections waiting, TCP_ACCEPTS_PER_TURN at most; True if more may wait.
+        When it fails (out of file descriptors), accepting pauses for a second, as asyncio's
+        own server does; what waits stays in the kernel's backlog."""
+        loop = asyncio.get_running_loop()
+        for _ in range(TCP_ACCEPTS_PER_TURN):
+            try:
+                connection, _ = self._tcp_socket.accept()
+            except (BlockingIOError, InterruptedError, ConnectionAbortedError):
+                return False
+            except OSError as error:  # out of file descriptors, or memory
+                logger.warning("syslog TCP: cannot accept (%s); trying again in 1 s", error)
+                if not self._stopping.is_set():
+                    fileno = self._tcp_socket.fileno()
+                    loop.remove_reader(fileno)
+                    loop.call_later(1.0, self._resume_accepting, fileno)
+                return False
+            connection.setblocking(False)
+            task = loop.create_task(
+                loop.connect_accepted_socket(lambda: TcpConnection(self), connection)
+            )
+            self._tcp_accepting.add(task)
+            task.add_done_callback(self._accepted)
+        return True
+
+    def _resume_accepting(self, fileno: int) -> None:
+        if not self._stopping.is_set():
+            asyncio.get_running_loop().add_reader(fileno, self._accept_tcp)
+
+    def _accepted(self, task: asyncio.Task[Any]) -> None:
+        self._tcp_accepting.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.warning("syslog TCP: a connection closed as it came: %s", task.exception())
 
     def _spool_waiting(self) -> bool:
         return self.spool.buffered or self.spool.pending_bytes > 0
@@ -395,8 +439,8 @@ class SyslogReceiver:
     # --- TCP ------------------------------------------------------------------------------
 
     def tcp_admit(self, connection: TcpConnection) -> bool:
-        if self._stopping.is_set():
-            return False
+        # At shutdown only the connections the kernel completed before it are accepted
+        # (_shutdown); they are read as the others are.
         if len(self._connections) >= settings.SYSLOG_TCP_MAX_CONNECTIONS:
             self.counters.tcp_refused += 1
             now = time.monotonic()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import time
 from collections import deque
 from typing import TYPE_CHECKING
@@ -25,6 +26,27 @@ LOW_WATER = 64 * 1024
 # At shutdown it reads what its sender had sent, held back or not, up to this much; one
 # still sending past it is closed.
 SHUTDOWN_HIGH_WATER = 16 * 1024 * 1024
+# Connections the kernel completed and has not handed over yet, at most (listen(2)).
+TCP_BACKLOG = 128
+
+
+def tcp_listening_socket(host: str, port: int) -> socket.socket:
+    """A non-blocking TCP socket listening on host:port. The receiver accepts from it by
+    hand, so that at shutdown it takes every connection the kernel completed: their
+    senders count what they sent as delivered."""
+    family, kind, protocol, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
+    sock = socket.socket(family, kind, protocol)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(TCP_BACKLOG)
+        sock.setblocking(False)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 class TcpConnection(asyncio.Protocol):

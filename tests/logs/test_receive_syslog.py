@@ -526,6 +526,36 @@ def test_sigterm_publishes_everything_received_then_exits_0(nats_server, start_r
 @pytest.mark.slow
 @pytest.mark.production
 @pytest.mark.django_db(transaction=True)
+def test_sigterm_takes_connections_the_kernel_completed_before_it(nats_server, start_receiver):
+    # The receiver is frozen while senders connect and send: the kernel completes their
+    # connections and takes their bytes, so they count them as delivered. The stop comes
+    # before the receiver has accepted them; they are read and published all the same.
+    receiver = start_receiver()
+    receiver.udp([b"<14>1 - h app - - - warm-up"])
+    wait_for_logs(nats_server, 1)
+    receiver.process.send(signal.SIGSTOP)
+    senders = [receiver.tcp() for _ in range(3)]
+    try:
+        for index, sender in enumerate(senders):
+            sender.sendall(
+                b"".join(
+                    b"<14>1 - h app - - - tcp-%d x\n" % (index * 100 + n) for n in range(1, 101)
+                )
+            )
+        receiver.process.send(signal.SIGTERM)
+        receiver.process.send(signal.SIGCONT)
+        assert receiver.process.wait(timeout=60) == 0
+    finally:
+        for sender in senders:
+            sender.close()
+
+    logs = wait_for_logs(nats_server, 301, timeout=30)
+    assert sorted(numbers(logs, "tcp")) == list(range(1, 301))
+
+
+@pytest.mark.slow
+@pytest.mark.production
+@pytest.mark.django_db(transaction=True)
 def test_sigterm_with_nats_down_keeps_tcp_in_the_spool_for_the_next_start(
     nats_server, start_receiver
 ):
