@@ -305,6 +305,7 @@ _TIMESTAMP = re.compile(
     rf"\b(?:{_WEEKDAYS},? +)?(?:{_MONTHS}\.? +0{{1,2}}|0{{1,2}}[ \-/]{_MONTHS})\b"
     r"(?:[ \-/,]+0{4})?(?:[ T:]+0{1,2}:00(?::00)?(?:[.,]0+)?)?(?: +[+\-]?0{4}\b)?"
 )
+# A single-quoted value, an item of a list of them (see mask_zeroed).
 _QUOTED_ITEM = "'" + WILDCARD + "'"
 # A span of days and a clock time, as Python prints a timedelta and Net-SNMP an uptime
 # ("2 days, 16:00:00", "0 day, 02:10:09.32"): one duration, as "16:00:00" alone is.

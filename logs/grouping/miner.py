@@ -885,7 +885,6 @@ def _elastic_covers(
                 limit > 0
                 and not aside
                 and not _word_and_value(specific, star_start, star_seen)
-                and not _value_and_word(specific, star_start, star_seen)
                 and (
                     star_seen - star_start > limit
                     or not all(map(_name_like, specific[star_start:star_seen]))
@@ -1038,7 +1037,7 @@ def _spans(tokens: tuple[str, ...]) -> list[int]:
     words ("Started <*>." takes "Docker Application Container Engine."); and a value
     with its aside in brackets (VALUE_ASIDE) for any other before a word, or for one that
     holds a name, which may also hold a word and a value in either order
-    (`_word_and_value`, `_value_and_word`). Any other `<*>` holds one word: "Failed
+    (`_word_and_value`). Any other `<*>` holds one word: "Failed
     password for <*> from" was made from user names and does not take "invalid user
     <*>"."""
     if not tokens or (WILDCARD not in tokens and WILDCARD not in tokens[-1]):
@@ -1084,21 +1083,16 @@ def _value_and_aside(tokens: tuple[str, ...], start: int, end: int) -> bool:
 
 
 def _word_and_value(tokens: tuple[str, ...], start: int, end: int) -> bool:
-    """Whether `tokens[start:end]` are a word and a value after it ("deploy <*>"), which
-    masking writes as one `<*>` when the word is a value too ("ec2-user 10.0.0.9")."""
-    return end - start == 2 and tokens[end - 1] == WILDCARD and WILDCARD not in tokens[start]
-
-
-def _value_and_word(tokens: tuple[str, ...], start: int, end: int) -> bool:
-    """Whether `tokens[start:end]` are a value and a word after it ("<*> locally"), which a
-    name's `<*>` may hold as it holds a word and a value; not a unit ("<*> KB" is a size,
-    as older masking wrote one)."""
-    return (
-        end - start == 2
-        and tokens[start] == WILDCARD
-        and WILDCARD not in tokens[end - 1]
-        and tokens[end - 1] not in UNITS
-    )
+    """Whether `tokens[start:end]` are a word and a value in either order: "deploy <*>",
+    which masking writes as one `<*>` when the word is a value too ("ec2-user 10.0.0.9"),
+    and "<*> locally"; not a value and its unit ("<*> KB" is a size, as older masking
+    wrote one)."""
+    if end - start != 2:
+        return False
+    first, second = tokens[start], tokens[start + 1]
+    if second == WILDCARD:
+        return WILDCARD not in first
+    return first == WILDCARD and WILDCARD not in second and second not in UNITS
 
 
 def _most_words(span: int) -> float:
@@ -1245,7 +1239,7 @@ def _reasons_skeleton(
             return None
         skeleton = (*start, WILDCARD)
         spans = _spans(skeleton)
-        runs = any(_runs_at(spans, place) for place in range(len(spans)))
+        runs = any(span not in (0, VALUE_ASIDE) for span in spans)
         return (family, skeleton) if runs else None
     return None
 
