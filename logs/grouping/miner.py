@@ -1035,19 +1035,30 @@ def _spans(tokens: tuple[str, ...]) -> list[int]:
     MIN_WORDS_FOR_STRETCH words (one for a name), which name the event; and any number
     that may be an object (`_object_start`) for the `<*>.` ending a sentence of fewer
     words ("Started <*>." takes "Docker Application Container Engine."); and a value
-    with its aside in brackets (VALUE_ASIDE) for any other before a word, or for one that
-    holds a name, which may also hold a word and a value in either order
-    (`_word_and_value`). Any other `<*>` holds one word: "Failed
-    password for <*> from" was made from user names and does not take "invalid user
-    <*>"."""
+    with its aside in brackets (VALUE_ASIDE) for any other before a word or before a value
+    in brackets, but not between two values ("from <*> [<*>]:25" takes "mx.example.com
+    (helo)"), and for a key's value after the template's first word ("sources=<*>" takes
+    "[0] [1]"). One that holds a name may also hold a word and a value in either order
+    (`_word_and_value`). Any other `<*>` holds one word: "Failed password for <*> from" was
+    made from user names and does not take "invalid user <*>"."""
     if not tokens or (WILDCARD not in tokens and WILDCARD not in tokens[-1]):
         return []
     spans = [0] * len(tokens)
     words = 0
     last_place = len(tokens) - 1
+    literal = False
     for place, token in enumerate(tokens):
         if token != WILDCARD:
+            if (
+                literal
+                and place < last_place
+                and token.endswith("=" + WILDCARD)
+                and token.count(WILDCARD) == 1
+                and tokens[place + 1] != WILDCARD
+            ):
+                spans[place] = VALUE_ASIDE
             words += _named(token)
+            literal = literal or WILDCARD not in token
         elif words >= MIN_WORDS_FOR_STRETCH and (
             place == last_place
             or _ends_in_label(tokens[place - 1])
@@ -1062,7 +1073,12 @@ def _spans(tokens: tuple[str, ...]) -> list[int]:
             and WILDCARD not in tokens[place + 1]
         ):
             spans[place] = MAX_NAME_WORDS
-        elif words and place < last_place and WILDCARD not in tokens[place + 1]:
+        elif (
+            words
+            and place < last_place
+            and tokens[place + 1] != WILDCARD
+            and (WILDCARD not in tokens[place + 1] or WILDCARD not in tokens[place - 1])
+        ):
             spans[place] = VALUE_ASIDE
     last = tokens[-1]
     if last.startswith(WILDCARD) and 0 < words <= MIN_WORDS_FOR_STRETCH and _sentence_mark(last):

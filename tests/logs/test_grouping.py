@@ -1093,10 +1093,11 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     # Written by a helper that did not read the miner; measured once at stop 35 with
     # 4abe396, before the last three changes of that stop (0.769 mean; 0.780 with the
     # grouping before that stop, 0.487 with the miner before issue 18, drain3 0.564), then
-    # tuned on (variants of one saying are no reasons: codesys_runtime).
+    # tuned on (variants of one saying are no reasons: codesys_runtime; a host's aside
+    # before its address: exim).
     "eighteenth_held_out": {
         "codesys_runtime": 0.89,
-        "exim": 0.32,
+        "exim": 0.36,
         "kuka_krc": 0.79,
         "networkmanager": 0.84,
         "prometheus": 0.96,
@@ -1170,7 +1171,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     # tuned on (glusterfs, node_red).
     "twenty_fifth_held_out": {
         "clickhouse": 0.75,
-        "glusterfs": 0.84,
+        "glusterfs": 0.91,
         "node_red": 0.84,
         "ros2_control": 0.87,
         "strongswan": 0.66,
@@ -1572,6 +1573,33 @@ def test_an_aside_is_no_clause_and_no_second_value() -> None:
     assert not covers(
         template_tokens("lease <*> <*> expired"), template_tokens("lease <*> (<*>) <*> expired")
     )
+
+
+def test_an_aside_may_come_before_a_value_in_brackets_and_after_a_key() -> None:
+    # Exim names a peer by its host, the name it gave in brackets when it gave one, and its
+    # address: "from mx.example.com (ylmf-pc) [203.0.113.7]:25 lost" is the lost
+    # connection without a name too. GlusterFS lists a heal's sources with their asides:
+    # "sources=[0] [1]  sinks=2".
+    hosts = ["mx1.example.com", "mail.example.org", "smtp.example.net", "relay.example.io"]
+    lost = []
+    for index, host in enumerate(hosts * 3):
+        address = f"[203.0.113.{index}]:{25 + index}"
+        lost.append(f"SMTP connection from {host} {address} lost")
+        lost.append(f"SMTP connection from {host} (helo-{index}) {address} lost")
+    assert len(set(keys_of(lost))) == 1
+    healed = []
+    for index in range(12):
+        sources = f"sources=[{index % 3}] [{index % 2}]" if index % 2 else f"sources=[{index}]"
+        healed.append(f"Completed entry selfheal on gfid-{index}. {sources} sinks={index + 2}")
+    assert len(set(keys_of(healed))) == 1
+    template = template_tokens("Completed entry selfheal on <*> sources=<*> sinks=<*>")
+    assert covers(
+        template, template_tokens("Completed entry selfheal on <*> sources=<*> [<*>] sinks=<*>")
+    )
+    # Between two values, a value takes no aside: Junos' firewall action (A, D, R) stays
+    # a word of its own after the interface, before the protocol and the count.
+    firewall = template_tokens("FW: <*> <*> <*> (<*> packets)")
+    assert not covers(firewall, template_tokens("FW: <*> D <*> <*> (<*> packets)"))
 
 
 def test_a_name_set_apart_by_a_colon_is_who_speaks() -> None:
