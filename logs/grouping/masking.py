@@ -157,6 +157,10 @@ TIME_ZONES = frozenset(
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://\S*")
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 _PATH = re.compile(r"(?:[A-Za-z]:\\|\\\\|~?/|\.{1,2}/)\S*|[^\s/]*/[^\s/]+/\S*")
+# The parts of an event's name in capitals (see `_event_name`).
+_NAME_PARTS = re.compile(r"[-_]")
+_EVENT_NAME_PART = re.compile(r"0*[A-Z]{2,}0*")
+_ZEROS = re.compile(r"0+")
 _UUID = re.compile(r"[0-9A-Fa-f]{8}-(?:[0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}")
 _MAC = re.compile(r"[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}")
 _IPV6 = re.compile(r"\[?[0-9A-Fa-f]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f.]*(?:%\w+)?\]?(?::0+)?")
@@ -835,6 +839,19 @@ def _masked_token(token: str) -> str:
     return f"{token[:start]}{masked}{tail}"
 
 
+def _event_name(core: str) -> bool:
+    """Whether a word with a digit in it is an event's name in capitals, mostly words:
+    "EAPOL-4WAY-HS-COMPLETED", "CTRL-EVENT-EAP-SUCCESS2" (hostapd), where a digit may
+    start or end a part; not a numbered name ("SRV-WEB-DB-01": a part of digits alone) or
+    a place ("R02-M1-N0")."""
+    parts = _NAME_PARTS.split(core)
+    return (
+        len(parts) >= 3
+        and all(map(_EVENT_NAME_PART.fullmatch, parts))
+        and sum(part.isalpha() for part in parts) >= 3
+    )
+
+
 def _opened_inside(core: str) -> int:
     """Where the value starts after a word and the bracket that opens it and that the core
     leaves open ("LOGIN(" in "LOGIN(uid=0"), or 0: no digit in the word before it."""
@@ -921,5 +938,9 @@ def _mask_core(core: str, *, inside: bool = False) -> str:
     # A word with a digit in it is an identifier, a number with a unit, a version: it is
     # printed whole ("blk_-42", "rdd_2_2", "1h30m", "0x1F", "R02-M1-N0"), so it goes whole.
     if "0" in core or _HEX_RUN.search(core):
+        if _event_name(core):
+            # An event's name in capitals, mostly words: only its digits are a value
+            # ("CTRL-EVENT-EAP-SUCCESS<*>", "EAPOL-<*>WAY-HS-COMPLETED").
+            return _ZEROS.sub(WILDCARD, core)
         return WILDCARD
     return core

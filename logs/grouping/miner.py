@@ -512,6 +512,7 @@ class TemplateMiner:
             if (
                 position == 0
                 and not (tokens[1:2] == (":",) and not any(map(str.isupper, seen)))
+                and not _devices_speaking(seen)
                 and (
                     not all(_is_tag(word) or _is_aside(word) for word in seen)
                     or _tags_of_one_speaker(seen)
@@ -1327,6 +1328,19 @@ def _tags_of_one_speaker(tags: list[str]) -> bool:
     follows the speaker names the event, as a first word does."""
     speakers = {tag[1:].split(" ", 1)[0] for tag in tags if " " in tag}
     return len(speakers) == 1 and all(" " in tag for tag in tags)
+
+
+def _devices_speaking(words: list[str]) -> bool:
+    """Whether the words that lead lines are names of one kind of device, each set apart by
+    its colon ("sdf:", "sdak:", "sdbl:" of multipathd): they share a stem, where words that
+    say what happened do not ("ok:", "changed:", "skipping:" of Ansible)."""
+    names = [word[:-1] for word in words if word[-1:] == ":"]
+    return (
+        len(names) == len(words)
+        and all(name.isalnum() and name.islower() for name in names)
+        and len({name[:2] for name in names}) == 1
+        and all(len(name) > 2 for name in names)
+    )
 
 
 def _one_noun_counted(words: list[str]) -> bool:
