@@ -512,7 +512,7 @@ class TemplateMiner:
             if (
                 position == 0
                 and not (tokens[1:2] == (":",) and not any(map(str.isupper, seen)))
-                and not _devices_speaking(seen)
+                and not _devices_speaking(seen, tokens[1:2])
                 and (
                     not all(_is_tag(word) or _is_aside(word) for word in seen)
                     or _tags_of_one_speaker(seen)
@@ -537,6 +537,12 @@ class TemplateMiner:
                 0 < position == len(tokens) - 1
                 and WILDCARD in tokens[position - 1]
                 and all(map(_PAST_PARTICIPLE.fullmatch, seen))
+            ):
+                continue
+            # So is what was done to it, by whom: "static dns entry changed by admin",
+            # "... added by admin", "... removed by admin" are three events.
+            if tokens[position + 1 : position + 2] == ("by",) and all(
+                map(_PAST_PARTICIPLE.fullmatch, seen)
             ):
                 continue
             # A place in code ("virDomainCreate:<*>", "server.go:<*>]") names the statement
@@ -1330,11 +1336,15 @@ def _tags_of_one_speaker(tags: list[str]) -> bool:
     return len(speakers) == 1 and all(" " in tag for tag in tags)
 
 
-def _devices_speaking(words: list[str]) -> bool:
+def _devices_speaking(words: list[str], after: tuple[str, ...]) -> bool:
     """Whether the words that lead lines are names of one kind of device, each set apart by
-    its colon ("sdf:", "sdak:", "sdbl:" of multipathd): they share a stem, where words that
-    say what happened do not ("ok:", "changed:", "skipping:" of Ansible)."""
-    names = [word[:-1] for word in words if word[-1:] == ":"]
+    its colon ("sdf:", "sdak:", "sdbl:" of multipathd), or by a value in brackets and its
+    colon `after` them ("sdc [8:32]:"): they share a stem, where words that say what
+    happened do not ("ok:", "changed:", "skipping:" of Ansible)."""
+    if after and after[0][:1] in _OPENING_BRACKETS and after[0].endswith(("]:", "):")):
+        names = list(words)
+    else:
+        names = [word[:-1] for word in words if word[-1:] == ":"]
     return (
         len(names) == len(words)
         and all(name.isalnum() and name.islower() for name in names)

@@ -1276,7 +1276,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "hostapd": 0.74,
         "mikrotik_routeros": 0.61,
         "moxa_nport": 0.49,
-        "multipathd": 0.92,
+        "multipathd": 0.95,
     },
 }
 LABELLED_SYSTEMS = [
@@ -1620,6 +1620,9 @@ def test_devices_of_one_kind_leading_lines_are_who_speaks() -> None:
     disks = ["sdf", "sdr", "sdak", "sdbl", "sdcn", "sde"]
     added = [f"{disk}: add path (uevent)" for disk in disks]
     assert len(set(keys_of(added))) == 1
+    # Also where its numbers in brackets carry the colon: "sdc [8:32]: path added to devmap".
+    mapped = [f"{disk} [8:{16 * i}]: path added to devmap mpath{i}" for i, disk in enumerate(disks)]
+    assert len(set(keys_of(mapped))) == 1
     statuses = [
         f"{status}: [web-0{i}] => (item=nginx)"
         for i, status in enumerate(["ok", "changed", "skipping", "failed"] * 2)
@@ -1647,6 +1650,24 @@ def test_an_event_name_in_capitals_keeps_its_words_where_a_digit_is_in_it() -> N
         for index, event in enumerate(events * 4)
     ]
     assert len(set(keys_of(lines))) == 3
+
+
+def test_what_was_done_by_whom_names_the_event() -> None:
+    # RouterOS says what an operator did to its configuration: "changed by", "added by"
+    # and "removed by" are three events, however many things are changed.
+    things = ["address", "interface", "device", "route", "user", "queue"]
+    lines = [
+        f"system,info {thing} {done} by api:netops@10.0.0.{index}/action:{index}"
+        for index, (thing, done) in enumerate(
+            (thing, done) for thing in things for done in ["added", "changed", "removed"]
+        )
+    ]
+    miner = TemplateMiner()
+    keys_of(lines, miner)
+    templates = {miner.add(line).cluster.template for line in lines}
+    assert templates == {
+        f"system,info <*> {done} by api:<*>" for done in ["added", "changed", "removed"]
+    }
 
 
 def test_a_name_set_apart_by_a_colon_is_who_speaks() -> None:
