@@ -531,11 +531,15 @@ class TemplateMiner:
             # So does the first word of a logfmt line's message ('msg="StartContainer').
             if tokens[position].startswith(MESSAGE_KEYS):
                 continue
-            # What became of a value, said last ("Program <*> started", "... stopped"),
-            # is the event, however many things may become of it.
+            # What became of a thing, said last ("Program <*> started", "... stopped",
+            # "LLDP neighbor added", "... deleted"), is the event, however many things
+            # may become of it; not after a label, where it is the value ("DDNS: enabled").
             if (
                 0 < position == len(tokens) - 1
-                and WILDCARD in tokens[position - 1]
+                and (
+                    WILDCARD in tokens[position - 1]
+                    or not tokens[position - 1].endswith(_LABEL_ENDS)
+                )
                 and all(map(_PAST_PARTICIPLE.fullmatch, seen))
             ):
                 continue
