@@ -531,16 +531,18 @@ class TemplateMiner:
             # So does the first word of a logfmt line's message ('msg="StartContainer').
             if tokens[position].startswith(MESSAGE_KEYS):
                 continue
-            # What became of a thing, said last ("Program <*> started", "... stopped",
-            # "LLDP neighbor added", "... deleted"), is the event, however many things
-            # may become of it; not after a label, where it is the value ("DDNS: enabled").
+            # What became of a thing, said last or before an aside ("Program <*> started",
+            # "... stopped", "LLDP neighbor added", "VM Started (Lifecycle Event)"), is the
+            # event, however many things may become of it; not after a label, where it is
+            # the value ("DDNS: enabled").
             if (
-                0 < position == len(tokens) - 1
+                position > 0
+                and (position == len(tokens) - 1 or _aside_run(tokens[position + 1 :]))
                 and (
                     WILDCARD in tokens[position - 1]
                     or not tokens[position - 1].endswith(_LABEL_ENDS)
                 )
-                and all(map(_PAST_PARTICIPLE.fullmatch, seen))
+                and all(_PAST_PARTICIPLE.fullmatch(word.lower()) for word in seen)
             ):
                 continue
             # So is what was done to it, by whom: "static dns entry changed by admin",
@@ -1338,6 +1340,12 @@ def _tags_of_one_speaker(tags: list[str]) -> bool:
     follows the speaker names the event, as a first word does."""
     speakers = {tag[1:].split(" ", 1)[0] for tag in tags if " " in tag}
     return len(speakers) == 1 and all(" " in tag for tag in tags)
+
+
+def _aside_run(tokens: tuple[str, ...]) -> bool:
+    """Whether the tokens are one phrase in brackets: "(Lifecycle Event)"."""
+    text = " ".join(tokens)
+    return text[:1] == "(" and text[-1:] == ")" and text.count("(") == 1 == text.count(")")
 
 
 def _devices_speaking(words: list[str], after: tuple[str, ...]) -> bool:
