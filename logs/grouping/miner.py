@@ -542,14 +542,12 @@ class TemplateMiner:
                     WILDCARD in tokens[position - 1]
                     or not tokens[position - 1].endswith(_LABEL_ENDS)
                 )
-                and all(_PAST_PARTICIPLE.fullmatch(word.lower()) for word in seen)
+                and _outcomes(seen)
             ):
                 continue
             # So is what was done to it, by whom: "static dns entry changed by admin",
             # "... added by admin", "... removed by admin" are three events.
-            if tokens[position + 1 : position + 2] == ("by",) and all(
-                map(_PAST_PARTICIPLE.fullmatch, seen)
-            ):
+            if tokens[position + 1 : position + 2] == ("by",) and _outcomes(seen):
                 continue
             # A place in code ("virDomainCreate:<*>", "server.go:<*>]") names the statement
             # that printed the line: two functions are two events, however many there are.
@@ -1340,6 +1338,11 @@ def _tags_of_one_speaker(tags: list[str]) -> bool:
     follows the speaker names the event, as a first word does."""
     speakers = {tag[1:].split(" ", 1)[0] for tag in tags if " " in tag}
     return len(speakers) == 1 and all(" " in tag for tag in tags)
+
+
+def _outcomes(words: list[str]) -> bool:
+    """Whether the words say what became of something: "started", "Stopped", "deleted."."""
+    return all(_PAST_PARTICIPLE.fullmatch(word.lower()) for word in words)
 
 
 def _aside_run(tokens: tuple[str, ...]) -> bool:
