@@ -1048,10 +1048,11 @@ def _spans(tokens: tuple[str, ...]) -> list[int]:
     words ("Started <*>." takes "Docker Application Container Engine."); and a value
     with its aside in brackets (VALUE_ASIDE) for any other before a word or before a value
     in brackets, but not between two values ("from <*> [<*>]:25" takes "mx.example.com
-    (helo)"), and for a key's value after the template's first word ("sources=<*>" takes
-    "[0] [1]"). One that holds a name may also hold a word and a value in either order
-    (`_word_and_value`). Any other `<*>` holds one word: "Failed password for <*> from" was
-    made from user names and does not take "invalid user <*>"."""
+    (helo)"), or at the end ("+++ <*>" takes "0.158.4 (null)"), and for a key's value
+    after the template's first word ("sources=<*>" takes "[0] [1]"). One that holds a name
+    may also hold a word and a value in either order (`_word_and_value`). Any other `<*>`
+    holds one word: "Failed password for <*> from" was made from user names and does not
+    take "invalid user <*>"."""
     if not tokens or (WILDCARD not in tokens and WILDCARD not in tokens[-1]):
         return []
     spans = [0] * len(tokens)
@@ -1084,11 +1085,12 @@ def _spans(tokens: tuple[str, ...]) -> list[int]:
             and WILDCARD not in tokens[place + 1]
         ):
             spans[place] = MAX_NAME_WORDS
-        elif (
-            words
-            and place < last_place
-            and tokens[place + 1] != WILDCARD
-            and (WILDCARD not in tokens[place + 1] or WILDCARD not in tokens[place - 1])
+        elif words and (
+            place == last_place
+            or (
+                tokens[place + 1] != WILDCARD
+                and (WILDCARD not in tokens[place + 1] or WILDCARD not in tokens[place - 1])
+            )
         ):
             spans[place] = VALUE_ASIDE
     last = tokens[-1]
