@@ -1034,6 +1034,13 @@ def _span_starts(
     start = general[known].partition(WILDCARD)[0]
     if start and not specific[seen].startswith(start):
         return False
+    if spans[known] == VALUE_ASIDE and WILDCARD not in general[known]:
+        # A last word and its aside of words: "closed" takes "closed (connection lost)".
+        return (
+            general[known] == specific[seen]
+            and seen + 1 < len(specific)
+            and WILDCARD not in specific[seen + 1]
+        )
     return spans[known] != SENTENCE_OBJECT or _object_start(specific, seen)
 
 
@@ -1049,11 +1056,17 @@ def _spans(tokens: tuple[str, ...]) -> list[int]:
     with its aside in brackets (VALUE_ASIDE) for any other before a word or before a value
     in brackets, but not between two values ("from <*> [<*>]:25" takes "mx.example.com
     (helo)"), or at the end ("+++ <*>" takes "0.158.4 (null)"), and for a key's value
-    after the template's first word ("sources=<*>" takes "[0] [1]"). One that holds a name
-    may also hold a word and a value in either order (`_word_and_value`). Any other `<*>`
-    holds one word: "Failed password for <*> from" was made from user names and does not
-    take "invalid user <*>"."""
-    if not tokens or (WILDCARD not in tokens and WILDCARD not in tokens[-1]):
+    after the template's first word ("sources=<*>" takes "[0] [1]"); and a last word of a
+    template with no `<*>` of its own, with an aside of words ("closed" takes "closed
+    (connection lost)"). One that holds a name may also hold a word and a value in either
+    order (`_word_and_value`). Any other `<*>` holds one word: "Failed password for <*>
+    from" was made from user names and does not take "invalid user <*>"."""
+    if not tokens:
+        return []
+    if WILDCARD not in tokens and WILDCARD not in tokens[-1]:
+        # A last word may have an aside in brackets after it.
+        if len(tokens) > MIN_WORDS_FOR_STRETCH and tokens[-1].isalpha():
+            return [0] * (len(tokens) - 1) + [VALUE_ASIDE]
         return []
     spans = [0] * len(tokens)
     words = 0
