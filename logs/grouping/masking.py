@@ -163,7 +163,7 @@ _EVENT_NAME_PART = re.compile(r"0*[A-Z]{2,}0*")
 _ZEROS = re.compile(r"0+")
 # An object's kind before its address in memory (PgBouncer's client "C-0x55d0" and
 # server "S-0x58e0").
-_KIND_AND_ADDRESS = re.compile(r"([A-Za-z]{1,8}[-_])0x[0-9A-Fa-f]+\Z")
+_KIND_AND_ADDRESS = re.compile(r"([A-Za-z]{1,8}[-_])0x[0-9A-Fa-f]+")
 _UUID = re.compile(r"[0-9A-Fa-f]{8}-(?:[0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}")
 _MAC = re.compile(r"[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}")
 _IPV6 = re.compile(r"\[?[0-9A-Fa-f]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f.]*(?:%\w+)?\]?(?::0+)?")
@@ -941,7 +941,7 @@ def _mask_core(core: str, *, inside: bool = False) -> str:
     # A word with a digit in it is an identifier, a number with a unit, a version: it is
     # printed whole ("blk_-42", "rdd_2_2", "1h30m", "0x1F", "R02-M1-N0"), so it goes whole.
     if "0" in core or _HEX_RUN.search(core):
-        kind = _KIND_AND_ADDRESS.match(core)
+        kind = _KIND_AND_ADDRESS.fullmatch(core)
         if kind:
             # "C-0x5551d0", "S-0x558b60": what kind of object, then its address.
             return f"{kind.group(1)}{WILDCARD}"

@@ -1281,7 +1281,7 @@ def _reasons_skeleton(
             return None
         skeleton = (*start, WILDCARD)
         spans = _spans(skeleton)
-        runs = any(span not in (0, VALUE_ASIDE) for span in spans)
+        runs = any(_runs_at(spans, place) for place in range(len(spans)))
         return (family, skeleton) if runs else None
     return None
 
