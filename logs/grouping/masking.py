@@ -837,9 +837,25 @@ def _masked_token(token: str) -> str:
     if masked is core:
         return token
     tail = token[end:]
+    left_open = _left_open(core, masked, tail)
     if tail and tail[0] in ")]}":
         tail = _without_closers_of(core, masked, tail)
-    return f"{token[:start]}{masked}{tail}"
+    return f"{token[:start]}{masked}{left_open}{tail}"
+
+
+def _left_open(core: str, masked: str, tail: str) -> str:
+    """The brackets a masked value opened and left open, for a later token to close:
+    "/backup/db-$(date" is "<*>(" before "+%F).dump)", so that the phrase in brackets
+    around the command still closes where it did (`bracket_groups`)."""
+    left = ""
+    for opener, closer in _CLOSER_OF.items():
+        excess = (
+            core.count(opener) - core.count(closer) - masked.count(opener) + masked.count(closer)
+        )
+        excess -= tail.count(closer) - tail.count(opener)
+        if excess > 0:
+            left += opener * excess
+    return left
 
 
 def _event_name(core: str) -> bool:
