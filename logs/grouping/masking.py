@@ -678,6 +678,8 @@ def _mask_quoted_phrases(text: str) -> str:
     is a field after the event's words, `..., request: "GET /x HTTP/1.1"`: then it is
     that field's value)."""
     quotes = [match.start() for match in _DOUBLE_QUOTE.finditer(text)]
+    if len(quotes) > 2 and ("[" in text or "(" in text or "{" in text):
+        quotes = _outer_quotes(text, quotes)
     return _mask_paired(
         text,
         quotes,
@@ -687,6 +689,28 @@ def _mask_quoted_phrases(text: str) -> str:
             or (inner.partition(" ")[0] in _HTTP_METHODS and not _follows_label(text, start))
         ),
     )
+
+
+def _outer_quotes(text: str, quotes: list[int]) -> list[int]:
+    """The quotes that open and close phrases, without those of items quoted inside a
+    bracket the phrase opened: Zabbix's `item "host:perf_counter["\\Processor Time"]"` is
+    one phrase, not "host:perf_counter[" and a second one. Where a phrase leaves a bracket
+    open to the end, every quote pairs in order, as without brackets."""
+    outer: list[int] = []
+    depth = 0
+    done = 0
+    for quote in quotes:
+        if len(outer) % 2:
+            segment = text[done:quote]
+            depth += sum(map(segment.count, "([{")) - sum(map(segment.count, ")]}"))
+            depth = max(depth, 0)
+            done = quote + 1
+            if depth:
+                continue
+        else:
+            depth, done = 0, quote + 1
+        outer.append(quote)
+    return outer if not depth else quotes
 
 
 def _mask_single_quoted_phrases(text: str) -> str:
