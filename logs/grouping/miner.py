@@ -21,6 +21,9 @@ A message is masked (masking.py) into tokens, then, in this order:
    still shows as a word, or '"-"' where the message has '"<*>"') generalizes to take
    it, if it keeps most of its words and its words stay in step.
 4. A message with `<*>` that covers longer templates (its `<*>` spanning) generalizes them.
+   Failing that, a template that covers the message but for one labelled field between
+   two others takes it as it is: a producer prints such a field when it has one
+   ("peername: <*>, username: <*>, topic: <*>" and "peername: <*>, topic: <*>").
 5. Siblings: when the message differs from existing templates by one word at the same
    place, and that place has now shown three distinct words (a user name, a host, a
    state), those templates become one with `<*>` there. Two distinct words are not
@@ -136,6 +139,9 @@ _LABEL_ENDS = (":", "=")
 MAX_FOLLOWING_MERGES = 8
 # Steps of the glob walk of a template over a message, per token of the two.
 ELASTIC_STEPS_PER_TOKEN = 4
+# A line of more labelled fields than this is a record, whose fields are not optional one
+# by one (see `_without_one_field`); it also bounds what trying each one out costs.
+MAX_FIELDS_FOR_OPTIONAL = 12
 # Memory bound: past this many clusters the least recently used tenth is dropped.
 MAX_CLUSTERS = 20_000
 # The most templates compared with a message through one word of it (see
@@ -318,6 +324,9 @@ class TemplateMiner:
             ]
         if covered:
             return self._generalized(min(covered, key=_age), tokens)
+        optional = self._but_for_one_field(tokens)
+        if optional is not None:
+            return self._plain(optional)
         sibling = self._sibling_skeleton(tokens, siblings)
         if sibling is not None and _keeps_every_message(sibling[1], sibling[0]):
             family, skeleton = sibling
@@ -408,6 +417,31 @@ class TemplateMiner:
             if len(cluster._tokens) > len(tokens)
             and _elastic_covers(tokens, cluster._tokens, spans)
         ]
+
+    def _but_for_one_field(self, tokens: tuple[str, ...]) -> Cluster | None:
+        """The best template that covers the message but for one labelled field among
+        others, which a producer prints when it has one (EMQX's "peername: <*>, username:
+        <*>, topic: <*>" and "peername: <*>, topic: <*>"): the message without one of its
+        fields, or a template without one of its own, covers the other. The template
+        stays as it is."""
+        best: Cluster | None = None
+        for shorter in _without_one_field(tokens):
+            exact = self._by_tokens.get(shorter)
+            if exact is not None:
+                best = _better(best, exact)
+                continue
+            for cluster in self._same_length_candidates(shorter):
+                if _covers(cluster._tokens, shorter):
+                    best = _better(best, cluster)
+        if best is not None or not any(map(_FIELD_LABEL.fullmatch, tokens)):
+            return best
+        longer = len(tokens) + 2
+        for cluster in self._longer_or_shorter(tokens):
+            if len(cluster._tokens) == longer and any(
+                _covers(shorter, tokens) for shorter in _without_one_field(cluster._tokens)
+            ):
+                best = _better(best, cluster)
+        return best
 
     def _gap_family(self, tokens: tuple[str, ...]) -> tuple[list[Cluster], tuple[str, ...]] | None:
         """Two templates that share a start and an end with the message, each with other
@@ -1116,6 +1150,44 @@ def _spans(tokens: tuple[str, ...]) -> list[int]:
         # "application_name=PostgreSQL JDBC Driver".
         spans[-1] = ANY_WORDS
     return spans if any(spans) else []
+
+
+_FIELD_LABEL = re.compile(r"[A-Za-z_][\w.\-]*:")
+
+
+def _fields(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where the labelled fields of a template stand, as (start, end): a label and the
+    value after it ("username: <*>,", "tag: AUTHN,"). Not a key=value: in a record of
+    those, the fields it has say what it is (Keycloak's CODE_TO_TOKEN_ERROR has a
+    code_id, its other errors none; 389-DS's paged results a pr_idx)."""
+    fields = []
+    place = 0
+    while place < len(tokens):
+        token = tokens[place]
+        if (
+            place + 1 < len(tokens)
+            and _FIELD_LABEL.fullmatch(token)
+            and not tokens[place + 1].endswith(_LABEL_ENDS)
+        ):
+            fields.append((place, place + 2))
+            place += 1
+        place += 1
+    return fields
+
+
+def _without_one_field(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The template without one of its labelled fields, for each that stands between two
+    others: one that opens a run of them may be what the line is about ("tag: AUTHN,"),
+    and one that ends it is already optional where a `<*>` before it spans it ('host:
+    "<*>"' takes 'host: "a", referrer: "b"')."""
+    fields = _fields(tokens)
+    if len(fields) > MAX_FIELDS_FOR_OPTIONAL:
+        return []
+    return [
+        tokens[:start] + tokens[end:]
+        for before, (start, end), after in zip(fields, fields[1:], fields[2:], strict=False)
+        if before[1] == start and after[0] == end
+    ]
 
 
 def _value_and_aside(tokens: tuple[str, ...], start: int, end: int) -> bool:
