@@ -459,13 +459,18 @@ def bracket_groups(tokens: list[str]) -> tuple[str, ...]:
     "[failed shard, ... message [<*>]]," is one token does not depend on how many words
     the `<*>` stood for. Grouping reads masked tokens only, so a stored template split at
     its spaces groups into the tokens it was made of (`template_tokens`)."""
-    grouped = _bracket_groups_once(tokens)
-    while len(grouped) < len(tokens):
-        tokens, grouped = list(grouped), _bracket_groups_once(grouped)
+    grouped, cut_short = _bracket_groups_once(tokens)
+    # Only a phrase too long to join may fit once the phrases inside it are joined.
+    while cut_short and len(grouped) < len(tokens):
+        tokens = list(grouped)
+        grouped, cut_short = _bracket_groups_once(tokens)
     return tuple(grouped)
 
 
-def _bracket_groups_once(tokens: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+def _bracket_groups_once(tokens: list[str] | tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
+    """The tokens with each phrase in brackets joined, and whether a phrase was longer
+    than MAX_BRACKETED_TOKENS."""
+    cut_short = False
     grouped: list[str] = []
     balances: dict[str, list[int]] = {}
     place = 0
@@ -487,9 +492,10 @@ def _bracket_groups_once(tokens: list[str] | tuple[str, ...]) -> tuple[str, ...]
                 grouped.append(" ".join(tokens[place:end]))
                 place = end
                 continue
+            cut_short = cut_short or (depth > 0 and end < len(tokens))
         grouped.append(token)
         place += 1
-    return tuple(grouped)
+    return tuple(grouped), cut_short
 
 
 def balanced(text: str) -> bool:

@@ -896,6 +896,9 @@ def _elastic_covers(
         spans = _spans(general)
     if not spans:
         return False
+    if not spans[-1] and not _token_covers(general[-1], specific[-1]):
+        # A last token that spans nothing ends the message it covers.
+        return False
     budget = ELASTIC_STEPS_PER_TOKEN * (len(general) + len(specific))
     known = seen = 0
     star_known, star_seen, star_start = -1, 0, 0
