@@ -156,7 +156,7 @@ TIME_ZONES = frozenset(
 
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://\S*")
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
-_PATH = re.compile(r"(?:[A-Za-z]:\\|\\\\|~?/|\.{1,2}/)\S*|[^\s/]*/[^\s/]+/\S*")
+_PATH = re.compile(r"(?:[A-Za-z]:\\|\\\\|~?/|\.{1,2}/)\S*|[^\s/(\[]*/[^\s/]+/\S*")
 # The parts of an event's name in capitals (see `_event_name`).
 _NAME_PARTS = re.compile(r"[-_]")
 _EVENT_NAME_PART = re.compile(r"0*[A-Z]{2,}0*")
@@ -867,25 +867,27 @@ def _masked_token(token: str) -> str:
     if masked is core:
         return token
     tail = token[end:]
-    left_open = _left_open(core, masked, tail)
     if tail and tail[0] in ")]}":
         tail = _without_closers_of(core, masked, tail)
-    return f"{token[:start]}{masked}{left_open}{tail}"
+    head = token[:start]
+    return f"{head}{masked}{_brackets_given_back(token, f'{head}{masked}{tail}')}{tail}"
 
 
-def _left_open(core: str, masked: str, tail: str) -> str:
-    """The brackets a masked value opened and left open, for a later token to close:
-    "/backup/db-$(date" is "<*>(" before "+%F).dump)", so that the phrase in brackets
-    around the command still closes where it did (`bracket_groups`)."""
-    left = ""
+def _brackets_given_back(token: str, masked: str) -> str:
+    """The brackets a value masked away that other tokens open or close: "/backup/db-$(date"
+    is "<*>(" before "+%F).dump)", and "[___DEFAULT___]-16]" "[<*>]]" after "[ehcache",
+    so that the phrases in brackets around them still close where they did
+    (`bracket_groups`). A token whose brackets close within it keeps the shape masking
+    gave it ("[L3]Program:P30.Temp" is "[<*>")."""
+    given = ""
     for opener, closer in _CLOSER_OF.items():
-        excess = (
-            core.count(opener) - core.count(closer) - masked.count(opener) + masked.count(closer)
-        )
-        excess -= tail.count(closer) - tail.count(opener)
-        if excess > 0:
-            left += opener * excess
-    return left
+        beyond = token.count(opener) - token.count(closer)
+        lost = beyond - masked.count(opener) + masked.count(closer)
+        if beyond > 0 and lost > 0:
+            given += opener * lost
+        elif beyond < 0 and lost < 0:
+            given += closer * -lost
+    return given
 
 
 def _event_name(core: str) -> bool:
