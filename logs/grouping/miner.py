@@ -22,8 +22,10 @@ A message is masked (masking.py) into tokens, then, in this order:
    it, if it keeps most of its words and its words stay in step.
 4. A message with `<*>` that covers longer templates (its `<*>` spanning) generalizes them.
    Failing that, a template that covers the message but for one labelled field between
-   two others takes it as it is: a producer prints such a field when it has one
-   ("peername: <*>, username: <*>, topic: <*>" and "peername: <*>, topic: <*>").
+   two others, or one tag in square brackets among those that lead it, takes it as it
+   is: a producer prints such a field or tag when it has one ("peername: <*>, username:
+   <*>, topic: <*>" and "peername: <*>, topic: <*>"; "[pid <*>] [ftpuser] FTP command"
+   and "[pid <*>] FTP command").
 5. Siblings: when the message differs from existing templates by one word at the same
    place, and that place has now shown three distinct words (a user name, a host, a
    state), those templates become one with `<*>` there. Two distinct words are not
@@ -324,7 +326,7 @@ class TemplateMiner:
             ]
         if covered:
             return self._generalized(min(covered, key=_age), tokens)
-        optional = self._but_for_one_field(tokens)
+        optional = self._but_for_one_optional(tokens)
         if optional is not None:
             return self._plain(optional)
         sibling = self._sibling_skeleton(tokens, siblings)
@@ -418,14 +420,15 @@ class TemplateMiner:
             and _elastic_covers(tokens, cluster._tokens, spans)
         ]
 
-    def _but_for_one_field(self, tokens: tuple[str, ...]) -> Cluster | None:
+    def _but_for_one_optional(self, tokens: tuple[str, ...]) -> Cluster | None:
         """The best template that covers the message but for one labelled field among
-        others, which a producer prints when it has one (EMQX's "peername: <*>, username:
-        <*>, topic: <*>" and "peername: <*>, topic: <*>"): the message without one of its
-        fields, or a template without one of its own, covers the other. The template
-        stays as it is."""
+        others, or one tag among those that lead it, which a producer prints when it has
+        one (EMQX's "peername: <*>, username: <*>, topic: <*>" and "peername: <*>, topic:
+        <*>"; vsftpd's "[pid <*>] [ftpuser] FTP command" and "[pid <*>] FTP command"): the
+        message without one of its own, or a template without one of its own, covers the
+        other. The template stays as it is."""
         best: Cluster | None = None
-        for shorter in _without_one_field(tokens):
+        for shorter in (*_without_one_field(tokens), *_without_one_tag(tokens)):
             exact = self._by_tokens.get(shorter)
             if exact is not None:
                 best = _better(best, exact)
@@ -433,12 +436,23 @@ class TemplateMiner:
             for cluster in self._same_length_candidates(shorter):
                 if _covers(cluster._tokens, shorter):
                     best = _better(best, cluster)
-        if best is not None or not any(map(_FIELD_LABEL.fullmatch, tokens)):
+        if best is not None:
             return best
         longer = len(tokens) + 2
         for cluster in self._longer_or_shorter(tokens):
             if len(cluster._tokens) == longer and any(
                 _covers(shorter, tokens) for shorter in _without_one_field(cluster._tokens)
+            ):
+                best = _better(best, cluster)
+        if best is not None:
+            return best
+        # A template with a tag more has the message's first word one place later.
+        first = next((place for place, token in enumerate(tokens) if WILDCARD not in token), None)
+        if first is None:
+            return None
+        for cluster in self._by_start.get((first + 1, tokens[first]), ()):
+            if len(cluster._tokens) == len(tokens) + 1 and any(
+                _covers(shorter, tokens) for shorter in _without_one_tag(cluster._tokens)
             ):
                 best = _better(best, cluster)
         return best
@@ -1176,6 +1190,23 @@ def _fields(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
             place += 1
         place += 1
     return fields
+
+
+def _without_one_tag(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The template without one of the tags in square brackets that lead it, where more
+    words follow: a producer adds a tag when it has one (vsftpd's "[pid <*>] [ftpuser]
+    FTP command:" once a user logged in, Suricata's "[Drop] [**] [1:2403300:90601]" for a
+    packet it dropped)."""
+    lead = 0
+    while lead < len(tokens) - 2 and _square_tag(tokens[lead]):
+        lead += 1
+    if not lead or (lead == 1 and len(tokens) < 4):
+        return []
+    return [tokens[:place] + tokens[place + 1 :] for place in range(lead)]
+
+
+def _square_tag(token: str) -> bool:
+    return len(token) > 2 and token[0] == "[" and token[-1] == "]"
 
 
 def _without_one_field(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
