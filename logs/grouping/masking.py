@@ -114,10 +114,13 @@ UNITS = frozenset(
         "%",
     ]
 )
-# Time zones a time is printed with ("09:07:08.92 +0000 UTC", "+0100 CET"): they belong
-# to the time as a unit to its number.
+# Time zones a time is printed with ("09:07:08.92 +0000 UTC", "+0100 CET"), and the half
+# of the day of a twelve-hour clock ("12/14/2026 2:14:07 AM"): they belong to the time as a
+# unit to its number.
 TIME_ZONES = frozenset(
     [
+        "AM",
+        "PM",
         "UTC",
         "GMT",
         "WET",
