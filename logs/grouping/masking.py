@@ -188,6 +188,7 @@ _DOTTED_NAME = re.compile(r"([A-Za-z_$][\w$]*)(?:\.[A-Za-z_$][\w$]*){2,}(?::0+)?
 _KEY_VALUE = re.compile(r"([A-Za-z_][A-Za-z_.\-\[\]]*?)([=:]|\.{2,})(.+)")
 # A host name is told from a Java class or a file name by its last label.
 _HOST = re.compile(r"(?:[A-Za-z0-9\-]+\.)+([A-Za-z]{2,})(?::0+)?")
+_ZONE_CLASS = re.compile(r"/(?:IN|CH|HS)$")
 _TOP_LEVEL_DOMAINS = frozenset(
     [
         "com",
@@ -983,8 +984,10 @@ def _mask_core(core: str, *, inside: bool = False) -> str:
         name, rest = core[:opened], core[opened:]
         masked = _mask_core(rest, inside=True) if rest else rest
         return core if masked is rest else f"{name}{masked}"
-    host = _HOST.fullmatch(core)
+    host = _HOST.fullmatch(core.partition("/")[0] if _ZONE_CLASS.search(core) else core)
     if host and host.group(1).lower() in _TOP_LEVEL_DOMAINS:
+        # A host, or a zone and its class as BIND names it ("example.org/IN", as
+        # "10.in-addr.arpa/IN" is, which has a digit).
         return WILDCARD
     file = _FILE.fullmatch(core)
     if file and file.group(1).lower() in _FILE_EXTENSIONS:
