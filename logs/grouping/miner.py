@@ -22,10 +22,11 @@ A message is masked (masking.py) into tokens, then, in this order:
    it, if it keeps most of its words and its words stay in step.
 4. A message with `<*>` that covers longer templates (its `<*>` spanning) generalizes them.
    Failing that, a template that covers the message but for one labelled field between
-   two others, or one tag in square brackets among those that lead it, takes it as it
-   is: a producer prints such a field or tag when it has one ("peername: <*>, username:
-   <*>, topic: <*>" and "peername: <*>, topic: <*>"; "[pid <*>] [ftpuser] FTP command"
-   and "[pid <*>] FTP command").
+   two others, one tag in square brackets among those that lead it, or one aside in
+   round brackets after a value, takes it as it is: a producer prints such a part when
+   it has one ("peername: <*>, username: <*>, topic: <*>" and "peername: <*>, topic:
+   <*>"; "[pid <*>] [ftpuser] FTP command" and "[pid <*>] FTP command"; "H=<*>
+   (ylmf-pc) [<*>" and "H=<*> [<*>").
 5. Siblings: when the message differs from existing templates by one word at the same
    place, and that place has now shown three distinct words (a user name, a host, a
    state), those templates become one with `<*>` there. Two distinct words are not
@@ -144,6 +145,9 @@ ELASTIC_STEPS_PER_TOKEN = 4
 # A line of more labelled fields than this is a record, whose fields are not optional one
 # by one (see `_without_one_field`); it also bounds what trying each one out costs.
 MAX_FIELDS_FOR_OPTIONAL = 12
+# Likewise for the tags that lead a line and the asides after values: more than this are a
+# list of them.
+MAX_OPTIONAL_TOKENS = 4
 # Memory bound: past this many clusters the least recently used tenth is dropped.
 MAX_CLUSTERS = 20_000
 # The most templates compared with a message through one word of it (see
@@ -422,13 +426,18 @@ class TemplateMiner:
 
     def _but_for_one_optional(self, tokens: tuple[str, ...]) -> Cluster | None:
         """The best template that covers the message but for one labelled field among
-        others, or one tag among those that lead it, which a producer prints when it has
-        one (EMQX's "peername: <*>, username: <*>, topic: <*>" and "peername: <*>, topic:
-        <*>"; vsftpd's "[pid <*>] [ftpuser] FTP command" and "[pid <*>] FTP command"): the
+        others, one tag among those that lead it or one aside after a value, which a
+        producer prints when it has one (EMQX's "peername: <*>, username: <*>, topic: <*>"
+        and "peername: <*>, topic: <*>"; vsftpd's "[pid <*>] [ftpuser] FTP command" and
+        "[pid <*>] FTP command"; Exim's "H=<*> (ylmf-pc) [<*>" and "H=<*> [<*>"): the
         message without one of its own, or a template without one of its own, covers the
         other. The template stays as it is."""
         best: Cluster | None = None
-        for shorter in (*_without_one_field(tokens), *_without_one_tag(tokens)):
+        for shorter in (
+            *_without_one_field(tokens),
+            *_without_one_tag(tokens),
+            *_without_one_aside(tokens),
+        ):
             exact = self._by_tokens.get(shorter)
             if exact is not None:
                 best = _better(best, exact)
@@ -446,13 +455,22 @@ class TemplateMiner:
                 best = _better(best, cluster)
         if best is not None:
             return best
-        # A template with a tag more has the message's first word one place later.
+        # A template with a tag or an aside more has the message's first word at its place
+        # or one place later.
         first = next((place for place, token in enumerate(tokens) if WILDCARD not in token), None)
         if first is None:
             return None
-        for cluster in self._by_start.get((first + 1, tokens[first]), ()):
+        candidates = (
+            *self._by_start.get((first, tokens[first]), ()),
+            *self._by_start.get((first + 1, tokens[first]), ()),
+        )
+        for cluster in candidates:
             if len(cluster._tokens) == len(tokens) + 1 and any(
-                _covers(shorter, tokens) for shorter in _without_one_tag(cluster._tokens)
+                _covers(shorter, tokens)
+                for shorter in (
+                    *_without_one_tag(cluster._tokens),
+                    *_without_one_aside(cluster._tokens),
+                )
             ):
                 best = _better(best, cluster)
         return best
@@ -1200,9 +1218,26 @@ def _without_one_tag(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
     lead = 0
     while lead < len(tokens) - 2 and _square_tag(tokens[lead]):
         lead += 1
-    if not lead or (lead == 1 and len(tokens) < 4):
+    if not lead or (lead == 1 and len(tokens) < 4) or lead > MAX_OPTIONAL_TOKENS:
         return []
     return [tokens[:place] + tokens[place + 1 :] for place in range(lead)]
+
+
+def _without_one_aside(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The template without one aside in round brackets after a value, which a producer
+    prints when it has one (Exim's "H=<*> (ylmf-pc) [<*>]:<*>" where a client's greeting
+    named it otherwise than its address did), where words follow."""
+    places = [
+        place
+        for place in range(1, len(tokens) - 1)
+        if WILDCARD in tokens[place - 1] and _ROUND_ASIDE.fullmatch(tokens[place])
+    ]
+    if len(places) > MAX_OPTIONAL_TOKENS:
+        return []
+    return [tokens[:place] + tokens[place + 1 :] for place in places]
+
+
+_ROUND_ASIDE = re.compile(r"\([^()]+\)")
 
 
 def _square_tag(token: str) -> bool:

@@ -1128,7 +1128,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     # before its address: exim).
     "eighteenth_held_out": {
         "codesys_runtime": 0.89,
-        "exim": 0.36,
+        "exim": 0.47,
         "kuka_krc": 0.79,
         "networkmanager": 0.84,
         "prometheus": 0.96,
@@ -1140,7 +1140,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     # last after words: nav2_amr).
     "nineteenth_held_out": {
         "frr_routing": 0.27,
-        "grafana_server": 0.78,
+        "grafana_server": 0.81,
         "nav2_amr": 0.83,
         "sinumerik_nck": 0.69,
         "sssd": 0.94,
@@ -1532,6 +1532,23 @@ def test_a_tag_among_those_that_lead_a_line_may_be_there_or_not(tagged_first: bo
     assert len(set(keys_of(alerts if tagged_first else alerts[::-1]))) == 1
     # A tag is no word of the message: "Ban <*>" and "Unban <*>" stay two events.
     assert len(set(keys_of(["[sshd] Ban 10.0.0.1", "Unban 10.0.0.2"]))) == 2
+
+
+@pytest.mark.parametrize("aside_first", [True, False])
+def test_an_aside_after_a_value_may_be_there_or_not(aside_first: bool) -> None:
+    # Exim adds the name a client greeted with, in brackets, where it differs from the
+    # one its address has; the rejection is one event either way.
+    def line(host: str, helo: str | None, i: int) -> str:
+        aside = f" ({helo})" if helo else ""
+        return (
+            f"H={host}{aside} [10.0.{i}.7]:4{i}21 F=<a{i}@example.org> rejected RCPT "
+            f"<office@example.de>: relay not permitted"
+        )
+
+    with_aside = [line(f"mx{i}.example.net", f"pc-{i}x", i) for i in range(4)]
+    without = [line(f"mail{i}.example.com", None, i + 5) for i in range(4)]
+    lines = [*with_aside, *without] if aside_first else [*without, *with_aside]
+    assert len(set(keys_of(lines))) == 1
 
 
 def test_the_memo_of_masked_tokens_stays_bounded_whatever_tokens_come(monkeypatch):
