@@ -22,11 +22,12 @@ A message is masked (masking.py) into tokens, then, in this order:
    it, if it keeps most of its words and its words stay in step.
 4. A message with `<*>` that covers longer templates (its `<*>` spanning) generalizes them.
    Failing that, a template that covers the message but for one labelled field between
-   two others, one tag in square brackets among those that lead it, or one aside in
-   round brackets after a value, takes it as it is: a producer prints such a part when
-   it has one ("peername: <*>, username: <*>, topic: <*>" and "peername: <*>, topic:
-   <*>"; "[pid <*>] [ftpuser] FTP command" and "[pid <*>] FTP command"; "H=<*>
-   (ylmf-pc) [<*>" and "H=<*> [<*>").
+   two others, one tag in square brackets among those that lead it, one aside in round
+   brackets after a value, or one value between two lower-case words, takes it as it
+   is: a producer prints such a part when it has one ("peername: <*>, username: <*>,
+   topic: <*>" and "peername: <*>, topic: <*>"; "[pid <*>] [ftpuser] FTP command" and
+   "[pid <*>] FTP command"; "H=<*> (ylmf-pc) [<*>" and "H=<*> [<*>"; "block <*> syntax
+   error" and "block syntax error").
 5. Siblings: when the message differs from existing templates by one word at the same
    place, and that place has now shown three distinct words (a user name, a host, a
    state), those templates become one with `<*>` there. Two distinct words are not
@@ -426,12 +427,13 @@ class TemplateMiner:
 
     def _but_for_one_optional(self, tokens: tuple[str, ...]) -> Cluster | None:
         """The best template that covers the message but for one labelled field among
-        others, one tag among those that lead it or one aside after a value, which a
-        producer prints when it has one (EMQX's "peername: <*>, username: <*>, topic: <*>"
-        and "peername: <*>, topic: <*>"; vsftpd's "[pid <*>] [ftpuser] FTP command" and
-        "[pid <*>] FTP command"; Exim's "H=<*> (ylmf-pc) [<*>" and "H=<*> [<*>"): the
-        message without one of its own, or a template without one of its own, covers the
-        other. The template stays as it is."""
+        others, one tag among those that lead it, one aside after a value or one value
+        between two words (`_optional_values`), which a producer prints when it has one
+        (EMQX's "peername: <*>, username: <*>, topic: <*>" and "peername: <*>, topic:
+        <*>"; vsftpd's "[pid <*>] [ftpuser] FTP command" and "[pid <*>] FTP command";
+        Exim's "H=<*> (ylmf-pc) [<*>" and "H=<*> [<*>"): the message without one of its
+        own, or a template without one of its own, covers the other. The template stays
+        as it is."""
         best: Cluster | None = None
         for shorter in (
             *_without_one_field(tokens),
@@ -444,6 +446,16 @@ class TemplateMiner:
                 continue
             for cluster in self._same_length_candidates(shorter):
                 if _covers(cluster._tokens, shorter):
+                    best = _better(best, cluster)
+        # A value left out between two words: the template has both words there, not a
+        # `<*>` that would take one ("DHCP <*> is <*>" is no "<*> is <*>" without its value).
+        for place in _optional_values(tokens):
+            shorter = tokens[:place] + tokens[place + 1 :]
+            for cluster in self._same_length_candidates(shorter):
+                known = cluster._tokens
+                if known[place - 1 : place + 1] == shorter[place - 1 : place + 1] and _covers(
+                    known, shorter
+                ):
                     best = _better(best, cluster)
         if best is not None:
             return best
@@ -470,6 +482,10 @@ class TemplateMiner:
                 for shorter in (
                     *_without_one_tag(cluster._tokens),
                     *_without_one_aside(cluster._tokens),
+                    *(
+                        cluster._tokens[:place] + cluster._tokens[place + 1 :]
+                        for place in _optional_values(cluster._tokens)
+                    ),
                 )
             ):
                 best = _better(best, cluster)
@@ -1235,6 +1251,23 @@ def _without_one_aside(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
     if len(places) > MAX_OPTIONAL_TOKENS:
         return []
     return [tokens[:place] + tokens[place + 1 :] for place in places]
+
+
+def _optional_values(tokens: tuple[str, ...]) -> list[int]:
+    """Places of the values between two words that a producer may leave out when it has
+    none: Sinumerik's "Channel 1 block N882 syntax error" and "Channel 1 block syntax
+    error" (no block number). Not between capitalized words, which may be a name's
+    ("Column 2 Top Pressure" is no "Column Top Pressure")."""
+    places = [
+        place
+        for place in range(1, len(tokens) - 1)
+        if tokens[place] == WILDCARD
+        and tokens[place - 1].isalpha()
+        and tokens[place - 1].islower()
+        and tokens[place + 1].isalpha()
+        and tokens[place + 1].islower()
+    ]
+    return places if len(places) <= MAX_OPTIONAL_TOKENS else []
 
 
 _ROUND_ASIDE = re.compile(r"\([^()]+\)")
