@@ -1242,10 +1242,12 @@ def _without_one_tag(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
 def _without_one_aside(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
     """The template without one aside in round brackets after a value, which a producer
     prints when it has one (Exim's "H=<*> (ylmf-pc) [<*>]:<*>" where a client's greeting
-    named it otherwise than its address did), where words follow."""
+    named it otherwise than its address did; Proxmox's "state changed from '<*>' to '<*>'
+    (node = <*>)"). Not after a word: Loghub labels "PCI: Probing PCI hardware (bus 00)"
+    an event of its own."""
     places = [
         place
-        for place in range(1, len(tokens) - 1)
+        for place in range(1, len(tokens))
         if WILDCARD in tokens[place - 1] and _ROUND_ASIDE.fullmatch(tokens[place])
     ]
     if len(places) > MAX_OPTIONAL_TOKENS:
