@@ -589,7 +589,8 @@ class TemplateMiner:
             # values that lead a message have the shape of one (an address, a path), or
             # are tags in brackets, which name who speaks, not what ("[sshd] Ban <*>"), as
             # does a name set apart by a colon ("deploy : TTY=pts/0 ; PWD=/home/deploy"; a
-            # word in capitals there is a level: "ERROR : disk full").
+            # word in capitals there is a level: "ERROR : disk full"), or names of joined
+            # lower-case parts ("daily.cld database is up-to-date", "main.cvd ...").
             seen = [tokens[position], *(cluster._tokens[position] for cluster in family)]
             if (
                 position == 0
@@ -600,6 +601,7 @@ class TemplateMiner:
                     or _tags_of_one_speaker(seen)
                 )
                 and not _one_word_of_several_arguments(seen)
+                and not all(map(_COMPOUND_NAME.fullmatch, seen))
             ):
                 continue
             # The first word after the tags that lead a line ("[info] Started flows",
@@ -1272,6 +1274,10 @@ def _optional_values(tokens: tuple[str, ...]) -> list[int]:
     return places if len(places) <= MAX_OPTIONAL_TOKENS else []
 
 
+# A name of lower-case parts joined by marks, as files, jobs and services are named
+# ("daily.cld", "docs-site", "shop-api/main"): when it leads a line it says of what, as a
+# tag does, not what happened.
+_COMPOUND_NAME = re.compile(r"[a-z][a-z0-9]*(?:[-/_.][a-z0-9%]+)+")
 _ROUND_ASIDE = re.compile(r"\([^()]+\)")
 
 
