@@ -690,6 +690,8 @@ def _mask_quoted_phrases(text: str) -> str:
     quotes = [match.start() for match in _DOUBLE_QUOTE.finditer(text)]
     if len(quotes) > 2 and ("[" in text or "(" in text or "{" in text):
         quotes = _outer_quotes(text, quotes)
+    if len(quotes) > 3:
+        quotes = _nested_quotes_left_out(text, quotes)
     return _mask_paired(
         text,
         quotes,
@@ -721,6 +723,33 @@ def _outer_quotes(text: str, quotes: list[int]) -> list[int]:
             depth, done = 0, quote + 1
         outer.append(quote)
     return outer if not depth else quotes
+
+
+def _nested_quotes_left_out(text: str, quotes: list[int]) -> list[int]:
+    """The quotes without those of a phrase quoted inside a quoted phrase, told by their
+    place: one that opens follows a space and stands before a word, one that closes stands
+    after a word and before a space, a mark or the end. vsftpd's reply `"257
+    "/home/bob" is the current directory"` is one phrase. Where a quote is neither, or
+    the phrases do not close, every quote pairs in order."""
+    outer: list[int] = []
+    depth = 0
+    for quote in quotes:
+        before, after = text[quote - 1 : quote], text[quote + 1 : quote + 2]
+        opens = (not before or before in " ([{,=:") and after not in ("", " ")
+        closes = before not in ("", " ") and (not after or after in " ,;:.)]}")
+        if opens == closes:
+            return quotes
+        if opens:
+            depth += 1
+            if depth == 1:
+                outer.append(quote)
+        else:
+            depth -= 1
+            if depth < 0:
+                return quotes
+            if depth == 0:
+                outer.append(quote)
+    return outer if depth == 0 else quotes
 
 
 def _mask_single_quoted_phrases(text: str) -> str:
