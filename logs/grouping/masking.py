@@ -735,8 +735,8 @@ def _nested_quotes_left_out(text: str, quotes: list[int]) -> list[int]:
     depth = 0
     for quote in quotes:
         before, after = text[quote - 1 : quote], text[quote + 1 : quote + 2]
-        opens = (not before or before in " ([{,=:") and after not in ("", " ")
-        closes = before not in ("", " ") and (not after or after in " ,;:.)]}")
+        opens = (not before or before in " ([{,=:\"'") and after not in ("", " ")
+        closes = before not in ("", " ") and (not after or after in " ,;:.)]}\"'")
         if opens == closes:
             return quotes
         if opens:
@@ -764,6 +764,8 @@ def _mask_single_quoted_phrases(text: str) -> str:
             and text[match.end() : match.end() + 1].isalnum()
         )
     ]
+    if len(quotes) > 3:
+        quotes = _nested_quotes_left_out(text, quotes)
     return _mask_paired(text, quotes, lambda start, inner: False)
 
 
