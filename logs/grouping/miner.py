@@ -459,36 +459,18 @@ class TemplateMiner:
                     best = _better(best, cluster)
         if best is not None:
             return best
-        longer = len(tokens) + 2
-        for cluster in self._longer_or_shorter(tokens):
-            if len(cluster._tokens) == longer and any(
-                _covers(shorter, tokens) for shorter in _without_one_field(cluster._tokens)
-            ):
-                best = _better(best, cluster)
-        if best is not None:
-            return best
-        # A template with a tag or an aside more has the message's first word at its place
-        # or one place later.
+        # A template with one part more has the message's first word at its place, or one
+        # place later where a tag or an aside comes before it.
         first = next((place for place, token in enumerate(tokens) if WILDCARD not in token), None)
         if first is None:
             return None
-        candidates = (
-            *self._by_start.get((first, tokens[first]), ()),
-            *self._by_start.get((first + 1, tokens[first]), ()),
-        )
-        for cluster in candidates:
-            if len(cluster._tokens) == len(tokens) + 1 and any(
-                _covers(shorter, tokens)
-                for shorter in (
-                    *_without_one_tag(cluster._tokens),
-                    *_without_one_aside(cluster._tokens),
-                    *(
-                        cluster._tokens[:place] + cluster._tokens[place + 1 :]
-                        for place in _optional_values(cluster._tokens)
-                    ),
-                )
-            ):
-                best = _better(best, cluster)
+        for place in (first, first + 1):
+            for cluster in self._by_start.get((place, tokens[first]), ()):
+                if any(
+                    _covers(shorter, tokens)
+                    for shorter in _without_one_optional(cluster._tokens, len(tokens))
+                ):
+                    best = _better(best, cluster)
         return best
 
     def _gap_family(self, tokens: tuple[str, ...]) -> tuple[list[Cluster], tuple[str, ...]] | None:
@@ -1281,6 +1263,17 @@ _COMPOUND_NAME = re.compile(r"[a-z][a-z0-9]*(?:[-/_.][a-z0-9%]+)+")
 _ROUND_ASIDE = re.compile(r"\([^()]+\)")
 
 
+def _without_one_optional(tokens: tuple[str, ...], length: int) -> Iterable[tuple[str, ...]]:
+    """The template without one of its optional parts, `length` tokens long."""
+    if len(tokens) == length + 2:
+        yield from _without_one_field(tokens)
+    elif len(tokens) == length + 1:
+        yield from _without_one_tag(tokens)
+        yield from _without_one_aside(tokens)
+        for place in _optional_values(tokens):
+            yield tokens[:place] + tokens[place + 1 :]
+
+
 def _square_tag(token: str) -> bool:
     return len(token) > 2 and token[0] == "[" and token[-1] == "]"
 
@@ -1515,9 +1508,7 @@ def _is_tag(token: str) -> bool:
     """A word in square brackets: "[sshd]", "[main]", "[WARNING]"; a module and what it
     serves, as PAM names its speakers: "pam_sss(sshd:auth):"; or a program and its
     process, as syslog does: "pvedaemon[<*>]:"."""
-    return (len(token) > 2 and token[0] == "[" and token[-1] == "]") or bool(
-        _SERVING.fullmatch(token) or _PROGRAM.fullmatch(token)
-    )
+    return _square_tag(token) or bool(_SERVING.fullmatch(token) or _PROGRAM.fullmatch(token))
 
 
 def _is_aside(token: str) -> bool:
