@@ -117,7 +117,7 @@ UNITS = frozenset(
 # Time zones a time is printed with ("09:07:08.92 +0000 UTC", "+0100 CET"), and the half
 # of the day of a twelve-hour clock ("12/14/2026 2:14:07 AM"): they belong to the time as a
 # unit to its number.
-TIME_ZONES = frozenset(
+TIME_MARKS = frozenset(
     [
         "AM",
         "PM",
@@ -438,7 +438,7 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
             # "850.0 B" and "5.2 KB", "(12 MB)", "<1 sec" and "00:01": the unit belongs to
             # the value.
             unit = token.rstrip(_CLOSERS)
-            if unit in UNITS or unit in TIME_ZONES:
+            if unit in UNITS or unit in TIME_MARKS:
                 tokens[-1] += token[len(unit) :]
                 continue
         tokens.append(token)

@@ -448,7 +448,8 @@ class TemplateMiner:
                 if _covers(cluster._tokens, shorter):
                     best = _better(best, cluster)
         # A value left out between two words: the template has both words there, not a
-        # `<*>` that would take one ("DHCP <*> is <*>" is no "<*> is <*>" without its value).
+        # `<*>` that would take one ("port <*> is open" is no "<*> is open" without its
+        # value).
         for place in _optional_values(tokens):
             shorter = tokens[:place] + tokens[place + 1 :]
             for cluster in self._same_length_candidates(shorter):
