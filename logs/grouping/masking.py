@@ -189,6 +189,9 @@ _KEY_VALUE = re.compile(r"([A-Za-z_][A-Za-z_.\-\[\]]*?)([=:]|\.{2,})(.+)")
 # A host name is told from a Java class or a file name by its last label.
 _HOST = re.compile(r"(?:[A-Za-z0-9\-]+\.)+([A-Za-z]{2,})(?::0+)?")
 _ZONE_CLASS = re.compile(r"/(?:IN|CH|HS)$")
+# "CORP\svc_etl", "BUILTIN\Administrators", "CORP\\tanaka.h" (its backslash escaped): a
+# Windows account, its domain in capitals.
+_ACCOUNT = re.compile(r"[A-Z][A-Z0-9\-]*\\{1,2}[\w.\-]+\$?")
 _TOP_LEVEL_DOMAINS = frozenset(
     [
         "com",
@@ -1015,6 +1018,8 @@ def _mask_core(core: str, *, inside: bool = False) -> str:
         name, rest = core[:opened], core[opened:]
         masked = _mask_core(rest, inside=True) if rest else rest
         return core if masked is rest else f"{name}{masked}"
+    if "\\" in core and _ACCOUNT.fullmatch(core):
+        return WILDCARD
     host = _HOST.fullmatch(core.partition("/")[0] if _ZONE_CLASS.search(core) else core)
     if host and host.group(1).lower() in _TOP_LEVEL_DOMAINS:
         # A host, or a zone and its class as BIND names it ("example.org/IN", as

@@ -520,6 +520,18 @@ def test_a_time_zone_belongs_to_its_time() -> None:
     assert mask("switched to AM band") == ("switched", "to", "AM", "band")
 
 
+def test_a_windows_account_is_one_value() -> None:
+    # SQL Server, Defender and FreeRADIUS name an account with its domain; the domain is
+    # written in capitals, which tells it from a word with an escape in it ("line\nnext").
+    assert mask(r"executed by CORP\svc_sqlagent found 0 errors") == mask(
+        r"executed by CORP\dba_mkovacs found 0 errors"
+    )
+    assert mask(r"executed by CORP\svc_sqlagent found 0 errors")[2] == "<*>"
+    assert mask(r"Login OK: [CORP\\tanaka.h] (from client ap-1)")[2] == "[<*>]"
+    assert mask(r"User: BUILTIN\Administrators Path: none")[1] == "<*>"
+    assert mask(r"read line\nnext from pipe")[1] == r"line\nnext"
+
+
 def test_a_zone_and_its_class_are_one_value_as_a_host_is() -> None:
     # BIND names a zone with its class: "example.org/IN" is a value as "10.in-addr.arpa/IN"
     # (which has a digit) is.
@@ -1076,7 +1088,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     "thirteenth_held_out": {
         "isc_dhcpd": 0.49,
         "libvirtd": 0.68,
-        "logix_plc": 0.40,
+        "logix_plc": 0.42,
         "traefik": 0.93,
         "zabbix_server": 0.66,
     },
@@ -1092,13 +1104,13 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     },
     # Written by a helper that did not read the miner; measured once at stop 34 after every
     # rule of that stop (0.744 mean, the same without them; 0.565 with the miner before
-    # issue 18, drain3 0.524).
+    # issue 18, drain3 0.524), then moved by the rule of Windows accounts.
     "fifteenth_held_out": {
         "ansible_run": 0.47,
         "fanuc_robot": 0.84,
         "oracle_alert": 0.93,
         "sap_gateway": 0.93,
-        "windows_defender": 0.71,
+        "windows_defender": 0.80,
     },
     # Written by a helper that did not read the miner; measured once at stop 34 after every
     # rule of that stop (0.635 mean, the same without them; 0.553 with the miner before
