@@ -23,11 +23,12 @@ A message is masked (masking.py) into tokens, then, in this order:
 4. A message with `<*>` that covers longer templates (its `<*>` spanning) generalizes them.
    Failing that, a template that covers the message but for one labelled field between
    two others, one tag in square brackets among those that lead it, one aside in round
-   brackets after a value, or one value between two lower-case words, takes it as it
-   is: a producer prints such a part when it has one ("peername: <*>, username: <*>,
-   topic: <*>" and "peername: <*>, topic: <*>"; "[pid <*>] [ftpuser] FTP command" and
-   "[pid <*>] FTP command"; "H=<*> (ylmf-pc) [<*>" and "H=<*> [<*>"; "block <*> syntax
-   error" and "block syntax error").
+   brackets after a value, one value between two lower-case words, or one value between
+   two like separators, takes it as it is: a producer prints such a part when it has one
+   ("peername: <*>, username: <*>, topic: <*>" and "peername: <*>, topic: <*>"; "[pid
+   <*>] [ftpuser] FTP command" and "[pid <*>] FTP command"; "H=<*> (ylmf-pc) [<*>" and
+   "H=<*> [<*>"; "block <*> syntax error" and "block syntax error"; 'cid:<*> - "<*>" -
+   Client' and "cid:<*> - Client").
 5. Siblings: when the message differs from existing templates by one word at the same
    place, and that place has now shown three distinct words (a user name, a host, a
    state), those templates become one with `<*>` there. Two distinct words are not
@@ -427,16 +428,18 @@ class TemplateMiner:
 
     def _but_for_one_optional(self, tokens: tuple[str, ...]) -> Cluster | None:
         """The best template that covers the message but for one labelled field among
-        others, one tag among those that lead it, one aside after a value or one value
-        between two words (`_optional_values`), which a producer prints when it has one
-        (EMQX's "peername: <*>, username: <*>, topic: <*>" and "peername: <*>, topic:
-        <*>"; vsftpd's "[pid <*>] [ftpuser] FTP command" and "[pid <*>] FTP command";
-        Exim's "H=<*> (ylmf-pc) [<*>" and "H=<*> [<*>"): the message without one of its
+        others, one tag among those that lead it, one aside after a value, one value
+        between two words (`_optional_values`) or between two like separators, which a
+        producer prints when it has one (EMQX's "peername: <*>, username: <*>, topic:
+        <*>" and "peername: <*>, topic: <*>"; vsftpd's "[pid <*>] [ftpuser] FTP command"
+        and "[pid <*>] FTP command"; Exim's "H=<*> (ylmf-pc) [<*>" and "H=<*> [<*>"): the
+        message without one of its
         own, or a template without one of its own, covers the other. The template stays
         as it is."""
         best: Cluster | None = None
         for shorter in (
             *_without_one_field(tokens),
+            *_without_one_separated(tokens),
             *_without_one_tag(tokens),
             *_without_one_aside(tokens),
         ):
@@ -1268,11 +1271,31 @@ def _without_one_optional(tokens: tuple[str, ...], length: int) -> Iterable[tupl
     """The template without one of its optional parts, `length` tokens long."""
     if len(tokens) == length + 2:
         yield from _without_one_field(tokens)
+        yield from _without_one_separated(tokens)
     elif len(tokens) == length + 1:
         yield from _without_one_tag(tokens)
         yield from _without_one_aside(tokens)
         for place in _optional_values(tokens):
             yield tokens[:place] + tokens[place + 1 :]
+
+
+_SEPARATORS = frozenset({"-", "|"})
+
+
+def _without_one_separated(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The template without one value between two like separators and the separator after
+    it: NATS names a client in quotes when it has a name ('cid:<*> - "<*>" - Client Ping
+    Timer' and 'cid:<*> - Client Ping Timer')."""
+    places = [
+        place
+        for place in range(1, len(tokens) - 2)
+        if tokens[place - 1] in _SEPARATORS
+        and WILDCARD in tokens[place]
+        and tokens[place + 1] == tokens[place - 1]
+    ]
+    if len(places) > MAX_OPTIONAL_TOKENS:
+        return []
+    return [tokens[:place] + tokens[place + 2 :] for place in places]
 
 
 def _square_tag(token: str) -> bool:
