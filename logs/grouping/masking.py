@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from http import HTTPStatus
 
 WILDCARD = "<*>"
 
@@ -401,6 +402,12 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
     if "HTTP/" in text:
         for place in _request_targets(raws):
             masked[place] = _mask_route(raws[place])
+    if "000 " in text:
+        # "404 Not Found": a status code's reason phrase says no more than the code.
+        for place, end in _status_phrases(raws):
+            last = raws[end - 1]
+            masked[place] += last[len(last.rstrip(_CLOSERS)) :]
+            masked[place + 1 : end] = [""] * (end - place - 1)
     if "[" in text:
         # "/dev/sda [SAT], opened": a type in brackets right after a value says what kind
         # of thing it is, and is not always there ("/dev/nvme0, opened").
@@ -802,6 +809,29 @@ def _follows_label(text: str, start: int) -> bool:
     ('request: "GET /orders HTTP/1.1" took 2 ms')."""
     label_end = start - 2 if text[start - 1 : start] == " " else start - 1
     return text[label_end : label_end + 1] in (":", "=") and text.rfind(" ", 0, label_end) > 0
+
+
+# "200 OK", "404 Not Found": the reason phrase that goes with a status code.
+STATUS_PHRASES = frozenset(tuple(status.phrase.split()) for status in HTTPStatus)
+_STATUS_PHRASE_WORDS = max(map(len, STATUS_PHRASES))
+
+
+def _status_phrases(raws: list[str]) -> list[tuple[int, int]]:
+    """Where a status code and its reason phrase stand, as (code's place, end): "200 OK,",
+    "(404 Not Found)"."""
+    found = []
+    for place, raw in enumerate(raws[:-1]):
+        if raw.lstrip(_OPENERS) != "000":
+            continue
+        for words in range(_STATUS_PHRASE_WORDS, 0, -1):
+            phrase = raws[place + 1 : place + 1 + words]
+            if (
+                len(phrase) == words
+                and (*phrase[:-1], phrase[-1].rstrip(_CLOSERS)) in STATUS_PHRASES
+            ):
+                found.append((place, place + 1 + words))
+                break
+    return found
 
 
 # RFC 9110's methods and WebDAV's most common ones.
