@@ -181,6 +181,10 @@ _SOURCE_LINE = re.compile(rf"({_SOURCE_FILE}):0+")
 # "glusterd-handler.c:1475:__glusterd_handle_cli_list_friends": a file, its line and the
 # function (GlusterFS, C daemons' %s:%d:%s); the function is kept with the file.
 _SOURCE_FUNCTION = re.compile(rf"({_SOURCE_FILE}):0+:([A-Za-z_]+)")
+# "repo/view.go:758(repo.Home)": a file in its package, its line and the function called
+# there (Gitea's router names the handler that served a request so); the function is
+# kept with the file.
+_SOURCE_CALL = re.compile(rf"((?:[\w\-]+/)*{_SOURCE_FILE}):0+\(([A-Za-z_][\w.]*\)?)")
 # "org.example.OrderService", "com.android.systemui", "android.intent.action.SCREEN_ON":
 # three dotted identifiers or more name a class, a package or a constant, a value a message
 # names as it names a file, when a label is capitalized or the name starts with a domain
@@ -1006,6 +1010,10 @@ def _mask_core(core: str, *, inside: bool = False) -> str:
         key_value = _KEY_VALUE.fullmatch(core)
         if key_value and key_value.group(2) == "=":
             return f"{key_value.group(1)}={WILDCARD}"
+    if ":0" in core and "(" in core:
+        source_call = _SOURCE_CALL.fullmatch(core)
+        if source_call:
+            return f"{source_call.group(1)}:{WILDCARD}({source_call.group(2)}"
     if (
         _URL.fullmatch(core)
         or _EMAIL.fullmatch(core)

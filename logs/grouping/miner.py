@@ -1520,11 +1520,11 @@ def _sentence_skeleton(
 
 
 # A function or a source file, and its line: "qemuProcessStop:<*>", "(Bar.java:<*>)",
-# "controller_utils.go:<*>]". A function's name is camelCase here: "user:<*>" or
-# "port:<*>" are keys with their values, not places in code.
+# "controller_utils.go:<*>]", "repo/view.go:<*>(repo.Home)". A function's name is camelCase
+# here: "user:<*>" or "port:<*>" are keys with their values, not places in code.
 _CODE_PLACE = re.compile(
     r"[(\[]?(?:[a-z_][a-z0-9_]*[A-Z]\w*|[\w.$/-]+\.(?:go|java|kt|scala|py|rb|rs|c|cc|cpp|cxx|h|hpp"
-    r"|js|ts|cs|php|swift|m)):<\*>[)\]:,]*$"
+    r"|js|ts|cs|php|swift|m)):<\*>(?:\([A-Za-z_][\w.]*\))?[)\]:,]*$"
 )
 
 
