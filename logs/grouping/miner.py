@@ -1513,8 +1513,10 @@ def _sentence_skeleton(
         return None
     start = tuple(_most_general([member[place] for member in members]) for place in range(head))
     # Words only up to the object: "Took <*> to <*>." would make one event of many; and
-    # words, not a level's letter ("W <*>." of every warning).
-    if not all(word.isalpha() and len(word) > 1 for word in start):
+    # words, not a level's letter or name ("W <*>.", "INFO <*>." of every line).
+    if not all(word.isalpha() and len(word) > 1 for word in start) or (
+        len(start) == 1 and start[0].isupper()
+    ):
         return None
     return (*start, WILDCARD + mark)
 
