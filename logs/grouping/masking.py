@@ -176,7 +176,7 @@ _IPV6 = re.compile(r"\[?[0-9A-Fa-f]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f.]*(?:%\w+)?\]?(?:
 _HOST_PORT = re.compile(r"(?:[A-Za-z0-9\-]+\.)+[A-Za-z][A-Za-z0-9\-]*:0{1,5}")
 # "server.go:123", "Worker.java:42": a source file and a line (klog, glog, log4j's %F:%L).
 # One name before the extension: "api.example.rs:443" is a host.
-_SOURCE_FILE = r"[\w\-]+\.(?:go|java|kt|scala|py|rb|rs|c|cc|cpp|cxx|h|hpp|js|ts|cs|php|swift)"
+_SOURCE_FILE = r"[\w\-]+\.(?:go|java|kt|scala|py|rb|rs|c|cc|cpp|cxx|h|hpp|js|ts|cs|php|swift|lua)"
 _SOURCE_LINE = re.compile(rf"({_SOURCE_FILE}):0+")
 # "glusterd-handler.c:1475:__glusterd_handle_cli_list_friends": a file, its line and the
 # function (GlusterFS, C daemons' %s:%d:%s); the function is kept with the file.

@@ -1526,7 +1526,7 @@ def _sentence_skeleton(
 # here: "user:<*>" or "port:<*>" are keys with their values, not places in code.
 _CODE_PLACE = re.compile(
     r"[(\[]?(?:[a-z_][a-z0-9_]*[A-Z]\w*|[\w.$/-]+\.(?:go|java|kt|scala|py|rb|rs|c|cc|cpp|cxx|h|hpp"
-    r"|js|ts|cs|php|swift|m)):<\*>(?:\([A-Za-z_][\w.]*\))?[)\]:,]*$"
+    r"|js|ts|cs|php|swift|m|lua)):<\*>(?:\([A-Za-z_][\w.]*\))?[)\]:,]*$"
 )
 
 
