@@ -985,6 +985,16 @@ def _elastic_covers(
             return False
         if runs is not None:
             runs[star_known] = (star_start, star_seen - star_start)
+    # A value that ends the template and a clause after its colon ("via <*>" of "via
+    # 10.0.0.1: no free leases") are another statement, unless a label asks for text.
+    if (
+        general[-1] == WILDCARD
+        and star_known == len(general) - 1
+        and len(specific) - star_start > 1
+        and specific[star_start] == WILDCARD + ":"
+        and not _ends_in_label(general[-2])
+    ):
+        return False
     if not spans[-1] or general[-1] == WILDCARD:
         return True
     # A last token such as "<*>." spans words up to one that ends as it does; one such as
