@@ -255,6 +255,7 @@ LABELLED_SETS = (
     "thirty_fifth_held_out",
     "thirty_sixth_held_out",
     "thirty_seventh_held_out",
+    "thirty_eighth_held_out",
 )
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
