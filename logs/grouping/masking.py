@@ -403,6 +403,14 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
             and not any(raw.startswith(MESSAGE_KEYS) for raw in raws)
         ):
             masked[0] = raws[0]
+    if text.count(":") >= _RECORD_FIELDS:
+        # "db_user:app_rw db_service:pg-prod": a record of fields that a colon joins to
+        # their values, as Teleport's audit log and Go's struct dumps print them.
+        fields = [place for place, raw in enumerate(raws) if _COLON_FIELD.fullmatch(raw)]
+        if len(fields) >= _RECORD_FIELDS:
+            for place in fields:
+                key, _, value = raws[place].partition(":")
+                masked[place] = f"{key}:{WILDCARD}{value[len(value.rstrip(_CLOSERS)) :]}"
     if "HTTP/" in text:
         for place in _request_targets(raws):
             masked[place] = _mask_route(raws[place])
@@ -584,6 +592,7 @@ def _spaced_values(raws: list[str]) -> list[int]:
 _RECORD_FIELDS = 4
 _UPPER_FIELD = re.compile(r"[A-Z][A-Z0-9_]*=")
 _FLAG = re.compile(r"[A-Z]{2,}")
+_COLON_FIELD = re.compile(r"[a-z][a-z0-9_.]*[a-z0-9]:[^\s/:][^\s]*")
 
 
 def _record_flags(raws: list[str]) -> list[int]:
