@@ -1523,12 +1523,36 @@ def _sentence_skeleton(
         return None
     start = tuple(_most_general([member[place] for member in members]) for place in range(head))
     # Words only up to the object: "Took <*> to <*>." would make one event of many; and
-    # words, not a level's letter or name ("W <*>.", "INFO <*>." of every line).
-    if not all(word.isalpha() and len(word) > 1 for word in start) or (
-        len(start) == 1 and start[0].isupper()
+    # words, not a level's letter or name, or a component's camelCase name ("W <*>.",
+    # "INFO <*>.", "Info aaEngine <*>." of every line).
+    if not all(word.isalpha() and len(word) > 1 for word in start) or all(
+        word.lower() in LEVEL_NAMES or _CAMEL_CASE.search(word) for word in start
     ):
         return None
     return (*start, WILDCARD + mark)
+
+
+# The names of log levels, which lead lines as a verb would lead a sentence.
+LEVEL_NAMES = frozenset(
+    (
+        "trace",
+        "debug",
+        "info",
+        "notice",
+        "warn",
+        "warning",
+        "error",
+        "err",
+        "crit",
+        "critical",
+        "alert",
+        "emerg",
+        "emergency",
+        "fatal",
+        "severe",
+    )
+)
+_CAMEL_CASE = re.compile(r"[a-z][A-Z]")
 
 
 # A function or a source file, and its line: "qemuProcessStop:<*>", "(Bar.java:<*>)",
