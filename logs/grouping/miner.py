@@ -1202,6 +1202,7 @@ def _spans(tokens: tuple[str, ...]) -> list[int]:
 
 
 _FIELD_LABEL = re.compile(r"[A-Za-z_][\w.\-]*:")
+_KEYED = re.compile(r"[A-Za-z_][\w.\-]*=\S+")
 
 
 def _fields(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -1318,12 +1319,15 @@ def _without_one_field(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
     and one that ends it is already optional where a `<*>` before it spans it ('host:
     "<*>"' takes 'host: "a", referrer: "b"')."""
     fields = _fields(tokens)
-    if len(fields) > MAX_FIELDS_FOR_OPTIONAL:
+    if not fields or len(fields) > MAX_FIELDS_FOR_OPTIONAL:
         return []
+    # Its neighbours may be key=values too ('remoteAddr="<*>", X-Forwarded-For: "<*>",
+    # duration=<*>').
+    keyed = [place for place, token in enumerate(tokens) if _KEYED.fullmatch(token)]
+    starts = {start for start, _ in fields}.union(keyed)
+    ends = {end for _, end in fields}.union(place + 1 for place in keyed)
     return [
-        tokens[:start] + tokens[end:]
-        for before, (start, end), after in zip(fields, fields[1:], fields[2:], strict=False)
-        if before[1] == start and after[0] == end
+        tokens[:start] + tokens[end:] for start, end in fields if start in ends and end in starts
     ]
 
 
