@@ -1605,16 +1605,17 @@ def _aside_run(tokens: tuple[str, ...]) -> bool:
 
 def _devices_speaking(words: list[str], after: tuple[str, ...]) -> bool:
     """Whether the words that lead lines are names of one kind of device, each set apart by
-    its colon ("sdf:", "sdak:", "sdbl:" of multipathd), or by a value in brackets and its
-    colon `after` them ("sdc [8:32]:"): they share a stem, where words that say what
-    happened do not ("ok:", "changed:", "skipping:" of Ansible)."""
+    its colon ("sdf:", "sdak:", "sdbl:" of multipathd; "sshg-fw-ipset:" of SSHGuard), or by
+    a value in brackets and its colon `after` them ("sdc [8:32]:"): they share a stem,
+    where words that say what happened do not ("ok:", "changed:", "skipping:" of
+    Ansible)."""
     if after and after[0][:1] in _OPENING_BRACKETS and after[0].endswith(("]:", "):")):
         names = list(words)
     else:
         names = [word[:-1] for word in words if word[-1:] == ":"]
     return (
         len(names) == len(words)
-        and all(name.isalnum() and name.islower() for name in names)
+        and all(name.replace("-", "").isalnum() and name.islower() for name in names)
         and len({name[:2] for name in names}) == 1
         and all(len(name) > 2 for name in names)
     )
