@@ -414,7 +414,7 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
     if "HTTP/" in text:
         for place in _request_targets(raws):
             masked[place] = _mask_route(raws[place])
-    if "000 " in text:
+    if "000 " in text and _STATUS_START.search(text):
         # "404 Not Found": a status code's reason phrase says no more than the code.
         for place, end in _status_phrases(raws):
             last = raws[end - 1]
@@ -827,6 +827,7 @@ def _follows_label(text: str, start: int) -> bool:
 
 # "200 OK", "404 Not Found": the reason phrase that goes with a status code.
 STATUS_PHRASES = frozenset(tuple(status.phrase.split()) for status in HTTPStatus)
+_STATUS_START = re.compile(r"(?<![^\s(\[{<\"'])000 [A-Z]")
 _STATUS_PHRASE_WORDS = max(map(len, STATUS_PHRASES))
 
 
