@@ -411,6 +411,12 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
             for place in fields:
                 key, _, value = raws[place].partition(":")
                 masked[place] = f"{key}:{WILDCARD}{value[len(value.rstrip(_CLOSERS)) :]}"
+    if "#" in text or "$" in text:
+        # "vty[5]@(config-router)# clear ip bgp * soft in", "$ go build -o bin/app": what
+        # follows a prompt is a command typed there, one value.
+        prompt = _prompt_place(raws)
+        if prompt is not None:
+            masked[prompt + 1 :] = [WILDCARD] + [""] * (len(masked) - prompt - 2)
     if "HTTP/" in text:
         for place in _request_targets(raws):
             masked[place] = _mask_route(raws[place])
@@ -823,6 +829,20 @@ def _follows_label(text: str, start: int) -> bool:
     ('request: "GET /orders HTTP/1.1" took 2 ms')."""
     label_end = start - 2 if text[start - 1 : start] == " " else start - 1
     return text[label_end : label_end + 1] in (":", "=") and text.rfind(" ", 0, label_end) > 0
+
+
+_PROMPT = re.compile(r"\S*[)\]>@]#|\S+@\S+:\S*[#$]")
+
+
+def _prompt_place(raws: list[str]) -> int | None:
+    """Where a shell's or a router's prompt stands before a command: "$" or "#" leading
+    the line, "(config)#", "deploy@web01:~$"."""
+    if len(raws) > 1 and raws[0] in ("$", "#"):
+        return 0
+    for place, raw in enumerate(raws[:-1]):
+        if raw[-1] in "#$" and _PROMPT.fullmatch(raw):
+            return place
+    return None
 
 
 # "200 OK", "404 Not Found": the reason phrase that goes with a status code.

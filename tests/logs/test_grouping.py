@@ -549,6 +549,17 @@ def test_fields_a_colon_joins_to_their_values_make_a_record() -> None:
     assert mask("session opened for sshd:session by root")[3] == "sshd:session"
 
 
+def test_a_command_typed_at_a_prompt_is_one_value() -> None:
+    # GitLab Runner echoes each script line after "$ "; FRR each command after its vty's
+    # prompt; a shell prompt names the user and host.
+    assert mask("$ go build -o bin/app ./cmd/api") == mask("$ npm test -- --ci") == ("$", "<*>")
+    assert mask("vty[6]@(config-router)# clear ip bgp * soft in")[-1] == "<*>"
+    assert mask("vty[9]@# write memory") == mask("vty[5]@# clear bgp swp3") == ("<*>",)
+    assert mask("deploy@web01:~$ sudo systemctl restart nginx") == ("<*>",)
+    # A "#" among words is no prompt.
+    assert mask("item # 5 done") == ("item", "#", "<*>", "done")
+
+
 def test_a_status_code_and_its_reason_phrase_are_one_value() -> None:
     # Gitea, Varnish and Kamailio print the phrase after the code; the code says it all.
     assert mask("completed GET /api for 10.0.0.1:80, 200 OK in 3.2ms") == mask(
@@ -1118,9 +1129,9 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "suricata": 0.64,
     },
     # Written by a helper that did not read the miner; measured once at stop 33 (0.735 mean,
-    # 0.615 with the miner before issue 18, drain3 0.562).
+    # 0.615 with the miner before issue 18, drain3 0.562), then tuned on (gitlab_runner).
     "tenth_held_out": {
-        "gitlab_runner": 0.81,
+        "gitlab_runner": 0.94,
         "haproxy": 0.53,
         "keepalived": 0.87,
         "modbus_gateway": 0.85,
@@ -1212,9 +1223,9 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     # rule of that stop but the last (0.524 mean, the same with the grouping before that
     # stop; 0.421 with the miner before issue 18, drain3 0.528), then tuned on (a PAM
     # module and the service it serves lead a message as a tag does: sssd; an outcome said
-    # last after words: nav2_amr).
+    # last after words: nav2_amr; a command typed at a prompt is one value: frr_routing).
     "nineteenth_held_out": {
-        "frr_routing": 0.27,
+        "frr_routing": 0.30,
         "grafana_server": 0.81,
         "nav2_amr": 0.83,
         "sinumerik_nck": 0.78,
