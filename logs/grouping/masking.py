@@ -417,6 +417,17 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
         prompt = _prompt_place(raws)
         if prompt is not None:
             masked[prompt + 1 :] = [WILDCARD] + [""] * (len(masked) - prompt - 2)
+    if " --" in text:
+        # "--exec-id=54734 --log-level-console=off --stanza=main": a command's options, as
+        # many as it was given, are one value.
+        run = 0
+        for place, raw in enumerate([*raws, ""]):
+            if raw.startswith("--") and len(raw) > 2 and raw[2].isalpha():
+                run += 1
+                continue
+            if run >= 2:
+                masked[place - run : place] = [WILDCARD] + [""] * (run - 1)
+            run = 0
     if "HTTP/" in text:
         for place in _request_targets(raws):
             masked[place] = _mask_route(raws[place])
