@@ -717,6 +717,9 @@ def _opens_message(text: str, quote: int) -> bool:
     return False
 
 
+# "I1207 14:42:19.982638    2290 reconciler_common.go:245] ": klog's header (Kubernetes),
+# digits zeroed; a structured line's message follows it in quotes.
+_KLOG_HEADER = re.compile(r"[IWEF]0{4} 00:00:00\.0+ +0+ [\w.\-]+:0+\] ")
 # A double quote that is not escaped: quoted phrases are paired from these, left to right.
 _DOUBLE_QUOTE = re.compile(r'(?<!\\)"')
 _SINGLE_QUOTE = re.compile(r"(?<!\\)'")
@@ -739,6 +742,7 @@ def _mask_quoted_phrases(text: str) -> str:
         lambda start, inner: (
             start == 0
             or _opens_message(text, start)
+            or (text[start - 2 : start] == "] " and _KLOG_HEADER.fullmatch(text, 0, start))
             or (inner.partition(" ")[0] in _HTTP_METHODS and not _follows_label(text, start))
         ),
     )
