@@ -475,8 +475,7 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
             if token == WILDCARD:
                 continue
             # "850.0 B" and "5.2 KB", "(12 MB)", "<1 sec" and "00:01": the unit belongs to
-            # the value.
-            # Not a label: "8B40-0001 B: Positioning error" names axis B.
+            # the value; not a label ("8B40-0001 B: Positioning error" names axis B).
             unit = token.rstrip(_CLOSERS)
             if (unit in UNITS or unit in TIME_MARKS) and token[-1] != ":":
                 tokens[-1] += token[len(unit) :]

@@ -6,17 +6,18 @@ A message is masked (masking.py) into tokens, then, in this order:
    `<*>` (or a partial one such as "action:<*>" or "/products/<*>?<*>"). The most
    specific covering template wins, ties go to the oldest; the same rule runs after a
    restart, so restored templates send messages where they went before.
-2. Spanned: a shorter template one of whose `<*>` holds several words of the message.
-   Only some do (see `_spans`): the last one (free text at the end, as error details
-   are), one that follows a label ("raised: <*> on", "Client: <*>,"), a last one with
-   its key or closing mark ("application_name=<*>", "client <*>.", 'host: "<*>"', which
-   takes optional fields after it: 'host: "a", referrer: "b"'), each after two
-   words that name the event; one between two words, for up to three capitalized
-   words (a name), or a word and a value in either order ("user <*> port" takes "user
-   deploy 10.0.0.9 port", as masking writes "ec2-user 10.0.0.9", two values, as one;
-   "operation <*> on" takes "operation X locally on"); and any other before a word,
-   for a value with its aside in brackets, which a producer prints when it has one
-   ("to <*> via" takes "to aa:bb:cc:dd:ee:ff (laptop7) via").
+2. Spanned: a shorter template one of whose `<*>` holds several words of the message. Only
+   some do (see `_spans`): the last one (free text at the end, as error details are, but
+   not a clause after its value's own colon unless a label asks for text: "via <*>" does
+   not take "via 10.0.0.1: no free leases"), one that follows a label ("raised: <*> on",
+   "Client: <*>,"), a last one with its key or closing mark ("application_name=<*>",
+   "client <*>.", 'host: "<*>"', which takes optional fields after it: 'host: "a",
+   referrer: "b"'), each after two words that name the event; one between two words, for
+   up to three capitalized words (a name), or a word and a value in either order ("user
+   <*> port" takes "user deploy 10.0.0.9 port", as masking writes "ec2-user 10.0.0.9", two
+   values, as one; "operation <*> on" takes "operation X locally on"); and any other
+   before a word, for a value with its aside in brackets, which a producer prints when it
+   has one ("to <*> via" takes "to aa:bb:cc:dd:ee:ff (laptop7) via").
 3. Loose: a template that differs only where the message has `<*>` (a value the template
    still shows as a word, or '"-"' where the message has '"<*>"') generalizes to take
    it, if it keeps most of its words and its words stay in step.
@@ -60,7 +61,8 @@ A message is masked (masking.py) into tokens, then, in this order:
    - <*>" of "Data stale", "Unknown UPS"; after a value a dash is an empty field, '<*> -
    "GET /x HTTP/1.1"'). Only words with letters count
    as words here ("(<*>):" is not one). Failing a run, a short sentence whose words up to
-   its object are plain words takes its whole object as one `<*>` ("Started <*>." of
+   its object are plain words (not only a level's name or a component's camelCase name:
+   "INFO <*>.", "Info aaEngine <*>.") takes its whole object as one `<*>` ("Started <*>." of
    "Docker Engine", "containerd container runtime", "kubelet: The Node Agent"), unless
    the object starts with a word naming its kind ("target Local File Systems") or holds
    a value and its colon ("EtherCAT 0: Scanning bus.": the first word is a speaker).
@@ -433,9 +435,8 @@ class TemplateMiner:
         producer prints when it has one (EMQX's "peername: <*>, username: <*>, topic:
         <*>" and "peername: <*>, topic: <*>"; vsftpd's "[pid <*>] [ftpuser] FTP command"
         and "[pid <*>] FTP command"; Exim's "H=<*> (ylmf-pc) [<*>" and "H=<*> [<*>"): the
-        message without one of its
-        own, or a template without one of its own, covers the other. The template stays
-        as it is."""
+        message without one of its own, or a template without one of its own, covers the
+        other. The template stays as it is."""
         best: Cluster | None = None
         for shorter in (
             *_without_one_field(tokens),
