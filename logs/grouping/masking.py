@@ -404,13 +404,9 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
         ):
             masked[0] = raws[0]
     if text.count(":") >= _RECORD_FIELDS:
-        # "db_user:app_rw db_service:pg-prod": a record of fields that a colon joins to
-        # their values, as Teleport's audit log and Go's struct dumps print them.
-        fields = [place for place, raw in enumerate(raws) if _COLON_FIELD.fullmatch(raw)]
-        if len(fields) >= _RECORD_FIELDS:
-            for place in fields:
-                key, _, value = raws[place].partition(":")
-                masked[place] = f"{key}:{WILDCARD}{value[len(value.rstrip(_CLOSERS)) :]}"
+        for place in _colon_fields(raws):
+            key = raws[place].partition(":")[0]
+            masked[place] = f"{key}:{WILDCARD}{_closing_marks(raws[place])}"
     if "#" in text or "$" in text:
         # "vty[5]@(config-router)# clear ip bgp * soft in", "$ go build -o bin/app": what
         # follows a prompt is a command typed there, one value.
@@ -418,24 +414,15 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
         if prompt is not None:
             masked[prompt + 1 :] = [WILDCARD] + [""] * (len(masked) - prompt - 2)
     if " --" in text:
-        # "--exec-id=54734 --log-level-console=off --stanza=main": a command's options, as
-        # many as it was given, are one value.
-        run = 0
-        for place, raw in enumerate([*raws, ""]):
-            if raw.startswith("--") and len(raw) > 2 and raw[2].isalpha():
-                run += 1
-                continue
-            if run >= 2:
-                masked[place - run : place] = [WILDCARD] + [""] * (run - 1)
-            run = 0
+        for start, end in _option_runs(raws):
+            masked[start:end] = [WILDCARD] + [""] * (end - start - 1)
     if "HTTP/" in text:
         for place in _request_targets(raws):
             masked[place] = _mask_route(raws[place])
     if "000 " in text and _STATUS_START.search(text):
         # "404 Not Found": a status code's reason phrase says no more than the code.
         for place, end in _status_phrases(raws):
-            last = raws[end - 1]
-            masked[place] += last[len(last.rstrip(_CLOSERS)) :]
+            masked[place] += _closing_marks(raws[end - 1])
             masked[place + 1 : end] = [""] * (end - place - 1)
     if "[" in text:
         # "/dev/sda [SAT], opened": a type in brackets right after a value says what kind
@@ -609,6 +596,31 @@ _RECORD_FIELDS = 4
 _UPPER_FIELD = re.compile(r"[A-Z][A-Z0-9_]*=")
 _FLAG = re.compile(r"[A-Z]{2,}")
 _COLON_FIELD = re.compile(r"[a-z][a-z0-9_.]*[a-z0-9]:[^\s/:][^\s]*")
+
+
+def _colon_fields(raws: list[str]) -> list[int]:
+    """Places of the fields of a record that a colon joins to their values ("db_user:app_rw
+    db_service:pg-prod", Teleport's audit log, Go's struct dumps): _RECORD_FIELDS of them
+    or more make one, whose values are values whatever their shape."""
+    fields = [place for place, raw in enumerate(raws) if _COLON_FIELD.fullmatch(raw)]
+    return fields if len(fields) >= _RECORD_FIELDS else []
+
+
+def _option_runs(raws: list[str]) -> list[tuple[int, int]]:
+    """Where runs of two long options or more stand, as (start, end): a command's options
+    ("--exec-id=54734 --log-level-console=off --stanza=main"), as many as it was given,
+    are one value."""
+    runs = []
+    start = None
+    for place, raw in enumerate([*raws, ""]):
+        if raw.startswith("--") and len(raw) > 2 and raw[2].isalpha():
+            if start is None:
+                start = place
+            continue
+        if start is not None and place - start >= 2:
+            runs.append((start, place))
+        start = None
+    return runs
 
 
 def _record_flags(raws: list[str]) -> list[int]:
@@ -988,6 +1000,12 @@ def _masked_token(token: str) -> str:
         tail = _without_closers_of(core, masked, tail)
     head = token[:start]
     return f"{head}{masked}{_brackets_given_back(token, f'{head}{masked}{tail}')}{tail}"
+
+
+def _closing_marks(token: str) -> str:
+    """The marks a token ends with ("," of "db_origin:config,", ")" of "Found)"), which stay
+    after the value masking makes of it."""
+    return token[len(token.rstrip(_CLOSERS)) :]
 
 
 def _brackets_given_back(token: str, masked: str) -> str:
