@@ -74,6 +74,11 @@ A message is masked (masking.py) into tokens, then, in this order:
    fields with no word besides them ('taskqueue-size="<*>"') is a report of its own.
 7. Otherwise the message starts a new cluster.
 
+A vendor's code that heads a message ("%ASA-6-302014:", "AMQ222067:" after a level and a
+logger in brackets) names its event: the cluster the message went to joins one that took
+the same code before, under one template for both, if their templates share most words
+("Teardown TCP connection … TCP FINs from outside" and "… Conn-timeout").
+
 Whenever a template generalizes, every other template it now covers merges into the
 oldest of them, which keeps its key, and the sibling rule runs again for the changed
 template; the GroupMatch names the absorbed keys. A template keeps every message it took:
@@ -159,6 +164,11 @@ MAX_CLUSTERS = 20_000
 MAX_CANDIDATES = 256
 # Memo of digit-zeroed message -> cluster; cleared when full.
 MAX_ROUTES = 100_000
+# Message codes remembered with the cluster that first took one (see `_joined_by_code`);
+# forgotten when full.
+MAX_CODES = 10_000
+# The clusters remembered for one code: the newest this many that did not join.
+CODE_CLUSTERS = 8
 
 
 def template_key(template: str) -> str:
@@ -215,6 +225,7 @@ class TemplateMiner:
         self._by_tokens: dict[tuple[str, ...], Cluster] = {}
         self._by_key: dict[str, Cluster] = {}
         self._routes: dict[str, Cluster] = {}
+        self._by_code: dict[str, list[Cluster]] = {}
         # Whether the memo sends a message to a shorter template that spans it, which a
         # new template of its length would cover first (see `_place`).
         self._routes_stretch = False
@@ -234,6 +245,10 @@ class TemplateMiner:
             if not cluster._evicted:
                 return self._plain(cluster)
         match = self._place(mask_zeroed(zeroed))
+        # A code has four digits in a row: most messages are passed over at that.
+        code = _MESSAGE_CODE.match(message) if "0000" in zeroed else None
+        if code is not None:
+            match = self._joined_by_code(code[1], match)
         if len(self._routes) >= MAX_ROUTES:
             self._routes.clear()
         self._routes[zeroed] = match.cluster
@@ -263,6 +278,55 @@ class TemplateMiner:
             cluster._evicted = True
 
     # --- placing one masked message ---------------------------------------------------
+
+    def _joined_by_code(self, code: str, match: GroupMatch) -> GroupMatch:
+        """The match, its cluster joined with one that took the message's code before.
+
+        A vendor's code that heads a message ("%ASA-6-302014:", "AMQ222067:") names its
+        event, whose words can vary where no template would take them: "Teardown TCP
+        connection … TCP FINs from outside" and "… Conn-timeout". Masking made the code a
+        value (its digits tell codes apart), so templates stay as they are and two
+        clusters join only if one template takes them both and they share most words
+        (`_code_skeleton`): a name that looks like a code ("PUMP40001:") heads unlike
+        messages, which stay apart."""
+        cluster = match.cluster
+        known = self._by_code.get(code)
+        if known is None:
+            if len(self._by_code) >= MAX_CODES:
+                self._by_code.clear()
+            known = self._by_code[code] = []
+        alive = []
+        for other in known:
+            while other._absorbed_by is not None:
+                other = other._absorbed_by
+            if not other._evicted and other not in alive:
+                alive.append(other)
+        known[:] = alive
+        for first in alive:
+            if first is cluster:
+                continue
+            skeleton = _code_skeleton(first._tokens, cluster._tokens)
+            if skeleton is not None and _keeps_every_message(skeleton, [first, cluster]):
+                break
+        else:
+            if cluster not in alive:
+                known.append(cluster)
+                del known[:-CODE_CLUSTERS]
+            return match
+        merged = list(match.merged)
+        survivor = self._merged_into(min(first, cluster, key=_age), skeleton, merged)
+        for other in (first, cluster):
+            if other is not survivor and other._absorbed_by is None:
+                self._forget(other)
+                other._absorbed_by = survivor
+                survivor.size += other.size
+                merged.append(other.key)
+        if match.created:
+            # The cluster the message started is gone at once: it joined the older one.
+            merged = [key for key in merged if key != cluster.key]
+        survivor._last_used = self._clock
+        self._routes.clear()
+        return GroupMatch(survivor, False, True, tuple(sorted(set(merged))))
 
     def _plain(self, cluster: Cluster) -> GroupMatch:
         cluster.size += 1
@@ -1537,6 +1601,32 @@ def _sentence_skeleton(
     return (*start, WILDCARD + mark)
 
 
+def _code_skeleton(one: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...] | None:
+    """A template for the messages of two templates of one code, if they share most
+    words: each word of theirs that agrees, and one `<*>` for the words between (in
+    place for templates of one length)."""
+    if len(one) == len(other):
+        skeleton = tuple(
+            _most_general([a, b]) if _agreeing((a,), (b,), 1) else WILDCARD
+            for a, b in zip(one, other, strict=True)
+        )
+        shared = sum(1 for a, b in zip(one, other, strict=True) if _agreeing((a,), (b,), 1))
+    else:
+        shortest = min(len(one), len(other))
+        head = _agreeing(one, other, shortest)
+        tail = _agreeing(one[::-1], other[::-1], shortest - head)
+        start = [_most_general([one[place], other[place]]) for place in range(head)]
+        end = [_most_general([one[-tail + place], other[-tail + place]]) for place in range(tail)]
+        skeleton = tuple(start)
+        for token in (WILDCARD, *end):
+            if token != WILDCARD or not skeleton or skeleton[-1] != WILDCARD:
+                skeleton += (token,)
+        shared = head + tail
+    if 2 * shared <= min(len(one), len(other)) or sum(map(_named, skeleton)) < MIN_WORDS_AROUND_GAP:
+        return None
+    return skeleton
+
+
 # The names of log levels, which lead lines as a verb would lead a sentence.
 LEVEL_NAMES = frozenset(
     (
@@ -1557,6 +1647,16 @@ LEVEL_NAMES = frozenset(
         "severe",
     )
 )
+# A vendor's message code: letters (one past "F", which hex digits are not), then four
+# digits or more, maybe after a severity digit ("%ASA-6-302014", "AMQ222067", "AH01630",
+# "WFLYSRV0028"), and a colon; it heads the message, after parts in brackets and a level's
+# name if any ("WARN  [org.apache.activemq] AMQ222067:", "[client 10.0.0.1:5] AH01630:").
+_MESSAGE_CODE = re.compile(
+    rf"(?:(?:\[[^\]]*\]|\([^)]*\)|(?i:{'|'.join(sorted(LEVEL_NAMES))})) +){{0,4}}?"
+    r"(%?(?=[A-Z]*[G-Z])[A-Z]{2,}[-_]?(?:[0-9][-_])?[0-9]{4,}[A-Z]?):(?: |$)"
+)
+
+
 _CAMEL_CASE = re.compile(r"[a-z][A-Z]")
 
 
