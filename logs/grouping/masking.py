@@ -645,6 +645,7 @@ def _record_flags(raws: list[str]) -> list[int]:
 _VALUE_ENDING = f"{WILDCARD}:"
 # The end of a file's name and its colon: "4016.docx:", "Documents/notes.txt:".
 _FILE_NAME_END = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}:$")
+_PAM_CALLER = re.compile(r"(pam_\w+\()[\w.@\-]+(:[a-z_]+)")
 _CALLED = re.compile(r"([A-Z][A-Z_]{2,})\([a-z][a-z.\-]*")
 _NAMING_FIELD = re.compile(r"[a-z_]+=[A-Za-z][A-Za-z_]*")
 # Every text of the errors numbered in <errno.h> that this platform knows ("Permission
@@ -1106,6 +1107,12 @@ def _mask_core(core: str, *, inside: bool = False) -> str:
     # "onExtend:0" keeps its key as "uid=0" did above, but "sshd:auth" is one word.
     if key_value and "0" in key_value.group(3):
         return f"{key_value.group(1)}{key_value.group(2)}{WILDCARD}"
+    if core.startswith("pam_"):
+        pam_caller = _PAM_CALLER.fullmatch(core)
+        if pam_caller:
+            # A PAM module names the program that called it and for what ("pam_unix(sshd:
+            # auth)", "pam_unix(sudo-i:session)"): the program is a value, as a user is.
+            return f"{pam_caller.group(1)}{WILDCARD}{pam_caller.group(2)}"
     called = _CALLED.fullmatch(core)
     if called:
         # "DHCPACK(br-lan)", "SYSERR(root)": an upper-case name and what it was said of,
