@@ -257,6 +257,7 @@ LABELLED_SETS = (
     "thirty_seventh_held_out",
     "thirty_eighth_held_out",
     "thirty_ninth_held_out",
+    "fortieth_held_out",
 )
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
