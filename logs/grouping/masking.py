@@ -419,6 +419,24 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
     if "HTTP/" in text:
         for place in _request_targets(raws):
             masked[place] = _mask_route(raws[place])
+    if " /" in text:
+        # "200 GET /info (10.0.0.9:5)", "[<*>] POST /cart/ => generated": a method between
+        # a value and a path that is one is the request's, a value with them; a route
+        # keeps its method ("GET /v2/servers HTTP/1.1"), which with the route's words
+        # names an endpoint, as a handler's does ("Handler for GET /v1.47/containers/x").
+        # Not the last word of a line besides its level ("INFO: 200 GET /info"): a line
+        # of values only would take any line of as many.
+        methods = [
+            place
+            for place in range(1, len(raws) - 1)
+            if raws[place] in _HTTP_METHODS
+            and masked[place + 1] == WILDCARD
+            and raws[place + 1][0] == "/"
+            and WILDCARD in masked[place - 1]
+        ]
+        if methods and sum(map(_worded, masked)) - len(methods) >= _WORDS_BESIDES_METHOD:
+            for place in methods:
+                masked[place] = WILDCARD
     if "000 " in text and _STATUS_START.search(text):
         # "404 Not Found": a status code's reason phrase says no more than the code.
         for place, end in _status_phrases(raws):
@@ -900,8 +918,13 @@ def _status_phrases(raws: list[str]) -> list[tuple[int, int]]:
 _HTTP_METHODS = frozenset(
     ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE", "PROPFIND")
 )
+_WORDS_BESIDES_METHOD = 2
 _HTTP_VERSION = re.compile(r"HTTP/0(?:\.0)?[\"',;\]]*")
 _ROUTE_WORD = re.compile(r"[A-Za-z][A-Za-z_\-]*")
+
+
+def _worded(token: str) -> bool:
+    return WILDCARD not in token and any(character.isalpha() for character in token)
 
 
 def _request_targets(raws: list[str]) -> list[int]:
