@@ -80,12 +80,14 @@ the same code before, under one template for both, if their templates share most
 ("Teardown TCP connection … TCP FINs from outside" and "… Conn-timeout").
 
 Whenever a template generalizes, every other template it now covers merges into the
-oldest of them, which keeps its key, and the sibling rule runs again for the changed
-template; the GroupMatch names the absorbed keys. A template keeps every message it took:
-each cluster remembers where its `<*>` held several words and how many (a name of three
-words), and no rule makes it a template whose `<*>` there holds fewer ("<*> SP changed"
-of "Cooling Water Return Temp SP changed" does not become "<*> <*> changed"), or those
-messages would start a new cluster each time they came again.
+oldest of them, which keeps its key, and so does every template it covers but for one
+optional part of its own (as step 4 would send their messages to it); the sibling rule
+runs again for the changed template; the GroupMatch names the absorbed keys. A template
+keeps every message it took: each cluster remembers where its `<*>` held several words
+and how many (a name of three words), and no rule makes it a template whose `<*>` there
+holds fewer ("<*> SP changed" of "Cooling Water Return Temp SP changed" does not become
+"<*> <*> changed"), or those messages would start a new cluster each time they came
+again.
 
 Messages are compared only with templates that share a word with them at the same place
 (an index; for a template that starts with `<*>`, its first word), and a digit-zeroed
@@ -540,6 +542,22 @@ class TemplateMiner:
                     for shorter in _without_one_optional(cluster._tokens, len(tokens))
                 ):
                     best = _better(best, cluster)
+        if best is not None:
+            return best
+        # Or one whose `<*>` spans several words of the message once a value between like
+        # separators is left out ('cid:<*> - "<*>" - Client connection closed: <*>' takes
+        # "cid:<*> - Client connection closed: Parse Error").
+        for place in (first, first + 1):
+            for cluster in self._by_start.get((place, tokens[first]), ()):
+                if (
+                    cluster._spans
+                    and len(cluster._tokens) - 2 < len(tokens)
+                    and any(
+                        _elastic_covers(shorter, tokens)
+                        for shorter in _without_one_separated(cluster._tokens)
+                    )
+                ):
+                    best = _better(best, cluster)
         return best
 
     def _gap_family(self, tokens: tuple[str, ...]) -> tuple[list[Cluster], tuple[str, ...]] | None:
@@ -764,6 +782,8 @@ class TemplateMiner:
             if not _keeps_every_message(skeleton, [survivor, *family]):
                 break
             survivor = self._merged_into(min([survivor, *family], key=_age), skeleton, merged)
+        for other in self._covered_but_for_one_optional(survivor):
+            self._absorbed(other, survivor, merged)
         survivor._last_used = self._clock
         # The changed template may now be the more specific home of messages the memo sends
         # elsewhere (templates can overlap without covering each other), and a restart
@@ -815,6 +835,37 @@ class TemplateMiner:
         if message:
             _hold_runs(survivor, message)
         return survivor
+
+    def _covered_but_for_one_optional(self, cluster: Cluster) -> list[Cluster]:
+        """Templates that `cluster`'s covers once one of its optional parts is left out,
+        as `_but_for_one_optional` would send their messages to it: word for word, or
+        with its `<*>` spanning once a value between like separators is left out."""
+        found: dict[Cluster, None] = {}
+        tokens = cluster._tokens
+        for shorter in (
+            *_without_one_field(tokens),
+            *_without_one_tag(tokens),
+            *_without_one_aside(tokens),
+        ):
+            for other in self._same_length_candidates(shorter):
+                if other is not cluster and _covers(shorter, other._tokens):
+                    found[other] = None
+        for shorter in _without_one_separated(tokens):
+            spans = _spans(shorter)
+            for other in (*self._same_length_candidates(shorter), *self._elastic_covered(shorter)):
+                if (
+                    other is not cluster
+                    and covers(shorter, other._tokens)
+                    and _held_under(shorter, spans, other) is not None
+                ):
+                    found[other] = None
+        return list(found)
+
+    def _absorbed(self, cluster: Cluster, survivor: Cluster, merged: list[str]) -> None:
+        self._forget(cluster)
+        cluster._absorbed_by = survivor
+        survivor.size += cluster.size
+        merged.append(cluster.key)
 
     # --- bookkeeping -------------------------------------------------------------------
 
@@ -1304,15 +1355,17 @@ def _without_one_tag(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
 
 
 def _without_one_aside(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """The template without one aside in round brackets after a value, which a producer
-    prints when it has one (Exim's "H=<*> (ylmf-pc) [<*>]:<*>" where a client's greeting
-    named it otherwise than its address did; Proxmox's "state changed from '<*>' to '<*>'
-    (node = <*>)"). Not after a word: Loghub labels "PCI: Probing PCI hardware (bus 00)"
+    """The template without one aside in round brackets after a value or a name in square
+    brackets, which a producer prints when it has one (Exim's "H=<*> (ylmf-pc) [<*>]:<*>"
+    where a client's greeting named it otherwise than its address did; Proxmox's "state
+    changed from '<*>' to '<*>' (node = <*>)"; NUT's "logged into UPS [myups] (SSL)"). Not
+    after a word: Loghub labels "PCI: Probing PCI hardware (bus 00)"
     an event of its own."""
     places = [
         place
         for place in range(1, len(tokens))
-        if WILDCARD in tokens[place - 1] and _ROUND_ASIDE.fullmatch(tokens[place])
+        if (WILDCARD in tokens[place - 1] or _square_tag(tokens[place - 1]))
+        and _ROUND_ASIDE.fullmatch(tokens[place])
     ]
     if len(places) > MAX_OPTIONAL_TOKENS:
         return []
