@@ -258,6 +258,7 @@ LABELLED_SETS = (
     "thirty_eighth_held_out",
     "thirty_ninth_held_out",
     "fortieth_held_out",
+    "forty_first_held_out",
 )
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
