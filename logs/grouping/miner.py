@@ -1513,9 +1513,16 @@ def _label_places(tokens: tuple[str, ...]) -> list[int]:
                 words >= MIN_WORDS_FOR_STRETCH
                 and (_ends_in_label(token) or _dash_after_word(tokens, place))
                 and not (_value_label(token) and "=" in token)
+                and not _DASHED_NAME_LABEL.fullmatch(token)
             ):
                 places.append(place)
     return places
+
+
+# A name whose last part is one letter, and its colon ("stor-b:", DRBD's peer): the A or
+# B of a pair of hosts or devices, which speaks, and ends a line's header as "tid=<*>:"
+# does; a field's label never ends so.
+_DASHED_NAME_LABEL = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*-[a-z]:")
 
 
 def _new_neighbours(before: tuple[str, ...], after: tuple[str, ...]) -> bool:
@@ -1637,11 +1644,16 @@ def _sentence_skeleton(
     if not tokens[head - 1].isalpha() or all(len(member) - head < 2 for member in members):
         return None
     # The object is a name or a description, not a word of the sentence and a name; nor
-    # does it hold a value and its colon, which make the word before it a speaker
-    # ("EtherCAT 0: Domain 1: ...", "EtherCAT WARNING 0-1: ..."), not a verb.
+    # does it hold a value and its colon, or a speaker's name and its colon, which make
+    # the word before it a speaker ("EtherCAT 0: Domain 1: ...", "EtherCAT WARNING 0-1:
+    # ...", "drbd pgwal stor-a: PingAck did not arrive in time."), not a verb.
     if not all(_object_start(member, head) for member in members):
         return None
-    if any(_value_label(token) for member in members for token in member[head:]):
+    if any(
+        _value_label(token) or _DASHED_NAME_LABEL.fullmatch(token)
+        for member in members
+        for token in member[head:]
+    ):
         return None
     start = tuple(_most_general([member[place] for member in members]) for place in range(head))
     # Words only up to the object: "Took <*> to <*>." would make one event of many; and
