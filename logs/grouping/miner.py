@@ -720,8 +720,11 @@ class TemplateMiner:
                     (
                         position > 1
                         and _is_label(tokens[position - 1])
-                        # A function's name is where the line was printed, not a label.
+                        # A function's name is where the line was printed, not a label;
+                        # so is a word that leads the message after the header's last
+                        # value and its colon ("LOG5[<*>]: s_connect: connected").
                         and not tokens[position - 1].endswith("():")
+                        and not _value_label(tokens[position - 2])
                     )
                     or all(value.lower() in _BOOLEANS for value in seen)
                     # A noun after its count, in the singular and the plural.
