@@ -259,6 +259,7 @@ LABELLED_SETS = (
     "thirty_ninth_held_out",
     "fortieth_held_out",
     "forty_first_held_out",
+    "forty_second_held_out",
 )
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
