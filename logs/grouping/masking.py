@@ -1000,8 +1000,14 @@ def _masked_token(token: str) -> str:
         # "****...", "-----": a rule drawn to fill a width, as long as the width leaves
         # ("TASK [Gathering Facts] ****" pads every task's name to one line).
         return f"{token[:RULE_KEPT]}{WILDCARD}"
-    if len(token) > 1 and token[0] in _COMPARATORS and token[1] == "0":
-        # "<1 sec", ">500ms", "~3": the comparison is part of the value.
+    if (
+        len(token) > 1
+        and token[0] in _COMPARATORS
+        and token[1] == "0"
+        and not (token[0] == "<" and ">" in token)
+    ):
+        # "<1 sec", ">500ms", "~3": the comparison is part of the value; "<1796495984256>"
+        # is a value in angle brackets, as "<>" is an empty one.
         token = token[1:]
     start, end = 0, len(token)
     while start < end and token[start] in _OPENERS:

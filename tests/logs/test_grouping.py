@@ -2426,3 +2426,15 @@ def test_a_word_leading_the_message_after_the_headers_value_is_no_label() -> Non
     keys = keys_of([*connecting, *connected])
     assert len(set(keys[:3])) == len(set(keys[3:])) == 1
     assert keys[0] != keys[3]
+
+
+def test_a_value_in_angle_brackets_is_no_comparison() -> None:
+    # WebLogic writes each field in angle brackets, empty ("<>") or not: a number or an id
+    # there is a value in its brackets, as an empty one is; "<1 sec" compares.
+    line = "<Notice> <Security> <ms2> <<anonymous>> {ecid} {stamp} <BEA-090078>"
+    empty = mask(line.format(ecid="<>", stamp="<>"))
+    full = mask(
+        line.format(ecid="<68528258-f841-4ec8-8d93-dcfbdb0729ac-00004386>", stamp="<1796495984256>")
+    )
+    assert full == empty
+    assert mask("answered in <1 sec, >500ms late") == ("answered", "in", "<*>,", "<*>", "late")
