@@ -395,14 +395,17 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
             masked[place + 1 : end] = [WILDCARD] * (end - place - 1)
         # A record's first field, with a word for its value, names the record as a first
         # word does: "type=USER_AUTH msg=audit(...): pid=42 uid=0 ...", "type=CWD
-        # msg=audit(...): cwd=/root" (the first field and two more make a record). Not in
-        # a logfmt line with a message ('level=warn msg="retrying"'): its text does.
-        if (
-            _NAMING_FIELD.fullmatch(raws[0])
-            and sum("=" in raw for raw in raws) >= 3
-            and not any(raw.startswith(MESSAGE_KEYS) for raw in raws)
+        # msg=audit(...): cwd=/root" (the first field and two more make a record); so
+        # does its class, type or event anywhere ("eid=5 class=scrub_start pool='tank'").
+        # Not in a logfmt line with a message ('level=warn msg="retrying"'): its text does.
+        if sum("=" in raw for raw in raws) >= 3 and not any(
+            raw.startswith(MESSAGE_KEYS) for raw in raws
         ):
-            masked[0] = raws[0]
+            for place, raw in enumerate(raws):
+                if (place == 0 or raw.partition("=")[0] in _NAMING_KEYS) and (
+                    _NAMING_FIELD.fullmatch(raw)
+                ):
+                    masked[place] = raw
     if text.count(":") >= _RECORD_FIELDS:
         for place in _colon_fields(raws):
             key = raws[place].partition(":")[0]
@@ -665,6 +668,8 @@ _VALUE_ENDING = f"{WILDCARD}:"
 _FILE_NAME_END = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}:$")
 _PAM_CALLER = re.compile(r"(pam_\w+\()[\w.@\-]+(:[a-z_]+)")
 _CALLED = re.compile(r"([A-Z][A-Z_]{2,})\([a-z][a-z.\-]*")
+# Keys whose value, a word, says which event a record is.
+_NAMING_KEYS = frozenset(("class", "type", "event"))
 _NAMING_FIELD = re.compile(r"[a-z_]+=[A-Za-z][A-Za-z_]*")
 # Every text of the errors numbered in <errno.h> that this platform knows ("Permission
 # denied", "No such file or directory").
