@@ -166,10 +166,10 @@ MAX_CLUSTERS = 20_000
 MAX_CANDIDATES = 256
 # Memo of digit-zeroed message -> cluster; cleared when full.
 MAX_ROUTES = 100_000
-# Message codes remembered with the cluster that first took one (see `_joined_by_code`);
+# Message codes remembered with the clusters that took them (see `_joined_by_code`); all
 # forgotten when full.
 MAX_CODES = 10_000
-# The clusters remembered for one code: the newest this many that did not join.
+# The clusters remembered for one code: the newest this many that joined no other.
 CODE_CLUSTERS = 8
 
 
@@ -319,10 +319,7 @@ class TemplateMiner:
         survivor = self._merged_into(min(first, cluster, key=_age), skeleton, merged)
         for other in (first, cluster):
             if other is not survivor and other._absorbed_by is None:
-                self._forget(other)
-                other._absorbed_by = survivor
-                survivor.size += other.size
-                merged.append(other.key)
+                self._absorbed(other, survivor, merged)
         if match.created:
             # The cluster the message started is gone at once: it joined the older one.
             merged = [key for key in merged if key != cluster.key]
@@ -1362,8 +1359,7 @@ def _without_one_aside(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
     brackets, which a producer prints when it has one (Exim's "H=<*> (ylmf-pc) [<*>]:<*>"
     where a client's greeting named it otherwise than its address did; Proxmox's "state
     changed from '<*>' to '<*>' (node = <*>)"; NUT's "logged into UPS [myups] (SSL)"). Not
-    after a word: Loghub labels "PCI: Probing PCI hardware (bus 00)"
-    an event of its own."""
+    after a word: Loghub labels "PCI: Probing PCI hardware (bus 00)" an event of its own."""
     places = [
         place
         for place in range(1, len(tokens))
@@ -1674,11 +1670,12 @@ def _code_skeleton(one: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, .
     words: each word of theirs that agrees, and one `<*>` for the words between (in
     place for templates of one length)."""
     if len(one) == len(other):
+        agree = [_agreeing((a,), (b,), 1) == 1 for a, b in zip(one, other, strict=True)]
         skeleton = tuple(
-            _most_general([a, b]) if _agreeing((a,), (b,), 1) else WILDCARD
-            for a, b in zip(one, other, strict=True)
+            _most_general([a, b]) if agrees else WILDCARD
+            for a, b, agrees in zip(one, other, agree, strict=True)
         )
-        shared = sum(1 for a, b in zip(one, other, strict=True) if _agreeing((a,), (b,), 1))
+        shared = sum(agree)
     else:
         shortest = min(len(one), len(other))
         head = _agreeing(one, other, shortest)
