@@ -260,6 +260,7 @@ LABELLED_SETS = (
     "fortieth_held_out",
     "forty_first_held_out",
     "forty_second_held_out",
+    "forty_third_held_out",
 )
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
