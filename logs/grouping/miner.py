@@ -250,7 +250,7 @@ class TemplateMiner:
         # A code has four digits in a row: most messages are passed over at that.
         code = _MESSAGE_CODE.match(message) if "0000" in zeroed else None
         if code is not None:
-            match = self._joined_by_code(code[1], match)
+            match = self._joined_by_code(code[1] or code[2], match)
         if len(self._routes) >= MAX_ROUTES:
             self._routes.clear()
         self._routes[zeroed] = match.cluster
@@ -1712,14 +1712,15 @@ LEVEL_NAMES = frozenset(
         "severe",
     )
 )
-# A vendor's message code: letters (one past "F", which hex digits are not), then four
-# digits or more, maybe after a severity digit ("%ASA-6-302014", "AMQ222067", "AH01630",
-# "WFLYSRV0028"), and a colon; it heads the message, after parts in brackets and a level's
-# name if any ("WARN  [org.apache.activemq] AMQ222067:", "[client 10.0.0.1:5] AH01630:").
-_MESSAGE_CODE = re.compile(
-    rf"(?:(?:\[[^\]]*\]|\([^)]*\)|(?i:{'|'.join(sorted(LEVEL_NAMES))})) +){{0,4}}?"
-    r"(%?(?=[A-Z]*[G-Z])[A-Z]{2,}[-_]?(?:[0-9][-_])?[0-9]{4,}[A-Z]?):(?: |$)"
-)
+# A vendor's message code: letters (one past "F", which hex digits are not, or before a
+# dash), then four digits or more, maybe after a severity digit ("%ASA-6-302014",
+# "AMQ222067", "AH01630", "WFLYSRV0028", "BEA-000627"), and a colon, or in angle brackets
+# as WebLogic writes it; it heads the message, after parts in brackets and a level's name
+# if any ("WARN  [org.apache.activemq] AMQ222067:", "[client 10.0.0.1:5] AH01630:",
+# "<Info> <JDBC> <ms1> ... <BEA-001129>").
+_CODE = r"%?(?:(?=[A-Z]*[G-Z])[A-Z]{2,}[-_]?|[A-Z]{2,}-)(?:[0-9][-_])?[0-9]{4,}[A-Z]?"
+_HEADER_PART = rf"\[[^\]]*\]|\([^)]*\)|<+[^<>]*>+|(?i:{'|'.join(sorted(LEVEL_NAMES))})"
+_MESSAGE_CODE = re.compile(rf"(?:(?:{_HEADER_PART}) +){{0,12}}?(?:<({_CODE})>|({_CODE}):)(?: |$)")
 
 
 _CAMEL_CASE = re.compile(r"[a-z][A-Z]")
