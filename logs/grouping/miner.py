@@ -719,9 +719,11 @@ class TemplateMiner:
                         and _is_label(tokens[position - 1])
                         # A function's name is where the line was printed, not a label;
                         # so is a word that leads the message after the header's last
-                        # value and its colon ("LOG5[<*>]: s_connect: connected").
+                        # value and its colon ("LOG5[<*>]: s_connect: connected"); and a
+                        # level's name says how much the line matters ("INFO: [Added]").
                         and not tokens[position - 1].endswith("():")
                         and not _value_label(tokens[position - 2])
+                        and tokens[position - 1][:-1].lower() not in LEVEL_NAMES
                     )
                     or all(value.lower() in _BOOLEANS for value in seen)
                     # A noun after its count, in the singular and the plural.
