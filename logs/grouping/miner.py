@@ -670,6 +670,15 @@ class TemplateMiner:
                 and not all(map(_COMPOUND_NAME.fullmatch, seen))
             ):
                 continue
+            # The one word after a header that ends in a tag in square brackets is the
+            # message ("Layer 8 [<*> <*>] TUNNEL_REQ", "... TUNNEL_ACK", "... DESCRIBE").
+            if (
+                position == len(tokens) - 1
+                and position > 0
+                and _square_tag(tokens[position - 1])
+                and WILDCARD not in tokens[position]
+            ):
+                continue
             # The first word after the tags that lead a line ("[info] Started flows",
             # "[info] Stopped flows") names the event as a first word does.
             if (
