@@ -462,6 +462,14 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
                 and _FILE_NAME_END.search(raws[place])
             ):
                 del masked[place - 1]
+        # "A /srv/samba/Kunden/Schulz AG/Lieferschein 4623.pdf": so is one whose parts
+        # after a space go on with a folder or end as a file's name does.
+        path = False
+        for place, raw in enumerate(raws):
+            if path and masked[place] and _PATH_GOES_ON.fullmatch(raw):
+                masked[place] = ""
+                continue
+            path = raw[0] == "/" and masked[place] == WILDCARD
     tokens: list[str] = []
     listing = False
     for token in masked:
@@ -665,6 +673,8 @@ def _record_flags(raws: list[str]) -> list[int]:
 
 _VALUE_ENDING = f"{WILDCARD}:"
 # The end of a file's name and its colon: "4016.docx:", "Documents/notes.txt:".
+# A part of a path after a space: words up to a folder's slash, or a file's name.
+_PATH_GOES_ON = re.compile(r"[\w\-]+(?:/[^\s/]+)+|[\w\-]+\.[A-Za-z][A-Za-z0-9]{0,4}")
 _FILE_NAME_END = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}:$")
 _PAM_CALLER = re.compile(r"(pam_\w+\()[\w.@\-]+(:[a-z_]+)")
 _CALLED = re.compile(r"([A-Z][A-Z_]{2,})\([a-z][a-z.\-]*")
