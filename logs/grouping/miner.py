@@ -609,11 +609,18 @@ class TemplateMiner:
                     continue
                 family = (cluster, other)
                 skeleton = None
-                # A run that ends the message: only after a label ("error: <*>").
+                # A run that ends the message: only after a label ("error: <*>"), and not
+                # one in a bracket, whose value ends where the bracket does.
                 if (
                     may_run
                     and shared_head > first_place
-                    and (shared_tail or _labels_at(tokens, shared_head - 1))
+                    and (
+                        shared_tail
+                        or (
+                            _labels_at(tokens, shared_head - 1)
+                            and not _opens_unclosed(tokens[shared_head - 1])
+                        )
+                    )
                     and (
                         shared_head - 1 in labels
                         or (shared_tail and _names(tokens, family, shared_head, shared_tail))
@@ -1527,6 +1534,13 @@ def _label_places(tokens: tuple[str, ...]) -> list[int]:
             ):
                 places.append(place)
     return places
+
+
+def _opens_unclosed(token: str) -> bool:
+    """Whether a label opens a square or an angle bracket it does not close ("<[severity-
+    value:" of WebLogic's "<[severity-value: 64] [rid: 0] ...>"): its value ends where the
+    bracket does, and no run of words after that is the label's."""
+    return token.count("[") > token.count("]") or token.count("<") > token.count(">")
 
 
 # A name whose last part is one letter, and its colon ("stor-b:", DRBD's peer): the A or
