@@ -38,40 +38,47 @@ A message is masked (masking.py) into tokens, then, in this order:
    "agent: Synced" and "agent: Deregistered" are two events (a logger's name leads
    them). The first word of a message never becomes a variable this way: it names the
    event ("tickTime set to"), unless it is a tag in brackets, which names who speaks
-   ("[sshd] Ban <*>", "(root) CMD"; but tags of several words with one first word,
-   "[UFW BLOCK]" and "[UFW ALLOW]", are one speaker's words for what it did), or a
-   module with what it serves ("pam_sss(<*>:auth):"); nor does a capitalized word after
-   the tags that lead a line ("[info] Started flows", "[info] Stopping flows", "(root)
-   CMDEND"); nor does a place in code ("virDomainCreate:<*>", "server.go:<*>]"), which
-   names the statement, nor the first word of a logfmt line's message
-   ('msg="StartContainer'), nor a label in capitals ("OK DELETE:", "OK MKDIR:": what was
-   done), nor a past participle that ends a message after a value ("Program <*>
-   started", "... stopped", "... paused": what became of the value is the event). After
-   a function's name ("tls_h_read_f(): src addr", "... dst addr") two words are two
-   events: the name is where the line was printed, not a label. Words that share a head
-   ("/products/shoes", "/products/hats") are counted apart from others, and so, where no
-   label precedes them, are phrases in brackets from bare words ("PLAY [all]", "PLAY
-   [localhost]"; "PLAY RECAP").
+   ("[sshd] Ban <*>", "(root) CMD"; but tags of several words with one first word, "[UFW
+   BLOCK]" and "[UFW ALLOW]", are one speaker's words for what it did), or a module with
+   what it serves ("pam_sss(<*>:auth):"); nor does a capitalized word after the tags
+   that lead a line ("[info] Started flows", "[info] Stopping flows", "(root) CMDEND");
+   nor does a place in code ("virDomainCreate:<*>", "server.go:<*>]"), which names the
+   statement, nor the first word of a logfmt line's message ('msg="StartContainer'), nor
+   a label in capitals ("OK DELETE:", "OK MKDIR:": what was done), nor a past participle
+   that ends a message after a value ("Program <*> started", "... stopped", "...
+   paused": what became of the value is the event), nor the one word after a header that
+   ends in a tag in square brackets (knxd's "Layer 8 [<*> <*>] TUNNEL_REQ": the word is
+   the message). After a function's name ("tls_h_read_f(): src addr", "... dst addr"), a
+   level's name ("INFO: [Added]", "INFO: [Removed]") or a word that leads the message
+   after the header's last value ("LOG5[<*>]: s_connect: connected") two words are two
+   events: none of them is a label. Words that share a head ("/products/shoes",
+   "/products/hats") are counted apart from others, and so, where no label precedes
+   them, are phrases in brackets from bare words ("PLAY [all]", "PLAY [localhost]";
+   "PLAY RECAP").
 6. Runs: when the message shares a start and an end with two templates, and the three
-   hold three distinct runs of words between them after a label (a clause: "raised:
-   <*> on") or as a capitalized name between two words ("sensor <*> reading" of "Inlet
+   hold three distinct runs of words between them after a label (a clause: "raised: <*>
+   on") or as a capitalized name between two words ("sensor <*> reading" of "Inlet
    Temp", "DIMM A1 Temp"), the run becomes one `<*>`: the rule of siblings for values
    that are not one word. A run may also end the message if a label that is a word comes
-   before it ("statement: <*>" of three SQL statements), or a dash after a word ("failed
-   - <*>" of "Data stale", "Unknown UPS"; after a value a dash is an empty field, '<*> -
-   "GET /x HTTP/1.1"'). Only words with letters count
-   as words here ("(<*>):" is not one). Failing a run, a short sentence whose words up to
-   its object are plain words (not only a level's name or a component's camelCase name:
-   "INFO <*>.", "Info aaEngine <*>.") takes its whole object as one `<*>` ("Started <*>." of
-   "Docker Engine", "containerd container runtime", "kubelet: The Node Agent"), unless
-   the object starts with a word naming its kind ("target Local File Systems") or holds
-   a value and its colon ("EtherCAT 0: Scanning bus.": the first word is a speaker).
-   Four templates that share a start ending in a value and then end in different short
-   runs of words take the run as one `<*>`: what became of the value ("host [<*>] not
-   found", "... not monitored", "... is monitored by a proxy"; after a colon too, but not
-   error texts in C's manner, "file <*>: Permission denied"); runs that start with
-   the same two words are variants of one saying, not distinct reasons, and a run of
-   fields with no word besides them ('taskqueue-size="<*>"') is a report of its own.
+   before it ("statement: <*>" of three SQL statements; not one that opens a bracket it
+   does not close, "<[severity-value: <*>] ...>", whose value ends with the bracket, nor
+   a host's name whose last part is one letter, DRBD's "stor-b:", which ends a header),
+   or a dash after a word ("failed - <*>" of "Data stale", "Unknown UPS"; after a value
+   a dash is an empty field, '<*> - "GET /x HTTP/1.1"'). Only words with letters count
+   as words here ("(<*>):" is not one). Failing a run, a short sentence whose words up
+   to its object are plain words (not only a level's name or a component's camelCase
+   name: "INFO <*>.", "Info aaEngine <*>.") takes its whole object as one `<*>`
+   ("Started <*>." of "Docker Engine", "containerd container runtime", "kubelet: The
+   Node Agent"), unless the object starts with a word naming its kind ("target Local
+   File Systems") or holds a value and its colon, or such a host's name and its colon
+   ("EtherCAT 0: Scanning bus.", "drbd pgwal stor-a: PingAck did not arrive in time.":
+   the first word is a speaker). Four templates that share a start ending in a value and
+   then end in different short runs of words take the run as one `<*>`: what became of
+   the value ("host [<*>] not found", "... not monitored", "... is monitored by a
+   proxy"; after a colon too, but not error texts in C's manner, "file <*>: Permission
+   denied"); runs that start with the same two words are variants of one saying, not
+   distinct reasons, and a run of fields with no word besides them
+   ('taskqueue-size="<*>"') is a report of its own.
 7. Otherwise the message starts a new cluster.
 
 A vendor's code that heads a message ("%ASA-6-302014:", "AMQ222067:" after a level and a
