@@ -780,7 +780,7 @@ class TemplateMiner:
             differs_at = -1
             for index, (known, seen) in enumerate(zip(other._tokens, tokens, strict=True)):
                 if known != seen:
-                    if differs_at >= 0 or _token_covers(known, seen) or _token_covers(seen, known):
+                    if differs_at >= 0 or _agree(known, seen):
                         differs_at = -1
                         break
                     differs_at = index
@@ -1566,13 +1566,18 @@ def _new_neighbours(before: tuple[str, ...], after: tuple[str, ...]) -> bool:
 
 
 def _agreeing(one: tuple[str, ...], other: tuple[str, ...], limit: int) -> int:
-    """How many leading tokens of the two agree (equal, or one covers the other)."""
+    """How many leading tokens of the two agree (see `_agree`)."""
     count = 0
     for a, b in zip(one[:limit], other[:limit], strict=True):
-        if not (a == b or _token_covers(a, b) or _token_covers(b, a)):
+        if not _agree(a, b):
             break
         count += 1
     return count
+
+
+def _agree(a: str, b: str) -> bool:
+    """Whether two tokens of templates agree: equal, or one covers the other."""
+    return a == b or _token_covers(a, b) or _token_covers(b, a)
 
 
 def _gap_skeleton(
@@ -1702,7 +1707,7 @@ def _code_skeleton(one: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, .
     words: each word of theirs that agrees, and one `<*>` for the words between (in
     place for templates of one length)."""
     if len(one) == len(other):
-        agree = [_agreeing((a,), (b,), 1) == 1 for a, b in zip(one, other, strict=True)]
+        agree = [_agree(a, b) for a, b in zip(one, other, strict=True)]
         skeleton = tuple(
             _most_general([a, b]) if agrees else WILDCARD
             for a, b, agrees in zip(one, other, agree, strict=True)
