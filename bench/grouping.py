@@ -262,6 +262,7 @@ LABELLED_SETS = (
     "forty_second_held_out",
     "forty_third_held_out",
     "forty_fourth_held_out",
+    "forty_fifth_held_out",
 )
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
