@@ -589,7 +589,10 @@ ANALYSIS_ACTION_OFFERS: list[str] = ["integrations.remediation.services.actions_
 # Called by ingest with the analyses it would queue; returns those it holds (maintenance).
 ANALYSIS_HOLD_HOOKS = ["integrations.maintenance.holds.maintenance_hold_analyses"]
 # Called inside a pattern merge's transaction before rows move (logs.patterns.pattern_merge).
-PATTERN_MERGE_HOOKS = ["integrations.services.tickets_fold_for_merge"]
+PATTERN_MERGE_HOOKS = [
+    "analysis.services.analyses_fold_for_merge",
+    "integrations.services.tickets_fold_for_merge",
+]
 
 # --- API and monitoring -------------------------------------------------------
 # Swagger UI at /api/docs from ninja's bundled static files, never a CDN.

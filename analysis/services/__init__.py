@@ -19,6 +19,7 @@ from analysis.services.publish import (
 )
 from analysis.services.request import (
     analyses_after_ingest,
+    analyses_fold_for_merge,
     analysis_cancel,
     analysis_request,
     analysis_retry,
@@ -31,6 +32,7 @@ __all__ = [
     "PublishRun",
     "SweepReport",
     "analyses_after_ingest",
+    "analyses_fold_for_merge",
     "analyses_redo_offline",
     "analyses_sweep",
     "analysis_cancel",

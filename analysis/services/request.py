@@ -1,6 +1,7 @@
 """Requesting analyses: by hand, after ingest, again after a failure; and cancelling them.
 
-An Analysis row is one request; a pattern has at most one queued or running at a time.
+An Analysis row is one request; a pattern has at most one queued or running at a time
+(but for two running ones that a merge brought together: both finish).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from analysis import tasks
 from analysis.models import Analysis, ReplyWaiter
 from analysis.selectors import active_analysis
 from analysis.services.publish import replies_answer_current
-from gogent.audit import Actor, audit_record
+from gogent.audit import WORKER, Actor, audit_record
 from gogent.errors import StateRefused
 from gogent.leases import LEASE_CLEARED
 from gogent.models import AuditEvent
@@ -54,7 +55,11 @@ def analysis_request(*, pattern: LogPattern, trigger: str, user: object | None =
 
 
 def _audit(
-    action: str, actor: Actor, analysis: Analysis, details: dict[str, str] | None = None
+    action: str,
+    actor: Actor,
+    analysis: Analysis,
+    details: dict[str, str] | None = None,
+    reason: str = "",
 ) -> None:
     audit_record(
         action,
@@ -63,6 +68,7 @@ def _audit(
         pattern_id=analysis.pattern_id,
         # Not str(analysis): its status in memory may be the one before this change.
         object_repr=f"analysis {analysis.pk} of pattern {analysis.pattern_id}",
+        reason=reason,
         details=details,
     )
 
@@ -192,6 +198,32 @@ def analysis_retry(*, analysis: Analysis, user: object | None = None) -> Analysi
         enqueue_on_commit([analysis.pk])
     analysis.refresh_from_db()
     return analysis
+
+
+def analyses_fold_for_merge(*, absorbed_id: int, survivor_id: int) -> None:
+    """One of settings.PATTERN_MERGE_HOOKS: where both patterns have an analysis queued or
+    running, a queued one (the absorbed pattern's when both are) is cancelled and the other
+    goes on for the merged pattern, which so pays for one call. Two running ones both
+    finish: their calls are in flight, and cancelling one would only drop its answer."""
+    absorbed = active_analysis(absorbed_id)
+    kept = active_analysis(survivor_id)
+    if absorbed is None or kept is None:
+        return
+    folded = absorbed
+    if absorbed.status == Analysis.Status.RUNNING:
+        if kept.status == Analysis.Status.RUNNING:
+            return
+        kept, folded = absorbed, kept
+    reason = f"patterns {absorbed_id} and {survivor_id} merged; analysis {kept.pk} goes on"
+    cancelled = Analysis.objects.filter(pk=folded.pk, status=Analysis.Status.QUEUED).update(
+        status=Analysis.Status.CANCELLED,
+        error=reason,
+        finished_at=timezone.now(),
+        next_attempt_at=None,
+        **LEASE_CLEARED,
+    )
+    if cancelled:
+        _audit(AuditEvent.Action.ANALYSIS_CANCELLED, WORKER, folded, reason=reason)
 
 
 def analysis_cancel(*, analysis: Analysis, user: object | None = None) -> Analysis:

@@ -20,6 +20,7 @@ from analysis.services import (
     analysis_retry,
     analysis_run,
 )
+from gogent.models import AuditEvent
 from logs.models import LogPattern
 from logs.patterns import PatternChanges, pattern_merge
 from tests.fakes.llm import DEFAULT_REPLY, Fault
@@ -84,6 +85,43 @@ def test_a_merge_that_brings_unanalyzed_errors_into_an_info_pattern_queues_its_a
 
     analysis = Analysis.objects.get()
     assert (analysis.pattern_id, analysis.trigger) == (survivor.pk, Analysis.Trigger.ESCALATION)
+
+
+@pytest.mark.parametrize("running", ["none", "absorbed", "survivor", "both"])
+def test_a_merge_of_two_patterns_with_analyses_under_way_cancels_a_queued_one(db, running):
+    ingest(log("Hydraulic pressure 112 bar below threshold on press 4"))
+    ingest(log("Spindle drive S2 overcurrent on lathe 7"))
+    survivor, absorbed = LogPattern.objects.order_by("pk")
+    ours, theirs = queued_analysis(survivor), queued_analysis(absorbed)
+    started = {"none": [], "absorbed": [theirs], "survivor": [ours], "both": [ours, theirs]}
+    for analysis in started[running]:
+        Analysis.objects.filter(pk=analysis.pk).update(
+            status=Analysis.Status.RUNNING, lease_token="t", lease_until=timezone.now()
+        )
+    # Finished analyses are history: they move with the merge and stay as they are.
+    done = Analysis.objects.create(
+        pattern=absorbed, trigger=Analysis.Trigger.OPERATOR, status=Analysis.Status.DONE
+    )
+
+    with transaction.atomic():
+        pattern_merge(absorbed_id=absorbed.pk, survivor_id=survivor.pk, revision=99)
+
+    assert set(Analysis.objects.values_list("pattern_id", flat=True)) == {survivor.pk}
+    statuses = dict(Analysis.objects.values_list("pk", "status"))
+    assert statuses[done.pk] == Analysis.Status.DONE
+    if running == "both":  # both calls are in flight: both answers are kept
+        assert statuses[ours.pk] == statuses[theirs.pk] == Analysis.Status.RUNNING
+        assert not AuditEvent.objects.filter(action=AuditEvent.Action.ANALYSIS_CANCELLED)
+        return
+    kept, folded = (theirs, ours) if running == "absorbed" else (ours, theirs)
+    assert statuses[kept.pk] == (Analysis.Status.QUEUED if running == "none" else "running")
+    assert statuses[folded.pk] == Analysis.Status.CANCELLED
+    folded.refresh_from_db()
+    reason = f"patterns {absorbed.pk} and {survivor.pk} merged; analysis {kept.pk} goes on"
+    assert folded.error == reason
+    assert folded.lease_token == "" and folded.finished_at is not None
+    event = AuditEvent.objects.get(action=AuditEvent.Action.ANALYSIS_CANCELLED)
+    assert (event.reason, event.actor_label, event.object_id) == (reason, "worker", str(folded.pk))
 
 
 def test_analysis_completes_and_fills_agent_logs(pattern, fake_llm, make_provider):

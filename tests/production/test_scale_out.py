@@ -17,6 +17,7 @@ from django.db.models import Count, Sum
 
 from analysis.models import Analysis, ProviderCall
 from analysis.ratelimit import TURN_SPACING
+from analysis.services.request import ACTIVE as ANALYSIS_ACTIVE
 from integrations.models import Ticket, TicketRule
 from logs.models import LogEntry, LogPattern, LogPatternStat, LogVolume, RejectedMessage, Severity
 from tests.analysis.test_worker import use_provider
@@ -65,6 +66,17 @@ def work_left(expected: set[int]) -> str:
     return "\n".join(lines)
 
 
+def analyses_told(llm_starts: list[float]) -> str:
+    """Every analysis and the LLM calls' span, for a failure of "one call per analysis"."""
+    span = f"{len(llm_starts)} LLM calls from {min(llm_starts, default=0):.3f} to "
+    span += f"{max(llm_starts, default=0):.3f}"
+    rows = Analysis.objects.order_by("pk").values_list(
+        "pk", "pattern_id", "trigger", "status", "is_offline", "provider_name", "attempts",
+        "created_at", "finished_at", "error",
+    )  # fmt: skip
+    return "\n".join([span, *(repr(row) for row in rows)])
+
+
 def test_two_consumers_and_two_workers_do_every_piece_of_work_once(
     nats_server, start_consumer, start_worker, settings
 ):
@@ -95,6 +107,13 @@ def test_two_consumers_and_two_workers_do_every_piece_of_work_once(
         assert expected, "the generated logs hold warnings and errors"
 
         def all_ticketed() -> bool:
+            # Nothing left under way either: a merge may have moved the absorbed pattern's
+            # queued analysis onto a survivor that has its analysis and ticket already.
+            unsettled = Ticket.objects.filter(status__in=Ticket.ACTIVE).exclude(
+                status=Ticket.Status.OPEN
+            )
+            if Analysis.objects.filter(status__in=ANALYSIS_ACTIVE).exists() or unsettled.exists():
+                return False
             done = Analysis.objects.filter(status=Analysis.Status.DONE)
             opened = Ticket.objects.filter(status=Ticket.Status.OPEN)
             return set(done.values_list("pattern_id", flat=True)) == expected and set(
@@ -144,12 +163,16 @@ def test_two_consumers_and_two_workers_do_every_piece_of_work_once(
         assert patterns_of.setdefault(message, pattern_id) == pattern_id, message
 
     # Analysis: every pattern analyzed once (a pattern the miner later merged into another
-    # had its own analysis, which moved with it), one LLM call each, limits held across both
-    # workers.
+    # had its own analysis, which moved with it, or was cancelled while queued where the
+    # survivor's was under way too), one LLM call each, limits held across both workers.
     threshold = Severity[settings.ANALYSIS_MIN_SEVERITY]
     ever_eligible = LogPattern.objects.filter(max_severity__gte=threshold).count()
     done = Analysis.objects.filter(status=Analysis.Status.DONE)
-    assert done.count() == Analysis.objects.count() == len(llm_starts) <= ever_eligible
+    folded = Analysis.objects.filter(
+        status=Analysis.Status.CANCELLED, error__contains=" merged; analysis "
+    )
+    assert done.count() + folded.count() == Analysis.objects.count(), analyses_told(llm_starts)
+    assert done.count() == len(llm_starts) <= ever_eligible, analyses_told(llm_starts)
     assert set(done.values_list("pattern_id", flat=True)) == expected
     assert ProviderCall.objects.filter(provider=provider).count() == len(llm_starts)
     # The shared ledger spaces slots evenly (a caller on its reserved turn may follow at
