@@ -505,6 +505,8 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
 # The most tokens a bracketed phrase may span and still count as one token.
 MAX_BRACKETED_TOKENS = 16
 _CLOSER_OF = {"(": ")", "[": "]", "{": "}"}
+# Brackets a masked value may leave open, angle brackets too ("<0.1562.0>").
+_VALUE_CLOSER_OF = {**_CLOSER_OF, "<": ">"}
 
 
 def bracket_groups(tokens: list[str]) -> tuple[str, ...]:
@@ -1041,10 +1043,20 @@ def _masked_token(token: str) -> str:
     if masked is core:
         return token
     tail = token[end:]
-    if tail and tail[0] in ")]}":
+    if tail and tail[0] in ")]}>":
         tail = _without_closers_of(core, masked, tail)
     head = token[:start]
+    if head[-1:] == "[" and masked == WILDCARD and _bracketed_address(core):
+        # "[2001:db8::5]:53": the brackets set an address off from its port, as
+        # "10.0.0.5:53" needs none; both are one value.
+        head = head[:-1]
     return f"{head}{masked}{_brackets_given_back(token, f'{head}{masked}{tail}')}{tail}"
+
+
+def _bracketed_address(core: str) -> bool:
+    """An IPv6 address, the bracket before it cut off as wrapping, then its own closing
+    bracket and a port ("2001:db8::5]:53")."""
+    return "]" in core and "[" not in core and bool(_IPV6.fullmatch(core))
 
 
 def _closing_marks(token: str) -> str:
@@ -1099,9 +1111,11 @@ def _opened_inside(core: str) -> int:
 
 def _without_closers_of(core: str, masked: str, tail: str) -> str:
     """`tail` without the brackets that close what the masked value opened: "Helper(42)"
-    and "ws=WorkSource{42}," are "<*>" and "ws=<*>,", as when the value spans tokens."""
-    for opener, closer in _CLOSER_OF.items():
-        excess = core.count(opener) - core.count(closer) - masked.count(opener)
+    and "ws=WorkSource{42}," are "<*>" and "ws=<*>,", as when the value spans tokens; and
+    "(tls|<0.1562.0>)", an Erlang process after its socket's kind, is "(<*>)"."""
+    kept = masked.replace(WILDCARD, "")
+    for opener, closer in _VALUE_CLOSER_OF.items():
+        excess = core.count(opener) - core.count(closer) - kept.count(opener)
         while excess > 0 and closer in tail:
             cut = tail.index(closer)
             tail = tail[:cut] + tail[cut + 1 :]
