@@ -665,6 +665,13 @@ class TemplateMiner:
                 ]
                 if not family:
                     continue
+            # A word in brackets and a list in brackets that holds a value say other
+            # things: "(UDP)" and "(DoT, <*> bytes)" after a query are two events.
+            if _bare_or_counted(tokens[position]):
+                kind = _bare_or_counted(tokens[position])
+                family = [c for c in family if _bare_or_counted(c._tokens[position]) != -kind]
+                if not family:
+                    continue
             # The first word names the event ("tickTime set to", "cupsd startup succeeded");
             # values that lead a message have the shape of one (an address, a path), or
             # are tags in brackets, which name who speaks, not what ("[sshd] Ban <*>"), as
@@ -1770,6 +1777,17 @@ _CODE_PLACE = re.compile(
     r"[(\[]?(?:[a-z_][a-z0-9_]*[A-Z]\w*|[\w.$/-]+\.(?:go|java|kt|scala|py|rb|rs|c|cc|cpp|cxx|h|hpp"
     r"|js|ts|cs|php|swift|m|lua)):<\*>(?:\([A-Za-z_][\w.]*\))?[)\]:,]*$"
 )
+
+
+def _bare_or_counted(token: str) -> int:
+    """1 for one word in brackets ("(UDP),"), -1 for a list in brackets that holds a
+    value ("(DoT, <*> bytes),"; phrases in brackets are one token: see `bracket_groups`),
+    0 for anything else (a name of several words: "(weigh scale <*>)")."""
+    if token[:1] not in _OPENING_BRACKETS:
+        return 0
+    if " " not in token:
+        return 1 if WILDCARD not in token and any(map(str.isalpha, token)) else 0
+    return -1 if WILDCARD in token and ", " in token else 0
 
 
 def _is_tag(token: str) -> bool:
