@@ -1397,10 +1397,21 @@ def _without_one_aside(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
         for place in range(1, len(tokens))
         if (WILDCARD in tokens[place - 1] or _square_tag(tokens[place - 1]))
         and _ROUND_ASIDE.fullmatch(tokens[place])
+        # A word's aside may end in the mark that ends the clause, which goes back to what
+        # it followed: "from <*> (https), relayed to <*>" without its aside is "from <*>,
+        # relayed to <*>". Not a list of values ("(DoT, <*> bytes),"), which says more.
+        and (tokens[place][-1] == ")" or WILDCARD not in tokens[place])
     ]
     if len(places) > MAX_OPTIONAL_TOKENS:
         return []
-    return [tokens[:place] + tokens[place + 1 :] for place in places]
+    return [
+        (
+            *tokens[: place - 1],
+            tokens[place - 1] + _ROUND_ASIDE.fullmatch(tokens[place])[1],
+            *tokens[place + 1 :],
+        )
+        for place in places
+    ]
 
 
 def _optional_values(tokens: tuple[str, ...]) -> list[int]:
@@ -1424,7 +1435,7 @@ def _optional_values(tokens: tuple[str, ...]) -> list[int]:
 # ("daily.cld", "docs-site", "shop-api/main"): when it leads a line it says of what, as a
 # tag does, not what happened.
 _COMPOUND_NAME = re.compile(r"[a-z][a-z0-9]*(?:[-/_.][a-z0-9%]+)+")
-_ROUND_ASIDE = re.compile(r"\([^()]+\)")
+_ROUND_ASIDE = re.compile(r"\([^()]+\)([,;]?)")
 
 
 def _without_one_optional(tokens: tuple[str, ...], length: int) -> Iterable[tuple[str, ...]]:
