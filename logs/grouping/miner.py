@@ -1650,7 +1650,15 @@ def _reasons_skeleton(
         members = [tokens, *(cluster._tokens for cluster in family)]
         if len({member[-1] for member in members}) == 1:
             return None  # they end alike: not free text to the end
-        if len({member[head : head + 2] for member in members}) < len(members):
+        starts = {member[head : head + 2] for member in members}
+        if len(starts) < len(members) and not (
+            # After a value and its colon, reasons in words may begin alike when most
+            # begin otherwise ("for <*>: Stream closed by peer: <*>", "...: Stream closed
+            # by local host: <*>", "...: Stream reset by peer", "...: Connection failed:
+            # <*>", ejabberd's reasons for closing a session).
+            len(starts) >= REASONS_FOR_VARIABLE - 1
+            and all(member[head - 1].endswith(":") and _named(member[head]) for member in members)
+        ):
             # Two start alike ("failed to connect to <*>: java.net.ConnectException",
             # "failed to connect to <*>: java.net.NoRouteToHostException"): variants of
             # one saying, whose own templates may still merge, not several reasons.

@@ -932,6 +932,23 @@ def test_reasons_in_words_after_a_value_and_a_colon_are_values_of_one_event() ->
     assert len(set(keys_of(lines))) == 1
 
 
+def test_reasons_after_a_value_and_a_colon_may_begin_alike_when_most_do_not() -> None:
+    # ejabberd's reasons for closing a session: two begin "Stream closed by", one of four.
+    reasons = [
+        "Connection failed: connection closed",
+        "Stream closed by local host: Timed out waiting for stream resumption",
+        "Stream closed by peer: Client quit (undefined-condition)",
+        "Stream reset by peer",
+    ]
+    users = ["oskar@chat.example.com/Dino.5138d26e", "lena_p@xmpp.example.org/Monal.Q94R"]
+    lines = [
+        f"[info] (tls|<0.{n}562.0>) Closing c2s session for {user}: {reason}"
+        for n, user in enumerate(users)
+        for reason in reasons
+    ]
+    assert len(set(keys_of(lines))) == 1
+
+
 def test_a_clause_that_ends_a_message_after_a_word_label_is_a_value() -> None:
     statements = [
         "SELECT * FROM orders WHERE customer_id = 12",
@@ -1139,7 +1156,7 @@ def test_grouping_accuracy_on_loghub_keeps_its_mean() -> None:
 LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     "development": {
         "healthapp": 0.90,
-        "javaapp": 0.92,
+        "javaapp": 0.95,
         "macos": 0.78,
         "proxifier": 0.96,
         "scada": 0.93,
@@ -1174,7 +1191,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "elasticsearch": 0.82,
         "envoy": 0.86,
         "mysql": 0.80,
-        "robot_cell": 0.93,
+        "robot_cell": 0.95,
         "systemd": 0.88,
     },
     # Written by a helper that did not read the miner; measured once at stop 32 (0.688 mean,
@@ -1571,7 +1588,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     # 9ece053, after every rule of that stop (0.740 mean, the same with the code the stop
     # began from; 0.575 with the miner before issue 18, drain3 0.557).
     "forty_fourth_held_out": {
-        "celery_worker": 0.97,
+        "celery_worker": 0.98,
         "cockroachdb": 0.77,
         "crowdsec": 0.43,
         "phoenix_plcnext": 0.75,
@@ -1583,7 +1600,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     "forty_fifth_held_out": {
         "br_automation_runtime": 0.90,
         "dnsdist": 0.76,
-        "ejabberd": 0.52,
+        "ejabberd": 0.69,
         "nginx_unit": 0.56,
         "rsyncd": 0.76,
     },
