@@ -189,6 +189,7 @@ _SOURCE_CALL = re.compile(rf"((?:[\w\-]+/)*{_SOURCE_FILE}):0+\(([A-Za-z_][\w.]*\
 # three dotted identifiers or more name a class, a package or a constant, a value a message
 # names as it names a file, when a label is capitalized or the name starts with a domain
 # reversed; "mapred.task.id" is a setting's name, part of what the message says.
+_EXCEPTION_CLASS = re.compile(r"\.[A-Z]\w*(?:Exception|Error)$")
 _DOTTED_NAME = re.compile(r"([A-Za-z_$][\w$]*)(?:\.[A-Za-z_$][\w$]*){2,}(?::0+)?")
 _KEY_VALUE = re.compile(r"([A-Za-z_][A-Za-z_.\-\[\]]*?)([=:]|\.{2,})(.+)")
 # A host name is told from a Java class or a file name by its last label.
@@ -440,6 +441,13 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
         if methods and sum(map(_worded, masked)) - len(methods) >= _WORDS_BESIDES_METHOD:
             for place in methods:
                 masked[place] = WILDCARD
+    if "Exception" in text or "Error" in text:
+        # What a request or a call threw, right after its value ("handleException /login
+        # org.eclipse.jetty.io.EofException: Broken pipe"), names what went wrong, as an
+        # error's text does. After a label ("Caused by:", "disconnected:") it is the value.
+        for place in range(1, len(raws)):
+            if masked[place - 1] == WILDCARD and _thrown(raws[place]):
+                masked[place] = raws[place]
     if "000 " in text and _STATUS_START.search(text):
         # "404 Not Found": a status code's reason phrase says no more than the code.
         for place, end in _status_phrases(raws):
@@ -1057,6 +1065,16 @@ def _bracketed_address(core: str) -> bool:
     """An IPv6 address, the bracket before it cut off as wrapping, then its own closing
     bracket and a port ("2001:db8::5]:53")."""
     return "]" in core and "[" not in core and bool(_IPV6.fullmatch(core))
+
+
+def _thrown(raw: str) -> bool:
+    """Whether a token is a Java exception's or error's class ("java.io.IOException:")."""
+    core = raw.rstrip(":,;")
+    return (
+        core.endswith(("Exception", "Error"))
+        and _EXCEPTION_CLASS.search(core) is not None
+        and _DOTTED_NAME.fullmatch(core) is not None
+    )
 
 
 def _closing_marks(token: str) -> str:
