@@ -189,6 +189,7 @@ _SOURCE_CALL = re.compile(rf"((?:[\w\-]+/)*{_SOURCE_FILE}):0+\(([A-Za-z_][\w.]*\
 # three dotted identifiers or more name a class, a package or a constant, a value a message
 # names as it names a file, when a label is capitalized or the name starts with a domain
 # reversed; "mapred.task.id" is a setting's name, part of what the message says.
+_TAGGED_PATH = re.compile(r"([A-Z][A-Z0-9_]+):/(?!/)[^\s:,;]*([,;:]?)")
 _EXCEPTION_CLASS = re.compile(r"\.[A-Z]\w*(?:Exception|Error)$")
 _DOTTED_NAME = re.compile(r"([A-Za-z_$][\w$]*)(?:\.[A-Za-z_$][\w$]*){2,}(?::0+)?")
 _KEY_VALUE = re.compile(r"([A-Za-z_][A-Za-z_.\-\[\]]*?)([=:]|\.{2,})(.+)")
@@ -441,6 +442,14 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
         if methods and sum(map(_worded, masked)) - len(methods) >= _WORDS_BESIDES_METHOD:
             for place in methods:
                 masked[place] = WILDCARD
+    if ":/" in text:
+        # gpsd's "PPS:/dev/pps0" and "KPPS:/dev/pps0": a subsystem's tag in capitals, then
+        # the path it speaks of; the tag is part of what names the line. Not in brackets,
+        # where the whole is one value ("[MEMORY:/etc/krb5.keytab]", a keytab's name).
+        for place, raw in enumerate(raws):
+            tagged_path = _TAGGED_PATH.fullmatch(raw)
+            if tagged_path:
+                masked[place] = f"{tagged_path.group(1)}:{WILDCARD}{tagged_path.group(2)}"
     if "Exception" in text or "Error" in text:
         # What a request or a call threw, right after its value ("handleException /login
         # org.eclipse.jetty.io.EofException: Broken pipe"), names what went wrong, as an
