@@ -190,6 +190,7 @@ _SOURCE_CALL = re.compile(rf"((?:[\w\-]+/)*{_SOURCE_FILE}):0+\(([A-Za-z_][\w.]*\
 # names as it names a file, when a label is capitalized or the name starts with a domain
 # reversed; "mapred.task.id" is a setting's name, part of what the message says.
 _TAGGED_PATH = re.compile(r"([A-Z][A-Z0-9_]+):/(?!/)[^\s:,;]*([,;:]?)")
+_VALUES_ONLY = re.compile(r"\{(?:[^A-Za-z]|<\*>)*\}")
 _EXCEPTION_CLASS = re.compile(r"\.[A-Z]\w*(?:Exception|Error)$")
 _DOTTED_NAME = re.compile(r"([A-Za-z_$][\w$]*)(?:\.[A-Za-z_$][\w$]*){2,}(?::0+)?")
 _KEY_VALUE = re.compile(r"([A-Za-z_][A-Za-z_.\-\[\]]*?)([=:]|\.{2,})(.+)")
@@ -450,6 +451,18 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
             tagged_path = _TAGGED_PATH.fullmatch(raw)
             if tagged_path:
                 masked[place] = f"{tagged_path.group(1)}:{WILDCARD}{tagged_path.group(2)}"
+    if "{" in text and "," in text:
+        # An Erlang term of values only, "{[],<<"sensor-0596">>}" and "{"plant1",<<"gw">>}"
+        # (a client's mountpoint, empty or not, and its id): one value, whatever shapes
+        # its parts take.
+        for place, token in enumerate(masked):
+            if (
+                token[:1] == "{"
+                and "," in token
+                and " " not in token
+                and _VALUES_ONLY.fullmatch(token.rstrip(",;:."))
+            ):
+                masked[place] = WILDCARD + token[len(token.rstrip(",;:.")) :]
     if "Exception" in text or "Error" in text:
         # What a request or a call threw, right after its value ("handleException /login
         # org.eclipse.jetty.io.EofException: Broken pipe"), names what went wrong, as an
