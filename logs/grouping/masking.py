@@ -189,10 +189,13 @@ _SOURCE_CALL = re.compile(rf"((?:[\w\-]+/)*{_SOURCE_FILE}):0+\(([A-Za-z_][\w.]*\
 # three dotted identifiers or more name a class, a package or a constant, a value a message
 # names as it names a file, when a label is capitalized or the name starts with a domain
 # reversed; "mapred.task.id" is a setting's name, part of what the message says.
-_TAGGED_PATH = re.compile(r"([A-Z][A-Z0-9_]+):/(?!/)[^\s:,;]*([,;:]?)")
-_VALUES_ONLY = re.compile(r"\{(?:[^A-Za-z]|<\*>)*\}")
-_EXCEPTION_CLASS = re.compile(r"\.[A-Z]\w*(?:Exception|Error)$")
 _DOTTED_NAME = re.compile(r"([A-Za-z_$][\w$]*)(?:\.[A-Za-z_$][\w$]*){2,}(?::0+)?")
+# Of those, a Java exception's or error's class ("java.io.IOException").
+_EXCEPTION_CLASS = re.compile(r"\.[A-Z]\w*(?:Exception|Error)$")
+# A subsystem's tag in capitals and the path it speaks of ("KPPS:/dev/pps0"), not a URL.
+_TAGGED_PATH = re.compile(r"([A-Z][A-Z0-9_]+):/(?!/)[^\s:,;]*([,;:]?)")
+# A term in braces of values and punctuation only ("{[],<<"<*>">>}").
+_VALUES_ONLY = re.compile(r"\{(?:[^A-Za-z]|<\*>)*\}")
 _KEY_VALUE = re.compile(r"([A-Za-z_][A-Za-z_.\-\[\]]*?)([=:]|\.{2,})(.+)")
 # A host name is told from a Java class or a file name by its last label.
 _HOST = re.compile(r"(?:[A-Za-z0-9\-]+\.)+([A-Za-z]{2,})(?::0+)?")
@@ -1092,11 +1095,7 @@ def _bracketed_address(core: str) -> bool:
 def _thrown(raw: str) -> bool:
     """Whether a token is a Java exception's or error's class ("java.io.IOException:")."""
     core = raw.rstrip(":,;")
-    return (
-        core.endswith(("Exception", "Error"))
-        and _EXCEPTION_CLASS.search(core) is not None
-        and _DOTTED_NAME.fullmatch(core) is not None
-    )
+    return _EXCEPTION_CLASS.search(core) is not None and _DOTTED_NAME.fullmatch(core) is not None
 
 
 def _closing_marks(token: str) -> str:

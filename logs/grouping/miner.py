@@ -667,9 +667,10 @@ class TemplateMiner:
                     continue
             # A word in brackets and a list in brackets that holds a value say other
             # things: "(UDP)" and "(DoT, <*> bytes)" after a query are two events.
-            if _bare_or_counted(tokens[position]):
-                kind = _bare_or_counted(tokens[position])
-                family = [c for c in family if _bare_or_counted(c._tokens[position]) != -kind]
+            if kind := _word_or_list_in_brackets(tokens[position]):
+                family = [
+                    c for c in family if _word_or_list_in_brackets(c._tokens[position]) != -kind
+                ]
                 if not family:
                     continue
             # The first word names the event ("tickTime set to", "cupsd startup succeeded");
@@ -1407,11 +1408,16 @@ def _without_one_aside(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
     return [
         (
             *tokens[: place - 1],
-            tokens[place - 1] + _ROUND_ASIDE.fullmatch(tokens[place])[1],
+            tokens[place - 1] + _clause_mark(tokens[place]),
             *tokens[place + 1 :],
         )
         for place in places
     ]
+
+
+def _clause_mark(aside: str) -> str:
+    """The mark an aside in round brackets ends in ("," of "(https),"), or ""."""
+    return aside[-1] if aside[-1] in ",;" else ""
 
 
 def _optional_values(tokens: tuple[str, ...]) -> list[int]:
@@ -1435,7 +1441,7 @@ def _optional_values(tokens: tuple[str, ...]) -> list[int]:
 # ("daily.cld", "docs-site", "shop-api/main"): when it leads a line it says of what, as a
 # tag does, not what happened.
 _COMPOUND_NAME = re.compile(r"[a-z][a-z0-9]*(?:[-/_.][a-z0-9%]+)+")
-_ROUND_ASIDE = re.compile(r"\([^()]+\)([,;]?)")
+_ROUND_ASIDE = re.compile(r"\([^()]+\)[,;]?")
 
 
 def _without_one_optional(tokens: tuple[str, ...], length: int) -> Iterable[tuple[str, ...]]:
@@ -1798,7 +1804,7 @@ _CODE_PLACE = re.compile(
 )
 
 
-def _bare_or_counted(token: str) -> int:
+def _word_or_list_in_brackets(token: str) -> int:
     """1 for one word in brackets ("(UDP),"), -1 for a list in brackets that holds a
     value ("(DoT, <*> bytes),"; phrases in brackets are one token: see `bracket_groups`),
     0 for anything else (a name of several words: "(weigh scale <*>)")."""
