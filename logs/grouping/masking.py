@@ -194,6 +194,8 @@ _DOTTED_NAME = re.compile(r"([A-Za-z_$][\w$]*)(?:\.[A-Za-z_$][\w$]*){2,}(?::0+)?
 _EXCEPTION_CLASS = re.compile(r"\.[A-Z]\w*(?:Exception|Error)$")
 # A subsystem's tag in capitals and the path it speaks of ("KPPS:/dev/pps0"), not a URL.
 _TAGGED_PATH = re.compile(r"([A-Z][A-Z0-9_]+):/(?!/)[^\s:,;]*([,;:]?)")
+# An Erlang binary, its text masked ("<<"nodered">>").
+_ERLANG_BINARY = '<<"<*>">>'
 # A term in braces of values and punctuation only ("{[],<<"<*>">>}").
 _VALUES_ONLY = re.compile(r"\{(?:[^A-Za-z]|<\*>)*\}")
 _KEY_VALUE = re.compile(r"([A-Za-z_][A-Za-z_.\-\[\]]*?)([=:]|\.{2,})(.+)")
@@ -466,6 +468,14 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
                 and _VALUES_ONLY.fullmatch(token.rstrip(",;:."))
             ):
                 masked[place] = WILDCARD + token[len(token.rstrip(",;:.")) :]
+    if '<<"' in text:
+        # Erlang: a binary ("<<"nodered">>") is a value, and so is the atom that stands
+        # where a value is missing ("username undefined" of "username <<"nodered">>").
+        for place, token in enumerate(masked):
+            if token.startswith(_ERLANG_BINARY):
+                masked[place] = WILDCARD + token[len(_ERLANG_BINARY) :]
+            elif place and raws[place] == "undefined" and masked[place - 1][-1:].isalpha():
+                masked[place] = WILDCARD
     if "Exception" in text or "Error" in text:
         # What a request or a call threw, right after its value ("handleException /login
         # org.eclipse.jetty.io.EofException: Broken pipe"), names what went wrong, as an
