@@ -453,7 +453,7 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
         # the path it speaks of; the tag is part of what names the line. Not in brackets,
         # where the whole is one value ("[MEMORY:/etc/krb5.keytab]", a keytab's name).
         for place, raw in enumerate(raws):
-            tagged_path = _TAGGED_PATH.fullmatch(raw)
+            tagged_path = _TAGGED_PATH.fullmatch(raw) if ":/" in raw else None
             if tagged_path:
                 masked[place] = f"{tagged_path.group(1)}:{WILDCARD}{tagged_path.group(2)}"
     if "{" in text and "," in text:

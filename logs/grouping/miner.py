@@ -24,8 +24,10 @@ A message is masked (masking.py) into tokens, then, in this order:
 4. A message with `<*>` that covers longer templates (its `<*>` spanning) generalizes them.
    Failing that, a template that covers the message but for one labelled field between
    two others, one tag in square brackets among those that lead it, one aside in round
-   brackets after a value, one value between two lower-case words, or one value between
-   two like separators, takes it as it is: a producer prints such a part when it has one
+   brackets after a value (with the comma that ends its clause, which stays: "from <*>
+   (https), relayed" and "from <*>, relayed"; not a list of values, "(DoT, <*> bytes),"),
+   one value between two lower-case words, or one value between two like separators,
+   takes it as it is: a producer prints such a part when it has one
    ("peername: <*>, username: <*>, topic: <*>" and "peername: <*>, topic: <*>"; "[pid
    <*>] [ftpuser] FTP command" and "[pid <*>] FTP command"; "H=<*> (ylmf-pc) [<*>" and
    "H=<*> [<*>"; "block <*> syntax error" and "block syntax error"; 'cid:<*> - "<*>" -
@@ -54,7 +56,8 @@ A message is masked (masking.py) into tokens, then, in this order:
    events: none of them is a label. Words that share a head ("/products/shoes",
    "/products/hats") are counted apart from others, and so, where no label precedes
    them, are phrases in brackets from bare words ("PLAY [all]", "PLAY [localhost]";
-   "PLAY RECAP").
+   "PLAY RECAP"), and everywhere a word in brackets from a list in brackets that holds a
+   value ("(UDP)"; "(DoT, <*> bytes)", "(TCP, <*> bytes)").
 6. Runs: when the message shares a start and an end with two templates, and the three
    hold three distinct runs of words between them after a label (a clause: "raised: <*>
    on") or as a capitalized name between two words ("sensor <*> reading" of "Inlet
@@ -77,7 +80,9 @@ A message is masked (masking.py) into tokens, then, in this order:
    the value ("host [<*>] not found", "... not monitored", "... is monitored by a
    proxy"; after a colon too, but not error texts in C's manner, "file <*>: Permission
    denied"); runs that start with the same two words are variants of one saying, not
-   distinct reasons, and a run of fields with no word besides them
+   distinct reasons (unless, after a value and its colon, most of them start otherwise:
+   ejabberd's "Stream closed by peer: <*>", "Stream closed by local host: <*>", "Stream
+   reset by peer", "Connection failed: <*>"), and a run of fields with no word besides them
    ('taskqueue-size="<*>"') is a report of its own.
 7. Otherwise the message starts a new cluster.
 
@@ -1401,7 +1406,7 @@ def _without_one_aside(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
         # A word's aside may end in the mark that ends the clause, which goes back to what
         # it followed: "from <*> (https), relayed to <*>" without its aside is "from <*>,
         # relayed to <*>". Not a list of values ("(DoT, <*> bytes),"), which says more.
-        and (tokens[place][-1] == ")" or WILDCARD not in tokens[place])
+        and not (_clause_mark(tokens[place]) and WILDCARD in tokens[place])
     ]
     if len(places) > MAX_OPTIONAL_TOKENS:
         return []
