@@ -695,13 +695,15 @@ def seconds_per_call(
 
 def one_start_rows(count: int, seed: int) -> list[str]:
     """Rows of a table that all start "Event |", each unlike the others: each makes a
-    template of its own, all found by the same first word."""
+    template of its own, all found by the same first word. A column holds a value, which
+    a row may leave out as tables of alarms do."""
     rng = random.Random(seed)
     rows = []
     for _ in range(count):
         words = ["".join(rng.choices(string.ascii_lowercase, k=7)) for _ in range(6)]
         rows.append(
-            f"Event | {words[0]} {words[1]} | {words[2]} {words[3]} {words[4]} | {words[5]}"
+            f"Event | {words[0]} {words[1]} | {rng.randint(1, 999)} | {words[2]} {words[3]}"
+            f" {words[4]} | {words[5]}"
         )
     return rows
 

@@ -114,6 +114,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -236,6 +237,8 @@ class TemplateMiner:
         self._by_start: dict[tuple[int, str], list[Cluster]] = {}
         # (place, word) of the first word of each template that starts with `<*>`.
         self._by_first_word: dict[tuple[int, str], list[Cluster]] = {}
+        # How many templates there are of each length.
+        self._lengths: Counter[int] = Counter()
         self._by_tokens: dict[tuple[str, ...], Cluster] = {}
         self._by_key: dict[str, Cluster] = {}
         self._routes: dict[str, Cluster] = {}
@@ -469,6 +472,19 @@ class TemplateMiner:
                 return self._by_start.get((place, token), [])
         return []
 
+    def _of_lengths(self, tokens: tuple[str, ...], lengths: list[int]) -> list[Cluster]:
+        """Templates of these lengths that share the message's first word at its place:
+        those of `_longer_or_shorter` found by their length, so that a stream of unlike
+        messages of one start and one length does not make each cost as much as all."""
+        for place, token in enumerate(tokens):
+            if WILDCARD not in token:
+                return [
+                    cluster
+                    for length in lengths
+                    for cluster in self._by_place.get((length, place, token), ())
+                ]
+        return []
+
     def _elastic_covering(self, tokens: tuple[str, ...]) -> Cluster | None:
         """The best shorter template one of whose `<*>` spans several words of the message.
 
@@ -482,7 +498,8 @@ class TemplateMiner:
             for place in range(len(tokens))
             for cluster in self._by_first_word.get((place, tokens[place]), ())
         ]
-        for cluster in (*self._longer_or_shorter(tokens), *later):
+        shorter = [length for length in self._lengths if length < len(tokens)]
+        for cluster in (*self._of_lengths(tokens, shorter), *later):
             if (
                 cluster._spans
                 and len(cluster._tokens) < len(tokens)
@@ -498,9 +515,10 @@ class TemplateMiner:
             return []
         return [
             cluster
-            for cluster in self._longer_or_shorter(tokens)
-            if len(cluster._tokens) > len(tokens)
-            and _elastic_covers(tokens, cluster._tokens, spans)
+            for cluster in self._of_lengths(
+                tokens, [length for length in self._lengths if length > len(tokens)]
+            )
+            if _elastic_covers(tokens, cluster._tokens, spans)
         ]
 
     def _but_for_one_optional(self, tokens: tuple[str, ...]) -> Cluster | None:
@@ -540,12 +558,13 @@ class TemplateMiner:
         if best is not None:
             return best
         # A template with one part more has the message's first word at its place, or one
-        # place later where a tag or an aside comes before it.
+        # place later where a tag or an aside comes before it (the newest MAX_CANDIDATES
+        # of that start, here and below, as for `_same_length_candidates`).
         first = next((place for place, token in enumerate(tokens) if WILDCARD not in token), None)
         if first is None:
             return None
         for place in (first, first + 1):
-            for cluster in self._by_start.get((place, tokens[first]), ()):
+            for cluster in self._by_start.get((place, tokens[first]), [])[-MAX_CANDIDATES:]:
                 if any(
                     _covers(shorter, tokens)
                     for shorter in _without_one_optional(cluster._tokens, len(tokens))
@@ -555,12 +574,16 @@ class TemplateMiner:
             return best
         # Or one whose `<*>` spans several words of the message once a value between like
         # separators is left out ('cid:<*> - "<*>" - Client connection closed: <*>' takes
-        # "cid:<*> - Client connection closed: Parse Error").
+        # "cid:<*> - Client connection closed: Parse Error"). Leaving out a value and a
+        # separator leaves every word, so a template with a word the message lacks is
+        # passed over before its shorter forms are walked.
+        words = set(tokens)
         for place in (first, first + 1):
-            for cluster in self._by_start.get((place, tokens[first]), ()):
+            for cluster in self._by_start.get((place, tokens[first]), [])[-MAX_CANDIDATES:]:
                 if (
                     cluster._spans
                     and len(cluster._tokens) - 2 < len(tokens)
+                    and all(token in words for token in cluster._tokens if WILDCARD not in token)
                     and any(
                         _elastic_covers(shorter, tokens)
                         for shorter in _without_one_separated(cluster._tokens)
@@ -950,6 +973,7 @@ class TemplateMiner:
         return lists
 
     def _index(self, cluster: Cluster) -> None:
+        self._lengths[len(cluster._tokens)] += 1
         for group in self._index_lists(cluster._tokens):
             group.append(cluster)
             if len(group) > 1 and group[-2]._order > cluster._order:
@@ -957,6 +981,9 @@ class TemplateMiner:
         self._by_tokens.setdefault(cluster._tokens, cluster)
 
     def _unindex(self, cluster: Cluster) -> None:
+        self._lengths[len(cluster._tokens)] -= 1
+        if not self._lengths[len(cluster._tokens)]:
+            del self._lengths[len(cluster._tokens)]
         for group in self._index_lists(cluster._tokens):
             group.remove(cluster)
         if self._by_tokens.get(cluster._tokens) is cluster:

@@ -1125,21 +1125,40 @@ def test_a_stream_of_unlike_messages_of_one_start_keeps_each_ones_work_bounded(
     keys_of(rows, miner)
     aligned: list[int] = []
     compared: list[int] = []
+    shortened: list[int] = []
     agreeing = miner_module._agreeing
     same_length = TemplateMiner._same_length_candidates
     monkeypatch.setattr(
         miner_module, "_agreeing", lambda *args: aligned.append(1) or agreeing(*args)
     )
+    for name in ("_without_one_optional", "_without_one_separated"):
+        shorter_forms = getattr(miner_module, name)
+        monkeypatch.setattr(
+            miner_module,
+            name,
+            lambda *args, forms=shorter_forms: shortened.append(1) or forms(*args),
+        )
     monkeypatch.setattr(
         TemplateMiner,
         "_same_length_candidates",
         lambda self, tokens: compared.append(len(found := same_length(self, tokens))) or found,
+    )
+    # Templates that may span the message, or that it may span, are found by their length.
+    of_lengths = TemplateMiner._of_lengths
+    monkeypatch.setattr(
+        TemplateMiner,
+        "_of_lengths",
+        lambda self, tokens, lengths: (
+            compared.append(len(found := of_lengths(self, tokens, lengths))) or found
+        ),
     )
     match = miner.add(last)
     assert match.created
     # Two alignments (start and end) per template looked at; a fraction of them all.
     assert len(aligned) <= templates // 2
     assert max(compared) <= templates // 4
+    # Templates with one part more, or with a value left out, are looked for among as few.
+    assert len(shortened) <= templates // 2
 
 
 def test_a_flood_of_garbage_does_not_grow_the_miner_without_limit() -> None:
@@ -1152,6 +1171,8 @@ def test_a_flood_of_garbage_does_not_grow_the_miner_without_limit() -> None:
             " ".join("".join(rng.choices(alphabet, k=rng.randint(2, 12))) for _ in range(words))
         )
     assert len(list(miner.clusters())) <= 500
+    # What is evicted leaves the index of templates by length, which stays that of those kept.
+    assert sum(miner._lengths.values()) == len(list(miner.clusters()))
     # Real messages still group after the flood.
     keys = keys_of(
         ["Connection to 10.0.3.7:5432 refused", "Connection to 10.0.3.8:6379 refused"], miner
