@@ -513,6 +513,17 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
                 masked[place] = ""
                 continue
             path = raw[0] == "/" and masked[place] == WILDCARD
+    if " | " in text and raws.count("|") >= _TABLE_SEPARATORS:
+        # "Event | High | Closed | Data Center.Floor 04.Server room 7 | B1'AS02 | Present
+        # value: Normal": a row of a table. A cell with a value in it is one value,
+        # however many words it has; the last cell is the message, read word by word.
+        start = 0
+        for end, raw in enumerate(raws):
+            if raw != "|":
+                continue
+            if end - start > 1 and any(WILDCARD in token for token in masked[start:end]):
+                masked[start:end] = [WILDCARD] + [""] * (end - start - 1)
+            start = end + 1
     tokens: list[str] = []
     listing = False
     for token in masked:
@@ -545,6 +556,8 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
     return tuple(tokens)
 
 
+# Columns of a table row past this many " | " between them: a cell is a field of its own.
+_TABLE_SEPARATORS = 3
 # The most tokens a bracketed phrase may span and still count as one token.
 MAX_BRACKETED_TOKENS = 16
 _CLOSER_OF = {"(": ")", "[": "]", "{": "}"}
