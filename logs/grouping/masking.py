@@ -558,6 +558,7 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
 
 # Columns of a table row past this many " | " between them: a cell is a field of its own.
 _TABLE_SEPARATORS = 3
+_TOPIC = re.compile(r"([a-z]+)/[^\s/]+(?:/[^\s/]+)*/([A-Z]{2}[A-Z0-9_]*)")
 # The most tokens a bracketed phrase may span and still count as one token.
 MAX_BRACKETED_TOKENS = 16
 _CLOSER_OF = {"(": ")", "[": "]", "{": "}"}
@@ -1198,6 +1199,12 @@ def _mask_core(core: str, *, inside: bool = False) -> str:
         source_call = _SOURCE_CALL.fullmatch(core)
         if source_call:
             return f"{source_call.group(1)}:{WILDCARD}({source_call.group(2)}"
+    if "/" in core and core[0].islower():
+        topic = _TOPIC.fullmatch(core)
+        if topic:
+            # An MQTT topic, "tele/plug_mill/STATE" or "stat/lathe/POWER0": the kind of
+            # message and what it tells, in capitals, around the device that sent it.
+            return f"{topic.group(1)}/{WILDCARD}/{topic.group(2)}"
     if (
         _URL.fullmatch(core)
         or _EMAIL.fullmatch(core)

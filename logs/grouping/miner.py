@@ -766,6 +766,10 @@ class TemplateMiner:
             # Client <*>" say what was done, however many things may be done.
             if all(_CAPITAL_LABEL.fullmatch(value) for value in seen):
                 continue
+            # So is the last part of a topic in capitals, around the device that sent it:
+            # "tele/<*>/STATE", "tele/<*>/SENSOR", "stat/<*>/RESULT" are kinds of message.
+            if all(_TOPIC_KIND.fullmatch(value) for value in seen):
+                continue
             # After a label ("target: disk", "target: replicas"), two words are two values,
             # unless it leads the message (a logger's name: "agent: Synced"); so are two
             # ends of one bracketed phrase after its label ("(using password: YES)",
@@ -1976,6 +1980,7 @@ _ROUTE_WORDS = re.compile(r"/[A-Za-z][A-Za-z_\-]*(?=[/?]|$)")
 _OPENING_BRACKETS = frozenset("([{")
 # A label in capitals, which names what was done: "DELETE:", "MKDIR:".
 _CAPITAL_LABEL = re.compile(r"[A-Z][A-Z_\-]+:")
+_TOPIC_KIND = re.compile(r"[a-z]+/<\*>/[A-Z]{2}[A-Z0-9_]*")
 # A token's head: its first word and the mark after it ("/products/", "action:").
 _HEAD = re.compile(r"[^\w<]*\w[\w\-]*[^\w\-]")
 

@@ -1691,7 +1691,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "open_liberty": 0.99,
         "opensmtpd": 0.77,
         "php_fpm": 0.79,
-        "tasmota": 0.40,
+        "tasmota": 0.90,
     },
 }
 LABELLED_SYSTEMS = [
@@ -2737,3 +2737,17 @@ def test_a_cell_of_a_table_row_with_a_value_in_it_is_one_value() -> None:
     assert len(set(keys)) == 1
     # Not a line with a bar or two in it: "a | b" is no table.
     assert mask("exit 1 | tee run 5 log") == ("exit", "<*>", "|", "tee", "run", "<*>", "log")
+
+
+def test_the_kind_an_mqtt_topic_ends_in_names_the_message_around_its_device() -> None:
+    # Tasmota's console: "MQT: <prefix>/<device>/<kind> = <payload>". The device is a
+    # value; the kind in capitals says what was sent, however many kinds there are.
+    assert mask("MQT: tele/plug_mill/LWT = Online") == ("MQT:", "tele/<*>/LWT", "=", "<*>")
+    assert mask("MQT: stat/lathe_2/POWER1 = OFF") == ("MQT:", "stat/<*>/POWER0", "=", "<*>")
+    kinds = ("tele/{}/STATE", "tele/{}/SENSOR", "stat/{}/RESULT", "stat/{}/POWER")
+    devices = ("plug_mill", "athom_2f2b", "relay_dust_extractor")
+    keys = keys_of([f"MQT: {kind.format(device)} = <*>" for device in devices for kind in kinds])
+    assert len(set(keys)) == len(kinds)
+    assert keys[: len(kinds)] == keys[len(kinds) : 2 * len(kinds)] == keys[2 * len(kinds) :]
+    # A path from the root is no topic: its last part is a value with the rest.
+    assert mask("open /var/lib/app/STATE failed") == ("open", "<*>", "failed")
