@@ -821,6 +821,28 @@ def _opens_message(text: str, quote: int) -> bool:
     return False
 
 
+# The names of log levels, which lead lines as a verb would lead a sentence.
+LEVEL_NAMES = frozenset(
+    (
+        "trace",
+        "debug",
+        "info",
+        "notice",
+        "warn",
+        "warning",
+        "error",
+        "err",
+        "crit",
+        "critical",
+        "alert",
+        "emerg",
+        "emergency",
+        "fatal",
+        "severe",
+    )
+)
+
+
 # "I1207 14:42:19.982638    2290 reconciler_common.go:245] ": klog's header (Kubernetes),
 # digits zeroed; a structured line's message follows it in quotes.
 _KLOG_HEADER = re.compile(r"[IWEF]0{4} 00:00:00\.0+ +0+ [\w.\-]+:0+\] ")
@@ -832,9 +854,9 @@ _SINGLE_QUOTE = re.compile(r"(?<!\\)'")
 def _mask_quoted_phrases(text: str) -> str:
     """A phrase in double quotes is a value ("Mozilla/5.0 (X11; Linux)", "Batch 12"), as a
     quoted word is, unless it opens the message (structured logs quote their message
-    text) or is an HTTP request line, whose method and route tell events apart (unless it
-    is a field after the event's words, `..., request: "GET /x HTTP/1.1"`: then it is
-    that field's value)."""
+    text), is a line another program logged (`_relayed_message`) or is an HTTP request
+    line, whose method and route tell events apart (unless it is a field after the
+    event's words, `..., request: "GET /x HTTP/1.1"`: then it is that field's value)."""
     quotes = [match.start() for match in _DOUBLE_QUOTE.finditer(text)]
     if len(quotes) > 2 and ("[" in text or "(" in text or "{" in text):
         quotes = _outer_quotes(text, quotes)
@@ -847,9 +869,20 @@ def _mask_quoted_phrases(text: str) -> str:
             start == 0
             or _opens_message(text, start)
             or (text[start - 2 : start] == "] " and _KLOG_HEADER.fullmatch(text, 0, start))
+            or (text[start - 1 : start] == " " and _relayed_message(inner))
             or (inner.partition(" ")[0] in _HTTP_METHODS and not _follows_label(text, start))
         ),
     )
+
+
+def _relayed_message(inner: str) -> bool:
+    """Whether a quoted phrase is a line another program logged, its level first in
+    capitals: php-fpm passes on what a worker wrote to stderr ('said into stderr: "NOTICE:
+    PHP message: PHP Warning: Undefined variable $id in /srv/a.php on line 12"'), whose
+    words are the event's. Not glued to a key or a bracket ('error:"FATAL: ..."',
+    '<<"FATAL: ...">>'): there the line is a field's value."""
+    first = inner.partition(" ")[0]
+    return first[-1:] == ":" and first[:-1].isupper() and first[:-1].lower() in LEVEL_NAMES
 
 
 def _outer_quotes(text: str, quotes: list[int]) -> list[int]:
@@ -1027,7 +1060,11 @@ def _mask_route(token: str) -> str:
 
 def _mask_quoted_value(match: re.Match[str]) -> str:
     lead, key, value = match.groups()
-    if value[1:].partition(" ")[0] in _HTTP_METHODS or _opens_message(match.string, match.start(3)):
+    if (
+        value[1:].partition(" ")[0] in _HTTP_METHODS
+        or _opens_message(match.string, match.start(3))
+        or _relayed_message(value[1:-1])
+    ):
         return match.group()
     return f"{lead}{key}{value[0]}{WILDCARD}{value[0]}"
 

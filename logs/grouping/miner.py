@@ -119,6 +119,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from logs.grouping.masking import (
+    LEVEL_NAMES,
     MESSAGE_KEYS,
     SYSTEM_ERRORS,
     UNITS,
@@ -1797,26 +1798,6 @@ def _code_skeleton(one: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, .
     return skeleton
 
 
-# The names of log levels, which lead lines as a verb would lead a sentence.
-LEVEL_NAMES = frozenset(
-    (
-        "trace",
-        "debug",
-        "info",
-        "notice",
-        "warn",
-        "warning",
-        "error",
-        "err",
-        "crit",
-        "critical",
-        "alert",
-        "emerg",
-        "emergency",
-        "fatal",
-        "severe",
-    )
-)
 # A vendor's message code: letters (one past "F", which hex digits are not, or before a
 # dash), then four digits or more, maybe after a severity digit ("%ASA-6-302014",
 # "AMQ222067", "AH01630", "WFLYSRV0028", "BEA-000627"), and a colon, or in angle brackets

@@ -1690,7 +1690,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "ardupilot": 0.77,
         "open_liberty": 0.99,
         "opensmtpd": 0.77,
-        "php_fpm": 0.79,
+        "php_fpm": 0.99,
         "tasmota": 0.90,
     },
 }
@@ -2751,3 +2751,27 @@ def test_the_kind_an_mqtt_topic_ends_in_names_the_message_around_its_device() ->
     assert keys[: len(kinds)] == keys[len(kinds) : 2 * len(kinds)] == keys[2 * len(kinds) :]
     # A path from the root is no topic: its last part is a value with the rest.
     assert mask("open /var/lib/app/STATE failed") == ("open", "<*>", "failed")
+
+
+def test_a_quoted_line_another_program_logged_is_read_word_by_word() -> None:
+    # php-fpm passes on what a worker wrote to stderr, level first: each PHP message is
+    # an event of its own, whatever the pool, child, file and line.
+    said = 'WARNING: [pool {pool}] child {child} said into stderr: "NOTICE: PHP message: {php}"'
+    messages = (
+        "PHP Warning:  Undefined variable $post_id in /srv/www/{file}.php on line {line}",
+        "PHP Fatal error:  Maximum execution time of 60 seconds exceeded in /srv/{file}.php",
+    )
+    lines = [
+        said.format(pool=pool, child=child, php=php.format(file=pool, line=child))
+        for php in messages
+        for pool, child in (("www", 6868), ("shop", 4211), ("nextcloud", 977))
+    ]
+    keys = keys_of(lines)
+    assert len(set(keys[:3])) == len(set(keys[3:])) == 1
+    assert keys[0] != keys[3]
+    # A line given as a field's value stays the value.
+    assert mask('login failed error:"FATAL: password authentication failed"') == (
+        "login",
+        "failed",
+        'error:"<*>"',
+    )
