@@ -556,8 +556,10 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
     return tuple(tokens)
 
 
-# Columns of a table row past this many " | " between them: a cell is a field of its own.
+# A table row has at least this many " | " between its cells (four columns).
 _TABLE_SEPARATORS = 3
+# An MQTT topic: a first part in lower case, the device (one part or more), and the kind
+# of message in capitals ("tele/plug_mill/STATE").
 _TOPIC = re.compile(r"([a-z]+)/[^\s/]+(?:/[^\s/]+)*/([A-Z]{2}[A-Z0-9_]*)")
 # The most tokens a bracketed phrase may span and still count as one token.
 MAX_BRACKETED_TOKENS = 16

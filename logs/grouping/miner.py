@@ -46,7 +46,8 @@ A message is masked (masking.py) into tokens, then, in this order:
    that lead a line ("[info] Started flows", "[info] Stopping flows", "(root) CMDEND");
    nor does a place in code ("virDomainCreate:<*>", "server.go:<*>]"), which names the
    statement, nor the first word of a logfmt line's message ('msg="StartContainer'), nor
-   a label in capitals ("OK DELETE:", "OK MKDIR:": what was done), nor a past participle
+   a label in capitals ("OK DELETE:", "OK MKDIR:": what was done) or the kind a topic
+   ends in ("tele/<*>/STATE", "stat/<*>/RESULT"), nor a past participle
    that ends a message after a value ("Program <*> started", "... stopped", "...
    paused": what became of the value is the event), nor the one word after a header that
    ends in a tag in square brackets (knxd's "Layer 8 [<*> <*>] TUNNEL_REQ": the word is
@@ -102,7 +103,9 @@ holds fewer ("<*> SP changed" of "Cooling Water Return Temp SP changed" does not
 again.
 
 Messages are compared only with templates that share a word with them at the same place
-(an index; for a template that starts with `<*>`, its first word), and a digit-zeroed
+(an index; for a template that starts with `<*>`, its first word; those that may span a
+message or that it may span also by their length, and no more than MAX_CANDIDATES of
+them where a word is that common), and a digit-zeroed
 copy of each message is memoized, so a repeat costs one dict lookup (until a template
 generalizes: then the memo starts again). Memory is bounded: past `max_clusters` the
 least recently used tenth of the clusters is dropped (their keys live on in the
