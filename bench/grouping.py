@@ -265,6 +265,7 @@ LABELLED_SETS = (
     "forty_fifth_held_out",
     "forty_sixth_held_out",
     "forty_seventh_held_out",
+    "forty_eighth_held_out",
 )
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
