@@ -571,7 +571,7 @@ _KEYED_FIELD = re.compile(r"[A-Za-z_][\w.\-]*=\S+")
 _TABLE_SEPARATORS = 3
 # An MQTT topic: a first part in lower case, the device (one part or more), and the kind
 # of message in capitals ("tele/plug_mill/STATE").
-_TOPIC = re.compile(r"([a-z]+)/[^\s/]+(?:/[^\s/]+)*/([A-Z]{2}[A-Z0-9_]*)")
+_TOPIC = re.compile(r"([a-z]+)/[^\s/]+(?:/[^\s/]+)*/([A-Z]{2}[A-Z_]*)(0*)")
 # The most tokens a bracketed phrase may span and still count as one token.
 MAX_BRACKETED_TOKENS = 16
 _CLOSER_OF = {"(": ")", "[": "]", "{": "}"}
@@ -1252,9 +1252,11 @@ def _mask_core(core: str, *, inside: bool = False) -> str:
     if "/" in core and core[0].islower():
         topic = _TOPIC.fullmatch(core)
         if topic:
-            # An MQTT topic, "tele/plug_mill/STATE" or "stat/lathe/POWER0": the kind of
-            # message and what it tells, in capitals, around the device that sent it.
-            return f"{topic.group(1)}/{WILDCARD}/{topic.group(2)}"
+            # An MQTT topic, "tele/plug_mill/STATE" or "stat/lathe/POWER1": the kind of
+            # message and what it tells, in capitals (a relay's number a value), around
+            # the device that sent it.
+            number = WILDCARD if topic.group(3) else ""
+            return f"{topic.group(1)}/{WILDCARD}/{topic.group(2)}{number}"
     if (
         _URL.fullmatch(core)
         or _EMAIL.fullmatch(core)

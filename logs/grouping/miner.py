@@ -1964,7 +1964,7 @@ _ROUTE_WORDS = re.compile(r"/[A-Za-z][A-Za-z_\-]*(?=[/?]|$)")
 _OPENING_BRACKETS = frozenset("([{")
 # A label in capitals, which names what was done: "DELETE:", "MKDIR:".
 _CAPITAL_LABEL = re.compile(r"[A-Z][A-Z_\-]+:")
-_TOPIC_KIND = re.compile(r"[a-z]+/<\*>/[A-Z]{2}[A-Z0-9_]*")
+_TOPIC_KIND = re.compile(r"[a-z]+/<\*>/[A-Z]{2}[A-Z_]*(?:<\*>)?")
 # A token's head: its first word and the mark after it ("/products/", "action:").
 _HEAD = re.compile(r"[^\w<]*\w[\w\-]*[^\w\-]")
 

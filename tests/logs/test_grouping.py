@@ -2753,7 +2753,7 @@ def test_the_kind_an_mqtt_topic_ends_in_names_the_message_around_its_device() ->
     # Tasmota's console: "MQT: <prefix>/<device>/<kind> = <payload>". The device is a
     # value; the kind in capitals says what was sent, however many kinds there are.
     assert mask("MQT: tele/plug_mill/LWT = Online") == ("MQT:", "tele/<*>/LWT", "=", "<*>")
-    assert mask("MQT: stat/lathe_2/POWER1 = OFF") == ("MQT:", "stat/<*>/POWER0", "=", "<*>")
+    assert mask("MQT: stat/lathe_2/POWER1 = OFF") == ("MQT:", "stat/<*>/POWER<*>", "=", "<*>")
     kinds = ("tele/{}/STATE", "tele/{}/SENSOR", "stat/{}/RESULT", "stat/{}/POWER")
     devices = ("plug_mill", "athom_2f2b", "relay_dust_extractor")
     keys = keys_of([f"MQT: {kind.format(device)} = <*>" for device in devices for kind in kinds])
