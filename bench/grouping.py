@@ -266,6 +266,7 @@ LABELLED_SETS = (
     "forty_sixth_held_out",
     "forty_seventh_held_out",
     "forty_eighth_held_out",
+    "forty_ninth_held_out",
 )
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
