@@ -1721,11 +1721,22 @@ LABELLED_SYSTEMS = [
 ]
 
 
+# The miner's pass over each labelled system, made once for the two tests below: the
+# accuracy test keeps it here and the restore test, which runs after it, takes it on.
+_FIRST_PASSES: dict[tuple[str, str], tuple[list[str], float, TemplateMiner]] = {}
+
+
+def labelled_first_pass(labelled_set: str, system: str) -> tuple[list[str], float, TemplateMiner]:
+    """The system's messages, their grouping accuracy and the miner that grouped them."""
+    messages, events = labelled_sample(GROUPING_DATA / labelled_set / f"{system}.csv")
+    miner = TemplateMiner()
+    return messages, grouping_accuracy(keys_of(messages, miner), events), miner
+
+
 @pytest.mark.parametrize(("labelled_set", "system"), LABELLED_SYSTEMS)
 def test_grouping_accuracy_on_our_labelled_logs(labelled_set: str, system: str) -> None:
-    messages, events = labelled_sample(GROUPING_DATA / labelled_set / f"{system}.csv")
-    accuracy = grouping_accuracy(keys_of(messages), events)
-    assert accuracy >= LABELLED_GA_FLOORS[labelled_set][system]
+    first_pass = _FIRST_PASSES[labelled_set, system] = labelled_first_pass(labelled_set, system)
+    assert first_pass[1] >= LABELLED_GA_FLOORS[labelled_set][system]
 
 
 @pytest.mark.parametrize(("labelled_set", "system"), LABELLED_SYSTEMS)
@@ -1735,9 +1746,8 @@ def test_restored_templates_send_our_labelled_logs_where_they_went(
     # Templates with bracketed phrases, spanning `<*>` and routes, split at their spaces
     # and grouped again on restore, must take the messages that made them; and every
     # template keeps the messages it took, so a second pass changes nothing.
-    messages, _ = labelled_sample(GROUPING_DATA / labelled_set / f"{system}.csv")
-    before = TemplateMiner()
-    keys_of(messages, before)
+    first_pass = _FIRST_PASSES.pop((labelled_set, system), None)
+    messages, _, before = first_pass or labelled_first_pass(labelled_set, system)
     again = [before.add(message) for message in messages]
     assert not any(match.created or match.template_changed for match in again)
     expected = [match.cluster.key for match in again]
