@@ -429,7 +429,7 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
         # -y git": in a record of fields between " ; ", the last field's value runs to the
         # end of the line, words and all.
         last = len(raws) - 1 - raws[::-1].index(";")
-        if last + 2 < len(raws) and _KEYED_FIELD.fullmatch(raws[last + 1]):
+        if last + 2 < len(raws) and KEYED_FIELD.fullmatch(raws[last + 1]):
             masked[last + 1] = f"{raws[last + 1].partition('=')[0]}={WILDCARD}"
             masked[last + 2 :] = [""] * (len(masked) - last - 2)
     if " --" in text:
@@ -566,7 +566,8 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
 
 # A record of fields between " ; " has at least this many of them.
 _RECORD_SEPARATORS = 3
-_KEYED_FIELD = re.compile(r"[A-Za-z_][\w.\-]*=\S+")
+# A key=value field, whatever its value.
+KEYED_FIELD = re.compile(r"[A-Za-z_][\w.\-]*=\S+")
 # A table row has at least this many " | " between its cells (four columns).
 _TABLE_SEPARATORS = 3
 # An MQTT topic: a first part in lower case, the device (one part or more), and the kind

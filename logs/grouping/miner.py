@@ -122,6 +122,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from logs.grouping.masking import (
+    KEYED_FIELD,
     LEVEL_NAMES,
     MESSAGE_KEYS,
     SYSTEM_ERRORS,
@@ -476,10 +477,15 @@ class TemplateMiner:
                 return self._by_start.get((place, token), [])
         return []
 
-    def _of_lengths(self, tokens: tuple[str, ...], lengths: list[int]) -> list[Cluster]:
-        """Templates of these lengths that share the message's first word at its place:
+    def _of_other_length(self, tokens: tuple[str, ...], *, longer: bool) -> list[Cluster]:
+        """Longer (or shorter) templates that share the message's first word at its place:
         those of `_longer_or_shorter` found by their length, so that a stream of unlike
         messages of one start and one length does not make each cost as much as all."""
+        lengths = [
+            length
+            for length in self._lengths
+            if (length > len(tokens) if longer else length < len(tokens))
+        ]
         for place, token in enumerate(tokens):
             if WILDCARD not in token:
                 return [
@@ -502,8 +508,7 @@ class TemplateMiner:
             for place in range(len(tokens))
             for cluster in self._by_first_word.get((place, tokens[place]), ())
         ]
-        shorter = [length for length in self._lengths if length < len(tokens)]
-        for cluster in (*self._of_lengths(tokens, shorter), *later):
+        for cluster in (*self._of_other_length(tokens, longer=False), *later):
             if (
                 cluster._spans
                 and len(cluster._tokens) < len(tokens)
@@ -519,9 +524,7 @@ class TemplateMiner:
             return []
         return [
             cluster
-            for cluster in self._of_lengths(
-                tokens, [length for length in self._lengths if length > len(tokens)]
-            )
+            for cluster in self._of_other_length(tokens, longer=True)
             if _elastic_covers(tokens, cluster._tokens, spans)
         ]
 
@@ -1391,7 +1394,6 @@ def _spans(tokens: tuple[str, ...]) -> list[int]:
 
 
 _FIELD_LABEL = re.compile(r"[A-Za-z_][\w.\-]*:")
-_KEYED = re.compile(r"[A-Za-z_][\w.\-]*=\S+")
 
 
 def _fields(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -1529,7 +1531,7 @@ def _without_one_field(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
         return []
     # Its neighbours may be key=values too ('remoteAddr="<*>", X-Forwarded-For: "<*>",
     # duration=<*>').
-    keyed = [place for place, token in enumerate(tokens) if _KEYED.fullmatch(token)]
+    keyed = [place for place, token in enumerate(tokens) if KEYED_FIELD.fullmatch(token)]
     starts = {start for start, _ in fields}.union(keyed)
     ends = {end for _, end in fields}.union(place + 1 for place in keyed)
     return [

@@ -1144,12 +1144,12 @@ def test_a_stream_of_unlike_messages_of_one_start_keeps_each_ones_work_bounded(
         lambda self, tokens: compared.append(len(found := same_length(self, tokens))) or found,
     )
     # Templates that may span the message, or that it may span, are found by their length.
-    of_lengths = TemplateMiner._of_lengths
+    of_other_length = TemplateMiner._of_other_length
     monkeypatch.setattr(
         TemplateMiner,
-        "_of_lengths",
-        lambda self, tokens, lengths: (
-            compared.append(len(found := of_lengths(self, tokens, lengths))) or found
+        "_of_other_length",
+        lambda self, tokens, *, longer: (
+            compared.append(len(found := of_other_length(self, tokens, longer=longer))) or found
         ),
     )
     match = miner.add(last)
