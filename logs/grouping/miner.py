@@ -540,6 +540,7 @@ class TemplateMiner:
         best: Cluster | None = None
         for shorter in (
             *_without_one_field(tokens),
+            *_without_trailing_pair(tokens),
             *_without_one_separated(tokens),
             *_without_one_tag(tokens),
             *_without_one_aside(tokens),
@@ -798,6 +799,7 @@ class TemplateMiner:
                     or all(value.lower() in _BOOLEANS for value in seen)
                     # A noun after its count, in the singular and the plural.
                     or (tokens[position - 1] == WILDCARD and _one_noun_counted(seen))
+                    or _reasons_in_brackets(seen, tokens[position - 1])
                     or _labelled_in_token(seen[1:], tokens[position])
                 )
             ):
@@ -916,6 +918,7 @@ class TemplateMiner:
         tokens = cluster._tokens
         for shorter in (
             *_without_one_field(tokens),
+            *_without_trailing_pair(tokens),
             *_without_one_tag(tokens),
             *_without_one_aside(tokens),
         ):
@@ -1434,11 +1437,17 @@ def _without_one_aside(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
     brackets, which a producer prints when it has one (Exim's "H=<*> (ylmf-pc) [<*>]:<*>"
     where a client's greeting named it otherwise than its address did; Proxmox's "state
     changed from '<*>' to '<*>' (node = <*>)"; NUT's "logged into UPS [myups] (SSL)"). Not
-    after a word: Loghub labels "PCI: Probing PCI hardware (bus 00)" an event of its own."""
+    after a word: Loghub labels "PCI: Probing PCI hardware (bus 00)" an event of its own;
+    unless several reasons made it any reason ("fd=<*> closed (<*>)", see
+    `_reasons_in_brackets`), which a line may leave out ("fd=<*> closed")."""
     places = [
         place
         for place in range(1, len(tokens))
-        if (WILDCARD in tokens[place - 1] or _square_tag(tokens[place - 1]))
+        if (
+            WILDCARD in tokens[place - 1]
+            or _square_tag(tokens[place - 1])
+            or tokens[place].rstrip(".,;") == _ANY_REASON
+        )
         and _ROUND_ASIDE.fullmatch(tokens[place])
         # A word's aside may end in the mark that ends the clause, which goes back to what
         # it followed: "from <*> (https), relayed to <*>" without its aside is "from <*>,
@@ -1483,6 +1492,11 @@ def _optional_values(tokens: tuple[str, ...]) -> list[int]:
 # ("daily.cld", "docs-site", "shop-api/main"): when it leads a line it says of what, as a
 # tag does, not what happened.
 _COMPOUND_NAME = re.compile(r"[a-z][a-z0-9]*(?:[-/_.][a-z0-9%]+)+")
+# A reason in round brackets, in lower-case words, and the mark that may follow it: "(timed
+# out)", "(client request).", "(stale/timeout).". Reasons of several lines make the first
+# any reason.
+_ANY_REASON = f"({WILDCARD})"
+_REASON_ASIDE = re.compile(r"\([a-z][a-z /\-]*\)[.,;]?")
 _ROUND_ASIDE = re.compile(r"\([^()]+\)[,;]?")
 
 
@@ -1490,6 +1504,7 @@ def _without_one_optional(tokens: tuple[str, ...], length: int) -> Iterable[tupl
     """The template without one of its optional parts, `length` tokens long."""
     if len(tokens) == length + 2:
         yield from _without_one_field(tokens)
+        yield from _without_trailing_pair(tokens)
         yield from _without_one_separated(tokens)
     elif len(tokens) == length + 1:
         yield from _without_one_tag(tokens)
@@ -1537,6 +1552,34 @@ def _without_one_field(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
     return [
         tokens[:start] + tokens[end:] for start, end in fields if start in ends and end in starts
     ]
+
+
+# Words that relate a value to the event rather than name one more of its values:
+# "changed from <*> to <*> through <*>" says who changed it, an event of its own.
+_RELATING_WORDS = frozenset(
+    {
+        *("to", "from", "through", "by", "via", "for", "of", "in", "on", "at", "with"),
+        *("into", "after", "before", "as", "than", "since", "until", "and", "or"),
+    }
+)
+
+
+def _without_trailing_pair(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The template without the word and the value that end it after another value, which
+    a producer adds when it has one (pgBackRest's "backup file <*> (<*>, <*>) checksum <*>"
+    and "backup file <*> (<*>, <*>)" of a file it did not sum). Not after a word, where the
+    pair is what the line reports ("sync finished, status <*>"), nor a relating word and
+    its value (`_RELATING_WORDS`)."""
+    if (
+        len(tokens) >= 5
+        and tokens[-1] == WILDCARD
+        and tokens[-2].isalpha()
+        and tokens[-2].islower()
+        and tokens[-2] not in _RELATING_WORDS
+        and WILDCARD in tokens[-3]
+    ):
+        return [tokens[:-2]]
+    return []
 
 
 def _value_and_aside(tokens: tuple[str, ...], start: int, end: int) -> bool:
@@ -1888,6 +1931,16 @@ def _devices_speaking(words: list[str], after: tuple[str, ...]) -> bool:
         and len({name[:2] for name in names}) == 1
         and all(len(name) > 2 for name in names)
     )
+
+
+def _reasons_in_brackets(words: list[str], before: str) -> bool:
+    """Whether the words are reasons in round brackets, after a word ("closed (timed
+    out)", "closed (client request).") or, said in several words or as a sentence's end,
+    after a value ("using <*> (client queue)."). One word after a value is the value's
+    kind: "<*> - <*> (reserved)" and "<*> - <*> (usable)" are two kinds of memory."""
+    if not all(map(_REASON_ASIDE.fullmatch, words)):
+        return False
+    return WILDCARD not in before or all(" " in word or word[-1] == "." for word in words)
 
 
 def _one_noun_counted(words: list[str]) -> bool:
