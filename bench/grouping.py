@@ -267,6 +267,7 @@ LABELLED_SETS = (
     "forty_seventh_held_out",
     "forty_eighth_held_out",
     "forty_ninth_held_out",
+    "fiftieth_held_out",
 )
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
