@@ -1802,6 +1802,9 @@ def _sentence_skeleton(
     # ...", "drbd pgwal stor-a: PingAck did not arrive in time."), not a verb.
     if not all(_object_start(member, head) for member in members):
         return None
+    # Nor is a verb's particle ("logged in via <*>.", "logged out via WBM."): two verbs.
+    if any(member[head] in _PARTICLES for member in members):
+        return None
     if any(
         _value_label(token) or _DASHED_NAME_LABEL.fullmatch(token)
         for member in members
@@ -1815,6 +1818,12 @@ def _sentence_skeleton(
     if not all(word.isalpha() and len(word) > 1 for word in start) or all(
         word.lower() in LEVEL_NAMES or _CAMEL_CASE.search(word) for word in start
     ):
+        return None
+    # And a verb among them, as systemd's ("Started", "Reached target", "Dependency failed
+    # for"), or a command in capitals ("DBCC CHECKDB <*>."): a subject alone says nothing
+    # of what became of it ("Battery <*>." of "Battery disconnected.", "Battery power
+    # exhausted.").
+    if not (any(word.endswith(("ed", "ing")) for word in start) or all(map(str.isupper, start))):
         return None
     return (*start, WILDCARD + mark)
 
@@ -1964,6 +1973,10 @@ _ARGUMENT = re.compile(r"([A-Za-z][\w.-]*[\[(])[^\[\]()]+([\])]:?)")
 
 
 _SERVING = re.compile(r"[A-Za-z][\w.-]*\([\w.:<*>-]+\):")
+
+
+# Words that finish a verb: "logged in", "logged out", "powered off" are verbs of their own.
+_PARTICLES = frozenset(("in", "out", "on", "off", "up", "down", "over", "back", "away"))
 
 
 def _object_start(tokens: tuple[str, ...], place: int) -> bool:
