@@ -448,7 +448,7 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
         methods = [
             place
             for place in range(1, len(raws) - 1)
-            if raws[place] in _HTTP_METHODS
+            if raws[place] in HTTP_METHODS
             and masked[place + 1] == WILDCARD
             and raws[place + 1][0] == "/"
             and WILDCARD in masked[place - 1]
@@ -884,7 +884,7 @@ def _mask_quoted_phrases(text: str) -> str:
             or _opens_message(text, start)
             or (text[start - 2 : start] == "] " and _KLOG_HEADER.fullmatch(text, 0, start))
             or (text[start - 1 : start] == " " and _relayed_message(inner))
-            or (inner.partition(" ")[0] in _HTTP_METHODS and not _follows_label(text, start))
+            or (inner.partition(" ")[0] in HTTP_METHODS and not _follows_label(text, start))
         ),
     )
 
@@ -1036,7 +1036,7 @@ def _status_phrases(raws: list[str]) -> list[tuple[int, int]]:
 
 
 # RFC 9110's methods and WebDAV's most common ones.
-_HTTP_METHODS = frozenset(
+HTTP_METHODS = frozenset(
     ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE", "PROPFIND")
 )
 _WORDS_BESIDES_METHOD = 2
@@ -1049,11 +1049,13 @@ def _worded(token: str) -> bool:
 
 
 def _request_targets(raws: list[str]) -> list[int]:
-    """Places of the targets of HTTP request lines ("GET /v2/servers/detail HTTP/1.1")."""
+    """Places of the targets of HTTP request lines ("GET /v2/servers/detail HTTP/1.1"), the
+    line in quotes or not, escaped ones too (CrowdSec's logfmt message '... \\"GET
+    /v1/heartbeat HTTP/1.1 200 24µs \\"crowdsec/v1.6.8\\" \\"')."""
     return [
         index
         for index in range(1, len(raws) - 1)
-        if raws[index - 1].lstrip("\"'") in _HTTP_METHODS
+        if raws[index - 1].lstrip("\\\"'") in HTTP_METHODS
         and raws[index].startswith("/")
         and _HTTP_VERSION.fullmatch(raws[index + 1])
     ]
@@ -1075,7 +1077,7 @@ def _mask_route(token: str) -> str:
 def _mask_quoted_value(match: re.Match[str]) -> str:
     lead, key, value = match.groups()
     if (
-        value[1:].partition(" ")[0] in _HTTP_METHODS
+        value[1:].partition(" ")[0] in HTTP_METHODS
         or _opens_message(match.string, match.start(3))
         or _relayed_message(value[1:-1])
     ):

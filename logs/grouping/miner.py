@@ -122,6 +122,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from logs.grouping.masking import (
+    HTTP_METHODS,
     KEYED_FIELD,
     LEVEL_NAMES,
     MESSAGE_KEYS,
@@ -154,6 +155,9 @@ REASON_WORDS_MAX = 12
 _BOOLEANS = frozenset({"true", "false"})
 # Words that say what became of a value, when they end a message: never a field's values.
 _PAST_PARTICIPLE = re.compile(r"[a-z]+ed[.!]?")
+_CAPS_WORD = re.compile(r"[A-Z]{3,}")
+# A verb as a word ends: "renewing", "rebinding", "released".
+_VERB_FORM = re.compile(r"[a-z]+(?:ed|ing)")
 # The most words a name may have where a template's `<*>` stands between two words
 # ("Temperature sensor <*> reading" of "Inlet Temp", "DIMM A1 Temp").
 MAX_NAME_WORDS = 3
@@ -745,6 +749,15 @@ class TemplateMiner:
                 and all(word.isalpha() and word[0].isupper() for word in seen)
             ):
                 continue
+            # So does a verb that opens the clause after a speaker's value and its colon
+            # ("<*>: renewing lease of <*>", "<*>: rebinding lease of <*>").
+            if (
+                position == 1
+                and tokens[0].endswith(":")
+                and WILDCARD in tokens[0]
+                and all(_VERB_FORM.fullmatch(word) for word in seen)
+            ):
+                continue
             # So does the first word of a logfmt line's message ('msg="StartContainer').
             if tokens[position].startswith(MESSAGE_KEYS):
                 continue
@@ -773,6 +786,23 @@ class TemplateMiner:
             # Labels in capitals are keys, not values: "OK DELETE: Client <*>", "OK MKDIR:
             # Client <*>" say what was done, however many things may be done.
             if all(_CAPITAL_LABEL.fullmatch(value) for value in seen):
+                continue
+            # So is a word in capitals after a capitalized verb, as Loghub labels
+            # Hadoop's "Transitioned from NEW to <*>": "Received PUBLISH from <*>",
+            # "Received PINGREQ from <*>", "Entering MASTER STATE". Not a request's
+            # method ("Completed GET /x"), nor a level.
+            if (
+                position > 0
+                and tokens[position - 1].isalpha()
+                and tokens[position - 1][0].isupper()
+                and not tokens[position - 1].isupper()
+                and all(
+                    _CAPS_WORD.fullmatch(value)
+                    and value.lower() not in LEVEL_NAMES
+                    and value not in HTTP_METHODS
+                    for value in seen
+                )
+            ):
                 continue
             # So is the last part of a topic in capitals, around the device that sent it:
             # "tele/<*>/STATE", "tele/<*>/SENSOR", "stat/<*>/RESULT" are kinds of message.

@@ -839,6 +839,50 @@ def test_a_sentence_about_its_subject_is_no_verb_whose_object_varies() -> None:
     assert len(set(keys_of(checks))) == 1
 
 
+def test_a_verb_that_opens_the_clause_after_a_speaker_names_the_event() -> None:
+    # dhcpcd: the interface and its colon, then what it does with a lease.
+    verbs = ["renewing", "rebinding", "releasing", "probing"]
+    lines = [
+        f"{interface}: {verb} lease of 10.0.{n}.{n + 7}"
+        for n, interface in enumerate(["end0", "eth0", "usb0"])
+        for verb in verbs
+    ]
+    keys = keys_of(lines)
+    assert len(set(keys)) == len(verbs)
+    assert keys[: len(verbs)] == keys[len(verbs) : 2 * len(verbs)]
+    # A noun there is a value: the thing the speaker reports on.
+    states = [
+        f"{interface}: {state} carrier on 10.0.{n}.1"
+        for n, interface in enumerate(["end0", "eth0", "usb0"])
+        for state in ["wired", "wireless", "tunnel"]
+    ]
+    assert len(set(keys_of(states))) == 1
+
+
+def test_a_word_in_capitals_after_a_verb_names_the_event() -> None:
+    # Mosquitto names each packet it received; keepalived each state it enters.
+    packets = ["PINGREQ", "PUBACK", "SUBSCRIBE", "DISCONNECT"]
+    received = [
+        f"Received {packet} from {client}"
+        for client in ("esp32-adb48a", "nodered_1ee57012", "scada-historian")
+        for packet in packets
+    ]
+    keys = keys_of(received)
+    assert len(set(keys)) == len(packets)
+    assert keys[: len(packets)] == keys[len(packets) : 2 * len(packets)]
+    states = ["MASTER", "BACKUP", "FAULT"]
+    entering = [
+        f"({group}) Entering {state} STATE" for group in ("VI_1", "VI_WEB") for state in states
+    ]
+    assert len(set(keys_of(entering))) == len(states)
+    # A method is a request's value, and a level is no word of the message.
+    completed = [
+        f"Completed {method} /api/orders/{n}{n} with status 200 in {n}6ms"
+        for n, method in enumerate(["GET", "POST", "PUT", "DELETE"])
+    ]
+    assert len(set(keys_of(completed))) == 1
+
+
 def test_a_route_names_its_endpoint_by_its_words() -> None:
     tenant = "54fadb412c4e40cdbaed9335e4c35a9e"
     lines = [
@@ -859,6 +903,21 @@ def test_a_route_names_its_endpoint_by_its_words() -> None:
     others = keys[6:]
     assert len({others[0], others[1], others[2]}) == 3
     assert others[3:6] == others[0:3] == others[6:9]
+
+
+def test_a_request_line_in_escaped_quotes_names_its_endpoint() -> None:
+    # CrowdSec's API logs gin's access line inside a logfmt message, its quotes escaped.
+    def served(client: str, route: str, n: int) -> str:
+        return (
+            f'level=info msg="{client} - [Fri, 0{n} Nov 2026 13:26:0{n} UTC] \\"GET {route} '
+            f'HTTP/1.1 200 {n}79.763\u00b5s \\"crowdsec-nginx-bouncer/v1.0.{n}\\" \\""'
+        )
+
+    routes = ["/v1/decisions/stream?startup=false", "/v1/heartbeat", "/v1/decisions?ip=1.2.3.4"]
+    lines = [served(f"10.0.0.{n}", route, n) for n in range(1, 4) for route in routes]
+    keys = keys_of(lines)
+    assert len(set(keys)) == len(routes)
+    assert keys[:3] == keys[3:6] == keys[6:9]
 
 
 def test_words_that_fill_a_route_segment_become_a_variable_after_three() -> None:
@@ -1310,7 +1369,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     # 0.500 with the miner before issue 18, drain3 0.395), not tuned on.
     "ninth_held_out": {
         "bacula": 0.85,
-        "mosquitto": 0.65,
+        "mosquitto": 0.94,
         "pacemaker": 0.76,
         "s7_diag": 0.62,
         "suricata": 0.64,
@@ -1321,7 +1380,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     "tenth_held_out": {
         "gitlab_runner": 0.94,
         "haproxy": 0.53,
-        "keepalived": 0.87,
+        "keepalived": 0.99,
         "modbus_gateway": 0.85,
         "zfs_zed": 0.89,
     },
@@ -1561,7 +1620,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     # (lldpd).
     "thirty_third_held_out": {
         "beats_filebeat": 0.91,
-        "dhcpcd": 0.62,
+        "dhcpcd": 0.79,
         "lldpd": 0.59,
         "tinyproxy": 0.98,
         "trumpf_laser": 0.97,
@@ -1692,7 +1751,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     "forty_fourth_held_out": {
         "celery_worker": 0.98,
         "cockroachdb": 0.77,
-        "crowdsec": 0.43,
+        "crowdsec": 0.68,
         "phoenix_plcnext": 0.82,
         "tailscaled": 0.72,
     },
