@@ -8,6 +8,7 @@ that to cache by `digits_zeroed(message)`.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Callable
@@ -367,6 +368,8 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
         text = _mask_quoted_phrases(text)
     if "'" in text:
         text = _mask_single_quoted_phrases(text)
+    if "`" in text:
+        text = _mask_backquoted_phrases(text)
     if '"' in text or "'" in text or "`" in text:
         text = _KEY_QUOTED.sub(_mask_quoted_value, text)
         text = _QUOTED_WORD.sub(_mask_quoted_word, text)
@@ -398,6 +401,9 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
     if "=" in text:
         for place in _record_flags(raws):
             masked[place] = WILDCARD
+        for start, end in _spaced_field_values(raws):
+            masked[start] = f"{raws[start].partition('=')[0]}={WILDCARD}"
+            masked[start + 1 : end] = [""] * (end - start - 1)
         # "ERR=No such file or directory": a field's value may be a system error's text.
         for place, end in _field_error_texts(raws):
             masked[place + 1 : end] = [WILDCARD] * (end - place - 1)
@@ -744,6 +750,38 @@ def _record_flags(raws: list[str]) -> list[int]:
     return places
 
 
+# A key=value field, or one left empty ("name= age=6"): either ends the value before it.
+_MAYBE_EMPTY_FIELD = re.compile(r"[A-Za-z_][\w.\-]*=\S*")
+
+
+def _spaced_field_values(raws: list[str]) -> list[tuple[int, int]]:
+    """Where, in a record of key=value fields, a value goes on over words up to the next
+    field, as (start, end): Falco's "command=grep -r password /home terminal=0"."""
+    keyed = [place for place, raw in enumerate(raws) if _MAYBE_EMPTY_FIELD.fullmatch(raw)]
+    if len(keyed) < _RECORD_FIELDS:
+        return []
+    return [
+        (start, end)
+        for start, end in itertools.pairwise(keyed)
+        if end - start > 1
+        and not raws[start].endswith("=")
+        and not _UPPER_FIELD.match(raws[start])
+        # Not words in capitals only, which name the record ("conn=4 op=1 RESULT tag=97")
+        # or a value's unit ("qty=12 PCE"), nor marks only (" ; ").
+        and not all(raw.isalpha() and raw.isupper() for raw in raws[start + 1 : end])
+        and any(any(map(str.isalnum, raw)) for raw in raws[start + 1 : end])
+        and _unquoted(raws[start:end])
+    ]
+
+
+def _unquoted(raws: list[str]) -> bool:
+    """Whether the words hold no double quote or backquote, and single quotes in pairs
+    ("command=python3 -c open('/etc/shadow').read()"): a quoted text (a logfmt message's
+    'msg="Starting server"') is the quote rules' to read."""
+    text = " ".join(raws)
+    return '"' not in text and "`" not in text and text.count("'") % 2 == 0
+
+
 _VALUE_ENDING = f"{WILDCARD}:"
 # The end of a file's name and its colon: "4016.docx:", "Documents/notes.txt:".
 # A part of a path after a space: words up to a folder's slash, or a file's name.
@@ -863,6 +901,7 @@ _KLOG_HEADER = re.compile(r"[IWEF]0{4} 00:00:00\.0+ +0+ [\w.\-]+:0+\] ")
 # A double quote that is not escaped: quoted phrases are paired from these, left to right.
 _DOUBLE_QUOTE = re.compile(r'(?<!\\)"')
 _SINGLE_QUOTE = re.compile(r"(?<!\\)'")
+_BACKQUOTE = re.compile(r"(?<!\\)`")
 
 
 def _mask_quoted_phrases(text: str) -> str:
@@ -960,6 +999,15 @@ def _mask_single_quoted_phrases(text: str) -> str:
             and text[match.end() : match.end() + 1].isalnum()
         )
     ]
+    if len(quotes) > 3:
+        quotes = _nested_quotes_left_out(text, quotes)
+    return _mask_paired(text, quotes, lambda start, inner: False)
+
+
+def _mask_backquoted_phrases(text: str) -> str:
+    """A phrase in backquotes is a value, as Markdown and Go's messages quote a name
+    ("Job `Mail: Email Queue Manager` done.", Odoo's cron jobs)."""
+    quotes = [match.start() for match in _BACKQUOTE.finditer(text)]
     if len(quotes) > 3:
         quotes = _nested_quotes_left_out(text, quotes)
     return _mask_paired(text, quotes, lambda start, inner: False)

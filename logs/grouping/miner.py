@@ -876,6 +876,7 @@ class TemplateMiner:
         (the words it took a `<*>` for told them apart): the sibling rule runs again for
         it, as for a new message, so the order messages come in matters less."""
         merged: list[str] = []
+        before = cluster._tokens
         survivor = self._merged_into(cluster, tokens, merged, message)
         survivor.size += 1
         for _ in range(MAX_FOLLOWING_MERGES):
@@ -889,6 +890,11 @@ class TemplateMiner:
         for other in self._covered_but_for_one_optional(survivor):
             self._absorbed(other, survivor, merged)
         survivor._last_used = self._clock
+        if not merged and survivor is cluster and survivor._tokens == before:
+            # The sibling rule made again the template the message's siblings made ("GET
+            # /web/<*>" of "/web/login", a word its `<*>` does not take in a route): the
+            # message joins it, and nothing changed.
+            return cluster._plain_match or GroupMatch(cluster, False, False)
         # The changed template may now be the more specific home of messages the memo sends
         # elsewhere (templates can overlap without covering each other), and a restart
         # would send them there: the memo is rebuilt, at the cost of one placing each.

@@ -143,6 +143,11 @@ SAME_EVENT = {
         "Login failed for user 'sa'. Reason: can't open the database.",
         "Login failed for user 'svc_backup'. Reason: can't open the database.",
     ],
+    "backquoted phrases": [
+        "odoo.addons.base.models.ir_cron: Job `Mail: Email Queue Manager` done.",
+        "odoo.addons.base.models.ir_cron: Job `Digest Emails` done.",
+        "odoo.addons.base.models.ir_cron: Job `Procurement: run scheduler` done.",
+    ],
     "java classes and android packages": [
         "Resolved exception org.example.shop.OrderNotFoundException in handler",
         "Resolved exception java.lang.IllegalStateException in handler",
@@ -883,6 +888,28 @@ def test_a_word_in_capitals_after_a_verb_names_the_event() -> None:
     assert len(set(keys_of(completed))) == 1
 
 
+def test_a_value_goes_on_over_words_up_to_the_next_field() -> None:
+    # Falco prints the command line of the process it caught as it was typed.
+    commands = ["grep -r password /home", "python3 -c open('/etc/shadow').read()"] * 2
+    lines = [
+        f"Log files were tampered (file=/var/log/wtmp evt_type=openat user=root user_uid={n} "
+        f"process=sh command={command} terminal=3481{n} container_id=host)"
+        for n, command in enumerate(commands)
+    ]
+    assert len(set(keys_of(lines))) == 1
+    # A field left empty ends the value before it, and words in capitals name the record.
+    redis = [
+        f"Client closed connection id={n} addr=10.0.0.{n}:5{n}1 fd={n} name={name} age={n} idle=0"
+        for n, name in enumerate(["sidekiq", "", "web", ""])
+    ]
+    assert len(set(keys_of(redis))) == 1
+    slapd = [
+        f"conn={n}44 op=1 {word} tag=97 err=0 qtime=0.0000{n} etime=0.00{n}"
+        for n, word in enumerate(["RESULT", "RESULT", "SRCH", "SRCH"])
+    ]
+    assert len(set(keys_of(slapd))) == 2
+
+
 def test_a_route_names_its_endpoint_by_its_words() -> None:
     tenant = "54fadb412c4e40cdbaed9335e4c35a9e"
     lines = [
@@ -1332,7 +1359,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     },
     "second_held_out": {"cisco": 0.93, "postfix": 0.98, "postgres": 0.81, "slurm": 0.98},
     "third_held_out": {"bmc": 0.90, "jenkins": 0.55, "kafka": 0.96, "openvpn": 0.97},
-    "held_out": {"airflow": 0.78, "bind": 0.93, "ceph": 0.74, "mongodb": 0.81},
+    "held_out": {"airflow": 0.78, "bind": 0.93, "ceph": 0.74, "mongodb": 0.94},
     # Written after the merge of issue 18's rules by someone who did not see the miner;
     # measured once (0.740 mean), then tuned on (optional trailing fields, fields after
     # a label).
@@ -1408,7 +1435,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     # isc_dhcpd), and moved by the rule of single-quoted phrases (traefik).
     "thirteenth_held_out": {
         "isc_dhcpd": 0.73,
-        "libvirtd": 0.68,
+        "libvirtd": 0.76,
         "logix_plc": 0.42,
         "traefik": 0.93,
         "zabbix_server": 0.66,
@@ -1420,7 +1447,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "beckhoff_twincat": 0.98,
         "cups_print": 0.94,
         "hpc_cluster": 0.84,
-        "mssql_server": 0.81,
+        "mssql_server": 0.84,
         "openldap_slapd": 0.77,
     },
     # Written by a helper that did not read the miner; measured once at stop 34 after every
@@ -1450,7 +1477,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     # a level's letter is no verb, variants of one saying are no reasons: ignition).
     "seventeenth_held_out": {
         "consul": 0.94,
-        "dovecot": 0.63,
+        "dovecot": 0.90,
         "ignition_gateway": 0.88,
         "kepserverex": 0.93,
         "keycloak": 0.95,
@@ -1531,7 +1558,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "evcc": 0.81,
         "nagios_core": 0.74,
         "openhab": 0.89,
-        "sendmail": 0.18,
+        "sendmail": 0.33,
     },
     # Written by a helper that did not read the miner; measured once at stop 37 with
     # e22a551 (0.740 mean; 0.582 with the miner before issue 18, drain3 0.442), then
@@ -1819,9 +1846,9 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
     # e6e58d4, after the stop's rules found on older sets (0.485 mean, the same with the
     # code the stop began from; 0.272 with the miner before issue 18, drain3 0.379).
     "fifty_first_held_out": {
-        "falco": 0.29,
+        "falco": 0.99,
         "hbase": 0.85,
-        "odoo": 0.26,
+        "odoo": 0.41,
         "sinamics_drive": 0.0,
         "wireguard_kernel": 0.99,
     },
@@ -1870,6 +1897,21 @@ def test_restored_templates_send_our_labelled_logs_where_they_went(
     matches = [after.add(message) for message in messages]
     assert [match.cluster.key for match in matches] == expected
     assert not any(match.created or match.template_changed for match in matches)
+
+
+def test_a_message_a_route_template_takes_again_changes_nothing() -> None:
+    # "/web/<*>" does not take the word "login" (a route's words name its endpoint) until
+    # the sibling rule finds them variable; it then sends the message to the template it
+    # already has, which must not count as a change each time (a second pass, a restart).
+    def served(route: str, n: int) -> str:
+        return f'werkzeug: 10.0.0.{n} - - [02/May/2024 03:04:3{n}] "GET {route} HTTP/1.1" 200 - {n}'
+
+    routes = ["/web/login", "/web/session", "/web/assets", "/web/login", "/web/action"]
+    miner = TemplateMiner()
+    first = [miner.add(served(route, n)) for n, route in enumerate(routes)]
+    assert len({match.cluster.key for match in first[2:]}) == 1
+    again = [miner.add(served(route, n)) for n, route in enumerate(routes)]
+    assert not any(match.created or match.template_changed for match in again)
 
 
 def test_a_clause_after_a_last_value_and_its_colon_is_another_statement() -> None:
