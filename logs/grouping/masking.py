@@ -1336,6 +1336,12 @@ def _mask_core(core: str, *, inside: bool = False) -> str:
     key_value = _KEY_VALUE.fullmatch(core)
     # "onExtend:0" keeps its key as "uid=0" did above, but "sshd:auth" is one word.
     if key_value and "0" in key_value.group(3):
+        value = key_value.group(3)
+        if key_value.group(2) == ":" and "," in value and "=" not in value:
+            # A name with a namespace, and parts joined by commas: HBase's region
+            # "metrics:tsdb,0000#00e,0000.00f00c.", one value as "orders,,0000.00a0." is.
+            # Not options ("local-lvm:vm-000-disk-0,size=00G", a volume and its size).
+            return WILDCARD
         return f"{key_value.group(1)}{key_value.group(2)}{WILDCARD}"
     if core.startswith("pam_"):
         pam_caller = _PAM_CALLER.fullmatch(core)

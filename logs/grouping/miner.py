@@ -830,6 +830,9 @@ class TemplateMiner:
                     # A noun after its count, in the singular and the plural.
                     or (tokens[position - 1] == WILDCARD and _one_noun_counted(seen))
                     or _reasons_in_brackets(seen, tokens[position - 1])
+                    # Measures in brackets, each labelled: a line prints those it took
+                    # ("(Views: <*> | ActiveRecord: <*>)", "(ActiveRecord: <*>)").
+                    or all(map(_MEASURES.fullmatch, seen))
                     or _labelled_in_token(seen[1:], tokens[position])
                 )
             ):
@@ -1528,6 +1531,7 @@ def _optional_values(tokens: tuple[str, ...]) -> list[int]:
 # ("daily.cld", "docs-site", "shop-api/main"): when it leads a line it says of what, as a
 # tag does, not what happened.
 _COMPOUND_NAME = re.compile(r"[a-z][a-z0-9]*(?:[-/_.][a-z0-9%]+)+")
+_MEASURES = re.compile(r"\((?:[A-Za-z][\w ]*: <\*>(?: \| |, |; |\)))+[.,;]?")
 # A reason in round brackets, in lower-case words, and the mark that may follow it: "(timed
 # out)", "(client request).", "(stale/timeout).". Reasons of several lines make the first
 # any reason.
