@@ -269,6 +269,7 @@ LABELLED_SETS = (
     "forty_ninth_held_out",
     "fiftieth_held_out",
     "fifty_first_held_out",
+    "fifty_second_held_out",
 )
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
