@@ -274,7 +274,7 @@ class TemplateMiner:
         # A code has four digits in a row: most messages are passed over at that.
         code = _MESSAGE_CODE.match(message) if "0000" in zeroed else None
         if code is not None:
-            match = self._joined_by_code(code[1] or code[2], match)
+            match = self._joined_by_code(code[1] or code[2] or code[3], match)
         if len(self._routes) >= MAX_ROUTES:
             self._routes.clear()
         self._routes[zeroed] = match.cluster
@@ -1903,7 +1903,12 @@ def _code_skeleton(one: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, .
 # "<Info> <JDBC> <ms1> ... <BEA-001129>").
 _CODE = r"%?(?:(?=[A-Z]*[G-Z])[A-Z]{2,}[-_]?|[A-Z]{2,}-)(?:[0-9][-_])?[0-9]{4,}[A-Z]?"
 _HEADER_PART = rf"\[[^\]]*\]|\([^)]*\)|<+[^<>]*>+|(?i:{'|'.join(sorted(LEVEL_NAMES))})"
-_MESSAGE_CODE = re.compile(rf"(?:(?:{_HEADER_PART}) +){{0,12}}?(?:<({_CODE})>|({_CODE}):)(?: |$)")
+# Or a number that heads a titled message, as robot controllers number their events
+# ("10151 Program started: Task T_ROB1 has started to execute. ...").
+_TITLED_NUMBER = r"([0-9]{4,6}) (?=[A-Z][a-z]+(?: [A-Za-z/\-]+){0,5}: )"
+_MESSAGE_CODE = re.compile(
+    rf"(?:(?:{_HEADER_PART}) +){{0,12}}?(?:<({_CODE})>|({_CODE}):(?: |$)|{_TITLED_NUMBER})"
+)
 
 
 _CAMEL_CASE = re.compile(r"[a-z][A-Z]")
