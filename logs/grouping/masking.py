@@ -767,8 +767,10 @@ def _spaced_field_values(raws: list[str]) -> list[tuple[int, int]]:
         and not raws[start].endswith("=")
         and not _UPPER_FIELD.match(raws[start])
         # Not words in capitals only, which name the record ("conn=4 op=1 RESULT tag=97")
-        # or a value's unit ("qty=12 PCE"), nor marks only (" ; ").
+        # or a value's unit ("qty=12 PCE"), nor marks only (" ; "), nor a label that
+        # heads the fields after it ("gcodein=0 mcu: mcu_awake=0.005").
         and not all(raw.isalpha() and raw.isupper() for raw in raws[start + 1 : end])
+        and not raws[start + 1].endswith(":")
         and any(any(map(str.isalnum, raw)) for raw in raws[start + 1 : end])
         and _unquoted(raws[start:end])
     ]

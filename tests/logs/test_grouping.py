@@ -913,6 +913,9 @@ def test_a_value_goes_on_over_words_up_to_the_next_field() -> None:
         for n, word in enumerate(["RESULT", "RESULT", "SRCH", "SRCH"])
     ]
     assert len(set(keys_of(slapd))) == 2
+    # A label that heads the fields after it stays a word: Klipper's stats, by device.
+    stats = mask("Stats 431.4: gcodein=0  mcu: mcu_awake=0.001 bytes_write=15454 freq=72000065")
+    assert stats[3] == "mcu:"
 
 
 def test_a_volume_and_its_options_keep_the_storage_they_name() -> None:
