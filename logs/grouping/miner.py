@@ -1935,10 +1935,13 @@ def _word_or_list_in_brackets(token: str) -> int:
 
 
 def _is_tag(token: str) -> bool:
-    """A word in square brackets: "[sshd]", "[main]", "[WARNING]"; a module and what it
-    serves, as PAM names its speakers: "pam_sss(sshd:auth):"; or a program and its
-    process, as syslog does: "pvedaemon[<*>]:"."""
-    return _square_tag(token) or bool(_SERVING.fullmatch(token) or _PROGRAM.fullmatch(token))
+    """A word in square brackets: "[sshd]", "[main]", "[WARNING]"; or in braces, as
+    Aerospike names a namespace: "{sessions}"; a module and what it serves, as PAM names
+    its speakers: "pam_sss(sshd:auth):"; or a program and its process, as syslog does:
+    "pvedaemon[<*>]:"."""
+    return _square_tag(token) or bool(
+        _SERVING.fullmatch(token) or _PROGRAM.fullmatch(token) or _CURLY_TAG.fullmatch(token)
+    )
 
 
 def _is_aside(token: str) -> bool:
@@ -1948,6 +1951,7 @@ def _is_aside(token: str) -> bool:
 
 # A program and its process, as syslog names the speaker: "pvedaemon[<*>]:".
 _PROGRAM = re.compile(r"[A-Za-z][\w.-]*\[<\*>\]:")
+_CURLY_TAG = re.compile(r"\{[A-Za-z][\w.\-]*\}")
 
 
 def _tags_of_one_speaker(tags: list[str]) -> bool:
