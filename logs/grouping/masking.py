@@ -1168,11 +1168,18 @@ def _mask_token(token: str) -> str:
     return masked
 
 
+_BRACKETED_CONSTANT = re.compile(r"\[[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\][,.:;]?")
+
+
 def _masked_token(token: str) -> str:
     # A restored template is masked again; what it already masks stays as it is. A token
     # a quote rule masked in part ('ns=2;s="<*>"') goes on if a digit is left in it.
     if token.isalpha() or (WILDCARD in token and "0" not in token):
         return token
+    if token[:1] == "[" and _BRACKETED_CONSTANT.fullmatch(token):
+        # "[CS_EXECUTE] [USER_BUSY]", "[NT_STATUS_OK]": a constant's name in brackets, a
+        # state or a status a program prints by name, one of many.
+        return f"[{WILDCARD}]{token[token.rindex(']') + 1 :]}"
     if len(token) >= MIN_RULE_LENGTH and token == token[0] * len(token) and not token[0].isalnum():
         # "****...", "-----": a rule drawn to fill a width, as long as the width leaves
         # ("TASK [Gathering Facts] ****" pads every task's name to one line).

@@ -267,6 +267,11 @@ SAME_EVENT = {
         "[recidive] Ban 192.0.2.144",
         "[nginx-http-auth] Ban 203.0.113.80",
     ],
+    "constants' names in brackets": [
+        "Hangup sofia/external/4155554637@trunk.example.com [CS_CONSUME_MEDIA] [NORMAL_CLEARING]",
+        "Hangup sofia/internal/2003@192.168.10.2 [CS_EXECUTE] [USER_BUSY]",
+        "Hangup sofia/internal/1008@voip.example.com [CS_ROUTING] [NO_USER_RESPONSE]",
+    ],
     "a namespace in braces that leads the message": [
         "{sessions} migrations: complete",
         "{users} migrations: complete",
@@ -1899,7 +1904,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "aerospike": 0.85,
         "cloud_init": 0.72,
         "esp_idf": 0.91,
-        "freeswitch": 0.88,
+        "freeswitch": 0.92,
         "tor": 0.89,
     },
 }
