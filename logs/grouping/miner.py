@@ -155,6 +155,7 @@ REASON_WORDS_MAX = 12
 _BOOLEANS = frozenset({"true", "false"})
 # Words that say what became of a value, when they end a message: never a field's values.
 _PAST_PARTICIPLE = re.compile(r"[a-z]+ed[.!]?")
+# A word in capitals: a message's kind or a state a protocol names ("PUBLISH", "MASTER").
 _CAPS_WORD = re.compile(r"[A-Z]{3,}")
 # A verb as a word ends: "renewing", "rebinding", "released".
 _VERB_FORM = re.compile(r"[a-z]+(?:ed|ing)")
@@ -1531,6 +1532,7 @@ def _optional_values(tokens: tuple[str, ...]) -> list[int]:
 # ("daily.cld", "docs-site", "shop-api/main"): when it leads a line it says of what, as a
 # tag does, not what happened.
 _COMPOUND_NAME = re.compile(r"[a-z][a-z0-9]*(?:[-/_.][a-z0-9%]+)+")
+# Measures in brackets, each labelled: "(Views: <*> | ActiveRecord: <*>)".
 _MEASURES = re.compile(r"\((?:[A-Za-z][\w ]*: <\*>(?: \| |, |; |\)))+[.,;]?")
 # A reason in round brackets, in lower-case words, and the mark that may follow it: "(timed
 # out)", "(client request).", "(stale/timeout).". Reasons of several lines make the first
@@ -1863,7 +1865,9 @@ def _sentence_skeleton(
     # for"), or a command in capitals ("DBCC CHECKDB <*>."): a subject alone says nothing
     # of what became of it ("Battery <*>." of "Battery disconnected.", "Battery power
     # exhausted.").
-    if not (any(word.endswith(("ed", "ing")) for word in start) or all(map(str.isupper, start))):
+    if not (
+        any(_VERB_FORM.fullmatch(word.lower()) for word in start) or all(map(str.isupper, start))
+    ):
         return None
     return (*start, WILDCARD + mark)
 
