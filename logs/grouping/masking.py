@@ -750,14 +750,15 @@ def _record_flags(raws: list[str]) -> list[int]:
     return places
 
 
-# A key=value field, or one left empty ("name= age=6"): either ends the value before it.
-_MAYBE_EMPTY_FIELD = re.compile(r"[A-Za-z_][\w.\-]*=\S*")
-
-
 def _spaced_field_values(raws: list[str]) -> list[tuple[int, int]]:
     """Where, in a record of key=value fields, a value goes on over words up to the next
     field, as (start, end): Falco's "command=grep -r password /home terminal=0"."""
-    keyed = [place for place, raw in enumerate(raws) if _MAYBE_EMPTY_FIELD.fullmatch(raw)]
+    # A field left empty ("name= age=6") ends the value before it too.
+    keyed = [
+        place
+        for place, raw in enumerate(raws)
+        if KEYED_FIELD.fullmatch(raw) or _EMPTY_FIELD.fullmatch(raw)
+    ]
     if len(keyed) < _RECORD_FIELDS:
         return []
     return [
@@ -1001,15 +1002,17 @@ def _mask_single_quoted_phrases(text: str) -> str:
             and text[match.end() : match.end() + 1].isalnum()
         )
     ]
-    if len(quotes) > 3:
-        quotes = _nested_quotes_left_out(text, quotes)
-    return _mask_paired(text, quotes, lambda start, inner: False)
+    return _mask_every_pair(text, quotes)
 
 
 def _mask_backquoted_phrases(text: str) -> str:
     """A phrase in backquotes is a value, as Markdown and Go's messages quote a name
     ("Job `Mail: Email Queue Manager` done.", Odoo's cron jobs)."""
-    quotes = [match.start() for match in _BACKQUOTE.finditer(text)]
+    return _mask_every_pair(text, [match.start() for match in _BACKQUOTE.finditer(text)])
+
+
+def _mask_every_pair(text: str, quotes: list[int]) -> str:
+    """`text` with the phrase each pair of `quotes` holds masked, nested pairs left out."""
     if len(quotes) > 3:
         quotes = _nested_quotes_left_out(text, quotes)
     return _mask_paired(text, quotes, lambda start, inner: False)
