@@ -845,8 +845,22 @@ class TemplateMiner:
             shape = _common_shape(values)
             # A request's route names its endpoint by its words: "/healthz", "/static/<*>"
             # and "/search?<*>" are three, where "/products/<*>" is one.
-            if all(value[:1] == "/" for value in values) and not _ROUTE_WORDS.search(shape):
-                return None
+            if all(value[:1] == "/" for value in values):
+                if not _ROUTE_WORDS.search(shape):
+                    return None
+                # A `<*>` segment takes ids, not words (`_fits`): of "/acme/cert/<*>",
+                # "/acme/order/<*>/<*>" and "/acme/new-acct", the first two make
+                # "/acme/<*>", which would not take the third's messages the next time
+                # they came; its endpoint stays one of its own.
+                family = [c for c in family if _token_covers(shape, c._tokens[position])]
+                values = [*(cluster._tokens[position] for cluster in family), tokens[position]]
+                shape = _common_shape(values)
+                if (
+                    len(values) < self.distinct_words_for_variable
+                    or not _ROUTE_WORDS.search(shape)
+                    or not all(_token_covers(shape, value) for value in values)
+                ):
+                    return None
             skeleton = (*tokens[:position], shape, *tokens[position + 1 :])
             if _words(skeleton) >= MIN_WORDS_IN_MERGED_TEMPLATE:
                 return family, skeleton
@@ -880,7 +894,6 @@ class TemplateMiner:
         (the words it took a `<*>` for told them apart): the sibling rule runs again for
         it, as for a new message, so the order messages come in matters less."""
         merged: list[str] = []
-        before = cluster._tokens
         survivor = self._merged_into(cluster, tokens, merged, message)
         survivor.size += 1
         for _ in range(MAX_FOLLOWING_MERGES):
@@ -894,11 +907,6 @@ class TemplateMiner:
         for other in self._covered_but_for_one_optional(survivor):
             self._absorbed(other, survivor, merged)
         survivor._last_used = self._clock
-        if not merged and survivor is cluster and survivor._tokens == before:
-            # The sibling rule made again the template the message's siblings made ("GET
-            # /web/<*>" of "/web/login", a word its `<*>` does not take in a route): the
-            # message joins it, and nothing changed.
-            return cluster._plain_match or GroupMatch(cluster, False, False)
         # The changed template may now be the more specific home of messages the memo sends
         # elsewhere (templates can overlap without covering each other), and a restart
         # would send them there: the memo is rebuilt, at the cost of one placing each.
@@ -1092,8 +1100,8 @@ def _fits(known: str, seen: str) -> bool:
     "/products/<*>?<*>": each `<*>` stands for one character or more.
 
     In a request's route, a segment that is all `<*>` (an id, as masking writes one) does
-    not take a word: "/v2/<*>/servers/<*>" and "/v2/<*>/servers/detail" are two endpoints
-    until the sibling rule finds the words there variable."""
+    not take a word: "/v2/<*>/servers/<*>" and "/v2/<*>/servers/detail" are two endpoints,
+    as "/web/login" and "/web/session" are (see `_sibling_skeleton`)."""
     if known[:1] == "/" == seen[:1] and f"/{WILDCARD}" in known:
         known_segments, seen_segments = known.split("/"), seen.split("/")
         if len(known_segments) == len(seen_segments) and any(

@@ -1964,19 +1964,47 @@ def test_restored_templates_send_our_labelled_logs_where_they_went(
     assert not any(match.created or match.template_changed for match in matches)
 
 
-def test_a_message_a_route_template_takes_again_changes_nothing() -> None:
-    # "/web/<*>" does not take the word "login" (a route's words name its endpoint) until
-    # the sibling rule finds them variable; it then sends the message to the template it
-    # already has, which must not count as a change each time (a second pass, a restart).
+def test_the_words_of_routes_name_their_endpoints() -> None:
+    # A `<*>` segment of a route takes ids, not words: "/web/<*>" would not take "login"
+    # the next time it came (a second pass, a restart), so "/web/login", "/web/session"
+    # and "/web/assets" stay three endpoints however many there are.
     def served(route: str, n: int) -> str:
         return f'werkzeug: 10.0.0.{n} - - [02/May/2024 03:04:3{n}] "GET {route} HTTP/1.1" 200 - {n}'
 
     routes = ["/web/login", "/web/session", "/web/assets", "/web/login", "/web/action"]
     miner = TemplateMiner()
     first = [miner.add(served(route, n)) for n, route in enumerate(routes)]
-    assert len({match.cluster.key for match in first[2:]}) == 1
+    assert len({match.cluster.key for match in first}) == 4
     again = [miner.add(served(route, n)) for n, route in enumerate(routes)]
     assert not any(match.created or match.template_changed for match in again)
+
+
+def test_a_route_of_words_is_not_merged_into_a_template_that_would_not_take_it_again() -> None:
+    # "/acme/<*>" takes "/acme/cert/<*>" and "/acme/order/<*>/<*>" but not the word of
+    # "/acme/new-acct": merged, that message would start a cluster the next time it came,
+    # on a second pass and after a restart.
+    routes = [
+        "/acme/chall-v3/36193494457/Ab3xQw",
+        "/acme/cert/3dfdcb27782533db031832fc63471684fb04",
+        "/acme/new-acct",
+        "/acme/order/464314553/21767794169",
+        "/acme/cert/1b60936c462bb3a62434501fa1f6f5bb762b",
+    ]
+    messages = [
+        f'https://acme-v02.api.letsencrypt.org:443 "GET {route} HTTP/1.1" 200 {n}'
+        for n, route in enumerate(routes)
+    ]
+    miner = TemplateMiner()
+    for message in messages:
+        miner.add(message)
+    again = [miner.add(message) for message in messages]
+    assert not any(match.created or match.template_changed for match in again)
+
+    restarted = TemplateMiner()
+    for cluster in miner.clusters():
+        restarted.restore(cluster.template, cluster.key)
+    restored = [restarted.add(message).cluster.key for message in messages]
+    assert restored == [match.cluster.key for match in again]
 
 
 def test_a_clause_after_a_last_value_and_its_colon_is_another_statement() -> None:
