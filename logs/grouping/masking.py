@@ -1055,8 +1055,9 @@ _PROMPT = re.compile(r"\S*[)\]>@]#|\S+@\S+:\S*[#$]")
 
 def _prompt_place(raws: list[str]) -> int | None:
     """Where a shell's or a router's prompt stands before a command: "$" or "#" leading
-    the line, "(config)#", "deploy@web01:~$"."""
-    if len(raws) > 1 and raws[0] in ("$", "#"):
+    the line, "(config)#", "deploy@web01:~$". A command is a program's name or path, not
+    a capitalized word: "# RF packets received: 12" is a line of a report."""
+    if len(raws) > 1 and raws[0] in ("$", "#") and not raws[1][0].isupper():
         return 0
     for place, raw in enumerate(raws[:-1]):
         if raw[-1] in "#$" and _PROMPT.fullmatch(raw):

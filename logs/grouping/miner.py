@@ -862,7 +862,12 @@ class TemplateMiner:
                 ):
                     return None
             skeleton = (*tokens[:position], shape, *tokens[position + 1 :])
-            if _words(skeleton) >= MIN_WORDS_IN_MERGED_TEMPLATE:
+            # A line of marks and one word, with no value ("### [GPS] ###", "### [JIT]
+            # ###"), says only that word: each is a statement of its own.
+            if _words(skeleton) >= MIN_WORDS_IN_MERGED_TEMPLATE and (
+                any(_LETTER.search(token.replace(WILDCARD, "")) for token in skeleton)
+                or any(WILDCARD in token for token in tokens)
+            ):
                 return family, skeleton
             return None
         return None
