@@ -910,25 +910,34 @@ _BACKQUOTE = re.compile(r"(?<!\\)`")
 def _mask_quoted_phrases(text: str) -> str:
     """A phrase in double quotes is a value ("Mozilla/5.0 (X11; Linux)", "Batch 12"), as a
     quoted word is, unless it opens the message (structured logs quote their message
-    text), is a line another program logged (`_relayed_message`) or is an HTTP request
-    line, whose method and route tell events apart (unless it is a field after the
-    event's words, `..., request: "GET /x HTTP/1.1"`: then it is that field's value)."""
+    text, TiKV's in brackets after the tags that lead the line), is a line another
+    program logged (`_relayed_message`) or is an HTTP request line, whose method and
+    route tell events apart (unless it is a field after the event's words, `...,
+    request: "GET /x HTTP/1.1"`: then it is that field's value)."""
     quotes = [match.start() for match in _DOUBLE_QUOTE.finditer(text)]
     if len(quotes) > 2 and ("[" in text or "(" in text or "{" in text):
         quotes = _outer_quotes(text, quotes)
     if len(quotes) > 3:
         quotes = _nested_quotes_left_out(text, quotes)
+    # Where a message quoted in brackets would open, after the tags that lead the line.
+    tags_end = _LEADING_TAGS.match(text).end() if '["' in text else -1
     return _mask_paired(
         text,
         quotes,
         lambda start, inner: (
             start == 0
             or _opens_message(text, start)
+            or (start - 1 == tags_end and text[tags_end] == "[")
             or (text[start - 2 : start] == "] " and _KLOG_HEADER.fullmatch(text, 0, start))
             or (text[start - 1 : start] == " " and _relayed_message(inner))
             or (inner.partition(" ")[0] in HTTP_METHODS and not _follows_label(text, start))
         ),
     )
+
+
+# Tags in square brackets that lead a line, each followed by a space, or none: TiKV's
+# "[2024/05/01 10:00:00.000 +08:00] [INFO] [raft.rs:1550] " before its quoted message.
+_LEADING_TAGS = re.compile(r"(?:\[[^\[\]\"]*\] )*")
 
 
 def _relayed_message(inner: str) -> bool:
