@@ -444,11 +444,13 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
     if "HTTP/" in text:
         for place in _request_targets(raws):
             masked[place] = _mask_route(raws[place])
-    if " /" in text:
+    if " /" in text or "://" in text:
         # "200 GET /info (10.0.0.9:5)", "[<*>] POST /cart/ => generated": a method between
         # a value and a path that is one is the request's, a value with them; a route
         # keeps its method ("GET /v2/servers HTTP/1.1"), which with the route's words
         # names an endpoint, as a handler's does ("Handler for GET /v1.47/containers/x").
+        # Before a whole URL, a value, it is a value too ("Sending HTTP request POST
+        # https://login.example.com/token").
         # Not the last word of a line besides its level ("INFO: 200 GET /info"): a line
         # of values only would take any line of as many.
         methods = [
@@ -456,8 +458,10 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
             for place in range(1, len(raws) - 1)
             if raws[place] in HTTP_METHODS
             and masked[place + 1] == WILDCARD
-            and raws[place + 1][0] == "/"
-            and WILDCARD in masked[place - 1]
+            and (
+                (raws[place + 1][0] == "/" and WILDCARD in masked[place - 1])
+                or "://" in raws[place + 1]
+            )
         ]
         if methods and sum(map(_worded, masked)) - len(methods) >= _WORDS_BESIDES_METHOD:
             for place in methods:
