@@ -274,6 +274,7 @@ LABELLED_SETS = (
     "fifty_fourth_held_out",
     "fifty_fifth_held_out",
     "fifty_sixth_held_out",
+    "fifty_seventh_held_out",
 )
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
