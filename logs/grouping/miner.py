@@ -1699,12 +1699,30 @@ def _label_places(tokens: tuple[str, ...]) -> list[int]:
             words += _named(token)
             if (
                 words >= MIN_WORDS_FOR_STRETCH
-                and (_ends_in_label(token) or _dash_after_word(tokens, place))
+                and (
+                    _ends_in_label(token)
+                    or _dash_after_word(tokens, place)
+                    or _introduces_reason(tokens, place)
+                )
                 and not (_value_label(token) and "=" in token)
                 and not _DASHED_NAME_LABEL.fullmatch(token)
             ):
                 places.append(place)
     return places
+
+
+# Words that say a reason follows ("because of a DTLS alert", "due to not_ready"), as a
+# label says a value does.
+_REASON_INTRODUCERS = frozenset({("because", "of"), ("due", "to")})
+_ARTICLES = frozenset({"a", "an", "the"})
+
+
+def _introduces_reason(tokens: tuple[str, ...], place: int) -> bool:
+    """Whether the token ends the words that introduce a reason: "of" of "because of",
+    or the article after them."""
+    if tokens[place] in _ARTICLES:
+        place -= 1
+    return place > 0 and (tokens[place - 1].lower(), tokens[place]) in _REASON_INTRODUCERS
 
 
 def _opens_unclosed(token: str) -> bool:
@@ -2130,9 +2148,14 @@ def _ends_in_label(token: str) -> bool:
 
 
 def _labels_at(tokens: tuple[str, ...] | list[str], place: int) -> bool:
-    """Whether the token at `place` labels what follows it: a label ("reason:"), or a dash
-    after a word ("failed - Data stale", "failed - Connection refused")."""
-    return _is_label(tokens[place]) or _dash_after_word(tokens, place)
+    """Whether the token at `place` labels what follows it: a label ("reason:"), a dash
+    after a word ("failed - Data stale", "failed - Connection refused"), or the words that
+    introduce a reason ("because of a DTLS alert")."""
+    return (
+        _is_label(tokens[place])
+        or _dash_after_word(tokens, place)
+        or _introduces_reason(tokens, place)
+    )
 
 
 def _dash_after_word(tokens: tuple[str, ...] | list[str], place: int) -> bool:
