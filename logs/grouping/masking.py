@@ -438,6 +438,13 @@ def mask_zeroed(text: str) -> tuple[str, ...]:
         if last + 2 < len(raws) and KEYED_FIELD.fullmatch(raws[last + 1]):
             masked[last + 1] = f"{raws[last + 1].partition('=')[0]}={WILDCARD}"
             masked[last + 2 :] = [""] * (len(masked) - last - 2)
+    if any(keyword in text for keyword in _SQL_CLAUSES):
+        # "(0.012) SELECT "auth_user"."id" FROM "auth_user" WHERE ...; args=(7,)": a
+        # statement in SQL, to the end of the line, is one value, as a command typed at a
+        # prompt is.
+        statement = _sql_statement_place(raws)
+        if statement is not None:
+            masked[statement:] = [WILDCARD] + [""] * (len(masked) - statement - 1)
     if " --" in text:
         for start, end in _option_runs(raws):
             masked[start:end] = [WILDCARD] + [""] * (end - start - 1)
@@ -1064,6 +1071,24 @@ def _follows_label(text: str, start: int) -> bool:
 
 
 _PROMPT = re.compile(r"\S*[)\]>@]#|\S+@\S+:\S*[#$]")
+
+
+# The verbs that open an SQL statement, and the clauses one of which it must have.
+_SQL_VERBS = frozenset({"SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "REPLACE", "MERGE"})
+_SQL_CLAUSES = (" FROM ", " INTO ", " SET ", " WHERE ", " VALUES ")
+
+
+def _sql_statement_place(raws: list[str]) -> int | None:
+    """Where an SQL statement opens: a verb in capitals, a clause of it after it. Not the
+    first word, which names the event ("UPDATE received from peer" has no clause; an SQL
+    statement that opens a line is what the line is about)."""
+    for place in range(1, len(raws) - 2):
+        if raws[place] in _SQL_VERBS:
+            rest = f" {' '.join(raws[place + 1 :])} "
+            if any(clause in rest for clause in _SQL_CLAUSES):
+                return place
+            return None
+    return None
 
 
 def _prompt_place(raws: list[str]) -> int | None:
