@@ -1700,7 +1700,7 @@ def _label_places(tokens: tuple[str, ...]) -> list[int]:
             if (
                 words >= MIN_WORDS_FOR_STRETCH
                 and (
-                    _ends_in_label(token)
+                    (_ends_in_label(token) and not _level_after_header(tokens, place))
                     or _dash_after_word(tokens, place)
                     or _introduces_reason(tokens, place)
                 )
@@ -1723,6 +1723,15 @@ def _introduces_reason(tokens: tuple[str, ...], place: int) -> bool:
     if tokens[place] in _ARTICLES:
         place -= 1
     return place > 0 and (tokens[place - 1].lower(), tokens[place]) in _REASON_INTRODUCERS
+
+
+def _level_after_header(tokens: tuple[str, ...] | list[str], place: int) -> bool:
+    """Whether the token is a level's name and its colon after a header of fields and
+    values only ("pid=<*> tid=<*> INFO: Shutting down"): the message follows, which it
+    does not label."""
+    return tokens[place][:-1].lower() in LEVEL_NAMES and all(
+        WILDCARD in token or "=" in token for token in tokens[:place]
+    )
 
 
 def _opens_unclosed(token: str) -> bool:
@@ -2152,7 +2161,7 @@ def _labels_at(tokens: tuple[str, ...] | list[str], place: int) -> bool:
     after a word ("failed - Data stale", "failed - Connection refused"), or the words that
     introduce a reason ("because of a DTLS alert")."""
     return (
-        _is_label(tokens[place])
+        (_is_label(tokens[place]) and not _level_after_header(tokens, place))
         or _dash_after_word(tokens, place)
         or _introduces_reason(tokens, place)
     )

@@ -2012,7 +2012,7 @@ LABELLED_GA_FLOORS: dict[str, dict[str, float]] = {
         "arangodb": 0.96,
         "cowrie": 0.80,
         "mender_client": 0.90,
-        "sidekiq": 0.31,
+        "sidekiq": 0.83,
         "tinc_vpn": 0.90,
     },
 }
@@ -2081,6 +2081,23 @@ def test_a_method_before_a_whole_url_is_a_value() -> None:
     ]
     assert len(set(keys_of(sent))) == 1
     assert mask("Handler for GET /v1.47/containers/json")[2] == "GET"
+
+
+def test_a_level_after_a_header_of_fields_does_not_label_the_message() -> None:
+    # Sidekiq: "pid=7 tid=29d9m INFO: Bye!": the level's colon does not make what follows
+    # a value of several words; each message is its own event.
+    messages = [
+        "Bye!",
+        "Shutting down",
+        "Scheduler exiting...",
+        "Pausing to allow jobs to finish...",
+    ]
+    lines = [
+        f"pid={n} tid={tid} INFO: {message}"
+        for n, tid in enumerate(["29d9m", "3rxzx", "hbemw", "cmxc3"])
+        for message in messages
+    ]
+    assert len(set(keys_of(lines))) == len(messages)
 
 
 def test_the_reason_after_because_of_or_due_to_is_a_value() -> None:
