@@ -1984,7 +1984,10 @@ def _is_tag(token: str) -> bool:
     its speakers: "pam_sss(sshd:auth):"; or a program and its process, as syslog does:
     "pvedaemon[<*>]:"."""
     return _square_tag(token) or bool(
-        _SERVING.fullmatch(token) or _PROGRAM.fullmatch(token) or _CURLY_TAG.fullmatch(token)
+        _SERVING.fullmatch(token)
+        or _PROGRAM.fullmatch(token)
+        or _CURLY_TAG.fullmatch(token)
+        or _COUNTED_TAG.fullmatch(token)
     )
 
 
@@ -1996,6 +1999,9 @@ def _is_aside(token: str) -> bool:
 # A program and its process, as syslog names the speaker: "pvedaemon[<*>]:".
 _PROGRAM = re.compile(r"[A-Za-z][\w.-]*\[<\*>\]:")
 _CURLY_TAG = re.compile(r"\{[A-Za-z][\w.\-]*\}")
+# A name and the number of its run in round brackets, as the JVM's unified logging tags
+# each line of one collection: "GC(898)".
+_COUNTED_TAG = re.compile(r"[A-Za-z][\w.\-]*\(<\*>\)")
 
 
 def _tags_of_one_speaker(tags: list[str]) -> bool:
