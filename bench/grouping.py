@@ -641,6 +641,9 @@ def adversarial_messages(size: int) -> dict[str, str]:
     }
     depth = size // 2 - 1
     messages["nested brackets"] = "(" * depth + "a1" + ")" * depth
+    # Half the line fields, half levels' names with their colons after them.
+    fields = "a=1 " * (size // 8)
+    messages["fields, then levels"] = fields + "INFO: " * ((size - len(fields)) // 6)
     rng = random.Random(size)
     messages["random punctuation"] = "".join(rng.choices("a0=:.\"'`/\\-_@%[](){}<> ", k=size))
     return messages

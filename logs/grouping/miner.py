@@ -1694,13 +1694,14 @@ def _label_places(tokens: tuple[str, ...]) -> list[int]:
     message, not a clause it labels."""
     places = []
     words = 0
+    header = _header_length(tokens)
     for place, token in enumerate(tokens[:-1]):
         if token != WILDCARD:
             words += _named(token)
             if (
                 words >= MIN_WORDS_FOR_STRETCH
                 and (
-                    (_ends_in_label(token) and not _level_after_header(tokens, place))
+                    (_ends_in_label(token) and not (place <= header and _level_label(token)))
                     or _dash_after_word(tokens, place)
                     or _introduces_reason(tokens, place)
                 )
@@ -1729,9 +1730,21 @@ def _level_after_header(tokens: tuple[str, ...] | list[str], place: int) -> bool
     """Whether the token is a level's name and its colon after a header of fields and
     values only ("pid=<*> tid=<*> INFO: Shutting down"): the message follows, which it
     does not label."""
-    return tokens[place][:-1].lower() in LEVEL_NAMES and all(
-        WILDCARD in token or "=" in token for token in tokens[:place]
-    )
+    return _level_label(tokens[place]) and _header_length(tokens[:place]) == place
+
+
+def _level_label(token: str) -> bool:
+    return token[:-1].lower() in LEVEL_NAMES
+
+
+def _header_length(tokens: tuple[str, ...] | list[str]) -> int:
+    """How many tokens lead the line as fields and values only ("pid=<*> tid=<*>")."""
+    length = 0
+    for token in tokens:
+        if WILDCARD not in token and "=" not in token:
+            break
+        length += 1
+    return length
 
 
 def _opens_unclosed(token: str) -> bool:
