@@ -1701,9 +1701,8 @@ def _label_places(tokens: tuple[str, ...]) -> list[int]:
             if (
                 words >= MIN_WORDS_FOR_STRETCH
                 and (
-                    (_ends_in_label(token) and not (place <= header and _level_label(token)))
-                    or _dash_after_word(tokens, place)
-                    or _introduces_reason(tokens, place)
+                    (_ends_in_label(token) and not _level_after_header(token, place, header))
+                    or _says_what_follows(tokens, place)
                 )
                 and not (_value_label(token) and "=" in token)
                 and not _DASHED_NAME_LABEL.fullmatch(token)
@@ -1718,7 +1717,7 @@ _REASON_INTRODUCERS = frozenset({("because", "of"), ("due", "to")})
 _ARTICLES = frozenset({"a", "an", "the"})
 
 
-def _introduces_reason(tokens: tuple[str, ...], place: int) -> bool:
+def _introduces_reason(tokens: tuple[str, ...] | list[str], place: int) -> bool:
     """Whether the token ends the words that introduce a reason: "of" of "because of",
     or the article after them."""
     if tokens[place] in _ARTICLES:
@@ -1726,15 +1725,17 @@ def _introduces_reason(tokens: tuple[str, ...], place: int) -> bool:
     return place > 0 and (tokens[place - 1].lower(), tokens[place]) in _REASON_INTRODUCERS
 
 
-def _level_after_header(tokens: tuple[str, ...] | list[str], place: int) -> bool:
-    """Whether the token is a level's name and its colon after a header of fields and
-    values only ("pid=<*> tid=<*> INFO: Shutting down"): the message follows, which it
-    does not label."""
-    return _level_label(tokens[place]) and _header_length(tokens[:place]) == place
+def _says_what_follows(tokens: tuple[str, ...] | list[str], place: int) -> bool:
+    """Whether words, not a label, say what follows them: a dash after a word ("failed -
+    Data stale"), or the words that introduce a reason ("because of a DTLS alert")."""
+    return _dash_after_word(tokens, place) or _introduces_reason(tokens, place)
 
 
-def _level_label(token: str) -> bool:
-    return token[:-1].lower() in LEVEL_NAMES
+def _level_after_header(token: str, place: int, header: int) -> bool:
+    """Whether the token, at `place`, is a level's name and its colon after a header of
+    `header` fields and values ("pid=<*> tid=<*> INFO: Shutting down"): the message
+    follows, which it does not label."""
+    return place <= header and token[:-1].lower() in LEVEL_NAMES
 
 
 def _header_length(tokens: tuple[str, ...] | list[str]) -> int:
@@ -2179,11 +2180,10 @@ def _labels_at(tokens: tuple[str, ...] | list[str], place: int) -> bool:
     """Whether the token at `place` labels what follows it: a label ("reason:"), a dash
     after a word ("failed - Data stale", "failed - Connection refused"), or the words that
     introduce a reason ("because of a DTLS alert")."""
+    token = tokens[place]
     return (
-        (_is_label(tokens[place]) and not _level_after_header(tokens, place))
-        or _dash_after_word(tokens, place)
-        or _introduces_reason(tokens, place)
-    )
+        _is_label(token) and not _level_after_header(token, place, _header_length(tokens))
+    ) or _says_what_follows(tokens, place)
 
 
 def _dash_after_word(tokens: tuple[str, ...] | list[str], place: int) -> bool:
