@@ -278,6 +278,7 @@ LABELLED_SETS = (
     "fifty_eighth_held_out",
     "fifty_ninth_held_out",
     "sixtieth_held_out",
+    "sixty_first_held_out",
 )
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
