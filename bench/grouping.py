@@ -279,6 +279,7 @@ LABELLED_SETS = (
     "fifty_ninth_held_out",
     "sixtieth_held_out",
     "sixty_first_held_out",
+    "sixty_second_held_out",
 )
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
