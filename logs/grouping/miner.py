@@ -117,7 +117,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -243,10 +243,10 @@ class TemplateMiner:
         # Candidate lists, so a message is compared with the few templates that share a
         # word with it at the same place, not with all of them. Keys: (length, place, word)
         # with (length, -1, "<*>") for templates without words; (place, word) any length.
-        self._by_place: dict[tuple[int, int, str], list[Cluster]] = {}
-        self._by_start: dict[tuple[int, str], list[Cluster]] = {}
+        self._by_place: defaultdict[tuple[int, int, str], list[Cluster]] = defaultdict(list)
+        self._by_start: defaultdict[tuple[int, str], list[Cluster]] = defaultdict(list)
         # (place, word) of the first word of each template that starts with `<*>`.
-        self._by_first_word: dict[tuple[int, str], list[Cluster]] = {}
+        self._by_first_word: defaultdict[tuple[int, str], list[Cluster]] = defaultdict(list)
         # How many templates there are of each length.
         self._lengths: Counter[int] = Counter()
         self._by_tokens: dict[tuple[str, ...], Cluster] = {}
@@ -414,9 +414,9 @@ class TemplateMiner:
                 and _keeps_every_message(general, [loose])
             ):
                 return self._generalized(loose, general)
-        covered = self._elastic_covered(tokens)
+        spans = _spans(tokens)
+        covered = self._elastic_covered(tokens, spans)
         if covered:
-            spans = _spans(tokens)
             covered = [
                 cluster for cluster in covered if _held_under(tokens, spans, cluster) is not None
             ]
@@ -436,7 +436,8 @@ class TemplateMiner:
         if gap is not None and covers(gap[1], tokens) and _keeps_every_message(gap[1], gap[0]):
             family, skeleton = gap
             return self._generalized(min(family, key=_age), skeleton, tokens)
-        cluster = self._new_cluster(tokens, self._free_key(" ".join(tokens)))
+        template = " ".join(tokens)
+        cluster = self._new_cluster(tokens, self._free_key(template), spans, template)
         cluster.size = 1
         cluster._last_used = self._clock
         if self._routes_stretch and WILDCARD in tokens:
@@ -462,16 +463,22 @@ class TemplateMiner:
         length = len(tokens)
         found: dict[Cluster, None] = {}
         common: list[Cluster] | None = None
+        worded = False
+        by_place = self._by_place.get
         for place, token in enumerate(tokens):
             if WILDCARD not in token:
-                group = self._by_place.get((length, place, token), ())
+                worded = True
+                group = by_place((length, place, token))
+                if not group:
+                    continue
                 if len(group) <= MAX_CANDIDATES:
-                    found.update(dict.fromkeys(group))
+                    for cluster in group:
+                        found[cluster] = None
                 elif common is None or len(group) < len(common):
                     common = group
         if not found and common is not None:
             found = dict.fromkeys(common[-MAX_CANDIDATES:])
-        if not found and all(WILDCARD in token for token in tokens):
+        if not found and not worded:
             found = dict.fromkeys(self._by_place.get((length, -1, WILDCARD), ())[-MAX_CANDIDATES:])
         return found
 
@@ -486,13 +493,17 @@ class TemplateMiner:
         """Longer (or shorter) templates that share the message's first word at its place:
         those of `_longer_or_shorter` found by their length, so that a stream of unlike
         messages of one start and one length does not make each cost as much as all."""
-        lengths = [
-            length
-            for length in self._lengths
-            if (length > len(tokens) if longer else length < len(tokens))
-        ]
         for place, token in enumerate(tokens):
             if WILDCARD not in token:
+                if len(self._by_start.get((place, token), ())) == len(
+                    self._by_place.get((len(tokens), place, token), ())
+                ):
+                    return []  # every template of that start has the message's length
+                lengths = [
+                    length
+                    for length in self._lengths
+                    if (length > len(tokens) if longer else length < len(tokens))
+                ]
                 return [
                     cluster
                     for length in lengths
@@ -508,10 +519,11 @@ class TemplateMiner:
         place in the message): "<*> <*> ALARM <*>" covers "<*> ROCPOS ALARM High Reflux
         Drum Level", when a merge made it of templates that did."""
         best: Cluster | None = None
+        by_first_word = self._by_first_word.get
         later = [
             cluster
-            for place in range(len(tokens))
-            for cluster in self._by_first_word.get((place, tokens[place]), ())
+            for place_token in enumerate(tokens)
+            for cluster in by_first_word(place_token, ())
         ]
         for cluster in (*self._of_other_length(tokens, longer=False), *later):
             if (
@@ -522,9 +534,9 @@ class TemplateMiner:
                 best = _better(best, cluster)
         return best
 
-    def _elastic_covered(self, tokens: tuple[str, ...]) -> list[Cluster]:
-        """Longer templates that `tokens`, a `<*>` of it spanning several words, covers."""
-        spans = _spans(tokens)
+    def _elastic_covered(self, tokens: tuple[str, ...], spans: list[int]) -> list[Cluster]:
+        """Longer templates that `tokens` (of spans `spans`), a `<*>` of it spanning several
+        words, covers."""
         if not spans:
             return []
         return [
@@ -578,7 +590,7 @@ class TemplateMiner:
             return None
         for place in (first, first + 1):
             for cluster in self._by_start.get((place, tokens[first]), [])[-MAX_CANDIDATES:]:
-                if any(
+                if 0 < len(cluster._tokens) - len(tokens) <= _MOST_OPTIONAL_TOKENS and any(
                     _covers(shorter, tokens)
                     for shorter in _without_one_optional(cluster._tokens, len(tokens))
                 ):
@@ -615,13 +627,8 @@ class TemplateMiner:
         follow it, and the words kept must be enough to name the event
         (MIN_WORDS_AROUND_GAP): "Failed password for root from <*>" and "Failed password for
         invalid user <*> from <*>" are two events."""
-        places = _label_places(tokens)
-        labels = set(places)
-        first_place = places[0] if places else 0
-        may_run = bool(places) or any(map(_name_like, tokens[1:]))
-        may_be_sentence = bool(_sentence_mark(tokens[-1]))
-        least_head = first_place + 1 if may_run and not may_be_sentence else 1
         aligned: list[tuple[int, int, Cluster]] = []
+        backwards = tokens[::-1]
         # The newest MAX_CANDIDATES only: a run is looked for among templates of the same
         # start, and a stream of unlike messages of one start must not make each cost as
         # much as all of them.
@@ -629,12 +636,23 @@ class TemplateMiner:
             known = cluster._tokens
             shortest = min(len(known), len(tokens))
             head = _agreeing(known, tokens, shortest)
-            tail = _agreeing(known[::-1], tokens[::-1], shortest - head)
+            if not head:
+                continue
+            tail = _agreeing(known[::-1], backwards, shortest - head)
             if head + tail >= shortest or (len(known) == len(tokens) == head + tail + 1):
                 # Covered, or one word apart: the sibling rule's to decide.
                 continue
-            if head >= least_head:
-                aligned.append((head, tail, cluster))
+            aligned.append((head, tail, cluster))
+        # Most messages end here, before their labels are read: too few to make a family.
+        if len(aligned) + 1 < self.distinct_words_for_variable:
+            return None
+        places = _label_places(tokens)
+        labels = set(places)
+        first_place = places[0] if places else 0
+        may_run = bool(places) or any(map(_name_like, tokens[1:]))
+        may_be_sentence = bool(_sentence_mark(tokens[-1]))
+        least_head = first_place + 1 if may_run and not may_be_sentence else 1
+        aligned = [item for item in aligned if item[0] >= least_head]
         if len(aligned) + 1 < self.distinct_words_for_variable:
             return None
         aligned.sort(key=lambda item: (-(item[0] + item[1]), item[2]._order))
@@ -693,6 +711,8 @@ class TemplateMiner:
     ) -> tuple[list[Cluster], tuple[str, ...]] | None:
         """The template `tokens` and its siblings (templates that differ from it by the word
         at one place, by position) make, if that place has shown enough distinct words."""
+        if not siblings:
+            return None
         for position, family in sorted(siblings.items(), key=lambda item: (-len(item[1]), item[0])):
             # Unless a label says what they are ("reason: timeout", "reason: {shutdown,
             # closed}"), a phrase in brackets and a bare word are not two values of one
@@ -937,7 +957,7 @@ class TemplateMiner:
             for other in self._same_length_candidates(tokens)
             if other is not cluster and _covers(tokens, other._tokens)
         )
-        for other in [*same_length, *self._elastic_covered(tokens)]:
+        for other in [*same_length, *self._elastic_covered(tokens, spans)]:
             # Every message a template took stays covered: "<*> <*> changed" does not take
             # "<*> SP changed" that took "Reflux Drum Level SP changed".
             if other is cluster:
@@ -980,7 +1000,10 @@ class TemplateMiner:
                     found[other] = None
         for shorter in _without_one_separated(tokens):
             spans = _spans(shorter)
-            for other in (*self._same_length_candidates(shorter), *self._elastic_covered(shorter)):
+            for other in (
+                *self._same_length_candidates(shorter),
+                *self._elastic_covered(shorter, spans),
+            ):
                 if (
                     other is not cluster
                     and covers(shorter, other._tokens)
@@ -1006,10 +1029,16 @@ class TemplateMiner:
             key = template_key(f"{template}\n{key}")
         return key
 
-    def _new_cluster(self, tokens: tuple[str, ...], key: str) -> Cluster:
-        cluster = Cluster(key=key, template=" ".join(tokens))
+    def _new_cluster(
+        self,
+        tokens: tuple[str, ...],
+        key: str,
+        spans: list[int] | None = None,
+        template: str | None = None,
+    ) -> Cluster:
+        cluster = Cluster(key=key, template=" ".join(tokens) if template is None else template)
         cluster._tokens = tokens
-        cluster._spans = _spans(tokens)
+        cluster._spans = _spans(tokens) if spans is None else spans
         cluster._order = self._next_order
         self._next_order += 1
         self._index(cluster)
@@ -1031,19 +1060,22 @@ class TemplateMiner:
     def _index_lists(self, tokens: tuple[str, ...]) -> list[list[Cluster]]:
         length = len(tokens)
         places = [(place, token) for place, token in enumerate(tokens) if WILDCARD not in token]
-        lists = [self._by_place.setdefault((length, place, token), []) for place, token in places]
+        by_place, by_start = self._by_place, self._by_start
+        lists = [by_place[length, place, token] for place, token in places]
         if not places:
-            lists.append(self._by_place.setdefault((length, -1, WILDCARD), []))
-        lists += [self._by_start.setdefault(place_token, []) for place_token in places]
+            lists.append(by_place[length, -1, WILDCARD])
+        lists += [by_start[place_token] for place_token in places]
         if places and places[0][0] > 0:
-            lists.append(self._by_first_word.setdefault(places[0], []))
+            lists.append(self._by_first_word[places[0]])
         return lists
 
     def _index(self, cluster: Cluster) -> None:
         self._lengths[len(cluster._tokens)] += 1
+        # The newest cluster goes last in every list, which stays in order of age.
+        newest = cluster._order == self._next_order - 1
         for group in self._index_lists(cluster._tokens):
             group.append(cluster)
-            if len(group) > 1 and group[-2]._order > cluster._order:
+            if not newest and len(group) > 1 and group[-2]._order > cluster._order:
                 group.sort(key=_age)
         self._by_tokens.setdefault(cluster._tokens, cluster)
 
@@ -1078,6 +1110,8 @@ def _age(cluster: Cluster) -> int:
 def _named(token: str) -> bool:
     """Whether a token says something besides its values: "user=<*>" and "reason:" do,
     "(<*>):" and "#<*>" do not. The rules of runs count only these as words."""
+    if token.isalpha():
+        return True
     if WILDCARD in token:
         token = token.replace(WILDCARD, "")
     return _LETTER.search(token) is not None
@@ -1457,19 +1491,16 @@ def _fields(tokens: tuple[str, ...]) -> list[tuple[int, int]]:
     value after it ("username: <*>,", "tag: AUTHN,"). Not a key=value: in a record of
     those, the fields it has say what it is (Keycloak's CODE_TO_TOKEN_ERROR has a
     code_id, its other errors none; 389-DS's paged results a pr_idx)."""
-    fields = []
-    place = 0
-    while place < len(tokens):
-        token = tokens[place]
-        if (
-            place + 1 < len(tokens)
-            and _FIELD_LABEL.fullmatch(token)
-            and not tokens[place + 1].endswith(_LABEL_ENDS)
-        ):
-            fields.append((place, place + 2))
-            place += 1
-        place += 1
-    return fields
+    if ": " not in " ".join(tokens):
+        return []  # no label before a value, found at once
+    # A field's value ends in neither mark, so it never labels a field in turn.
+    return [
+        (place, place + 2)
+        for place in range(len(tokens) - 1)
+        if tokens[place][-1:] == ":"
+        and _FIELD_LABEL.fullmatch(tokens[place])
+        and not tokens[place + 1].endswith(_LABEL_ENDS)
+    ]
 
 
 def _without_one_tag(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -1493,10 +1524,13 @@ def _without_one_aside(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
     after a word: Loghub labels "PCI: Probing PCI hardware (bus 00)" an event of its own;
     unless several reasons made it any reason ("fd=<*> closed (<*>)", see
     `_reasons_in_brackets`), which a line may leave out ("fd=<*> closed")."""
+    if " (" not in " ".join(tokens):
+        return []  # no aside after a first token, found at once
     places = [
         place
         for place in range(1, len(tokens))
-        if (
+        if tokens[place][:1] == "("
+        and (
             WILDCARD in tokens[place - 1]
             or _square_tag(tokens[place - 1])
             or tokens[place].rstrip(".,;") == _ANY_REASON
@@ -1529,6 +1563,8 @@ def _optional_values(tokens: tuple[str, ...]) -> list[int]:
     none: Sinumerik's "Channel 1 block N882 syntax error" and "Channel 1 block syntax
     error" (no block number). Not between capitalized words, which may be a name's
     ("Column 2 Top Pressure" is no "Column Top Pressure")."""
+    if WILDCARD not in tokens:
+        return []
     places = [
         place
         for place in range(1, len(tokens) - 1)
@@ -1555,9 +1591,13 @@ _REASON_ASIDE = re.compile(r"\([a-z][a-z /\-]*\)[.,;]?")
 _ROUND_ASIDE = re.compile(r"\([^()]+\)[,;]?")
 
 
+# The most tokens an optional part has (a label and its value, a separator and a value).
+_MOST_OPTIONAL_TOKENS = 2
+
+
 def _without_one_optional(tokens: tuple[str, ...], length: int) -> Iterable[tuple[str, ...]]:
     """The template without one of its optional parts, `length` tokens long."""
-    if len(tokens) == length + 2:
+    if len(tokens) == length + _MOST_OPTIONAL_TOKENS:
         yield from _without_one_field(tokens)
         yield from _without_trailing_pair(tokens)
         yield from _without_one_separated(tokens)
@@ -1575,6 +1615,8 @@ def _without_one_separated(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
     """The template without one value between two like separators and the separator after
     it: NATS names a client in quotes when it has a name ('cid:<*> - "<*>" - Client Ping
     Timer' and 'cid:<*> - Client Ping Timer')."""
+    if not _SEPARATORS.intersection(tokens):
+        return []
     places = [
         place
         for place in range(1, len(tokens) - 2)
@@ -1774,7 +1816,7 @@ def _agreeing(one: tuple[str, ...], other: tuple[str, ...], limit: int) -> int:
     """How many leading tokens of the two agree (see `_agree`)."""
     count = 0
     for a, b in zip(one[:limit], other[:limit], strict=True):
-        if not _agree(a, b):
+        if a != b and not _agree(a, b):
             break
         count += 1
     return count
