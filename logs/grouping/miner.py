@@ -1781,10 +1781,11 @@ def _level_after_header(token: str, place: int, header: int) -> bool:
 
 
 def _header_length(tokens: tuple[str, ...] | list[str]) -> int:
-    """How many tokens lead the line as fields and values only ("pid=<*> tid=<*>")."""
+    """How many tokens lead the line as fields, values and tags only ("pid=<*> tid=<*>",
+    "[LYXKC]")."""
     length = 0
     for token in tokens:
-        if WILDCARD not in token and "=" not in token:
+        if WILDCARD not in token and "=" not in token and not _square_tag(token):
             break
         length += 1
     return length
