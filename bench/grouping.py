@@ -289,6 +289,7 @@ LABELLED_SETS = (
     "sixtieth_held_out",
     "sixty_first_held_out",
     "sixty_second_held_out",
+    "sixty_fourth_held_out",
 )
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
