@@ -355,10 +355,14 @@ def digits_zeroed(message: str) -> str:
 
     Through its UTF-8 bytes, about ten times as fast as str.translate() (which looks up
     each character in a dict): no byte of a multi-byte character is an ASCII digit, and
-    "surrogatepass" carries a lone surrogate (valid JSON) there and back unchanged.
+    "surrogatepass" carries a lone surrogate (valid JSON) there and back unchanged; it
+    is asked for only when needed, as the strict codec is the faster.
     """
-    encoded = message.encode("utf-8", "surrogatepass")
-    return encoded.translate(_ZERO_DIGITS).decode("utf-8", "surrogatepass")
+    try:
+        return message.encode().translate(_ZERO_DIGITS).decode()
+    except UnicodeEncodeError:
+        encoded = message.encode("utf-8", "surrogatepass")
+        return encoded.translate(_ZERO_DIGITS).decode("utf-8", "surrogatepass")
 
 
 def mask(message: str) -> tuple[str, ...]:
