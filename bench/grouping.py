@@ -289,7 +289,9 @@ LABELLED_SETS = (
     "sixtieth_held_out",
     "sixty_first_held_out",
     "sixty_second_held_out",
+    "sixty_third_held_out",
     "sixty_fourth_held_out",
+    "sixty_fifth_held_out",
 )
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
