@@ -57,7 +57,7 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import orjson
 
@@ -66,7 +66,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # analysis app.
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
 
-from bench.harness import argument_parser  # noqa: E402
+from bench.harness import argument_parser, require_at_least_one  # noqa: E402
 from logs.grouping import GroupMatch, TemplateMiner, mask  # noqa: E402
 from logs.grouping.masking import forget_masked_tokens  # noqa: E402
 from logs.sources import LOGHUB_SAMPLES, generated_logs  # noqa: E402
@@ -108,6 +108,7 @@ def main() -> int:
         help="size of the worst-case messages; 0 to skip",
     )
     args = parser.parse_args()
+    require_at_least_one(parser, args.repeats)
 
     wanted = {name for name in args.datasets.split(",") if name}
     sets = [name for name in args.sets.split(",") if name]
@@ -812,16 +813,32 @@ class GroupingResult:
 def grouping_run(
     messages: Sequence[str], events: Sequence[str], *, repeats: int = 1
 ) -> GroupingResult:
-    """The miner over the messages, from a cold start each time; the fastest run is timed
-    (every run groups alike)."""
-    seconds = float("inf")
-    for _ in range(repeats):
-        forget_masked_tokens()
-        add = TemplateMiner().add
-        started = time.perf_counter()
-        matches = [add(message) for message in messages]
-        seconds = min(seconds, time.perf_counter() - started)
+    """The miner over the messages, from a cold start each time."""
+    matches, seconds = fastest_run(_cold_miner, messages, repeats)
     return GroupingResult(groups_after_merges(matches), events, seconds)
+
+
+def _cold_miner() -> Callable[[str], GroupMatch]:
+    forget_masked_tokens()
+    return TemplateMiner().add
+
+
+Result = TypeVar("Result")
+
+
+def fastest_run(
+    fresh_add: Callable[[], Callable[[str], Result]], messages: Sequence[str], repeats: int
+) -> tuple[list[Result], float]:
+    """Each message through a fresh `add` from `fresh_add()`, `repeats` times: what the
+    last run returned (every run returns alike) and the seconds of the fastest."""
+    seconds = float("inf")
+    results: list[Result] = []
+    for _ in range(repeats):
+        add = fresh_add()
+        started = time.perf_counter()
+        results = [add(message) for message in messages]
+        seconds = min(seconds, time.perf_counter() - started)
+    return results, seconds
 
 
 def groups_after_merges(matches: Sequence[GroupMatch]) -> list[str]:
@@ -889,13 +906,10 @@ def drain3_run(
     the cluster it was added to (drain3 never merges clusters)."""
     from drain3 import TemplateMiner as Drain3TemplateMiner
 
-    seconds = float("inf")
-    for _ in range(repeats):
-        add = Drain3TemplateMiner(config=drain3_config()).add_log_message
-        started = time.perf_counter()
-        clusters = [str(add(message)["cluster_id"]) for message in messages]
-        seconds = min(seconds, time.perf_counter() - started)
-    return GroupingResult(clusters, events, seconds)
+    results, seconds = fastest_run(
+        lambda: Drain3TemplateMiner(config=drain3_config()).add_log_message, messages, repeats
+    )
+    return GroupingResult([str(result["cluster_id"]) for result in results], events, seconds)
 
 
 def grouping_accuracy(predicted: Sequence[str], events: Sequence[str]) -> float:

@@ -166,6 +166,8 @@ _PATH = re.compile(r"(?:[A-Za-z]:\\|\\\\|~?/|\.{1,2}/)\S*|[^\s/(\[]*/[^\s/]+/\S*
 # The parts of an event's name in capitals (see `_event_name`).
 _NAME_PARTS = re.compile(r"[-_]")
 _EVENT_NAME_PART = re.compile(r"0*[A-Z]{2,}0*")
+# An event's name has at least this many parts, as many of them words.
+_EVENT_NAME_PARTS = 3
 _ZEROS = re.compile(r"0+")
 # An object's kind before its address in memory (PgBouncer's client "C-0x55d0" and
 # server "S-0x58e0").
@@ -1336,9 +1338,6 @@ def _event_name(core: str) -> bool:
         and all(map(_EVENT_NAME_PART.fullmatch, parts))
         and sum(part.isalpha() for part in parts) >= _EVENT_NAME_PARTS
     )
-
-
-_EVENT_NAME_PARTS = 3
 
 
 def _opened_inside(core: str) -> int:
