@@ -293,6 +293,8 @@ LABELLED_SETS = (
     "sixty_third_held_out",
     "sixty_fourth_held_out",
     "sixty_fifth_held_out",
+    "sixty_sixth_held_out",
+    "sixty_seventh_held_out",
 )
 SETS: dict[str, Callable[[Path], list[Sample]]] = {
     "loghub": loghub_samples,
