@@ -2,8 +2,9 @@
 
 Every rule looks at the shape of text, never at words from a particular log source, so
 it carries over to logs it has not seen. No digit survives masking, which makes the
-result the same for two messages that differ only in their digits; the miner relies on
-that to cache by `digits_zeroed(message)`.
+result the same for two messages that differ only in their digits (a hexadecimal
+number's letters among them); the miner relies on that to cache by
+`digits_zeroed(message)`, the text masking reads.
 """
 
 from __future__ import annotations
@@ -352,14 +353,26 @@ _KEY_QUOTED = re.compile(r"""(?<![\w.\-])([.\-]*)(\w[\w.\-]*[=:] ?)("[^"]*"|'[^'
 _QUOTED_WORD = re.compile(r"""(?<![\w'"])(["'`])[^\s"'`]+\1(?![\w'"])""")
 
 
+# A number in hexadecimal ("0x14ed93111f20027", "0xDEAD"), whole: its letters are digits.
+_HEX_NUMBER = re.compile(r"\b0x[0-9A-Fa-f]+\b")
+
+
+def _hex_zeroed(number: re.Match[str]) -> str:
+    return "0x" + "0" * (len(number[0]) - 2)
+
+
 def digits_zeroed(message: str) -> str:
-    """The message with every ASCII digit turned into 0: masking cannot tell them apart.
+    """The message with every ASCII digit turned into 0, and every digit of a number in
+    hexadecimal ("0x1f" is "0x00"): masking cannot tell them apart. ZooKeeper's session
+    ids and BGL's addresses, as others' counts, then take the miner's route memo.
 
     Through its UTF-8 bytes, about ten times as fast as str.translate() (which looks up
     each character in a dict): no byte of a multi-byte character is an ASCII digit, and
     "surrogatepass" carries a lone surrogate (valid JSON) there and back unchanged; it
     is asked for only when needed, as the strict codec is the faster.
     """
+    if "0x" in message:
+        message = _HEX_NUMBER.sub(_hex_zeroed, message)
     try:
         return message.encode().translate(_ZERO_DIGITS).decode()
     except UnicodeEncodeError:

@@ -120,6 +120,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from logs.grouping.masking import (
     HTTP_METHODS,
@@ -187,8 +188,10 @@ MAX_CLUSTERS = 20_000
 # The most templates compared with a message through one word of it (see
 # `_same_length_candidates`).
 MAX_CANDIDATES = 256
-# Memo of digit-zeroed message -> cluster; cleared when full.
+# The most entries of each memo of where messages went; one is emptied when full.
 MAX_ROUTES = 100_000
+# What a memo knows a message by: its digit-zeroed text, or its masked tokens.
+_Route = TypeVar("_Route", str, tuple[str, ...])
 # Message codes remembered with the clusters that took them (see `_joined_by_code`); all
 # forgotten when full.
 MAX_CODES = 10_000
@@ -251,7 +254,11 @@ class TemplateMiner:
         self._lengths: Counter[int] = Counter()
         self._by_tokens: dict[tuple[str, ...], Cluster] = {}
         self._by_key: dict[str, Cluster] = {}
+        # Memos of where messages went, by their digit-zeroed text and by their masked tokens
+        # (messages that differ in more than digits, a user's name or a path, may mask
+        # alike): each is placed once. Both are emptied where a template changes.
         self._routes: dict[str, Cluster] = {}
+        self._routes_by_tokens: dict[tuple[str, ...], Cluster] = {}
         self._by_code: dict[str, list[Cluster]] = {}
         # Whether the memo sends a message to a shorter template that spans it, which a
         # new template of its length would cover first (see `_place`).
@@ -265,20 +272,22 @@ class TemplateMiner:
     def add(self, message: str) -> GroupMatch:
         self._clock += 1
         zeroed = digits_zeroed(message)
+        # Most messages end here: `_routed` in line.
         cluster = self._routes.get(zeroed)
         if cluster is not None:
             while cluster._absorbed_by is not None:
                 cluster = cluster._absorbed_by
             if not cluster._evicted:
                 return self._plain(cluster)
-        match = self._place(mask_zeroed(zeroed))
+        tokens = mask_zeroed(zeroed)
+        cluster = _routed(self._routes_by_tokens.get(tokens))
+        match = self._plain(cluster) if cluster is not None else self._place(tokens)
         # A code has four digits in a row: most messages are passed over at that.
         code = _MESSAGE_CODE.match(message) if "0000" in zeroed else None
         if code is not None:
             match = self._joined_by_code(code[1] or code[2] or code[3], match)
-        if len(self._routes) >= MAX_ROUTES:
-            self._routes.clear()
-        self._routes[zeroed] = match.cluster
+        _remember(self._routes, zeroed, match.cluster)
+        _remember(self._routes_by_tokens, tokens, match.cluster)
         return match
 
     def restore(self, template: str, key: str) -> Cluster:
@@ -349,8 +358,12 @@ class TemplateMiner:
             # The cluster the message started is gone at once: it joined the older one.
             merged = [key for key in merged if key != cluster.key]
         survivor._last_used = self._clock
-        self._routes.clear()
+        self._forget_routes()
         return GroupMatch(survivor, False, True, tuple(sorted(set(merged))))
+
+    def _forget_routes(self) -> None:
+        self._routes.clear()
+        self._routes_by_tokens.clear()
 
     def _plain(self, cluster: Cluster) -> GroupMatch:
         cluster.size += 1
@@ -444,7 +457,7 @@ class TemplateMiner:
             # It may cover, and so take first after a restart, messages the memo sends to
             # a shorter template that spans them ("rule <*> … <*> allow-web trust" those of
             # "rule trust-to-untrust-snat … <*> trust").
-            self._routes.clear()
+            self._forget_routes()
             self._routes_stretch = False
         if len(self._by_key) > self.max_clusters:
             self._evict_least_used()
@@ -935,7 +948,7 @@ class TemplateMiner:
         # The changed template may now be the more specific home of messages the memo sends
         # elsewhere (templates can overlap without covering each other), and a restart
         # would send them there: the memo is rebuilt, at the cost of one placing each.
-        self._routes.clear()
+        self._forget_routes()
         return GroupMatch(survivor, False, True, tuple(sorted(merged)))
 
     def _merged_into(
@@ -1096,7 +1109,22 @@ class TemplateMiner:
         for cluster in by_use[: max(1, len(by_use) // 10)]:
             self._forget(cluster)
             cluster._evicted = True
-        self._routes.clear()
+        self._forget_routes()
+
+
+def _routed(cluster: Cluster | None) -> Cluster | None:
+    """The cluster a memo sent a message to, or the one that absorbed it; None if dropped."""
+    if cluster is None:
+        return None
+    while cluster._absorbed_by is not None:
+        cluster = cluster._absorbed_by
+    return None if cluster._evicted else cluster
+
+
+def _remember(routes: dict[_Route, Cluster], route: _Route, cluster: Cluster) -> None:
+    if len(routes) >= MAX_ROUTES:
+        routes.clear()
+    routes[route] = cluster
 
 
 def _bucket(token: str) -> str:

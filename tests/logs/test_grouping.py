@@ -2676,6 +2676,48 @@ def test_digits_zeroed_turns_ascii_digits_into_0_and_keeps_every_other_character
     )
 
 
+def test_a_hexadecimal_numbers_letters_are_zeroed_as_its_digits_are():
+    # ZooKeeper's session ids: one text, so one route in the miner's memo and one masking.
+    sessions = ["0x14ed93111f20027", "0x24FE93111F2A0B7", "0x14ed93111f20000"]
+    texts = {masking.digits_zeroed(f"Closed socket for session {session}") for session in sessions}
+    assert texts == {"Closed socket for session 0x000000000000000"}
+    # Not a word that only starts so, nor "0x" made of a digit and "x" ("3xab").
+    assert masking.digits_zeroed("0xfeedz 3xab 0x1G") == "0xfeedz 0xab 0x0G"
+
+
+def test_messages_that_mask_alike_are_placed_once(monkeypatch):
+    placed: list[tuple[str, ...]] = []
+    place = TemplateMiner._place
+
+    def counted(miner: TemplateMiner, tokens: tuple[str, ...]) -> GroupMatch:
+        placed.append(tokens)
+        return place(miner, tokens)
+
+    monkeypatch.setattr(TemplateMiner, "_place", counted)
+    miner = TemplateMiner()
+    # Paths and hosts are masked, but their words are not digits: three texts, one shape.
+    opened = [
+        "Opened /var/log/app.log for host db.example.com",
+        "Opened /srv/data/export.csv for host web.example.org",
+        "Opened /tmp/upload.bin for host cache.example.net",
+    ]
+    matches = [miner.add(message) for message in opened]
+    assert len({match.cluster.key for match in matches}) == 1
+    assert placed == [("Opened", WILDCARD, "for", "host", WILDCARD)]
+    assert [match.created for match in matches] == [True, False, False]
+    assert matches[-1].cluster.size == 3
+
+
+def test_each_memo_of_routes_stays_bounded(monkeypatch):
+    monkeypatch.setattr(miner_module, "MAX_ROUTES", 10)
+    miner = TemplateMiner()
+    for number in range(100):
+        word = "".join(string.ascii_lowercase[int(digit)] for digit in str(number))
+        miner.add(f"Opened /srv/{word}/data.csv for {word}")
+        assert len(miner._routes) <= 10
+        assert len(miner._routes_by_tokens) <= 10
+
+
 def test_three_first_words_do_not_make_a_value_where_three_tags_in_brackets_do() -> None:
     words = ["Ban 10.0.0.1 now", "Unban 10.0.0.1 now", "Found 10.0.0.1 now", "Ignore 10.0.0.1 now"]
     tags = ["[sshd] Ban 10.0.0.1", "[dovecot] Ban 10.0.0.1", "[recidive] Ban 10.0.0.1"]
