@@ -954,8 +954,10 @@ _BACKQUOTE = re.compile(r"(?<!\\)`")
 
 def _mask_quoted_phrases(text: str) -> str:
     """A phrase in double quotes is a value ("Mozilla/5.0 (X11; Linux)", "Batch 12"), as a
-    quoted word is, unless it opens the message (structured logs quote their message
-    text, TiKV's in brackets after the tags that lead the line), is a line another
+    quoted word is, unless it opens the message before fields or nothing (structured logs
+    quote their message text, 'msg" pod="x"', TiKV's in brackets after the tags that lead
+    the line; words after it say what it did: '"dr. pepper<6><BOT><CT>" purchased
+    "mp9"', a game server's player), is a line another
     program logged (`_relayed_message`) or is an HTTP request line, whose method and
     route tell events apart (unless it is a field after the event's words, `...,
     request: "GET /x HTTP/1.1"`: then it is that field's value)."""
@@ -970,7 +972,7 @@ def _mask_quoted_phrases(text: str) -> str:
         text,
         quotes,
         lambda start, inner: (
-            start == 0
+            (start == 0 and _fields_or_nothing_at(text, start + len(inner) + 2))
             or _opens_message(text, start)
             or (start - 1 == tags_end and text[tags_end] == "[")
             or (text[start - 2 : start] == "] " and _KLOG_HEADER.fullmatch(text, 0, start))
@@ -978,6 +980,14 @@ def _mask_quoted_phrases(text: str) -> str:
             or (inner.partition(" ")[0] in HTTP_METHODS and not _follows_label(text, start))
         ),
     )
+
+
+# The end of the line, or a key=value field, after spaces.
+_FIELD_OR_END = re.compile(r" *(?:$|[A-Za-z_][\w.\-]*=)")
+
+
+def _fields_or_nothing_at(text: str, place: int) -> bool:
+    return _FIELD_OR_END.match(text, place) is not None
 
 
 # Tags in square brackets that lead a line, each followed by a space, or none: TiKV's
