@@ -180,6 +180,9 @@ ELASTIC_STEPS_PER_TOKEN = 4
 # A line of more labelled fields than this is a record, whose fields are not optional one
 # by one (see `_without_one_field`); it also bounds what trying each one out costs.
 MAX_FIELDS_FOR_OPTIONAL = 12
+# So is a line of more key=value fields than this beside its message (see
+# `_without_one_keyed`).
+MAX_KEYED_FOR_OPTIONAL = 24
 # Likewise for the tags that lead a line and the asides after values: more than this are a
 # list of them.
 MAX_OPTIONAL_TOKENS = 4
@@ -570,6 +573,7 @@ class TemplateMiner:
         best: Cluster | None = None
         for shorter in (
             *_without_one_field(tokens),
+            *_without_one_keyed(tokens),
             *_without_trailing_pair(tokens),
             *_without_one_separated(tokens),
             *_without_one_tag(tokens),
@@ -1630,6 +1634,7 @@ def _without_one_optional(tokens: tuple[str, ...], length: int) -> Iterable[tupl
         yield from _without_trailing_pair(tokens)
         yield from _without_one_separated(tokens)
     elif len(tokens) == length + 1:
+        yield from _without_one_keyed(tokens)
         yield from _without_one_tag(tokens)
         yield from _without_one_aside(tokens)
         for place in _optional_values(tokens):
@@ -1677,6 +1682,28 @@ def _without_one_field(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
     return [
         tokens[:start] + tokens[end:] for start, end in fields if start in ends and end in starts
     ]
+
+
+# Keys whose field is never left out: the message's, and the level's.
+_KEPT_KEYS = (*MESSAGE_KEYS, "level=", "lvl=")
+
+
+def _without_one_keyed(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The template without one of its key=value fields, in a line whose message a key
+    holds: the message names the event, and a field a producer adds when it has a value
+    does not ('level=info msg="response completed" auth.user.name="deploy" go.version=<*>'
+    and the same line of an anonymous request). Not in a record of key=values alone,
+    whose fields say what it is (`_fields`)."""
+    if not any(token.startswith(MESSAGE_KEYS) for token in tokens):
+        return []
+    keyed = [
+        place
+        for place, token in enumerate(tokens)
+        if not token.startswith(_KEPT_KEYS) and KEYED_FIELD.fullmatch(token)
+    ]
+    if len(keyed) > MAX_KEYED_FOR_OPTIONAL:
+        return []
+    return [tokens[:place] + tokens[place + 1 :] for place in keyed]
 
 
 # Words that relate a value to the event rather than name one more of its values:
