@@ -800,9 +800,9 @@ class TemplateMiner:
             if tokens[position].startswith(MESSAGE_KEYS):
                 continue
             # What became of a thing, said last or before an aside ("Program <*> started",
-            # "... stopped", "LLDP neighbor added", "VM Started (Lifecycle Event)"), is the
-            # event, however many things may become of it; not after a label, where it is
-            # the value ("DDNS: enabled").
+            # "... stopped", "LLDP neighbor added", "VM Started (Lifecycle Event)", "The node
+            # is now asleep."), is the event, however many things may become of it; not
+            # after a label, where it is the value ("DDNS: enabled").
             if (
                 position > 0
                 and (position == len(tokens) - 1 or _aside_run(tokens[position + 1 :]))
@@ -810,7 +810,7 @@ class TemplateMiner:
                     WILDCARD in tokens[position - 1]
                     or not tokens[position - 1].endswith(_LABEL_ENDS)
                 )
-                and _outcomes(seen)
+                and (_outcomes(seen) or _became(tokens[position - 1], seen))
             ):
                 continue
             # So is what was done to it, by whom: "static dns entry changed by admin",
@@ -2127,6 +2127,20 @@ def _tags_of_one_speaker(tags: list[str]) -> bool:
 def _outcomes(words: list[str]) -> bool:
     """Whether the words say what became of something: "started", "Stopped", "deleted."."""
     return all(_PAST_PARTICIPLE.fullmatch(word.lower()) for word in words)
+
+
+# Words after which a word says what a thing became: "is now dead.", "became primary".
+_BECOMING = frozenset({"now", "became", "becomes"})
+
+
+def _became(before: str, words: list[str]) -> bool:
+    """Whether the words, after `before`, say what a thing became ("is now asleep."); in
+    capitals, they name a state as a program's constant does, a value ("Input [<*>] is
+    now RUNNING", "... STOPPING")."""
+    if before not in _BECOMING:
+        return False
+    stripped = [word.rstrip(".!;,") for word in words]
+    return all(word.isalpha() and word.islower() for word in stripped)
 
 
 def _aside_run(tokens: tuple[str, ...]) -> bool:
