@@ -955,11 +955,11 @@ _BACKQUOTE = re.compile(r"(?<!\\)`")
 def _mask_quoted_phrases(text: str) -> str:
     """A phrase in double quotes is a value ("Mozilla/5.0 (X11; Linux)", "Batch 12"), as a
     quoted word is, unless it opens the message before fields or nothing (structured logs
-    quote their message text, 'msg" pod="x"', TiKV's in brackets after the tags that lead
-    the line; words after it say what it did: '"dr. pepper<6><BOT><CT>" purchased
-    "mp9"', a game server's player), is a line another
-    program logged (`_relayed_message`) or is an HTTP request line, whose method and
-    route tell events apart (unless it is a field after the event's words, `...,
+    quote their message text: klog's '"Probe failed" probeType="Readiness"', TiKV's in
+    brackets after the tags that lead the line; where words follow it, they say what it
+    did: '"dr. pepper<6><BOT><CT>" purchased "mp9"', a game server's player), is a line
+    another program logged (`_relayed_message`) or is an HTTP request line, whose method
+    and route tell events apart (unless it is a field after the event's words, `...,
     request: "GET /x HTTP/1.1"`: then it is that field's value)."""
     quotes = [match.start() for match in _DOUBLE_QUOTE.finditer(text)]
     if len(quotes) > 2 and ("[" in text or "(" in text or "{" in text):

@@ -191,8 +191,11 @@ MAX_CLUSTERS = 20_000
 # The most templates compared with a message through one word of it (see
 # `_same_length_candidates`).
 MAX_CANDIDATES = 256
-# The most entries of each memo of where messages went; one is emptied when full.
+# The most entries of each memo of where messages went, and the most characters of
+# messages they stand for (a flood of long unlike lines must not grow one past some tens
+# of megabytes); one is emptied when full.
 MAX_ROUTES = 100_000
+MAX_ROUTE_CHARS = 16_000_000
 # What a memo knows a message by: its digit-zeroed text, or its masked tokens.
 _Route = TypeVar("_Route", str, tuple[str, ...])
 # Message codes remembered with the clusters that took them (see `_joined_by_code`); all
@@ -260,8 +263,8 @@ class TemplateMiner:
         # Memos of where messages went, by their digit-zeroed text and by their masked tokens
         # (messages that differ in more than digits, a user's name or a path, may mask
         # alike): each is placed once. Both are emptied where a template changes.
-        self._routes: dict[str, Cluster] = {}
-        self._routes_by_tokens: dict[tuple[str, ...], Cluster] = {}
+        self._routes: _Routes[str] = _Routes()
+        self._routes_by_tokens: _Routes[tuple[str, ...]] = _Routes()
         self._by_code: dict[str, list[Cluster]] = {}
         # Whether the memo sends a message to a shorter template that spans it, which a
         # new template of its length would cover first (see `_place`).
@@ -289,8 +292,8 @@ class TemplateMiner:
         code = _MESSAGE_CODE.match(message) if "0000" in zeroed else None
         if code is not None:
             match = self._joined_by_code(code[1] or code[2] or code[3], match)
-        _remember(self._routes, zeroed, match.cluster)
-        _remember(self._routes_by_tokens, tokens, match.cluster)
+        self._routes.remember(zeroed, len(zeroed), match.cluster)
+        self._routes_by_tokens.remember(tokens, len(zeroed), match.cluster)
         return match
 
     def restore(self, template: str, key: str) -> Cluster:
@@ -1125,10 +1128,23 @@ def _routed(cluster: Cluster | None) -> Cluster | None:
     return None if cluster._evicted else cluster
 
 
-def _remember(routes: dict[_Route, Cluster], route: _Route, cluster: Cluster) -> None:
-    if len(routes) >= MAX_ROUTES:
-        routes.clear()
-    routes[route] = cluster
+class _Routes(dict[_Route, Cluster]):
+    """A memo of where messages went, bounded in entries and in the characters of the
+    messages it stands for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chars = 0
+
+    def clear(self) -> None:
+        super().clear()
+        self.chars = 0
+
+    def remember(self, route: _Route, chars: int, cluster: Cluster) -> None:
+        if len(self) >= MAX_ROUTES or self.chars + chars > MAX_ROUTE_CHARS:
+            self.clear()
+        self[route] = cluster
+        self.chars += chars
 
 
 def _bucket(token: str) -> str:

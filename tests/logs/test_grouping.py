@@ -2716,6 +2716,15 @@ def test_each_memo_of_routes_stays_bounded(monkeypatch):
         miner.add(f"Opened /srv/{word}/data.csv for {word}")
         assert len(miner._routes) <= 10
         assert len(miner._routes_by_tokens) <= 10
+    # And in the characters of the messages it stands for: long unlike lines, a few each.
+    monkeypatch.setattr(miner_module, "MAX_ROUTE_CHARS", 10_000)
+    miner = TemplateMiner()
+    for number in range(100):
+        word = "".join(string.ascii_lowercase[int(digit)] for digit in str(number))
+        miner.add(f"Opened /srv/{word}/data.csv for {word} " + "x" * 3_000)
+        for routes in (miner._routes, miner._routes_by_tokens):
+            assert 1 <= len(routes) <= 3
+            assert routes.chars == sum(map(len, miner._routes)) <= 10_000
 
 
 def test_a_quoted_phrase_opening_a_line_is_a_value_when_words_follow_it() -> None:
