@@ -107,9 +107,10 @@ Messages are compared only with templates that share a word with them at the sam
 message or that it may span also by their length, and no more than MAX_CANDIDATES of
 them where a word is that common), and a digit-zeroed
 copy of each message is memoized, so a repeat costs one dict lookup (until a template
-generalizes: then the memo starts again). Memory is bounded: past `max_clusters` the
-least recently used tenth of the clusters is dropped (their keys live on in the
-caller's store).
+generalizes: then the memo starts again). Memory is bounded: past `max_clusters`, or
+past MAX_INDEXED_TOKENS words and values in their templates (each indexed, some 500
+bytes a token: long unlike lines), the least recently used tenth of the clusters is
+dropped (their keys live on in the caller's store).
 """
 
 from __future__ import annotations
@@ -186,16 +187,22 @@ MAX_KEYED_FOR_OPTIONAL = 24
 # Likewise for the tags that lead a line and the asides after values: more than this are a
 # list of them.
 MAX_OPTIONAL_TOKENS = 4
-# Memory bound: past this many clusters the least recently used tenth is dropped.
+# Memory bound: past this many clusters, or this many tokens in their templates, the
+# least recently used tenth is dropped.
 MAX_CLUSTERS = 20_000
+MAX_INDEXED_TOKENS = 1_000_000
 # The most templates compared with a message through one word of it (see
 # `_same_length_candidates`).
 MAX_CANDIDATES = 256
-# The most entries of each memo of where messages went, and the most characters of
-# messages they stand for (a flood of long unlike lines must not grow one past some tens
-# of megabytes); one is emptied when full.
+# The most entries of each memo of where messages went, and about the most bytes its keys
+# take (a flood of long unlike lines must not grow one past some tens of megabytes; a
+# token costs a string's head and a place in its tuple besides its characters); one is
+# emptied when full.
 MAX_ROUTES = 100_000
-MAX_ROUTE_CHARS = 16_000_000
+MAX_ROUTE_BYTES = 32_000_000
+_TOKEN_BYTES = 64
+# One of the index's dicts of lists, by (length, place, word) or by (place, word).
+_Index = defaultdict[tuple, list["Cluster"]]
 # What a memo knows a message by: its digit-zeroed text, or its masked tokens.
 _Route = TypeVar("_Route", str, tuple[str, ...])
 # Message codes remembered with the clusters that took them (see `_joined_by_code`); all
@@ -256,8 +263,9 @@ class TemplateMiner:
         self._by_start: defaultdict[tuple[int, str], list[Cluster]] = defaultdict(list)
         # (place, word) of the first word of each template that starts with `<*>`.
         self._by_first_word: defaultdict[tuple[int, str], list[Cluster]] = defaultdict(list)
-        # How many templates there are of each length.
+        # How many templates there are of each length, and how many tokens they have.
         self._lengths: Counter[int] = Counter()
+        self._indexed_tokens = 0
         self._by_tokens: dict[tuple[str, ...], Cluster] = {}
         self._by_key: dict[str, Cluster] = {}
         # Memos of where messages went, by their digit-zeroed text and by their masked tokens
@@ -293,7 +301,9 @@ class TemplateMiner:
         if code is not None:
             match = self._joined_by_code(code[1] or code[2] or code[3], match)
         self._routes.remember(zeroed, len(zeroed), match.cluster)
-        self._routes_by_tokens.remember(tokens, len(zeroed), match.cluster)
+        self._routes_by_tokens.remember(
+            tokens, len(zeroed) + _TOKEN_BYTES * len(tokens), match.cluster
+        )
         return match
 
     def restore(self, template: str, key: str) -> Cluster:
@@ -465,7 +475,7 @@ class TemplateMiner:
             # "rule trust-to-untrust-snat … <*> trust").
             self._forget_routes()
             self._routes_stretch = False
-        if len(self._by_key) > self.max_clusters:
+        if len(self._by_key) > self.max_clusters or self._indexed_tokens > MAX_INDEXED_TOKENS:
             self._evict_least_used()
         return GroupMatch(cluster, True, False)
 
@@ -1077,23 +1087,28 @@ class TemplateMiner:
         if self._by_key.get(cluster.key) is cluster:
             del self._by_key[cluster.key]
 
-    def _index_lists(self, tokens: tuple[str, ...]) -> list[list[Cluster]]:
+    def _index_entries(self, tokens: tuple[str, ...]) -> list[tuple[_Index, tuple]]:
+        """Where a template stands in the index: (index, key) of each of its lists."""
         length = len(tokens)
         places = [(place, token) for place, token in enumerate(tokens) if WILDCARD not in token]
         by_place, by_start = self._by_place, self._by_start
-        lists = [by_place[length, place, token] for place, token in places]
+        entries: list[tuple[_Index, tuple]] = [
+            (by_place, (length, place, token)) for place, token in places
+        ]
         if not places:
-            lists.append(by_place[length, -1, WILDCARD])
-        lists += [by_start[place_token] for place_token in places]
+            entries.append((by_place, (length, -1, WILDCARD)))
+        entries += [(by_start, place_token) for place_token in places]
         if places and places[0][0] > 0:
-            lists.append(self._by_first_word[places[0]])
-        return lists
+            entries.append((self._by_first_word, places[0]))
+        return entries
 
     def _index(self, cluster: Cluster) -> None:
         self._lengths[len(cluster._tokens)] += 1
+        self._indexed_tokens += len(cluster._tokens)
         # The newest cluster goes last in every list, which stays in order of age.
         newest = cluster._order == self._next_order - 1
-        for group in self._index_lists(cluster._tokens):
+        for index, key in self._index_entries(cluster._tokens):
+            group = index[key]
             group.append(cluster)
             if not newest and len(group) > 1 and group[-2]._order > cluster._order:
                 group.sort(key=_age)
@@ -1101,10 +1116,16 @@ class TemplateMiner:
 
     def _unindex(self, cluster: Cluster) -> None:
         self._lengths[len(cluster._tokens)] -= 1
+        self._indexed_tokens -= len(cluster._tokens)
         if not self._lengths[len(cluster._tokens)]:
             del self._lengths[len(cluster._tokens)]
-        for group in self._index_lists(cluster._tokens):
+        # An emptied list goes with its key: unlike templates dropped one after another
+        # would leave a key for each of their words.
+        for index, key in self._index_entries(cluster._tokens):
+            group = index[key]
             group.remove(cluster)
+            if not group:
+                del index[key]
         if self._by_tokens.get(cluster._tokens) is cluster:
             del self._by_tokens[cluster._tokens]
 
@@ -1129,22 +1150,22 @@ def _routed(cluster: Cluster | None) -> Cluster | None:
 
 
 class _Routes(dict[_Route, Cluster]):
-    """A memo of where messages went, bounded in entries and in the characters of the
-    messages it stands for."""
+    """A memo of where messages went, bounded in entries and in about the bytes its keys
+    take."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.chars = 0
+        self.size = 0
 
     def clear(self) -> None:
         super().clear()
-        self.chars = 0
+        self.size = 0
 
-    def remember(self, route: _Route, chars: int, cluster: Cluster) -> None:
-        if len(self) >= MAX_ROUTES or self.chars + chars > MAX_ROUTE_CHARS:
+    def remember(self, route: _Route, size: int, cluster: Cluster) -> None:
+        if len(self) >= MAX_ROUTES or self.size + size > MAX_ROUTE_BYTES:
             self.clear()
         self[route] = cluster
-        self.chars += chars
+        self.size += size
 
 
 def _bucket(token: str) -> str:

@@ -2716,15 +2716,34 @@ def test_each_memo_of_routes_stays_bounded(monkeypatch):
         miner.add(f"Opened /srv/{word}/data.csv for {word}")
         assert len(miner._routes) <= 10
         assert len(miner._routes_by_tokens) <= 10
-    # And in the characters of the messages it stands for: long unlike lines, a few each.
-    monkeypatch.setattr(miner_module, "MAX_ROUTE_CHARS", 10_000)
+    # And in about the bytes its keys take: long unlike lines, a few at a time.
+    monkeypatch.setattr(miner_module, "MAX_ROUTE_BYTES", 10_000)
     miner = TemplateMiner()
     for number in range(100):
         word = "".join(string.ascii_lowercase[int(digit)] for digit in str(number))
-        miner.add(f"Opened /srv/{word}/data.csv for {word} " + "x" * 3_000)
-        for routes in (miner._routes, miner._routes_by_tokens):
-            assert 1 <= len(routes) <= 3
-            assert routes.chars == sum(map(len, miner._routes)) <= 10_000
+        miner.add(f"Opened /srv/{word}/data.csv for {word} " + "x " * 1_500)
+        assert 1 <= len(miner._routes) <= 3
+        assert miner._routes.size == sum(map(len, miner._routes)) <= 10_000
+        # Its 1,505 tokens cost more than the line's characters: one line at a time.
+        assert len(miner._routes_by_tokens) == 1
+
+
+def test_long_unlike_lines_cannot_hold_memory_without_limit(monkeypatch):
+    # Each template's tokens are indexed: a flood of unlike lines of thousands of words
+    # is bounded in tokens, as a flood of short ones is in clusters.
+    monkeypatch.setattr(miner_module, "MAX_INDEXED_TOKENS", 10_000)
+    miner = TemplateMiner()
+    rng = random.Random(3)
+    matches = []
+    for number in range(40):
+        words = " ".join("".join(rng.choices(string.ascii_lowercase, k=6)) for _ in range(1_000))
+        matches.append(miner.add(f"event {number} {words}"))
+        assert miner._indexed_tokens <= 10_000 + 1_002
+    assert all(match.created for match in matches)
+    assert matches[0].cluster._evicted and not matches[-1].cluster._evicted
+    assert miner._indexed_tokens == sum(len(c._tokens) for c in miner.clusters())
+    # The dropped templates' words left no empty lists behind in the index.
+    assert len(miner._by_place) + len(miner._by_start) <= 2 * miner._indexed_tokens
 
 
 def test_a_quoted_phrase_opening_a_line_is_a_value_when_words_follow_it() -> None:
