@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/grouping.py [--loghub DIR] [--sets loghub,held_out]
         [--datasets HDFS,bind] [--errors] [--generated 20000] [--one-start 8000]
-        [--adversarial-bytes 65536] [--repeats 5]
+        [--adversarial-bytes 65536] [--long-lines 0] [--repeats 5]
 
 Data, by set, each with its mean: the Loghub-2k samples (Jieming Zhu, Shilin He, Pinjia He,
 Jinyang Liu, Michael R. Lyu, "Loghub: A Large Collection of System Log Datasets for
@@ -33,6 +33,10 @@ One start: lines per second as thousands of unlike rows that all start alike ("E
 ...", as a table's rows do) pile up as templates; each is compared with a bounded number
 of them, so the rate stays level.
 
+Long lines (`--long-lines N`, off unless asked): the memory the miner holds as N unlike
+lines of LONG_LINE_WORDS random words pile up, each a template of its own; past
+MAX_INDEXED_TOKENS tokens in templates the least used tenth is dropped, so it levels off.
+
 Worst case: the cost per KiB of masking and mining messages of LOG_MAX_MESSAGE_BYTES shaped
 to make each masking rule work hardest (`adversarial_messages`), next to an ordinary message
 of the same size; tests/logs/test_grouping_linear_time.py bounds the ratio.
@@ -45,6 +49,7 @@ from __future__ import annotations
 
 import csv
 import importlib.metadata
+import os
 import random
 import re
 import runpy
@@ -66,7 +71,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # analysis app.
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
 
-from bench.harness import argument_parser, require_at_least_one  # noqa: E402
+from bench.harness import argument_parser, require_at_least_one, rss_mib  # noqa: E402
 from logs.grouping import GroupMatch, TemplateMiner, mask  # noqa: E402
 from logs.grouping.masking import forget_masked_tokens  # noqa: E402
 from logs.sources import LOGHUB_SAMPLES, generated_logs  # noqa: E402
@@ -106,6 +111,12 @@ def main() -> int:
         type=int,
         default=DEFAULT_ADVERSARIAL_BYTES,
         help="size of the worst-case messages; 0 to skip",
+    )
+    parser.add_argument(
+        "--long-lines",
+        type=int,
+        default=0,
+        help=f"unlike lines of {LONG_LINE_WORDS:,} words to measure memory by; 0 to skip",
     )
     args = parser.parse_args()
     require_at_least_one(parser, args.repeats)
@@ -147,6 +158,8 @@ def main() -> int:
         print_one_start(args.one_start, args.seed)
     if args.adversarial_bytes:
         print_worst_case(args.adversarial_bytes)
+    if args.long_lines:
+        print_long_lines(args.long_lines, args.seed)
     return 0
 
 
@@ -725,6 +738,31 @@ def seconds_per_call(
         if fastest < enough or fastest > hopeless:
             break
     return fastest
+
+
+# Words of each line of `--long-lines`: some 32,000 characters, half the largest message.
+LONG_LINE_WORDS = 4000
+
+
+def print_long_lines(count: int, seed: int) -> None:
+    """The memory the miner holds (the process's resident size, grown since the start) as
+    unlike lines of LONG_LINE_WORDS random words pile up."""
+    rng = random.Random(seed)
+    miner = TemplateMiner()
+    before = rss_mib(os.getpid())
+    print(f"\nlong lines: {count:,} unlike lines of {LONG_LINE_WORDS:,} words; memory held")
+    steps = sorted({count // 4, count // 2, count} - {0})
+    done = 0
+    for step in steps:
+        for number in range(done, step):
+            words = (
+                "".join(rng.choices(string.ascii_lowercase, k=7)) for _ in range(LONG_LINE_WORDS)
+            )
+            miner.add(f"event {number} {' '.join(words)}")
+        grown = rss_mib(os.getpid()) - before
+        templates = len(list(miner.clusters()))
+        print(f"{done:>7,} to {step:>7,} {grown:>8,.0f} MiB, {templates:,} templates in memory")
+        done = step
 
 
 def one_start_rows(count: int, seed: int) -> list[str]:

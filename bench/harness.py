@@ -243,13 +243,22 @@ def celery_worker_argv(name: str, *, concurrency: int) -> list[str]:
 
 def peak_rss_mib(pid: int) -> float:
     """VmHWM of a running process; refuses anything but a python (not a wrapper)."""
+    return _status_mib(pid, "VmHWM")
+
+
+def rss_mib(pid: int) -> float:
+    """VmRSS of a running process, what it holds now; a python only, as above."""
+    return _status_mib(pid, "VmRSS")
+
+
+def _status_mib(pid: int, field: str) -> float:
     exe = Path(f"/proc/{pid}/exe").resolve()
     if "python" not in exe.name:
         raise RuntimeError(f"pid {pid} is {exe}, not a python process")
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmHWM in /proc/{pid}/status")
+    raise RuntimeError(f"no {field} in /proc/{pid}/status")
 
 
 # --- Figures ------------------------------------------------------------------------------
