@@ -105,9 +105,9 @@ again.
 Messages are compared only with templates that share a word with them at the same place
 (an index; for a template that starts with `<*>`, its first word; those that may span a
 message or that it may span also by their length, and no more than MAX_CANDIDATES of
-them where a word is that common), and a digit-zeroed
-copy of each message is memoized, so a repeat costs one dict lookup (until a template
-generalizes: then the memo starts again). Memory is bounded: past `max_clusters`, or
+them where a word is that common), and where each message went is memoized by its
+digit-zeroed text and by its masked tokens, so a repeat costs one dict lookup (until a
+template generalizes: then the memos start again). Memory is bounded: past `max_clusters`, or
 past MAX_INDEXED_TOKENS words and values in their templates (each indexed, some 500
 bytes a token: long unlike lines), the least recently used tenth of the clusters is
 dropped (their keys live on in the caller's store).
