@@ -1119,8 +1119,7 @@ _PROMPT = re.compile(r"\S*[)\]>@]#|\S+@\S+:\S*[#$]")
 
 # The verbs that open an SQL statement, and the clauses one of which it must have.
 _SQL_VERBS = frozenset({"SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "REPLACE", "MERGE"})
-_SQL_CLAUSES = (" FROM ", " INTO ", " SET ", " WHERE ", " VALUES ")
-_SQL_CLAUSE = re.compile("|".join(map(re.escape, _SQL_CLAUSES)))
+_SQL_CLAUSE = re.compile(" (?:FROM|INTO|SET|WHERE|VALUES) ")
 
 
 def _sql_statement_place(raws: list[str]) -> int | None:
@@ -1130,7 +1129,7 @@ def _sql_statement_place(raws: list[str]) -> int | None:
     for place in range(1, len(raws) - 2):
         if raws[place] in _SQL_VERBS:
             rest = f" {' '.join(raws[place + 1 :])} "
-            if any(clause in rest for clause in _SQL_CLAUSES):
+            if _SQL_CLAUSE.search(rest):
                 return place
             return None
     return None
